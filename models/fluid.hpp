@@ -1,0 +1,66 @@
+// Fluid arithmetic shared by the simulator's bottleneck finding and (later) the analytic planner: a
+// resource with a piecewise-constant capacity serving work that arrives over time finishes at
+// T = max_i S^-1(S(t_i) + work arriving at or after t_i), S the cumulative capacity.
+#pragma once
+
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace surge {
+
+/// Capacity as steps: from steps[i].first on, capacity is steps[i].second (per second).
+class CapacityTimeline {
+ public:
+  /// Constant capacity from t = 0.
+  explicit CapacityTimeline(double capacity) { steps_.push_back({0.0, capacity}); }
+  /// Capacity becomes `capacity` at time t (steps must be added in time order).
+  void set(double t, double capacity);
+  /// Work the resource can do in [0, t].
+  double cumulative(double t) const;
+  /// Earliest time by which it can have done `work`; +inf if never.
+  double time_for(double work) const;
+  /// Every step.
+  const std::vector<std::pair<double, double>>& steps() const { return steps_; }
+  /// The same timeline with every capacity multiplied by f.
+  CapacityTimeline scaled(double f) const;
+
+ private:
+  std::vector<std::pair<double, double>> steps_;
+};
+
+/// Work arriving at a time.
+struct WorkArrival {
+  double t = 0;
+  double work = 0;
+};
+
+/// Fluid completion time of work `arrivals` (sorted by time) on a resource; 0 for no work.
+double fluid_completion(const std::vector<WorkArrival>& arrivals, const CapacityTimeline& capacity);
+
+/// One resource as the bottleneck arithmetic sees it.
+struct FluidResource {
+  std::string name;
+  CapacityTimeline capacity{0.0};
+  double work_per_unit = 0;  ///< work per unit of the shared arrival curve (e.g. per certificate)
+};
+
+/// Which resource limits completion, and how much +10% capacity on each would save.
+struct BottleneckResult {
+  std::vector<std::string> bottleneck;                    ///< ties within 2% listed together; empty if none binds
+  std::vector<std::pair<std::string, double>> saved_s;    ///< per resource, seconds saved by +10% capacity
+  std::vector<std::pair<std::string, double>> completion_s;  ///< per resource, its own fluid completion
+  double fluid_completion_s = 0;                          ///< the slowest resource's, or the last arrival
+  double last_arrival_s = 0;
+};
+
+/// Capacity increase used for sensitivity.
+inline constexpr double kSensitivityStep = 0.10;
+/// Resources whose saving is within this share of the best are tied.
+inline constexpr double kBottleneckTie = 0.02;
+
+/// Ranks resources for units arriving as `arrivals` (t, units).
+BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const std::vector<FluidResource>& resources);
+
+}  // namespace surge

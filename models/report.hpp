@@ -1,0 +1,87 @@
+// What a run answers: the summary a planner reads, each resource's use, and the time series. Shared by
+// the simulator, the analytic planner (later) and every front end (CLI, GUI, sweeps). No SimGrid here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace surge {
+
+/// How one resource was used over the run.
+struct ResourceUse {
+  std::string name;            ///< "hsm:dc1", "db-writer", "link:dc1/db-writer/nic"
+  std::string kind;            ///< "hsm", "db", "link"
+  std::string unit;            ///< "signatures/s", "commits/s", "bytes/s"
+  double capacity = 0;         ///< at the start of the run, in `unit`
+  double work = 0;             ///< total served (signatures, commits, bytes)
+  double mean_utilisation = 0; ///< served / capacity, averaged over the active period
+  double peak_utilisation = 0; ///< highest sampled interval
+  double saved_s = 0;          ///< completion time saved by +10% capacity (fluid arithmetic)
+  double fluid_completion_s = 0;  ///< when this resource alone would finish its work
+};
+
+/// A background transfer's outcome.
+struct TransferOutcome {
+  std::string name;
+  double bytes = 0;
+  double start_s = 0;
+  std::optional<double> done_s;  ///< empty if not finished within the horizon
+};
+
+/// Percentiles of a duration.
+struct Percentiles {
+  double p50 = 0;
+  double p99 = 0;
+};
+
+/// The answer to a scenario.
+struct Report {
+  std::string scenario;
+  std::string mode = "simulated";
+  std::uint64_t seed = 0;
+  std::string version;
+  int cohort_size = 0;
+  long cohorts = 0;
+
+  double certificates = 0;               ///< affected certificates
+  double decision_s = 0;                 ///< when reissuance started
+  double deadline_s = 0;
+  double horizon_s = 0;
+  bool deadline_met = false;             ///< every affected certificate replaced and revoked by the deadline
+  std::optional<double> completion_time_s;      ///< last replacement; empty if not all within the horizon
+  std::optional<double> revocation_complete_s;  ///< last revocation; empty if not all within the horizon
+  double replaced_by_deadline = 0;
+  double not_replaced_by_deadline = 0;
+  double revoked_by_deadline = 0;
+  double revoked_before_replaced = 0;    ///< sites that break: revoked before their replacement existed
+  double replaced_within_horizon = 0;
+  std::optional<double> bulk_revocation_start_s;  ///< when revocation of not-yet-replaced certificates began
+  Percentiles time_to_replace_s;         ///< from the client's request to its replacement
+  std::vector<std::string> bottleneck;   ///< empty: no resource binds (client timing does)
+  double signatures = 0;                 ///< HSM signatures performed within the horizon
+  double signatures_needed = 0;          ///< for every affected certificate (replace + revoke)
+  double db_commits = 0;
+  double db_replication_lag_max_s = 0;
+  std::vector<ResourceUse> resources;
+  std::vector<TransferOutcome> transfers;
+
+  std::vector<std::string> series_columns;     ///< time series: first column t_s
+  std::vector<std::vector<double>> series;     ///< rows
+
+  double wall_s = 0;  ///< how long the run took (not part of reproducibility)
+};
+
+/// JSON, documented in docs/OUTPUT.md.
+nlohmann::json to_json(const Report& r, bool with_series = false);
+/// Back from JSON (for reports streamed from child processes).
+Report report_from_json(const nlohmann::json& j);
+/// The plain-text summary a planner reads.
+std::string render_text(const Report& r);
+/// The time series as CSV.
+std::string render_series_csv(const Report& r);
+
+}  // namespace surge

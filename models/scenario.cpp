@@ -1,0 +1,37 @@
+#include "scenario.hpp"
+
+#include <cmath>
+
+namespace surge {
+
+namespace {
+constexpr double kAutoCohorts = 200000.0;  // default k = ceil(N / 200,000)
+}
+
+int Scenario::effective_cohort_size() const {
+  if (workload.cohort_size > 0) return workload.cohort_size;
+  return std::max(1, static_cast<int>(std::ceil(workload.certificates / kAutoCohorts)));
+}
+
+int Scenario::writer_data_center() const {
+  for (size_t i = 0; i < data_centers.size(); ++i)
+    if (data_centers[i].db_writer) return static_cast<int>(i);
+  return -1;
+}
+
+int Scenario::data_center_index(const std::string& name) const {
+  for (size_t i = 0; i < data_centers.size(); ++i)
+    if (data_centers[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::string era_name(Era era) {
+  switch (era) {
+    case Era::SEED_2021: return "seed-2021";
+    case Era::PRECERT_2021: return "precert-2021";
+    case Era::CRL: return "crl";
+  }
+  return "?";
+}
+
+}  // namespace surge

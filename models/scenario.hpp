@@ -1,0 +1,159 @@
+// The scenario as the models and the simulator see it: plain structs, every figure in SI units
+// (seconds, bytes, bytes per second, operations per second). Built by scenario_parser from YAML.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capacity_curve.hpp"
+
+namespace surge {
+
+/// Where a value came from, for messages that point back into the scenario file.
+struct SourceLoc {
+  int line = 0;    ///< 1-based; 0 when the value came from --set or a default
+  int column = 0;  ///< 1-based
+};
+
+/// One HSM model (a catalogue entry, possibly overridden): every member of a pair has this.
+struct HsmSpec {
+  std::string model;                ///< catalogue name, e.g. "luna-2021"
+  double signatures_per_s = 0;      ///< rated throughput of one member at `sessions` concurrent sessions
+  int sessions = 0;                 ///< PKCS#11 sessions the CA keeps open per member (concurrency c)
+  CapacityCurve curve;              ///< throughput versus concurrency, normalised at `sessions`
+  std::string source;               ///< where the figure comes from
+};
+
+/// One database server model: the writer and its replicas are this machine.
+struct DbSpec {
+  std::string model;             ///< catalogue name, e.g. "db-2021"
+  double commits_per_s = 0;      ///< writer throughput for the issuance mix at `connections`
+  int connections = 0;           ///< connections the SA pool keeps to the writer
+  CapacityCurve curve;           ///< throughput versus connections, normalised at `connections`
+  std::string source;            ///< where the figure comes from
+};
+
+/// The internal network of one data center: every host's NIC runs at this speed.
+struct FabricSpec {
+  std::string model;            ///< catalogue name, e.g. "25g-fiber"
+  double bandwidth_Bps = 0;     ///< per host NIC, each direction, bytes per second
+  double latency_s = 0;         ///< one hop host -> switch
+};
+
+/// One data center: an HSM group, service hosts, database servers and a fabric.
+struct DataCenter {
+  std::string name;
+  FabricSpec fabric;
+  HsmSpec hsm;
+  int hsm_count = 0;       ///< members of the HSM group (a pair is 2)
+  DbSpec db;
+  bool db_writer = false;  ///< the single DB writer lives here (exactly one data center)
+  int db_replicas = 0;     ///< read replicas in this data center
+  SourceLoc loc;
+};
+
+/// A wide-area link: between two data centers, or from a data center to "cloud".
+struct WanLink {
+  std::string from;
+  std::string to;
+  double bandwidth_Bps = 0;  ///< each direction
+  double latency_s = 0;
+  SourceLoc loc;
+};
+
+/// How many signatures and commits each certificate costs, by era of the CA's practice.
+enum class Era {
+  SEED_2021,      ///< the seed's counting: certificate + OCSP for it, OCSP for the revocation (3)
+  PRECERT_2021,   ///< 2021 with the precertificate counted: precert + cert + OCSP, OCSP revocation (4)
+  CRL,            ///< today: precert + cert (2); revocation is a CRL entry, shards re-signed periodically
+};
+
+/// The work: which certificates, and what each costs.
+struct Workload {
+  double certificates = 0;              ///< affected certificates to revoke and replace
+  Era era = Era::SEED_2021;
+  double signatures_per_issuance = 0;   ///< HSM signatures to issue one replacement
+  double signatures_per_revocation = 0; ///< HSM signatures to revoke one certificate
+  double names_per_certificate = 0;     ///< mean DNS names per certificate (rows in issuedNames)
+  double new_authz_share = 0;           ///< share of names needing a fresh authorization
+  double rpc_bytes_per_certificate = 0; ///< API + inter-service bytes per issuance on the fabric
+  double crl_shards = 0;                ///< CRL era: shards per issuer
+  double crl_period_s = 0;              ///< CRL era: each shard re-signed once per period
+  int cohort_size = 0;                  ///< certificates that travel together; 0 = auto (ceil(N / 200,000))
+};
+
+/// Shape of the request clustering at the top of each hour.
+enum class BurstShape { UNIFORM, EXPONENTIAL };
+
+/// The ACME clients of the affected certificates and the normal day's traffic.
+struct Clients {
+  double ari_share = 1.0;               ///< share of affected certificates whose client polls ARI
+  double retry_after_s = 6 * 3600.0;    ///< ARI poll interval the CA serves
+  double retry_after_jitter = 0.2;      ///< +/- relative jitter on the interval
+  double window_start_s = 0;            ///< served renewal window, relative to the decision
+  double window_end_s = 0;              ///< ... (start = end = 0: already open, renew at the poll)
+  double normal_renewal_span_s = 60 * 86400.0;  ///< non-ARI clients renew uniformly over this span
+  double burst_share = 0;               ///< share of requests moved to the top of their hour
+  double burst_width_s = 60;            ///< how long the burst lasts after the top of the hour
+  BurstShape burst_shape = BurstShape::UNIFORM;
+  double background_issuance_per_s = 0; ///< the normal day's issuance, going on during the incident
+};
+
+/// The incident clock, all relative to discovery at t = 0.
+struct Incident {
+  double decision_delay_s = 0;  ///< when revocation and reissuance start
+  double deadline_s = 0;        ///< every affected certificate must be revoked by then
+  double horizon_s = 0;         ///< the simulation stops here
+  double revocation_margin = 0; ///< bulk revocation starts this share earlier than the bare estimate
+  double db_promotion_delay_s = 0;  ///< time to promote a replica after the writer is lost
+};
+
+/// What fails.
+enum class FailureKind { DATA_CENTER, HSM, DB_WRITER };
+
+/// A failure at a time: a data center, one HSM member ("dc1/hsm-1"), or the DB writer.
+struct Failure {
+  FailureKind kind = FailureKind::DATA_CENTER;
+  double at_s = 0;
+  std::string target;  ///< data center name, or "dc/hsm-N"; empty for the writer
+  SourceLoc loc;
+};
+
+/// A bulk transfer during the incident (backup, replica re-sync, logs for forensics).
+struct Transfer {
+  std::string name;
+  std::string from;  ///< "dc/host" (host: db-writer, db-replica-N, frontend, ca) or a data center
+  std::string to;    ///< "dc/host", a data center, or "cloud"
+  double bytes = 0;
+  double start_s = 0;
+  SourceLoc loc;
+};
+
+/// A whole scenario.
+struct Scenario {
+  int schema = 1;
+  std::string file;      ///< path it was read from
+  std::string name;
+  std::string question;
+  std::uint64_t seed = 1;
+  std::vector<DataCenter> data_centers;
+  std::vector<WanLink> wan;
+  Workload workload;
+  Clients clients;
+  Incident incident;
+  std::vector<Failure> failures;
+  std::vector<Transfer> transfers;
+
+  /// Certificates per cohort after resolving "auto".
+  int effective_cohort_size() const;
+  /// Index of the data center holding the DB writer.
+  int writer_data_center() const;
+  /// Index of the named data center, or -1.
+  int data_center_index(const std::string& name) const;
+};
+
+/// Name of an era as scenario files write it.
+std::string era_name(Era era);
+
+}  // namespace surge

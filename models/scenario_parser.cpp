@@ -1,0 +1,716 @@
+#include "scenario_parser.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "units.hpp"
+
+namespace surge {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr double kDefaultHorizonDeadlines = 4.0;  // horizon defaults to 4 deadlines
+
+// Splits text into lines for caret display.
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Collects diagnostics for one YAML document (a scenario or the catalogue).
+class Context {
+ public:
+  Context(std::string file, const std::string& text, const std::map<std::string, std::string>* overrides,
+          std::vector<Diagnostic>& out)
+      : file_(std::move(file)), lines_(split_lines(text)), overrides_(overrides), out_(out) {}
+
+  // Reports a problem at `node` (read at `path`); `offset` moves the column right within a scalar.
+  void error(const YAML::Node& node, const std::string& path, const std::string& message, int offset = 0) {
+    const YAML::Mark mark = node.Mark();
+    Diagnostic d;
+    if (mark.is_null() || mark.line < 0) {
+      // The value came from --set, not from the file.
+      d.file = "--set " + path;
+      if (overrides_) {
+        auto it = overrides_->find(path);
+        if (it != overrides_->end()) d.file += "=" + it->second;
+      }
+      d.message = message;
+      out_.push_back(d);
+      return;
+    }
+    int quote = (node.IsScalar() && node.Tag() == "!") ? 1 : 0;  // quoted scalars start one column later
+    d.file = file_;
+    d.line = mark.line + 1;
+    d.column = mark.column + 1 + quote + offset;
+    d.message = message;
+    if (mark.line < static_cast<int>(lines_.size())) d.source_line = lines_[mark.line];
+    out_.push_back(d);
+  }
+  size_t error_count() const { return out_.size(); }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<std::string> lines_;
+  const std::map<std::string, std::string>* overrides_;
+  std::vector<Diagnostic>& out_;
+};
+
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+
+// A view of one YAML map that remembers which keys were read, so that the rest are "unknown".
+class MapReader {
+ public:
+  MapReader(Context& ctx, YAML::Node node, std::string path) : ctx_(ctx), node_(node), path_(std::move(path)) {
+    ok_ = node_.IsMap();
+    if (!ok_) ctx_.error(node_, path_, "'" + label() + "' must be a map of keys to values");
+  }
+
+  bool ok() const { return ok_; }
+  const std::string& path() const { return path_; }
+  YAML::Node node() const { return node_; }
+
+  bool has(const std::string& key) const { return ok_ && node_[key] && !node_[key].IsNull(); }
+
+  // The child at key, or an invalid node; reports a missing required key at the map.
+  YAML::Node get(const std::string& key, bool required) {
+    used_.insert(key);
+    if (!ok_) return YAML::Node(YAML::NodeType::Undefined);
+    YAML::Node child = node_[key];
+    if ((!child || child.IsNull()) && required)
+      ctx_.error(node_, path_, "missing required key '" + key + "' in '" + label() + "'");
+    return child;
+  }
+
+  std::optional<std::string> text(const std::string& key, bool required) {
+    YAML::Node n = get(key, required);
+    if (!n || n.IsNull()) return std::nullopt;
+    if (!n.IsScalar()) {
+      ctx_.error(n, join(path_, key), "'" + key + "' must be a single value");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  // A quantity with units; `positive` rejects zero and negative values.
+  std::optional<double> quantity(const std::string& key, QuantityKind kind, bool required, bool positive) {
+    YAML::Node n = get(key, required);
+    if (!n || n.IsNull()) return std::nullopt;
+    const std::string p = join(path_, key);
+    if (!n.IsScalar()) {
+      ctx_.error(n, p, "'" + key + "' must be " + describe_kind(kind));
+      return std::nullopt;
+    }
+    Quantity q = parse_quantity(n.Scalar(), kind);
+    if (!q.value) {
+      ctx_.error(n, p, "'" + key + "': " + q.error, q.error_column);
+      return std::nullopt;
+    }
+    if (positive && *q.value <= 0) {
+      ctx_.error(n, p, "'" + key + "' must be positive, got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    if (*q.value < 0) {
+      ctx_.error(n, p, "'" + key + "' must not be negative, got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    return q.value;
+  }
+
+  std::optional<int> integer(const std::string& key, bool required, int minimum) {
+    YAML::Node n = get(key, required);
+    if (!n || n.IsNull()) return std::nullopt;
+    const std::string p = join(path_, key);
+    Quantity q = n.IsScalar() ? parse_quantity(n.Scalar(), QuantityKind::COUNT) : Quantity{};
+    if (!q.value || *q.value != static_cast<double>(static_cast<long long>(*q.value))) {
+      ctx_.error(n, p, "'" + key + "' must be a whole number");
+      return std::nullopt;
+    }
+    if (*q.value < minimum) {
+      ctx_.error(n, p, "'" + key + "' must be at least " + std::to_string(minimum) + ", got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    return static_cast<int>(*q.value);
+  }
+
+  std::optional<bool> boolean(const std::string& key) {
+    YAML::Node n = get(key, false);
+    if (!n || n.IsNull()) return std::nullopt;
+    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
+    ctx_.error(n, join(path_, key), "'" + key + "' must be true or false");
+    return std::nullopt;
+  }
+
+  // Reports every key that no one read.
+  void finish() {
+    if (!ok_) return;
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      if (!used_.count(key)) ctx_.error(it->first, join(path_, key), "unknown key '" + key + "' in '" + label() + "'");
+    }
+  }
+
+ private:
+  std::string label() const { return path_.empty() ? "scenario" : path_; }
+
+  Context& ctx_;
+  YAML::Node node_;
+  std::string path_;
+  std::set<std::string> used_;
+  bool ok_ = false;
+};
+
+// ---- hardware catalogue ------------------------------------------------------------------------
+
+struct Catalogue {
+  std::string file;
+  std::map<std::string, HsmSpec> hsm;
+  std::map<std::string, DbSpec> db;
+  std::map<std::string, FabricSpec> fabric;
+};
+
+void read_curve(MapReader& m, CapacityCurve& curve) {
+  if (auto v = m.quantity("sigma", QuantityKind::COUNT, false, false)) curve.sigma = *v;
+  if (auto v = m.quantity("kappa", QuantityKind::COUNT, false, false)) curve.kappa = *v;
+}
+
+// Reads HSM fields present in m onto spec (a catalogue entry, or overrides in a scenario).
+void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required) {
+  if (auto v = m.quantity("signatures_per_s", QuantityKind::RATE, required, true)) spec.signatures_per_s = *v;
+  if (auto v = m.integer("sessions", required, 1)) spec.sessions = *v;
+  read_curve(m, spec.curve);
+  if (auto v = m.text("source", required)) spec.source = *v;
+}
+
+void read_db_fields(MapReader& m, DbSpec& spec, bool required) {
+  if (auto v = m.quantity("commits_per_s", QuantityKind::RATE, required, true)) spec.commits_per_s = *v;
+  if (auto v = m.integer("connections", required, 1)) spec.connections = *v;
+  read_curve(m, spec.curve);
+  if (auto v = m.text("source", required)) spec.source = *v;
+}
+
+void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required) {
+  if (auto v = m.quantity("bandwidth", QuantityKind::BANDWIDTH, required, true)) spec.bandwidth_Bps = *v;
+  if (auto v = m.quantity("latency", QuantityKind::DURATION, required, false)) spec.latency_s = *v;
+  m.text("source", false);
+}
+
+Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags) {
+  Catalogue cat;
+  cat.file = path;
+  std::ifstream in(path);
+  if (!in) {
+    diags.push_back(Diagnostic{path, 0, 0, "cannot read the hardware catalogue", ""});
+    return cat;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  Context ctx(path, text, nullptr, diags);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    diags.push_back(Diagnostic{path, e.mark.line + 1, e.mark.column + 1, e.msg, ""});
+    return cat;
+  }
+  MapReader top(ctx, root, "");
+  top.integer("schema", true, 1);
+  auto each = [&](const std::string& section, auto&& fn) {
+    YAML::Node sec = top.get(section, true);
+    if (!sec) return;
+    if (!sec.IsMap()) {
+      ctx.error(sec, section, "'" + section + "' must be a map of named entries");
+      return;
+    }
+    for (auto it = sec.begin(); it != sec.end(); ++it) {
+      const std::string name = it->first.as<std::string>();
+      MapReader m(ctx, it->second, section + "." + name);
+      fn(name, m);
+      m.finish();
+    }
+  };
+  each("hsm", [&](const std::string& name, MapReader& m) {
+    HsmSpec s;
+    s.model = name;
+    read_hsm_fields(m, s, true);
+    cat.hsm[name] = s;
+  });
+  each("db", [&](const std::string& name, MapReader& m) {
+    DbSpec s;
+    s.model = name;
+    read_db_fields(m, s, true);
+    cat.db[name] = s;
+  });
+  each("fabric", [&](const std::string& name, MapReader& m) {
+    FabricSpec s;
+    s.model = name;
+    read_fabric_fields(m, s, true);
+    cat.fabric[name] = s;
+  });
+  top.finish();
+  return cat;
+}
+
+template <typename Map>
+std::string names_of(const Map& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// Looks a catalogue entry up by m["model"]; reports unknown names at the model value.
+template <typename Spec>
+std::optional<Spec> catalogue_entry(Context& ctx, MapReader& m, const std::map<std::string, Spec>& entries,
+                                    const std::string& what, const Catalogue& cat) {
+  YAML::Node n = m.get("model", true);
+  if (!n || !n.IsScalar()) return std::nullopt;
+  auto it = entries.find(n.Scalar());
+  if (it == entries.end()) {
+    ctx.error(n, join(m.path(), "model"),
+              "unknown " + what + " model '" + n.Scalar() + "'; the catalogue (" + cat.file + ") has: " +
+                  names_of(entries));
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+// ---- the scenario ------------------------------------------------------------------------------
+
+std::optional<Era> era_from(const std::string& s) {
+  if (s == "seed-2021") return Era::SEED_2021;
+  if (s == "precert-2021") return Era::PRECERT_2021;
+  if (s == "crl") return Era::CRL;
+  return std::nullopt;
+}
+
+void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, DataCenter& dc) {
+  dc.loc = SourceLoc{m.node().Mark().line + 1, m.node().Mark().column + 1};
+  if (auto v = m.text("name", true)) dc.name = *v;
+
+  // fabric: a catalogue name, or a map {model, bandwidth?, latency?}
+  YAML::Node fab = m.get("fabric", true);
+  if (fab && fab.IsScalar()) {
+    auto it = cat.fabric.find(fab.Scalar());
+    if (it == cat.fabric.end())
+      ctx.error(fab, join(m.path(), "fabric"),
+                "unknown fabric model '" + fab.Scalar() + "'; the catalogue (" + cat.file + ") has: " +
+                    names_of(cat.fabric));
+    else
+      dc.fabric = it->second;
+  } else if (fab) {
+    MapReader f(ctx, fab, join(m.path(), "fabric"));
+    if (auto spec = catalogue_entry(ctx, f, cat.fabric, "fabric", cat)) dc.fabric = *spec;
+    read_fabric_fields(f, dc.fabric, false);
+    f.finish();
+  }
+
+  YAML::Node hsm = m.get("hsm", true);
+  if (hsm) {
+    MapReader h(ctx, hsm, join(m.path(), "hsm"));
+    if (auto spec = catalogue_entry(ctx, h, cat.hsm, "HSM", cat)) dc.hsm = *spec;
+    if (auto v = h.integer("count", true, 1)) dc.hsm_count = *v;
+    read_hsm_fields(h, dc.hsm, false);
+    h.finish();
+  }
+
+  YAML::Node db = m.get("db", true);
+  if (db) {
+    MapReader d(ctx, db, join(m.path(), "db"));
+    if (auto spec = catalogue_entry(ctx, d, cat.db, "database", cat)) dc.db = *spec;
+    if (auto v = d.boolean("writer")) dc.db_writer = *v;
+    if (auto v = d.integer("replicas", false, 0)) dc.db_replicas = *v;
+    read_db_fields(d, dc.db, false);
+    d.finish();
+  }
+  m.finish();
+}
+
+// "dc1", "dc1/db-writer", "dc1/hsm-2", "cloud": checks that the place exists.
+bool place_exists(const Scenario& s, const std::string& place, bool allow_cloud, std::string& why) {
+  if (allow_cloud && place == "cloud") return true;
+  const size_t slash = place.find('/');
+  const std::string dc_name = place.substr(0, slash);
+  const int dc = s.data_center_index(dc_name);
+  if (dc < 0) {
+    why = "no data center named '" + dc_name + "'";
+    return false;
+  }
+  if (slash == std::string::npos) return true;
+  const std::string host = place.substr(slash + 1);
+  const DataCenter& d = s.data_centers[dc];
+  if (host == "frontend" || host == "ca" || host == "sa") return true;
+  if (host == "db-writer") {
+    if (d.db_writer) return true;
+    why = "data center '" + dc_name + "' has no DB writer";
+    return false;
+  }
+  auto numbered = [&](const std::string& prefix, int count) {
+    if (host.rfind(prefix, 0) != 0) return false;
+    const std::string num = host.substr(prefix.size());
+    if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos) return false;
+    const int i = std::stoi(num);
+    return i >= 1 && i <= count;
+  };
+  if (numbered("hsm-", d.hsm_count) || numbered("db-replica-", d.db_replicas)) return true;
+  why = "data center '" + dc_name + "' has no host '" + host + "' (hosts: frontend, ca, sa, hsm-1.." +
+        std::to_string(d.hsm_count) + (d.db_writer ? ", db-writer" : "") +
+        (d.db_replicas > 0 ? ", db-replica-1.." + std::to_string(d.db_replicas) : "") + ")";
+  return false;
+}
+
+Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, std::vector<Diagnostic>& diags) {
+  Scenario s;
+  s.file = file;
+  MapReader top(ctx, root, "");
+  if (!top.ok()) return s;
+
+  if (auto v = top.integer("schema", true, 1)) {
+    if (*v != kSchemaVersion) ctx.error(root["schema"], "schema", "unsupported schema " + std::to_string(*v) +
+                                                                      "; this surge reads schema " +
+                                                                      std::to_string(kSchemaVersion));
+    s.schema = *v;
+  }
+  if (auto v = top.text("name", true)) s.name = *v;
+  if (auto v = top.text("question", true)) s.question = *v;
+  if (auto v = top.integer("seed", false, 0)) s.seed = static_cast<std::uint64_t>(*v);
+
+  // The catalogue: named relative to the scenario, else data/catalogue.yaml beside scenarios/.
+  std::filesystem::path cat_path;
+  if (auto v = top.text("catalogue", false)) {
+    cat_path = std::filesystem::path(file).parent_path() / *v;
+  } else {
+    cat_path = std::filesystem::path(file).parent_path() / ".." / "data" / "catalogue.yaml";
+    if (!std::filesystem::exists(cat_path)) cat_path = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
+  }
+  const Catalogue cat = load_catalogue(cat_path.lexically_normal().string(), diags);
+
+  // data centers
+  YAML::Node dcs = top.get("data_centers", true);
+  if (dcs) {
+    if (!dcs.IsSequence() || dcs.size() == 0) {
+      ctx.error(dcs, "data_centers", "'data_centers' must be a non-empty list");
+    } else {
+      for (size_t i = 0; i < dcs.size(); ++i) {
+        std::string label = dcs[i].IsMap() && dcs[i]["name"] ? dcs[i]["name"].as<std::string>() : std::to_string(i);
+        MapReader m(ctx, dcs[i], "data_centers." + label);
+        if (!m.ok()) continue;
+        DataCenter dc;
+        read_data_center(ctx, m, cat, dc);
+        if (s.data_center_index(dc.name) >= 0)
+          ctx.error(dcs[i]["name"], m.path() + ".name", "data center '" + dc.name + "' is defined twice");
+        s.data_centers.push_back(dc);
+      }
+      int writers = 0;
+      for (const DataCenter& dc : s.data_centers) writers += dc.db_writer ? 1 : 0;
+      if (writers != 1 && !s.data_centers.empty())
+        ctx.error(dcs, "data_centers",
+                  "exactly one data center must hold the DB writer (db: {writer: true}), found " +
+                      std::to_string(writers));
+    }
+  }
+
+  // WAN
+  if (YAML::Node wan = top.get("wan", false); wan && !wan.IsNull()) {
+    if (!wan.IsSequence()) {
+      ctx.error(wan, "wan", "'wan' must be a list of links");
+    } else {
+      for (size_t i = 0; i < wan.size(); ++i) {
+        MapReader m(ctx, wan[i], "wan." + std::to_string(i));
+        if (!m.ok()) continue;
+        WanLink w;
+        w.loc = SourceLoc{wan[i].Mark().line + 1, wan[i].Mark().column + 1};
+        for (const char* end : {"from", "to"}) {
+          if (auto v = m.text(end, true)) {
+            std::string why;
+            if (v->find('/') != std::string::npos || !place_exists(s, *v, std::string(end) == "to", why))
+              ctx.error(wan[i][end], join(m.path(), end),
+                        why.empty() ? "a WAN link joins data centers (or 'cloud'), not hosts: '" + *v + "'" : why);
+            (std::string(end) == "from" ? w.from : w.to) = *v;
+          }
+        }
+        if (auto v = m.quantity("bandwidth", QuantityKind::BANDWIDTH, true, true)) w.bandwidth_Bps = *v;
+        if (auto v = m.quantity("latency", QuantityKind::DURATION, true, false)) w.latency_s = *v;
+        m.finish();
+        s.wan.push_back(w);
+      }
+    }
+  }
+
+  // workload
+  if (YAML::Node wl = top.get("workload", true)) {
+    MapReader m(ctx, wl, "workload");
+    Workload& w = s.workload;
+    if (auto v = m.quantity("certificates", QuantityKind::COUNT, true, true)) w.certificates = *v;
+    if (auto v = m.text("era", true)) {
+      if (auto e = era_from(*v)) {
+        w.era = *e;
+      } else {
+        ctx.error(wl["era"], "workload.era", "unknown era '" + *v + "'; expected seed-2021, precert-2021 or crl");
+      }
+    }
+    // Signatures by era (DOMAIN.md), each overridable.
+    switch (w.era) {
+      case Era::SEED_2021: w.signatures_per_issuance = 2, w.signatures_per_revocation = 1; break;
+      case Era::PRECERT_2021: w.signatures_per_issuance = 3, w.signatures_per_revocation = 1; break;
+      case Era::CRL: w.signatures_per_issuance = 2, w.signatures_per_revocation = 0; break;
+    }
+    if (auto v = m.quantity("signatures_per_issuance", QuantityKind::COUNT, false, true)) w.signatures_per_issuance = *v;
+    if (auto v = m.quantity("signatures_per_revocation", QuantityKind::COUNT, false, false))
+      w.signatures_per_revocation = *v;
+    w.names_per_certificate = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true).value_or(1.6);
+    w.new_authz_share = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false).value_or(0.0);
+    w.rpc_bytes_per_certificate =
+        m.quantity("rpc_bytes_per_certificate", QuantityKind::SIZE, false, true).value_or(12.0 * 1024);
+    w.crl_shards = m.quantity("crl_shards", QuantityKind::COUNT, false, true).value_or(128);
+    w.crl_period_s = m.quantity("crl_period", QuantityKind::DURATION, false, true).value_or(6 * 3600.0);
+    if (YAML::Node k = m.get("cohort_size", false); k && !k.IsNull()) {
+      if (k.IsScalar() && k.Scalar() == "auto") {
+        w.cohort_size = 0;
+      } else if (auto v = m.integer("cohort_size", false, 1)) {
+        w.cohort_size = *v;
+      }
+    }
+    m.finish();
+  }
+
+  // clients
+  if (YAML::Node cl = top.get("clients", true)) {
+    MapReader m(ctx, cl, "clients");
+    Clients& c = s.clients;
+    if (auto v = m.quantity("ari_share", QuantityKind::FRACTION, true, false)) c.ari_share = *v;
+    if (auto v = m.quantity("retry_after", QuantityKind::DURATION, false, true)) c.retry_after_s = *v;
+    if (auto v = m.quantity("retry_after_jitter", QuantityKind::FRACTION, false, false)) c.retry_after_jitter = *v;
+    if (auto v = m.quantity("normal_renewal_span", QuantityKind::DURATION, false, true)) c.normal_renewal_span_s = *v;
+    if (auto v = m.quantity("background_issuance", QuantityKind::RATE, false, false)) c.background_issuance_per_s = *v;
+    if (YAML::Node win = m.get("window", false); win && !win.IsNull()) {
+      MapReader wm(ctx, win, "clients.window");
+      if (auto v = wm.quantity("start", QuantityKind::DURATION, true, false)) c.window_start_s = *v;
+      if (auto v = wm.quantity("end", QuantityKind::DURATION, true, false)) c.window_end_s = *v;
+      if (c.window_end_s < c.window_start_s)
+        ctx.error(win["end"], "clients.window.end", "window end is before its start");
+      wm.finish();
+    }
+    if (YAML::Node b = m.get("clustering", false); b && !b.IsNull()) {
+      MapReader bm(ctx, b, "clients.clustering");
+      if (auto v = bm.quantity("share", QuantityKind::FRACTION, true, false)) c.burst_share = *v;
+      if (auto v = bm.quantity("width", QuantityKind::DURATION, true, true)) c.burst_width_s = *v;
+      if (auto v = bm.text("shape", false)) {
+        if (*v == "uniform") c.burst_shape = BurstShape::UNIFORM;
+        else if (*v == "exponential") c.burst_shape = BurstShape::EXPONENTIAL;
+        else ctx.error(b["shape"], "clients.clustering.shape", "unknown shape '" + *v + "'; expected uniform or exponential");
+      }
+      bm.finish();
+    }
+    m.finish();
+  }
+
+  // incident
+  if (YAML::Node inc = top.get("incident", true)) {
+    MapReader m(ctx, inc, "incident");
+    Incident& i = s.incident;
+    if (auto v = m.quantity("decision_delay", QuantityKind::DURATION, true, false)) i.decision_delay_s = *v;
+    if (auto v = m.quantity("deadline", QuantityKind::DURATION, true, true)) {
+      i.deadline_s = *v;
+      if (i.deadline_s <= i.decision_delay_s)
+        ctx.error(inc["deadline"], "incident.deadline",
+                  "deadline (" + inc["deadline"].Scalar() + ") is not after the decision (" +
+                      (inc["decision_delay"] ? inc["decision_delay"].Scalar() : std::string("0s")) + ")");
+    }
+    i.horizon_s = m.quantity("horizon", QuantityKind::DURATION, false, true).value_or(kDefaultHorizonDeadlines * i.deadline_s);
+    if (i.horizon_s < i.deadline_s && inc["horizon"])
+      ctx.error(inc["horizon"], "incident.horizon", "horizon is before the deadline");
+    i.revocation_margin = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false).value_or(0.1);
+    i.db_promotion_delay_s = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false).value_or(300.0);
+    m.finish();
+  }
+
+  // failures
+  if (YAML::Node fl = top.get("failures", false); fl && !fl.IsNull()) {
+    if (!fl.IsSequence()) {
+      ctx.error(fl, "failures", "'failures' must be a list");
+    } else {
+      for (size_t i = 0; i < fl.size(); ++i) {
+        MapReader m(ctx, fl[i], "failures." + std::to_string(i));
+        if (!m.ok()) continue;
+        Failure f;
+        f.loc = SourceLoc{fl[i].Mark().line + 1, fl[i].Mark().column + 1};
+        int kinds = 0;
+        std::string why;
+        if (auto v = m.text("data_center", false)) {
+          ++kinds, f.kind = FailureKind::DATA_CENTER, f.target = *v;
+          if (v->find('/') != std::string::npos || !place_exists(s, *v, false, why))
+            ctx.error(fl[i]["data_center"], m.path() + ".data_center", why.empty() ? "'" + *v + "' is not a data center" : why);
+        }
+        if (auto v = m.text("hsm", false)) {
+          ++kinds, f.kind = FailureKind::HSM, f.target = *v;
+          if (v->find("/hsm-") == std::string::npos || !place_exists(s, *v, false, why))
+            ctx.error(fl[i]["hsm"], m.path() + ".hsm",
+                      why.empty() ? "'" + *v + "' is not an HSM; write <data center>/hsm-<n>" : why);
+        }
+        if (auto v = m.text("db_writer", false)) {
+          ++kinds, f.kind = FailureKind::DB_WRITER;
+          if (*v != "lost") ctx.error(fl[i]["db_writer"], m.path() + ".db_writer", "db_writer failure must be 'lost'");
+        }
+        if (kinds != 1) ctx.error(fl[i], m.path(), "a failure names exactly one of data_center, hsm, db_writer");
+        if (auto v = m.quantity("at", QuantityKind::DURATION, true, false)) f.at_s = *v;
+        m.finish();
+        s.failures.push_back(f);
+      }
+    }
+  }
+
+  // background transfers
+  if (YAML::Node tl = top.get("transfers", false); tl && !tl.IsNull()) {
+    if (!tl.IsSequence()) {
+      ctx.error(tl, "transfers", "'transfers' must be a list");
+    } else {
+      for (size_t i = 0; i < tl.size(); ++i) {
+        MapReader m(ctx, tl[i], "transfers." + std::to_string(i));
+        if (!m.ok()) continue;
+        Transfer t;
+        t.loc = SourceLoc{tl[i].Mark().line + 1, tl[i].Mark().column + 1};
+        if (auto v = m.text("name", true)) t.name = *v;
+        for (const char* end : {"from", "to"}) {
+          if (auto v = m.text(end, true)) {
+            std::string why;
+            if (!place_exists(s, *v, std::string(end) == "to", why)) ctx.error(tl[i][end], join(m.path(), end), why);
+            (std::string(end) == "from" ? t.from : t.to) = *v;
+          }
+        }
+        if (auto v = m.quantity("size", QuantityKind::SIZE, true, true)) t.bytes = *v;
+        if (auto v = m.quantity("start", QuantityKind::DURATION, false, false)) t.start_s = *v;
+        m.finish();
+        s.transfers.push_back(t);
+      }
+    }
+  }
+
+  top.finish();
+  return s;
+}
+
+// ---- overrides ---------------------------------------------------------------------------------
+
+// Applies one override to the YAML tree; returns the normalised path (list elements by name) or
+// reports why it cannot apply.
+std::optional<std::string> apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>& diags) {
+  std::vector<std::string> parts;
+  std::stringstream in(o.path);
+  for (std::string p; std::getline(in, p, '.');) parts.push_back(p);
+  auto bad = [&](const std::string& why) {
+    diags.push_back(Diagnostic{"--set " + o.path + "=" + o.value, 0, 0, why, ""});
+    return std::nullopt;
+  };
+  if (parts.empty() || o.path.empty()) return bad("empty path");
+  YAML::Node node = root;
+  std::string normal;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    if (part.empty()) return bad("empty path element");
+    const bool last = i + 1 == parts.size();
+    if (node.IsSequence()) {
+      std::optional<size_t> index;
+      for (size_t j = 0; j < node.size(); ++j)
+        if (node[j].IsMap() && node[j]["name"] && node[j]["name"].as<std::string>() == part) index = j;
+      if (!index && part.find_first_not_of("0123456789") == std::string::npos && std::stoul(part) < node.size())
+        index = std::stoul(part);
+      if (!index) return bad("no element '" + part + "' in '" + normal + "'");
+      YAML::Node el = node[*index];
+      normal = join(normal, el.IsMap() && el["name"] ? el["name"].as<std::string>() : std::to_string(*index));
+      if (last) return bad("'" + normal + "' is a list element, not a value");
+      node.reset(el);
+      continue;
+    }
+    if (!node.IsMap() && !node.IsNull() && node.IsDefined()) return bad("'" + normal + "' is a value, not a map");
+    normal = join(normal, part);
+    if (last) {
+      YAML::Node value;
+      value = o.value;  // a plain scalar with no mark: errors on it name the override
+      node[part] = value;
+      return normal;
+    }
+    YAML::Node child = node[part];
+    if (!child.IsDefined() || child.IsNull()) {
+      node[part] = YAML::Node(YAML::NodeType::Map);
+      child = node[part];
+    }
+    node.reset(child);
+  }
+  return normal;
+}
+
+}  // namespace
+
+std::string Diagnostic::headline() const {
+  if (line <= 0) return file + ": " + message;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+std::string Diagnostic::render() const {
+  std::string out = headline();
+  if (line > 0 && !source_line.empty()) {
+    out += "\n" + source_line + "\n" + std::string(static_cast<size_t>(column > 0 ? column - 1 : 0), ' ') + "^";
+  }
+  return out;
+}
+
+namespace {
+std::string render_all(const std::vector<Diagnostic>& diags) {
+  std::string out;
+  for (const Diagnostic& d : diags) out += (out.empty() ? "" : "\n") + d.render();
+  return out;
+}
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(render_all(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+Override parse_override(const std::string& text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ScenarioError({Diagnostic{"--set " + text, 0, 0, "expected path=value, e.g. incident.deadline=20h", ""}});
+  return Override{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Scenario parse_scenario(const std::string& text, const std::string& file, const std::vector<Override>& overrides) {
+  std::vector<Diagnostic> diags;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    std::vector<std::string> lines = split_lines(text);
+    std::string src = e.mark.line >= 0 && e.mark.line < static_cast<int>(lines.size()) ? lines[e.mark.line] : "";
+    throw ScenarioError({Diagnostic{file, e.mark.line + 1, e.mark.column + 1, "YAML syntax: " + e.msg, src}});
+  }
+  if (!root.IsMap()) throw ScenarioError({Diagnostic{file, 1, 1, "a scenario is a YAML map of keys to values", ""}});
+
+  std::map<std::string, std::string> applied;  // normalised path -> value, for error messages
+  for (const Override& o : overrides)
+    if (auto normal = apply_override(root, o, diags)) applied[*normal] = o.value;
+  if (!diags.empty()) throw ScenarioError(diags);
+
+  Context ctx(file, text, &applied, diags);
+  Scenario s = read_scenario(ctx, root, file, diags);
+  if (!diags.empty()) throw ScenarioError(diags);
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError({Diagnostic{path, 0, 0, "cannot read the scenario file", ""}});
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return parse_scenario(buf.str(), path, overrides);
+}
+
+}  // namespace surge

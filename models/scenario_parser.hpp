@@ -1,0 +1,54 @@
+// Reads a scenario YAML file (and the hardware catalogue it names) into a Scenario, validating
+// strictly: unknown keys, missing keys, wrong or missing units, non-positive capacities, references to
+// data centers or hosts that do not exist, a deadline before the decision. Every problem is reported
+// as "file:line:col: message" with the source line and a caret under the offending spot.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace surge {
+
+/// One problem found in a scenario or an override.
+struct Diagnostic {
+  std::string file;     ///< path as given, or "--set" for overrides
+  int line = 0;         ///< 1-based, 0 when unknown
+  int column = 0;       ///< 1-based
+  std::string message;
+  std::string source_line;  ///< the offending line of the file, for the caret display
+
+  /// "file:line:col: message" (no caret).
+  std::string headline() const;
+  /// headline, then the source line and a caret under the column, when known.
+  std::string render() const;
+};
+
+/// Bad user input: the scenario, the catalogue or an override. Carries every problem found.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+/// An override from the command line: "incident.deadline=20h", "data_centers.dc1.hsm.count=1".
+struct Override {
+  std::string path;
+  std::string value;
+};
+
+/// Parses "path=value"; throws ScenarioError when there is no '='.
+Override parse_override(const std::string& text);
+
+/// Loads, overrides, validates. Throws ScenarioError listing every problem.
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+
+/// Same, from text in memory; `file` is the name errors report.
+Scenario parse_scenario(const std::string& text, const std::string& file, const std::vector<Override>& overrides = {});
+
+}  // namespace surge

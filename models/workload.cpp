@@ -1,0 +1,57 @@
+#include "workload.hpp"
+
+namespace surge {
+namespace {
+
+// Row sizes (DOMAIN.md: DER ~1-2 KB, other rows ~100-300 bytes). Planning values.
+constexpr double kDerBytes = 1500;       // a certificate or precertificate DER
+constexpr double kSmallRowBytes = 200;   // orders, serials, status, names, key hash, fqdnSets
+constexpr double kStatusRowBytes = 300;  // certificateStatus carries an OCSP response in the 2021 era
+
+void add(OperationCost& op, std::string name, double rows, double bytes) {
+  op.steps.push_back(CommitStep{std::move(name), rows, bytes});
+  op.commits += 1;
+  op.rows += rows;
+  op.db_bytes += bytes;
+}
+
+}  // namespace
+
+CostModel cost_model(const Scenario& s) {
+  const Workload& w = s.workload;
+  const double names = w.names_per_certificate;
+  CostModel m;
+
+  OperationCost& iss = m.issuance;
+  // The new order: orders, orderFqdnSets, orderToAuthz2 per name, authz2 per new name, replacementOrders.
+  add(iss, "NewOrderAndAuthzs", 3 + names + names * w.new_authz_share,
+      (3 + names + names * w.new_authz_share) * kSmallRowBytes);
+  // Fresh authorizations are finalized one commit each once validated.
+  if (w.new_authz_share > 0) {
+    iss.steps.push_back(CommitStep{"FinalizeAuthorization2", names * w.new_authz_share, names * w.new_authz_share * kSmallRowBytes});
+    iss.commits += names * w.new_authz_share;
+    iss.rows += names * w.new_authz_share;
+    iss.db_bytes += names * w.new_authz_share * kSmallRowBytes;
+  }
+  // Finalize: about 7 commits per issued certificate, in Boulder's order.
+  add(iss, "SetOrderProcessing", 1, kSmallRowBytes);
+  add(iss, "AddSerial", 1, kSmallRowBytes);
+  add(iss, "AddPrecertificate", 3 + names, kDerBytes + kStatusRowBytes + (1 + names) * kSmallRowBytes);
+  add(iss, "SetCertificateStatusReady", 1, kStatusRowBytes);
+  add(iss, "AddCertificate", 1, kDerBytes);
+  add(iss, "AddFQDNSet", 1, kSmallRowBytes);
+  add(iss, "FinalizeOrder", 3, 3 * kSmallRowBytes);
+  iss.signatures = w.signatures_per_issuance;
+  iss.rpc_bytes = w.rpc_bytes_per_certificate;
+
+  OperationCost& rev = m.revocation;
+  // One transaction: certificateStatus update + revokedCertificates insert.
+  add(rev, "RevokeCertificate", 2, kStatusRowBytes + kSmallRowBytes);
+  rev.signatures = w.signatures_per_revocation;
+  rev.rpc_bytes = w.rpc_bytes_per_certificate / 4;  // an admin-tool RPC, no CSR or chain
+
+  if (w.era == Era::CRL) m.crl_signatures_per_s = w.crl_shards / w.crl_period_s;
+  return m;
+}
+
+}  // namespace surge

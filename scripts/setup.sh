@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, whatever surge needs to build and test that is missing. Idempotent: a machine
+# that has everything installs nothing and does not touch the network.
+#   scripts/setup.sh          core build + tests (simulator, CLI, GoogleTest)
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libsimgrid-dev libboost-graph-dev libeigen3-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

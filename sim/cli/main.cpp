@@ -1,0 +1,170 @@
+// surge: the command-line front end over the run API.
+//   surge run FILE [--set path=value]... [--seed N] [--json] [--out DIR] [--progress MODE] [--quiet]
+//   surge check FILE [--set path=value]...
+// Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "scenario_parser.hpp"
+#include "simulation.hpp"
+#include "units.hpp"
+
+namespace {
+
+constexpr int kExitMissed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitRuntime = 3;
+constexpr double kLineProgressEvery_s = 5.0;  // wall seconds between progress lines off a terminal
+constexpr double kBarProgressEvery_s = 0.2;
+
+struct RunArgs {
+  std::string file;
+  std::vector<std::string> sets;
+  std::optional<std::uint64_t> seed;
+  bool json = false;
+  bool quiet = false;
+  bool fail_on_miss = false;
+  std::string out;
+  std::string progress = "auto";
+};
+
+surge::Scenario load(const std::string& file, const std::vector<std::string>& sets) {
+  std::vector<surge::Override> overrides;
+  for (const std::string& s : sets) overrides.push_back(surge::parse_override(s));
+  return surge::load_scenario(file, overrides);
+}
+
+// Writes DIR's files under temporary names, then renames each into place: no partial output files.
+void write_outputs(const std::string& dir, const surge::Report& r) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"summary.json", surge::to_json(r).dump(2) + "\n"},
+      {"summary.txt", surge::render_text(r)},
+      {"series.csv", surge::render_series_csv(r)},
+  };
+  std::vector<std::pair<fs::path, fs::path>> staged;
+  for (const auto& [name, text] : files) {
+    const fs::path final_path = fs::path(dir) / name;
+    const fs::path tmp = fs::path(dir) / ("." + name + ".tmp." + std::to_string(getpid()));
+    std::ofstream o(tmp, std::ios::binary);
+    o << text;
+    o.close();
+    if (!o) {
+      for (const auto& st : staged) fs::remove(st.first);
+      fs::remove(tmp);
+      throw std::runtime_error("cannot write " + tmp.string());
+    }
+    staged.push_back({tmp, final_path});
+  }
+  for (const auto& [tmp, final_path] : staged) fs::rename(tmp, final_path);
+}
+
+// Progress on stderr: a bar on a terminal, a line every few seconds otherwise, or JSON lines.
+std::function<void(const surge::sim::Progress&)> progress_reporter(const std::string& mode, bool quiet) {
+  if (quiet || mode == "none") return {};
+  const bool tty = isatty(STDERR_FILENO);
+  std::string m = mode == "auto" ? (tty ? "bar" : "lines") : mode;
+  auto last = std::make_shared<double>(-1e9);
+  return [m, last](const surge::sim::Progress& p) {
+    const double every = m == "bar" ? kBarProgressEvery_s : m == "lines" ? kLineProgressEvery_s : 0;
+    if (p.wall_s - *last < every) return;
+    *last = p.wall_s;
+    const double done = p.certificates > 0 ? (p.replaced + p.revoked) / (2 * p.certificates) : 0;
+    const double frac = std::max(p.sim_time_s / p.horizon_s, done);
+    const double eta = frac > 0 ? p.wall_s * (1 - frac) / frac : 0;
+    if (m == "jsonl") {
+      std::fprintf(stderr,
+                   "{\"t_s\":%.3f,\"horizon_s\":%.3f,\"replaced\":%.0f,\"revoked\":%.0f,\"certificates\":%.0f,"
+                   "\"wall_s\":%.3f,\"eta_s\":%.3f}\n",
+                   p.sim_time_s, p.horizon_s, p.replaced, p.revoked, p.certificates, p.wall_s, eta);
+    } else if (m == "bar") {
+      constexpr int kWidth = 30;
+      const int filled = static_cast<int>(frac * kWidth);
+      std::fprintf(stderr, "\r[%s%s] sim %s, replaced %s, ETA %.0f s   ", std::string(filled, '#').c_str(),
+                   std::string(kWidth - filled, ' ').c_str(), surge::format_duration(p.sim_time_s).c_str(),
+                   surge::format_count(p.replaced).c_str(), eta);
+    } else {
+      std::fprintf(stderr, "progress: sim %s of %s, replaced %s, revoked %s, wall %.1f s, ETA %.0f s\n",
+                   surge::format_duration(p.sim_time_s).c_str(), surge::format_duration(p.horizon_s).c_str(),
+                   surge::format_count(p.replaced).c_str(), surge::format_count(p.revoked).c_str(), p.wall_s, eta);
+    }
+    std::fflush(stderr);
+  };
+}
+
+int run_command(const RunArgs& a) {
+  surge::Scenario s = load(a.file, a.sets);
+  surge::sim::RunOptions opt;
+  opt.seed = a.seed;
+  opt.on_progress = progress_reporter(a.progress, a.quiet);
+  surge::Report r = surge::sim::run_simulation(s, opt);
+  if (opt.on_progress && a.progress != "jsonl" && (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
+    std::fprintf(stderr, "\n");
+  if (!a.out.empty()) write_outputs(a.out, r);
+  if (a.json) {
+    std::cout << surge::to_json(r).dump(2) << "\n";
+  } else {
+    std::cout << surge::render_text(r);
+  }
+  return a.fail_on_miss && !r.deadline_met ? kExitMissed : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"surge: capacity planning for a CA's mass revoke-and-reissue.\n"
+               "Exit codes: 0 ok, 1 deadline missed (only with --fail-on-miss), 2 bad input, 3 runtime failure."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SURGE_VERSION);
+
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario and print the answer");
+  run_cmd->add_option("file", run.file, "Scenario YAML file")->required();
+  run_cmd->add_option("--set", run.sets,
+                      "Override a scenario field, validated like the file: path=value, e.g. incident.deadline=20h, "
+                      "data_centers.dc1.hsm.count=1 (repeatable)");
+  run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's)");
+  run_cmd->add_flag("--json", run.json, "Print the summary as JSON instead of text");
+  run_cmd->add_option("--out", run.out, "Directory for summary.json, summary.txt and series.csv (time series)");
+  run_cmd->add_option("--progress", run.progress,
+                      "Progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), bar, lines, "
+                      "jsonl (one JSON object per line, for programs), none")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "jsonl", "none"}));
+  run_cmd->add_flag("--quiet", run.quiet, "No progress output");
+  run_cmd->add_flag("--fail-on-miss", run.fail_on_miss, "Exit with 1 when the deadline is missed");
+
+  std::string check_file;
+  std::vector<std::string> check_sets;
+  CLI::App* check_cmd = app.add_subcommand("check", "Validate a scenario (and overrides) without running it");
+  check_cmd->add_option("file", check_file, "Scenario YAML file")->required();
+  check_cmd->add_option("--set", check_sets, "Override a scenario field: path=value (repeatable)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+
+  try {
+    if (*run_cmd) return run_command(run);
+    if (*check_cmd) {
+      surge::Scenario s = load(check_file, check_sets);
+      std::cout << check_file << ": ok (" << s.name << ")\n";
+      return 0;
+    }
+  } catch (const surge::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "surge: " << e.what() << "\n";
+    return kExitRuntime;
+  }
+  return 0;
+}

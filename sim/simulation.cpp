@@ -1,0 +1,753 @@
+#include "simulation.hpp"
+
+#include <simgrid/Exception.hpp>
+#include <simgrid/plugins/load.h>
+#include <simgrid/s4u.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xbt/log.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <limits>
+
+#include "clients.hpp"
+#include "fluid.hpp"
+#include "platform.hpp"
+#include "topology.hpp"
+#include "workload.hpp"
+
+XBT_LOG_NEW_DEFAULT_CATEGORY(surge_sim, "surge: the incident simulation");
+
+namespace surge::sim {
+namespace {
+
+constexpr double kControllerInterval_s = 60.0;  // how often the revocation controller looks
+constexpr double kReplicationBatch_s = 5.0;     // replicas pull the binlog at most this often
+
+/// A cohort's journey: issue (DB, then HSM) or revoke (HSM, then DB).
+enum class JobKind { ISSUE, REVOKE };
+struct Job {
+  int cohort = 0;
+  JobKind kind = JobKind::ISSUE;
+  int step = 0;  // ISSUE: 0 DB, 1 HSM. REVOKE: 0 HSM, 1 DB.
+};
+
+struct CohortState {
+  Cohort c;
+  int dc = -1;
+  double replaced_s = -1;
+  double revoked_s = -1;
+  bool arrived = false;
+  bool revoke_queued = false;
+  bool affected() const { return c.cls != ClientClass::BACKGROUND; }
+};
+
+/// A FIFO multi-server's waiting room: revocations first, then issuance, each in arrival order.
+class Queue {
+ public:
+  void push(const Job& j, bool urgent, bool front, int certs) {
+    auto& q = urgent ? urgent_ : normal_;
+    front ? q.push_front(j) : q.push_back(j);
+    certs_ += certs;
+    items_->release();
+  }
+  /// Blocks until something was pushed; empty when a drain took it first.
+  std::optional<Job> pop(const std::vector<CohortState>& cohorts) {
+    items_->acquire();
+    auto& q = !urgent_.empty() ? urgent_ : normal_;
+    if (q.empty()) return std::nullopt;
+    Job j = q.front();
+    q.pop_front();
+    certs_ -= cohorts[static_cast<size_t>(j.cohort)].c.size;
+    return j;
+  }
+  /// Takes everything waiting (for a dead station).
+  std::vector<Job> drain() {
+    std::vector<Job> out(urgent_.begin(), urgent_.end());
+    out.insert(out.end(), normal_.begin(), normal_.end());
+    urgent_.clear();
+    normal_.clear();
+    certs_ = 0;
+    return out;
+  }
+  double certs() const { return certs_; }
+
+ private:
+  std::deque<Job> urgent_;
+  std::deque<Job> normal_;
+  double certs_ = 0;
+  sg4::SemaphorePtr items_ = sg4::Semaphore::create(0);
+};
+
+/// One data center's HSM group.
+struct HsmGroup {
+  std::vector<int> members;  // vertices
+  Queue queue;
+  double assigned = 0;  // signatures routed here, for balancing
+  double capacity() const { return live_capacity; }
+  double live_capacity = 0;
+};
+
+/// A resource as the report and the bottleneck arithmetic see it.
+struct Tracked {
+  std::string name, kind, unit;
+  double capacity = 0;
+  std::vector<sg4::Host*> hosts;  // work = computed flops
+  sg4::SplitDuplexLink* link = nullptr;  // work = bytes, busier direction
+  CapacityTimeline timeline{0.0};
+  double last_work = 0;
+  double peak = 0;
+  bool alive = true;
+  double work() const {
+    if (link) return std::max(sg_link_get_cum_load(link->get_link_up()), sg_link_get_cum_load(link->get_link_down()));
+    double w = 0;
+    for (sg4::Host* h : hosts) w += sg_host_get_computed_flops(h);
+    return w;
+  }
+};
+
+class Model {
+ public:
+  Model(const Scenario& s, const RunOptions& o, std::uint64_t seed)
+      : s_(s), opt_(o), seed_(seed), topo_(s), cost_(cost_model(s)) {}
+
+  Report run();
+
+ private:
+  // actors
+  void source();
+  void hsm_worker(int dc, int member);
+  void db_worker();
+  void controller();
+  void monitor();
+  void replication(int replica);
+  void transfer(size_t i);
+  void failure(size_t i);
+
+  // flow
+  void enqueue(Job j, bool front = false);
+  void advance(Job j);
+  int route_dc(double signatures);
+  void reroute(Job j);
+  void lose_writer();
+  void set_hsm_capacity(int dc);
+  bool dc_can_sign(int dc) const { return hsm_[static_cast<size_t>(dc)].live_capacity > 0; }
+  double job_signatures(const Job& j) const;
+  sg4::Host* host(int v) const { return platform_.hosts[static_cast<size_t>(v)]; }
+  sg4::Host* place(const std::string& name) const;
+  void start_bulk_revocation();
+  Report build_report(double wall_s);
+
+  const Scenario& s_;
+  const RunOptions& opt_;
+  std::uint64_t seed_;
+  Topology topo_;
+  CostModel cost_;
+  Platform platform_;
+  std::vector<CohortState> cohorts_;
+  double affected_total_ = 0;
+  std::vector<HsmGroup> hsm_;
+  std::vector<bool> dc_up_;
+  Queue db_queue_;
+  int writer_ = -1;  // vertex of the current writer
+  bool writer_up_ = true;
+  double promotion_at_ = 0;
+  double produced_bytes_ = 0;  // binlog bytes the writer produced
+  double replication_lag_max_ = 0;
+  double arrived_ = 0, replaced_ = 0, revoked_ = 0, broken_ = 0;
+  std::optional<double> bulk_start_;
+  std::vector<TransferOutcome> transfers_;
+  std::vector<Tracked> tracked_;
+  int db_tracked_ = -1;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<double>> series_;
+  double end_s_ = 0;
+  std::chrono::steady_clock::time_point wall_start_;
+};
+
+sg4::Host* Model::place(const std::string& name) const {
+  if (name == "cloud") return host(topo_.find("cloud"));
+  if (name.find('/') == std::string::npos) return host(topo_.find(host_name(name, "frontend")));
+  return host(topo_.find(name));
+}
+
+double Model::job_signatures(const Job& j) const {
+  const double per = j.kind == JobKind::ISSUE ? cost_.issuance.signatures : cost_.revocation.signatures;
+  return per * cohorts_[static_cast<size_t>(j.cohort)].c.size;
+}
+
+int Model::route_dc(double signatures) {
+  // Balance signing work by capacity over the data centers that are up and can sign.
+  int best = -1;
+  double best_load = std::numeric_limits<double>::infinity();
+  for (size_t d = 0; d < hsm_.size(); ++d) {
+    if (!dc_up_[d] || !dc_can_sign(static_cast<int>(d))) continue;
+    const double load = (hsm_[d].assigned + signatures) / hsm_[d].live_capacity;
+    if (load < best_load) best_load = load, best = static_cast<int>(d);
+  }
+  if (best >= 0) hsm_[static_cast<size_t>(best)].assigned += signatures;
+  return best;
+}
+
+void Model::enqueue(Job j, bool front) {
+  CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
+  if (j.kind == JobKind::REVOKE && j.step == 0 && cost_.revocation.signatures <= 0) j.step = 1;  // CRL era
+  const bool urgent = j.kind == JobKind::REVOKE;
+  const bool at_hsm = (j.kind == JobKind::ISSUE) == (j.step == 1);
+  if (at_hsm) {
+    if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)] || !dc_can_sign(c.dc)) c.dc = route_dc(job_signatures(j));
+    if (c.dc < 0) return;  // nothing left that can sign: the work is lost, and the report shows it
+    hsm_[static_cast<size_t>(c.dc)].queue.push(j, urgent, front, c.c.size);
+  } else {
+    db_queue_.push(j, urgent, front, c.c.size);
+  }
+}
+
+void Model::reroute(Job j) {
+  cohorts_[static_cast<size_t>(j.cohort)].dc = -1;
+  enqueue(j, true);
+}
+
+void Model::advance(Job j) {
+  CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
+  const double now = sg4::Engine::get_clock();
+  if (++j.step < 2) {
+    enqueue(j);
+    return;
+  }
+  if (j.kind == JobKind::ISSUE) {
+    if (!c.affected()) return;
+    c.replaced_s = now;
+    replaced_ += c.c.size;
+    if (!c.revoke_queued) {
+      c.revoke_queued = true;
+      enqueue(Job{j.cohort, JobKind::REVOKE, 0});
+    }
+  } else {
+    c.revoked_s = now;
+    revoked_ += c.c.size;
+    if (c.replaced_s < 0) broken_ += c.c.size;
+  }
+}
+
+void Model::source() {
+  for (size_t i = 0; i < cohorts_.size(); ++i) {
+    CohortState& c = cohorts_[i];
+    if (c.c.arrival_s >= s_.incident.horizon_s) break;
+    sg4::this_actor::sleep_until(c.c.arrival_s);
+    c.arrived = true;
+    if (c.affected()) arrived_ += c.c.size;
+    c.dc = route_dc(cost_.issuance.signatures * c.c.size);
+    enqueue(Job{static_cast<int>(i), JobKind::ISSUE, 0});
+  }
+}
+
+void Model::hsm_worker(int dc, int member) {
+  sg4::Host* h = host(member);
+  HsmGroup& g = hsm_[static_cast<size_t>(dc)];
+  while (true) {
+    std::optional<Job> j = g.queue.pop(cohorts_);
+    if (!j) continue;
+    if (!h->is_on()) {
+      reroute(*j);
+      return;
+    }
+    try {
+      sg4::this_actor::exec_init(job_signatures(*j))->set_host(h)->start()->wait();
+    } catch (const simgrid::Exception&) {
+      reroute(*j);  // the member failed under us: the cohort is signed elsewhere
+      return;
+    }
+    advance(*j);
+  }
+}
+
+void Model::db_worker() {
+  while (true) {
+    std::optional<Job> j = db_queue_.pop(cohorts_);
+    if (!j) continue;
+    while (!writer_up_) {
+      if (promotion_at_ == std::numeric_limits<double>::infinity()) return;  // no replica left to promote
+      sg4::this_actor::sleep_until(promotion_at_);
+    }
+    CohortState& c = cohorts_[static_cast<size_t>(j->cohort)];
+    const OperationCost& op = j->kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
+    if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)]) c.dc = route_dc(0);
+    if (c.dc < 0) continue;
+    sg4::Host* writer = host(writer_);
+    try {
+      sg4::Comm::sendto(host(topo_.find(host_name(s_.data_centers[static_cast<size_t>(c.dc)].name, "frontend"))), writer,
+                        static_cast<std::uint64_t>(c.c.size * (op.rpc_bytes + op.db_bytes)));
+      sg4::this_actor::exec_init(c.c.size * op.commits)->set_host(writer)->start()->wait();
+    } catch (const simgrid::Exception&) {
+      db_queue_.push(*j, j->kind == JobKind::REVOKE, true, c.c.size);  // retried once the writer is back
+      continue;
+    }
+    produced_bytes_ += c.c.size * op.db_bytes;
+    advance(*j);
+  }
+}
+
+void Model::start_bulk_revocation() {
+  bulk_start_ = sg4::Engine::get_clock();
+  XBT_INFO("bulk revocation of certificates not yet replaced starts");
+  // Revoke first those furthest from replacement: not yet asked for (latest first), then waiting.
+  std::vector<int> order;
+  for (size_t i = cohorts_.size(); i-- > 0;)
+    if (cohorts_[i].affected() && !cohorts_[i].revoke_queued && !cohorts_[i].arrived) order.push_back(static_cast<int>(i));
+  for (size_t i = cohorts_.size(); i-- > 0;)
+    if (cohorts_[i].affected() && !cohorts_[i].revoke_queued && cohorts_[i].arrived) order.push_back(static_cast<int>(i));
+  for (int i : order) {
+    cohorts_[static_cast<size_t>(i)].revoke_queued = true;
+    cohorts_[static_cast<size_t>(i)].dc = -1;
+    enqueue(Job{i, JobKind::REVOKE, 0});
+  }
+}
+
+void Model::controller() {
+  sg4::this_actor::sleep_until(s_.incident.decision_delay_s);
+  const double horizon = s_.incident.horizon_s;
+  while (true) {
+    const double now = sg4::Engine::get_clock();
+    if ((replaced_ >= affected_total_ && revoked_ >= affected_total_) || now >= horizon) break;
+    if (!bulk_start_) {
+      // Revocations still to start, and how long they take on what survives, with the margin.
+      double remaining = 0;
+      for (const CohortState& c : cohorts_)
+        if (c.affected() && !c.revoke_queued) remaining += c.c.size;
+      double signing = 0;
+      for (size_t d = 0; d < hsm_.size(); ++d)
+        if (dc_up_[d]) signing += hsm_[d].live_capacity;
+      const double commits = writer_up_ ? s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db.commits_per_s : 0;
+      const double need_sign = cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures / signing : 0;
+      const double need_db = remaining * cost_.revocation.commits / commits;
+      const double need = std::max(need_sign, need_db) * (1.0 + s_.incident.revocation_margin);
+      if (remaining > 0 && now + need + kControllerInterval_s >= s_.incident.deadline_s) start_bulk_revocation();
+    }
+    sg4::this_actor::sleep_for(std::min(kControllerInterval_s, horizon - now));
+  }
+  end_s_ = sg4::Engine::get_clock();
+}
+
+void Model::monitor() {
+  double last_t = 0;
+  while (true) {
+    sg4::this_actor::sleep_for(opt_.sample_interval_s);
+    const double now = sg4::Engine::get_clock();
+    const double dt = now - last_t;
+    std::vector<double> row{now, arrived_, replaced_, revoked_, broken_};
+    for (Tracked& t : tracked_) {
+      const double w = t.work();
+      const double cap = t.alive ? t.capacity : 0;
+      const double u = cap > 0 ? (w - t.last_work) / (dt * cap) : 0;
+      t.last_work = w;
+      t.peak = std::max(t.peak, u);
+      row.push_back(u);
+    }
+    for (const HsmGroup& g : hsm_) row.push_back(g.queue.certs());
+    row.push_back(db_queue_.certs());
+    series_.push_back(std::move(row));
+    last_t = now;
+    if (opt_.on_progress) {
+      Progress p;
+      p.sim_time_s = now;
+      p.horizon_s = s_.incident.horizon_s;
+      p.replaced = replaced_;
+      p.revoked = revoked_;
+      p.certificates = affected_total_;
+      p.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+      opt_.on_progress(p);
+    }
+  }
+}
+
+void Model::replication(int replica) {
+  double sent = 0;
+  double chunk_start = 0;
+  while (true) {
+    const double now = sg4::Engine::get_clock();
+    if (!host(replica)->is_on() || writer_ == replica) return;
+    const double pending = produced_bytes_ - sent;
+    if (!writer_up_ || pending <= 0) {
+      chunk_start = now;
+      sg4::this_actor::sleep_for(kReplicationBatch_s);
+      continue;
+    }
+    try {
+      sg4::Comm::sendto(host(writer_), host(replica), static_cast<std::uint64_t>(pending));
+    } catch (const simgrid::Exception&) {
+      sg4::this_actor::sleep_for(kReplicationBatch_s);
+      continue;
+    }
+    sent += pending;
+    const double done = sg4::Engine::get_clock();
+    replication_lag_max_ = std::max(replication_lag_max_, done - chunk_start);
+    chunk_start = done;
+    if (done - now < kReplicationBatch_s) sg4::this_actor::sleep_for(kReplicationBatch_s - (done - now));
+  }
+}
+
+void Model::transfer(size_t i) {
+  const Transfer& t = s_.transfers[i];
+  sg4::this_actor::sleep_until(t.start_s);
+  try {
+    sg4::Comm::sendto(place(t.from), place(t.to), static_cast<std::uint64_t>(t.bytes));
+    transfers_[i].done_s = sg4::Engine::get_clock();
+  } catch (const simgrid::Exception&) {
+    XBT_INFO("transfer %s failed", t.name.c_str());
+  }
+}
+
+void Model::set_hsm_capacity(int dc) {
+  HsmGroup& g = hsm_[static_cast<size_t>(dc)];
+  g.live_capacity = 0;
+  if (dc_up_[static_cast<size_t>(dc)])
+    for (int m : g.members)
+      if (host(m)->is_on()) g.live_capacity += s_.data_centers[static_cast<size_t>(dc)].hsm.signatures_per_s;
+  const double now = sg4::Engine::get_clock();
+  for (Tracked& t : tracked_)
+    if (t.name == "hsm:" + s_.data_centers[static_cast<size_t>(dc)].name) {
+      t.timeline.set(now, g.live_capacity);
+      t.alive = g.live_capacity > 0;
+    }
+  if (g.live_capacity <= 0)
+    for (const Job& j : g.queue.drain()) reroute(j);  // a group that cannot sign hands its queue on
+}
+
+void Model::lose_writer() {
+  const double now = sg4::Engine::get_clock();
+  host(writer_)->turn_off();
+  writer_up_ = false;
+  Tracked& db = tracked_[static_cast<size_t>(db_tracked_)];
+  db.timeline.set(now, 0);
+  // Promote a replica: one in another data center that is up, else one in the writer's own.
+  const int old_dc = topo_.node(writer_).dc;
+  int next = -1;
+  for (int pass = 0; pass < 2 && next < 0; ++pass)
+    for (size_t d = 0; d < s_.data_centers.size() && next < 0; ++d) {
+      if (!dc_up_[d] || ((static_cast<int>(d) == old_dc) != (pass == 1))) continue;
+      for (int r : topo_.replicas(static_cast<int>(d)))
+        if (host(r)->is_on() && next < 0) next = r;
+    }
+  if (next < 0) {
+    promotion_at_ = std::numeric_limits<double>::infinity();
+    XBT_INFO("DB writer lost and no replica left to promote");
+    return;
+  }
+  promotion_at_ = now + s_.incident.db_promotion_delay_s;
+  const double rate = s_.data_centers[static_cast<size_t>(topo_.node(next).dc)].db.commits_per_s;
+  db.timeline.set(promotion_at_, rate);
+  sg4::Actor::create("promote", platform_.control, [this, next] {
+    sg4::this_actor::sleep_until(promotion_at_);
+    writer_ = next;
+    writer_up_ = true;
+    Tracked& d = tracked_[static_cast<size_t>(db_tracked_)];
+    d.hosts.push_back(host(next));
+    XBT_INFO("replica %s promoted to writer", topo_.name(next).c_str());
+  });
+}
+
+void Model::failure(size_t i) {
+  const Failure& f = s_.failures[i];
+  sg4::this_actor::sleep_until(f.at_s);
+  XBT_INFO("failure: %s", f.kind == FailureKind::DB_WRITER ? "DB writer" : f.target.c_str());
+  switch (f.kind) {
+    case FailureKind::HSM: {
+      const int v = topo_.find(f.target);
+      host(v)->turn_off();
+      set_hsm_capacity(topo_.node(v).dc);
+      break;
+    }
+    case FailureKind::DB_WRITER:
+      if (writer_up_) lose_writer();
+      break;
+    case FailureKind::DATA_CENTER: {
+      const int dc = s_.data_center_index(f.target);
+      dc_up_[static_cast<size_t>(dc)] = false;
+      const bool writer_here = writer_up_ && topo_.node(writer_).dc == dc;
+      if (writer_here) lose_writer();
+      for (int v : topo_.hosts())
+        if (topo_.node(v).dc == dc && host(v)->is_on()) host(v)->turn_off();
+      for (Tracked& t : tracked_) {
+        if (!t.link) continue;
+        for (const LinkProps& lp : topo_.links())
+          if (lp.dc == dc && platform_.links[static_cast<size_t>(lp.index)] == t.link) {
+            t.link->turn_off();
+            t.alive = false;
+          }
+      }
+      set_hsm_capacity(dc);
+      break;
+    }
+  }
+}
+
+Report Model::run() {
+  wall_start_ = std::chrono::steady_clock::now();
+  platform_ = build_platform(s_, topo_);
+
+  const ArrivalPlan plan = plan_arrivals(s_, seed_);
+  for (const Cohort& c : plan.cohorts) {
+    cohorts_.push_back(CohortState{c});
+    if (c.cls != ClientClass::BACKGROUND) affected_total_ += c.size;
+  }
+
+  // Resources and their tracking.
+  dc_up_.assign(s_.data_centers.size(), true);
+  hsm_ = std::vector<HsmGroup>(s_.data_centers.size());
+  for (size_t d = 0; d < s_.data_centers.size(); ++d) {
+    const DataCenter& dc = s_.data_centers[d];
+    hsm_[d].members = topo_.hsms(static_cast<int>(d));
+    hsm_[d].live_capacity = dc.hsm_count * dc.hsm.signatures_per_s;
+    Tracked t;
+    t.name = "hsm:" + dc.name;
+    t.kind = "hsm";
+    t.unit = "signatures/s";
+    t.capacity = hsm_[d].live_capacity;
+    t.timeline = CapacityTimeline(t.capacity);
+    for (int m : hsm_[d].members) t.hosts.push_back(host(m));
+    tracked_.push_back(t);
+    if (dc.db_writer) writer_ = topo_.find(host_name(dc.name, "db-writer"));
+  }
+  {
+    const DbSpec& db = s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db;
+    Tracked t;
+    t.name = "db-writer";
+    t.kind = "db";
+    t.unit = "commits/s";
+    t.capacity = db.commits_per_s;
+    t.timeline = CapacityTimeline(t.capacity);
+    t.hosts.push_back(host(writer_));
+    db_tracked_ = static_cast<int>(tracked_.size());
+    tracked_.push_back(t);
+  }
+  for (const LinkProps& l : topo_.links()) {
+    Tracked t;
+    t.name = "link:" + l.name;
+    t.kind = "link";
+    t.unit = "bytes/s";
+    t.capacity = l.bandwidth_Bps;
+    t.timeline = CapacityTimeline(t.capacity);
+    t.link = platform_.links[static_cast<size_t>(l.index)];
+    sg_link_load_track(t.link->get_link_up());
+    sg_link_load_track(t.link->get_link_down());
+    tracked_.push_back(t);
+  }
+  columns_ = {"t_s", "arrived", "replaced", "revoked", "revoked_before_replaced"};
+  for (const Tracked& t : tracked_) columns_.push_back("util:" + t.name);
+  for (const DataCenter& dc : s_.data_centers) columns_.push_back("queue:hsm:" + dc.name);
+  columns_.push_back("queue:db-writer");
+  for (const Transfer& t : s_.transfers) transfers_.push_back(TransferOutcome{t.name, t.bytes, t.start_s, std::nullopt});
+
+  // Actors: all on the control host, which never fails; all daemons but the controller.
+  sg4::Host* ctl = platform_.control;
+  auto daemon = [&](const std::string& name, std::function<void()> fn) {
+    sg4::Actor::create(name, ctl, std::move(fn))->daemonize();
+  };
+  daemon("source", [this] { source(); });
+  for (size_t d = 0; d < s_.data_centers.size(); ++d)
+    for (int m : hsm_[d].members)
+      for (int k = 0; k < s_.data_centers[d].hsm.sessions; ++k)
+        daemon("hsm-session", [this, d, m] { hsm_worker(static_cast<int>(d), m); });
+  const int connections = s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db.connections;
+  for (int k = 0; k < connections; ++k) daemon("db-connection", [this] { db_worker(); });
+  for (size_t d = 0; d < s_.data_centers.size(); ++d)
+    for (int r : topo_.replicas(static_cast<int>(d))) daemon("replication", [this, r] { replication(r); });
+  for (size_t i = 0; i < s_.transfers.size(); ++i) daemon("transfer", [this, i] { transfer(i); });
+  for (size_t i = 0; i < s_.failures.size(); ++i) daemon("failure", [this, i] { failure(i); });
+  daemon("monitor", [this] { monitor(); });
+  sg4::Actor::create("controller", ctl, [this] { controller(); });
+
+  sg4::Engine::get_instance()->run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  return build_report(wall);
+}
+
+// Weighted percentile of (value, weight) pairs.
+double percentile(std::vector<std::pair<double, double>>& v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  double total = 0;
+  for (const auto& p : v) total += p.second;
+  double acc = 0;
+  for (const auto& p : v) {
+    acc += p.second;
+    if (acc >= q * total) return p.first;
+  }
+  return v.back().first;
+}
+
+Report Model::build_report(double wall_s) {
+  Report r;
+  r.scenario = s_.name;
+  r.seed = seed_;
+  r.version = SURGE_VERSION;
+  r.cohort_size = s_.effective_cohort_size();
+  r.cohorts = static_cast<long>(cohorts_.size());
+  r.certificates = affected_total_;
+  r.decision_s = s_.incident.decision_delay_s;
+  r.deadline_s = s_.incident.deadline_s;
+  r.horizon_s = s_.incident.horizon_s;
+
+  const double deadline = s_.incident.deadline_s;
+  double last_replaced = 0, last_revoked = 0;
+  bool all_replaced = true, all_revoked = true;
+  std::vector<std::pair<double, double>> ttr;
+  std::vector<WorkArrival> arrivals;
+  for (const CohortState& c : cohorts_) {
+    if (c.arrived) arrivals.push_back(WorkArrival{c.c.arrival_s, static_cast<double>(c.c.size)});
+    else if (c.revoked_s >= 0 && bulk_start_) arrivals.push_back(WorkArrival{*bulk_start_, static_cast<double>(c.c.size)});
+    if (!c.affected()) continue;
+    if (c.replaced_s >= 0) {
+      last_replaced = std::max(last_replaced, c.replaced_s);
+      r.replaced_within_horizon += c.c.size;
+      if (c.replaced_s <= deadline) r.replaced_by_deadline += c.c.size;
+      ttr.push_back({c.replaced_s - c.c.arrival_s, static_cast<double>(c.c.size)});
+    } else {
+      all_replaced = false;
+    }
+    if (c.revoked_s >= 0) {
+      last_revoked = std::max(last_revoked, c.revoked_s);
+      if (c.revoked_s <= deadline) r.revoked_by_deadline += c.c.size;
+      if (c.replaced_s < 0 || c.revoked_s < c.replaced_s) r.revoked_before_replaced += c.c.size;
+    } else {
+      all_revoked = false;
+    }
+  }
+  if (all_replaced && !cohorts_.empty()) r.completion_time_s = last_replaced;
+  if (all_revoked && !cohorts_.empty()) r.revocation_complete_s = last_revoked;
+  r.not_replaced_by_deadline = affected_total_ - r.replaced_by_deadline;
+  r.deadline_met = r.replaced_by_deadline >= affected_total_ && r.revoked_by_deadline >= affected_total_;
+  r.bulk_revocation_start_s = bulk_start_;
+  r.time_to_replace_s.p50 = percentile(ttr, 0.50);
+  r.time_to_replace_s.p99 = percentile(ttr, 0.99);
+  r.signatures_needed = affected_total_ * cost_.signatures_per_certificate();
+  r.db_replication_lag_max_s = replication_lag_max_;
+
+  // Bottleneck: the fluid arithmetic on the run's own arrivals and work.
+  std::stable_sort(arrivals.begin(), arrivals.end(), [](const WorkArrival& a, const WorkArrival& b) { return a.t < b.t; });
+  double units = 0;
+  for (const WorkArrival& a : arrivals) units += a.work;
+  std::vector<FluidResource> fluid;
+  // HSM groups sign interchangeably: one resource for all groups that are still alive.
+  std::string hsm_name;
+  double hsm_work = 0;
+  for (size_t i = 0; i < tracked_.size(); ++i) {
+    Tracked& t = tracked_[i];
+    const double work = t.work();
+    const double active = std::max(1.0, end_s_ - s_.incident.decision_delay_s);
+    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, t.capacity > 0 ? work / (t.capacity * active) : 0, t.peak, 0, 0};
+    r.resources.push_back(u);
+    if (t.kind == "hsm") {
+      r.signatures += work;
+      hsm_work += work;
+      if (t.alive) hsm_name += (hsm_name.empty() ? "" : "+") + t.name;
+      continue;
+    }
+    if (t.kind == "db") r.db_commits += work;
+    if (!t.alive || units <= 0) continue;
+    fluid.push_back(FluidResource{t.name, t.timeline, work / units});
+  }
+  {
+    // Sum the HSM groups' timelines over every change time.
+    std::vector<double> times{0.0};
+    for (const Tracked& t : tracked_)
+      if (t.kind == "hsm")
+        for (const auto& st : t.timeline.steps()) times.push_back(st.first);
+    std::sort(times.begin(), times.end());
+    CapacityTimeline sum(0.0);
+    for (double tm : times) {
+      double cap = 0;
+      for (const Tracked& t : tracked_) {
+        if (t.kind != "hsm") continue;
+        double v = 0;
+        for (const auto& st : t.timeline.steps())
+          if (st.first <= tm) v = st.second;
+        cap += v;
+      }
+      sum.set(tm, cap);
+    }
+    if (units > 0 && !hsm_name.empty()) {
+      fluid.push_back(FluidResource{hsm_name, sum, hsm_work / units});
+    }
+  }
+  const BottleneckResult b = find_bottleneck(arrivals, fluid);
+  r.bottleneck = b.bottleneck;
+  for (ResourceUse& u : r.resources) {
+    for (const auto& [name, saved] : b.saved_s)
+      if (name == u.name || (u.kind == "hsm" && name.find(u.name) != std::string::npos)) u.saved_s = saved;
+    for (const auto& [name, t] : b.completion_s)
+      if (name == u.name || (u.kind == "hsm" && name.find(u.name) != std::string::npos)) u.fluid_completion_s = t;
+  }
+  r.transfers = transfers_;
+  r.series_columns = columns_;
+  r.series = series_;
+  r.wall_s = wall_s;
+  return r;
+}
+
+bool g_engine_used = false;
+
+}  // namespace
+
+Report run_simulation(const Scenario& scenario, const RunOptions& options) {
+  if (g_engine_used) throw RunError("a SimGrid engine already ran in this process; use run_in_child");
+  g_engine_used = true;
+  int argc = 1;
+  char name[] = "surge";
+  char* argv[] = {name, nullptr};
+  xbt_log_control_set("root.thresh:warning");
+  sg4::Engine engine(&argc, argv);
+  // CM02: transfer time = latency + size / shared bandwidth, no TCP slow-start factors (the default
+  // model multiplies latency by 13.01); no reverse ACK traffic; no TCP window cap on long flows.
+  sg4::Engine::set_config("network/model:CM02");
+  sg4::Engine::set_config("network/crosstraffic:0");
+  sg4::Engine::set_config("network/TCP-gamma:0");
+  sg_host_load_plugin_init();
+  sg_link_load_plugin_init();
+  Model model(scenario, options, options.seed.value_or(scenario.seed));
+  return model.run();
+}
+
+Report run_in_child(const Scenario& scenario, const RunOptions& options) {
+  int fds[2];
+  if (pipe(fds) != 0) throw RunError("cannot create a pipe for the simulation child");
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw RunError("cannot fork the simulation child");
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out;
+    int code = 0;
+    try {
+      out = to_json(run_simulation(scenario, options), true).dump();
+    } catch (const std::exception& e) {
+      out = nlohmann::json{{"error", e.what()}}.dump();
+      code = 3;
+    }
+    for (size_t off = 0; off < out.size();) {
+      const ssize_t n = write(fds[1], out.data() + off, out.size() - off);
+      if (n <= 0) break;
+      off += static_cast<size_t>(n);
+    }
+    close(fds[1]);
+    _exit(code);
+  }
+  close(fds[1]);
+  std::string in;
+  char buf[65536];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) in.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) throw RunError("simulation child died from signal " + std::to_string(WTERMSIG(status)));
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) throw RunError("simulation child returned no report (exit " + std::to_string(WEXITSTATUS(status)) + ")");
+  if (j.contains("error")) throw RunError(j["error"].get<std::string>());
+  return report_from_json(j);
+}
+
+}  // namespace surge::sim
