@@ -1,7 +1,6 @@
 #include "simulation.hpp"
 
 #include <simgrid/Exception.hpp>
-#include <simgrid/plugins/load.h>
 #include <simgrid/s4u.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <map>
 
 #include "clients.hpp"
 #include "fluid.hpp"
@@ -91,22 +91,19 @@ struct HsmGroup {
   double live_capacity = 0;
 };
 
-/// A resource as the report and the bottleneck arithmetic see it.
+/// A resource as the report and the bottleneck arithmetic see it. Work is counted when an activity
+/// completes (cheaper than SimGrid's load plugins, which update on every solver step).
 struct Tracked {
   std::string name, kind, unit;
   double capacity = 0;
-  std::vector<sg4::Host*> hosts;  // work = computed flops
-  sg4::SplitDuplexLink* link = nullptr;  // work = bytes, busier direction
+  double work_up = 0;    // signatures, commits, or bytes crossing a link forward
+  double work_down = 0;  // bytes crossing a link backward
   CapacityTimeline timeline{0.0};
   double last_work = 0;
   double peak = 0;
   bool alive = true;
-  double work() const {
-    if (link) return std::max(sg_link_get_cum_load(link->get_link_up()), sg_link_get_cum_load(link->get_link_down()));
-    double w = 0;
-    for (sg4::Host* h : hosts) w += sg_host_get_computed_flops(h);
-    return w;
-  }
+  sg4::SplitDuplexLink* link = nullptr;
+  double work() const { return link ? std::max(work_up, work_down) : work_up; }
 };
 
 class Model {
@@ -129,7 +126,10 @@ class Model {
 
   // flow
   void enqueue(Job j, bool front = false);
-  void advance(Job j);
+  std::optional<Job> advance(Job j, bool keep_hsm = false);
+  void send(int from, int to, double bytes);
+  const std::vector<RouteHop>& route(int from, int to);
+  void mark_revoke_queued(CohortState& c);
   int route_dc(double signatures);
   void reroute(Job j);
   void lose_writer();
@@ -137,7 +137,7 @@ class Model {
   bool dc_can_sign(int dc) const { return hsm_[static_cast<size_t>(dc)].live_capacity > 0; }
   double job_signatures(const Job& j) const;
   sg4::Host* host(int v) const { return platform_.hosts[static_cast<size_t>(v)]; }
-  sg4::Host* place(const std::string& name) const;
+  int place(const std::string& name) const;
   void start_bulk_revocation();
   Report build_report(double wall_s);
 
@@ -149,6 +149,9 @@ class Model {
   Platform platform_;
   std::vector<CohortState> cohorts_;
   double affected_total_ = 0;
+  double unqueued_revocations_ = 0;  // affected certificates whose revocation is not yet queued
+  std::map<std::pair<int, int>, std::vector<RouteHop>> routes_;
+  int first_link_tracked_ = 0;
   std::vector<HsmGroup> hsm_;
   std::vector<bool> dc_up_;
   Queue db_queue_;
@@ -168,10 +171,9 @@ class Model {
   std::chrono::steady_clock::time_point wall_start_;
 };
 
-sg4::Host* Model::place(const std::string& name) const {
-  if (name == "cloud") return host(topo_.find("cloud"));
-  if (name.find('/') == std::string::npos) return host(topo_.find(host_name(name, "frontend")));
-  return host(topo_.find(name));
+int Model::place(const std::string& name) const {
+  if (name.find('/') == std::string::npos && name != "cloud") return topo_.find(host_name(name, "frontend"));
+  return topo_.find(name);
 }
 
 double Model::job_signatures(const Job& j) const {
@@ -211,25 +213,51 @@ void Model::reroute(Job j) {
   enqueue(j, true);
 }
 
-void Model::advance(Job j) {
+void Model::mark_revoke_queued(CohortState& c) {
+  c.revoke_queued = true;
+  unqueued_revocations_ -= c.c.size;
+}
+
+// Moves a job past the step it finished. With keep_hsm, a follow-up step at the HSM (the revocation's
+// signature right after the replacement's) is returned for the same session instead of queued.
+std::optional<Job> Model::advance(Job j, bool keep_hsm) {
   CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
   const double now = sg4::Engine::get_clock();
   if (++j.step < 2) {
     enqueue(j);
-    return;
+    return std::nullopt;
   }
   if (j.kind == JobKind::ISSUE) {
-    if (!c.affected()) return;
+    if (!c.affected()) return std::nullopt;
     c.replaced_s = now;
     replaced_ += c.c.size;
     if (!c.revoke_queued) {
-      c.revoke_queued = true;
-      enqueue(Job{j.cohort, JobKind::REVOKE, 0});
+      mark_revoke_queued(c);
+      Job next{j.cohort, JobKind::REVOKE, 0};
+      if (keep_hsm && cost_.revocation.signatures > 0) return next;
+      enqueue(next);
     }
   } else {
     c.revoked_s = now;
     revoked_ += c.c.size;
     if (c.replaced_s < 0) broken_ += c.c.size;
+  }
+  return std::nullopt;
+}
+
+const std::vector<RouteHop>& Model::route(int from, int to) {
+  auto key = std::make_pair(from, to);
+  auto it = routes_.find(key);
+  if (it == routes_.end()) it = routes_.emplace(key, topo_.route(from, to)).first;
+  return it->second;
+}
+
+// A blocking transfer between two hosts; its bytes are counted on every link it crossed.
+void Model::send(int from, int to, double bytes) {
+  sg4::Comm::sendto(host(from), host(to), static_cast<std::uint64_t>(bytes));
+  for (const RouteHop& hop : route(from, to)) {
+    Tracked& t = tracked_[static_cast<size_t>(first_link_tracked_ + hop.link)];
+    (hop.forward ? t.work_up : t.work_down) += bytes;
   }
 }
 
@@ -248,20 +276,24 @@ void Model::source() {
 void Model::hsm_worker(int dc, int member) {
   sg4::Host* h = host(member);
   HsmGroup& g = hsm_[static_cast<size_t>(dc)];
+  Tracked& use = tracked_[static_cast<size_t>(dc)];
   while (true) {
     std::optional<Job> j = g.queue.pop(cohorts_);
-    if (!j) continue;
-    if (!h->is_on()) {
-      reroute(*j);
-      return;
+    while (j) {
+      if (!h->is_on()) {
+        reroute(*j);
+        return;
+      }
+      const double signatures = job_signatures(*j);
+      try {
+        sg4::this_actor::exec_init(signatures)->set_host(h)->start()->wait();
+      } catch (const simgrid::Exception&) {
+        reroute(*j);  // the member failed under us: the cohort is signed elsewhere
+        return;
+      }
+      use.work_up += signatures;
+      j = advance(*j, true);
     }
-    try {
-      sg4::this_actor::exec_init(job_signatures(*j))->set_host(h)->start()->wait();
-    } catch (const simgrid::Exception&) {
-      reroute(*j);  // the member failed under us: the cohort is signed elsewhere
-      return;
-    }
-    advance(*j);
   }
 }
 
@@ -277,15 +309,17 @@ void Model::db_worker() {
     const OperationCost& op = j->kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
     if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)]) c.dc = route_dc(0);
     if (c.dc < 0) continue;
-    sg4::Host* writer = host(writer_);
+    const int writer = writer_;
+    const double commits = c.c.size * op.commits;
     try {
-      sg4::Comm::sendto(host(topo_.find(host_name(s_.data_centers[static_cast<size_t>(c.dc)].name, "frontend"))), writer,
-                        static_cast<std::uint64_t>(c.c.size * (op.rpc_bytes + op.db_bytes)));
-      sg4::this_actor::exec_init(c.c.size * op.commits)->set_host(writer)->start()->wait();
+      send(topo_.find(host_name(s_.data_centers[static_cast<size_t>(c.dc)].name, "frontend")), writer,
+           c.c.size * (op.rpc_bytes + op.db_bytes));
+      sg4::this_actor::exec_init(commits)->set_host(host(writer))->start()->wait();
     } catch (const simgrid::Exception&) {
       db_queue_.push(*j, j->kind == JobKind::REVOKE, true, c.c.size);  // retried once the writer is back
       continue;
     }
+    tracked_[static_cast<size_t>(db_tracked_)].work_up += commits;
     produced_bytes_ += c.c.size * op.db_bytes;
     advance(*j);
   }
@@ -301,7 +335,7 @@ void Model::start_bulk_revocation() {
   for (size_t i = cohorts_.size(); i-- > 0;)
     if (cohorts_[i].affected() && !cohorts_[i].revoke_queued && cohorts_[i].arrived) order.push_back(static_cast<int>(i));
   for (int i : order) {
-    cohorts_[static_cast<size_t>(i)].revoke_queued = true;
+    mark_revoke_queued(cohorts_[static_cast<size_t>(i)]);
     cohorts_[static_cast<size_t>(i)].dc = -1;
     enqueue(Job{i, JobKind::REVOKE, 0});
   }
@@ -315,9 +349,7 @@ void Model::controller() {
     if ((replaced_ >= affected_total_ && revoked_ >= affected_total_) || now >= horizon) break;
     if (!bulk_start_) {
       // Revocations still to start, and how long they take on what survives, with the margin.
-      double remaining = 0;
-      for (const CohortState& c : cohorts_)
-        if (c.affected() && !c.revoke_queued) remaining += c.c.size;
+      const double remaining = unqueued_revocations_;
       double signing = 0;
       for (size_t d = 0; d < hsm_.size(); ++d)
         if (dc_up_[d]) signing += hsm_[d].live_capacity;
@@ -377,7 +409,7 @@ void Model::replication(int replica) {
       continue;
     }
     try {
-      sg4::Comm::sendto(host(writer_), host(replica), static_cast<std::uint64_t>(pending));
+      send(writer_, replica, pending);
     } catch (const simgrid::Exception&) {
       sg4::this_actor::sleep_for(kReplicationBatch_s);
       continue;
@@ -394,7 +426,7 @@ void Model::transfer(size_t i) {
   const Transfer& t = s_.transfers[i];
   sg4::this_actor::sleep_until(t.start_s);
   try {
-    sg4::Comm::sendto(place(t.from), place(t.to), static_cast<std::uint64_t>(t.bytes));
+    send(place(t.from), place(t.to), t.bytes);
     transfers_[i].done_s = sg4::Engine::get_clock();
   } catch (const simgrid::Exception&) {
     XBT_INFO("transfer %s failed", t.name.c_str());
@@ -444,8 +476,6 @@ void Model::lose_writer() {
     sg4::this_actor::sleep_until(promotion_at_);
     writer_ = next;
     writer_up_ = true;
-    Tracked& d = tracked_[static_cast<size_t>(db_tracked_)];
-    d.hosts.push_back(host(next));
     XBT_INFO("replica %s promoted to writer", topo_.name(next).c_str());
   });
 }
@@ -494,6 +524,7 @@ Report Model::run() {
     cohorts_.push_back(CohortState{c});
     if (c.cls != ClientClass::BACKGROUND) affected_total_ += c.size;
   }
+  unqueued_revocations_ = affected_total_;
 
   // Resources and their tracking.
   dc_up_.assign(s_.data_centers.size(), true);
@@ -508,7 +539,6 @@ Report Model::run() {
     t.unit = "signatures/s";
     t.capacity = hsm_[d].live_capacity;
     t.timeline = CapacityTimeline(t.capacity);
-    for (int m : hsm_[d].members) t.hosts.push_back(host(m));
     tracked_.push_back(t);
     if (dc.db_writer) writer_ = topo_.find(host_name(dc.name, "db-writer"));
   }
@@ -520,10 +550,10 @@ Report Model::run() {
     t.unit = "commits/s";
     t.capacity = db.commits_per_s;
     t.timeline = CapacityTimeline(t.capacity);
-    t.hosts.push_back(host(writer_));
     db_tracked_ = static_cast<int>(tracked_.size());
     tracked_.push_back(t);
   }
+  first_link_tracked_ = static_cast<int>(tracked_.size());
   for (const LinkProps& l : topo_.links()) {
     Tracked t;
     t.name = "link:" + l.name;
@@ -532,8 +562,6 @@ Report Model::run() {
     t.capacity = l.bandwidth_Bps;
     t.timeline = CapacityTimeline(t.capacity);
     t.link = platform_.links[static_cast<size_t>(l.index)];
-    sg_link_load_track(t.link->get_link_up());
-    sg_link_load_track(t.link->get_link_down());
     tracked_.push_back(t);
   }
   columns_ = {"t_s", "arrived", "replaced", "revoked", "revoked_before_replaced"};
@@ -706,8 +734,6 @@ Report run_simulation(const Scenario& scenario, const RunOptions& options) {
   sg4::Engine::set_config("network/model:CM02");
   sg4::Engine::set_config("network/crosstraffic:0");
   sg4::Engine::set_config("network/TCP-gamma:0");
-  sg_host_load_plugin_init();
-  sg_link_load_plugin_init();
   Model model(scenario, options, options.seed.value_or(scenario.seed));
   return model.run();
 }
