@@ -5,11 +5,13 @@ namespace {
 
 constexpr double kControlSpeed = 1e9;  // flops/s of the control host; it runs no work, only actors
 
-// Sets a FIFO multi-server's sharing: n concurrent executions share X(n), the calibrated curve.
-void set_curve(sg4::Host* host, double rated, int concurrency, const CapacityCurve& curve) {
+// Sets a FIFO multi-server's sharing: n concurrent cohorts of k certificates keep min(n k, c) of the c
+// servers busy, and share X(min(n k, c)), the calibrated throughput curve.
+void set_curve(sg4::Host* host, double rated, int concurrency, const CapacityCurve& curve, int cohort) {
+  const int per_cohort = std::min(cohort, concurrency);
   host->set_sharing_policy(sg4::Host::SharingPolicy::NONLINEAR,
-                           [rated, concurrency, curve](double /*capacity*/, int n) {
-                             return curve.throughput(rated, std::min(n, concurrency), concurrency);
+                           [rated, concurrency, curve, per_cohort](double /*capacity*/, int n) {
+                             return curve.throughput(rated, std::min(n * per_cohort, concurrency), concurrency);
                            });
 }
 
@@ -21,6 +23,7 @@ Platform build_platform(const Scenario& s, const Topology& topo) {
   const TopologyGraph& g = topo.graph();
   const size_t n = boost::num_vertices(g);
   p.hosts.assign(n, nullptr);
+  const int k = s.effective_cohort_size();
   for (size_t v = 0; v < n; ++v) {
     const NodeProps& node = g[v];
     if (node.kind == NodeKind::SWITCH) continue;
@@ -28,10 +31,10 @@ Platform build_platform(const Scenario& s, const Topology& topo) {
     sg4::Host* h = zone->create_host(node.name, speed);
     if (node.kind == NodeKind::HSM) {
       const DataCenter& dc = s.data_centers[static_cast<size_t>(node.dc)];
-      set_curve(h, dc.hsm.signatures_per_s, dc.hsm.sessions, dc.hsm.curve);
+      set_curve(h, dc.hsm.signatures_per_s, dc.hsm.sessions, dc.hsm.curve, k);
     } else if (node.kind == NodeKind::DB_WRITER || node.kind == NodeKind::DB_REPLICA) {
       const DataCenter& dc = s.data_centers[static_cast<size_t>(node.dc)];
-      set_curve(h, dc.db.commits_per_s, dc.db.connections, dc.db.curve);
+      set_curve(h, dc.db.commits_per_s, dc.db.connections, dc.db.curve, k);
     }
     p.hosts[v] = h;
   }

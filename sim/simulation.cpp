@@ -12,6 +12,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <memory>
 
 #include "clients.hpp"
 #include "fluid.hpp"
@@ -27,12 +28,18 @@ namespace {
 constexpr double kControllerInterval_s = 60.0;  // how often the revocation controller looks
 constexpr double kReplicationBatch_s = 5.0;     // replicas pull the binlog at most this often
 
-/// A cohort's journey: issue (DB, then HSM) or revoke (HSM, then DB).
+/// A cohort's journey: issue (RPCs to the writer, commits, signatures) or revoke (signature, RPC,
+/// commit). Each step is a FIFO station.
 enum class JobKind { ISSUE, REVOKE };
+enum class Stage { NET, DB, HSM };
+constexpr int kSteps = 3;
+constexpr Stage kIssueSteps[kSteps] = {Stage::NET, Stage::DB, Stage::HSM};
+constexpr Stage kRevokeSteps[kSteps] = {Stage::HSM, Stage::NET, Stage::DB};
 struct Job {
   int cohort = 0;
   JobKind kind = JobKind::ISSUE;
-  int step = 0;  // ISSUE: 0 DB, 1 HSM. REVOKE: 0 HSM, 1 DB.
+  int step = 0;
+  Stage stage() const { return (kind == JobKind::ISSUE ? kIssueSteps : kRevokeSteps)[step]; }
 };
 
 struct CohortState {
@@ -45,23 +52,42 @@ struct CohortState {
   bool affected() const { return c.cls != ClientClass::BACKGROUND; }
 };
 
-/// A FIFO multi-server's waiting room: revocations first, then issuance, each in arrival order.
+/// A worker (HSM session, DB connection) waiting for a job: the queue hands it one directly.
+struct Waiter {
+  sg4::SemaphorePtr wake = sg4::Semaphore::create(0);
+  std::optional<Job> slot;
+};
+
+/// A FIFO multi-server's waiting room: revocations first, then issuance, each in arrival order. A busy
+/// station's workers take the next job without a simcall; idle workers block on their own semaphore
+/// and are handed a job by push (first idle, first served).
 class Queue {
  public:
   void push(const Job& j, bool urgent, bool front, int certs) {
+    if (!idle_.empty()) {
+      Waiter* w = idle_.front();
+      idle_.pop_front();
+      w->slot = j;
+      w->wake->release();
+      return;
+    }
     auto& q = urgent ? urgent_ : normal_;
     front ? q.push_front(j) : q.push_back(j);
     certs_ += certs;
-    items_->release();
   }
-  /// Blocks until something was pushed; empty when a drain took it first.
-  std::optional<Job> pop(const std::vector<CohortState>& cohorts) {
-    items_->acquire();
+  /// The next job, blocking while there is none.
+  Job pop(Waiter& w, const std::vector<CohortState>& cohorts) {
     auto& q = !urgent_.empty() ? urgent_ : normal_;
-    if (q.empty()) return std::nullopt;
-    Job j = q.front();
-    q.pop_front();
-    certs_ -= cohorts[static_cast<size_t>(j.cohort)].c.size;
+    if (!q.empty()) {
+      Job j = q.front();
+      q.pop_front();
+      certs_ -= cohorts[static_cast<size_t>(j.cohort)].c.size;
+      return j;
+    }
+    idle_.push_back(&w);
+    w.wake->acquire();
+    Job j = *w.slot;
+    w.slot.reset();
     return j;
   }
   /// Takes everything waiting (for a dead station).
@@ -73,13 +99,14 @@ class Queue {
     certs_ = 0;
     return out;
   }
+  /// Certificates waiting.
   double certs() const { return certs_; }
 
  private:
   std::deque<Job> urgent_;
   std::deque<Job> normal_;
+  std::deque<Waiter*> idle_;
   double certs_ = 0;
-  sg4::SemaphorePtr items_ = sg4::Semaphore::create(0);
 };
 
 /// One data center's HSM group.
@@ -117,6 +144,7 @@ class Model {
   // actors
   void source();
   void hsm_worker(int dc, int member);
+  void net_worker();
   void db_worker();
   void controller();
   void monitor();
@@ -130,6 +158,7 @@ class Model {
   void send(int from, int to, double bytes);
   const std::vector<RouteHop>& route(int from, int to);
   void mark_revoke_queued(CohortState& c);
+  Waiter& new_waiter() { return *waiters_.emplace_back(std::make_unique<Waiter>()); }
   int route_dc(double signatures);
   void reroute(Job j);
   void lose_writer();
@@ -151,10 +180,13 @@ class Model {
   double affected_total_ = 0;
   double unqueued_revocations_ = 0;  // affected certificates whose revocation is not yet queued
   std::map<std::pair<int, int>, std::vector<RouteHop>> routes_;
+  std::vector<std::unique_ptr<Waiter>> waiters_;
   int first_link_tracked_ = 0;
   std::vector<HsmGroup> hsm_;
   std::vector<bool> dc_up_;
+  Queue net_queue_;
   Queue db_queue_;
+  std::vector<int> frontends_;  // vertex of each data center's front end
   int writer_ = -1;  // vertex of the current writer
   bool writer_up_ = true;
   double promotion_at_ = 0;
@@ -196,15 +228,18 @@ int Model::route_dc(double signatures) {
 
 void Model::enqueue(Job j, bool front) {
   CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
-  if (j.kind == JobKind::REVOKE && j.step == 0 && cost_.revocation.signatures <= 0) j.step = 1;  // CRL era
+  if (j.stage() == Stage::HSM && job_signatures(j) <= 0) {  // CRL era: a revocation needs no signature
+    ++j.step;
+  }
   const bool urgent = j.kind == JobKind::REVOKE;
-  const bool at_hsm = (j.kind == JobKind::ISSUE) == (j.step == 1);
-  if (at_hsm) {
-    if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)] || !dc_can_sign(c.dc)) c.dc = route_dc(job_signatures(j));
-    if (c.dc < 0) return;  // nothing left that can sign: the work is lost, and the report shows it
-    hsm_[static_cast<size_t>(c.dc)].queue.push(j, urgent, front, c.c.size);
-  } else {
-    db_queue_.push(j, urgent, front, c.c.size);
+  switch (j.stage()) {
+    case Stage::HSM:
+      if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)] || !dc_can_sign(c.dc)) c.dc = route_dc(job_signatures(j));
+      if (c.dc < 0) return;  // nothing left that can sign: the work is lost, and the report shows it
+      hsm_[static_cast<size_t>(c.dc)].queue.push(j, urgent, front, c.c.size);
+      break;
+    case Stage::NET: net_queue_.push(j, urgent, front, c.c.size); break;
+    case Stage::DB: db_queue_.push(j, urgent, front, c.c.size); break;
   }
 }
 
@@ -223,7 +258,7 @@ void Model::mark_revoke_queued(CohortState& c) {
 std::optional<Job> Model::advance(Job j, bool keep_hsm) {
   CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
   const double now = sg4::Engine::get_clock();
-  if (++j.step < 2) {
+  if (++j.step < kSteps) {
     enqueue(j);
     return std::nullopt;
   }
@@ -277,8 +312,9 @@ void Model::hsm_worker(int dc, int member) {
   sg4::Host* h = host(member);
   HsmGroup& g = hsm_[static_cast<size_t>(dc)];
   Tracked& use = tracked_[static_cast<size_t>(dc)];
+  Waiter& me = new_waiter();
   while (true) {
-    std::optional<Job> j = g.queue.pop(cohorts_);
+    std::optional<Job> j = g.queue.pop(me, cohorts_);
     while (j) {
       if (!h->is_on()) {
         reroute(*j);
@@ -297,31 +333,49 @@ void Model::hsm_worker(int dc, int member) {
   }
 }
 
-void Model::db_worker() {
+void Model::net_worker() {
+  Waiter& me = new_waiter();
   while (true) {
-    std::optional<Job> j = db_queue_.pop(cohorts_);
-    if (!j) continue;
+    const Job j = net_queue_.pop(me, cohorts_);
     while (!writer_up_) {
       if (promotion_at_ == std::numeric_limits<double>::infinity()) return;  // no replica left to promote
       sg4::this_actor::sleep_until(promotion_at_);
     }
-    CohortState& c = cohorts_[static_cast<size_t>(j->cohort)];
-    const OperationCost& op = j->kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
+    CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
+    const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
     if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)]) c.dc = route_dc(0);
     if (c.dc < 0) continue;
-    const int writer = writer_;
-    const double commits = c.c.size * op.commits;
     try {
-      send(topo_.find(host_name(s_.data_centers[static_cast<size_t>(c.dc)].name, "frontend")), writer,
-           c.c.size * (op.rpc_bytes + op.db_bytes));
-      sg4::this_actor::exec_init(commits)->set_host(host(writer))->start()->wait();
+      send(frontends_[static_cast<size_t>(c.dc)], writer_, c.c.size * (op.rpc_bytes + op.db_bytes));
     } catch (const simgrid::Exception&) {
-      db_queue_.push(*j, j->kind == JobKind::REVOKE, true, c.c.size);  // retried once the writer is back
+      net_queue_.push(j, j.kind == JobKind::REVOKE, true, c.c.size);  // resent from wherever is up
       continue;
     }
-    tracked_[static_cast<size_t>(db_tracked_)].work_up += commits;
+    advance(j);
+  }
+}
+
+void Model::db_worker() {
+  Waiter& me = new_waiter();
+  Tracked& use = tracked_[static_cast<size_t>(db_tracked_)];
+  while (true) {
+    const Job j = db_queue_.pop(me, cohorts_);
+    while (!writer_up_) {
+      if (promotion_at_ == std::numeric_limits<double>::infinity()) return;
+      sg4::this_actor::sleep_until(promotion_at_);
+    }
+    CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
+    const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
+    const double commits = c.c.size * op.commits;
+    try {
+      sg4::this_actor::exec_init(commits)->set_host(host(writer_))->start()->wait();
+    } catch (const simgrid::Exception&) {
+      db_queue_.push(j, j.kind == JobKind::REVOKE, true, c.c.size);  // retried once the writer is back
+      continue;
+    }
+    use.work_up += commits;
     produced_bytes_ += c.c.size * op.db_bytes;
-    advance(*j);
+    advance(j);
   }
 }
 
@@ -541,6 +595,7 @@ Report Model::run() {
     t.timeline = CapacityTimeline(t.capacity);
     tracked_.push_back(t);
     if (dc.db_writer) writer_ = topo_.find(host_name(dc.name, "db-writer"));
+    frontends_.push_back(topo_.find(host_name(dc.name, "frontend")));
   }
   {
     const DbSpec& db = s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db;
@@ -576,12 +631,19 @@ Report Model::run() {
     sg4::Actor::create(name, ctl, std::move(fn))->daemonize();
   };
   daemon("source", [this] { source(); });
+  // A cohort of k certificates occupies min(k, c) of a station's c servers, so a station runs ceil(c / k)
+  // cohorts at once (platform.cpp shares X(min(n k, c)) among them).
+  const int k = s_.effective_cohort_size();
+  auto slots = [k](int servers) { return (servers + k - 1) / k; };
   for (size_t d = 0; d < s_.data_centers.size(); ++d)
     for (int m : hsm_[d].members)
-      for (int k = 0; k < s_.data_centers[d].hsm.sessions; ++k)
+      for (int i = 0; i < slots(s_.data_centers[d].hsm.sessions); ++i)
         daemon("hsm-session", [this, d, m] { hsm_worker(static_cast<int>(d), m); });
   const int connections = s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db.connections;
-  for (int k = 0; k < connections; ++k) daemon("db-connection", [this] { db_worker(); });
+  for (int i = 0; i < slots(connections); ++i) {
+    daemon("rpc", [this] { net_worker(); });
+    daemon("db-connection", [this] { db_worker(); });
+  }
   for (size_t d = 0; d < s_.data_centers.size(); ++d)
     for (int r : topo_.replicas(static_cast<int>(d))) daemon("replication", [this, r] { replication(r); });
   for (size_t i = 0; i < s_.transfers.size(); ++i) daemon("transfer", [this, i] { transfer(i); });
