@@ -91,7 +91,9 @@ BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const
   const double span = r.fluid_completion_s - first;
   std::vector<std::pair<double, std::string>> binding;
   for (size_t i = 0; i < resources.size(); ++i) {
-    const bool after_arrivals = base[i] > r.last_arrival_s + 1e-6 * std::max(1.0, span);
+    // Every resource finishes a little after the last arrival (its last job's service time); it binds
+    // only when it finishes meaningfully later.
+    const bool after_arrivals = base[i] - r.last_arrival_s > kBottleneckTie * span;
     if (after_arrivals && base[i] - first >= (1.0 - kBottleneckTie) * span)
       binding.push_back({r.saved_s[i].second, resources[i].name});
   }

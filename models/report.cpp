@@ -133,6 +133,10 @@ std::string render_text(const Report& r) {
     return t ? format_duration(*t) + " after discovery" : "not within the horizon (" + format_duration(r.horizon_s) + ")";
   };
   o << "scenario   " << r.scenario << " (" << r.mode << ", seed " << r.seed << ", cohorts of " << r.cohort_size << ")\n";
+  if (r.certificates <= 0) {
+    o << "answer     no affected certificates: the normal day's issuance only, over " << format_duration(r.horizon_s)
+      << "\n";
+  } else {
   o << "answer     " << (r.deadline_met ? "DEADLINE MET" : "DEADLINE MISSED") << ": " << format_count(r.certificates)
     << " certificates, decision at " << format_duration(r.decision_s) << ", deadline at " << format_duration(r.deadline_s)
     << "\n";
@@ -147,12 +151,20 @@ std::string render_text(const Report& r) {
     << format_duration(r.time_to_replace_s.p99) << "\n";
   o << "bottleneck ";
   if (r.bottleneck.empty()) {
-    o << "none: no resource binds; clients' renewal timing sets the pace\n";
+    o << "none: no resource binds; clients' renewal timing sets the pace";
+    const ResourceUse* busiest = nullptr;
+    for (const ResourceUse& u : r.resources)
+      if (!busiest || u.peak_utilisation > busiest->peak_utilisation) busiest = &u;
+    if (busiest && busiest->peak_utilisation > 0)
+      o << " (busiest: " << busiest->name << ", peak " << pct(busiest->peak_utilisation) << ")";
+    o << "\n";
   } else {
     for (size_t i = 0; i < r.bottleneck.size(); ++i) o << (i ? " + " : "") << r.bottleneck[i];
     o << "\n";
   }
-  o << "signatures " << format_count(r.signatures) << " done of " << format_count(r.signatures_needed) << " needed\n";
+  }
+  o << "signatures " << format_count(r.signatures) << " done (normal issuance included); the affected certificates need "
+    << format_count(r.signatures_needed) << "\n";
   o << "\nresource                          capacity             mean   peak   +10% saves\n";
   for (const ResourceUse& u : r.resources) {
     char line[256];

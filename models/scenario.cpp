@@ -10,7 +10,9 @@ constexpr double kAutoCohorts = 200000.0;  // default k = ceil(N / 200,000)
 
 int Scenario::effective_cohort_size() const {
   if (workload.cohort_size > 0) return workload.cohort_size;
-  return std::max(1, static_cast<int>(std::ceil(workload.certificates / kAutoCohorts)));
+  // Everything that travels: the affected certificates and the normal issuance over the horizon.
+  const double travelling = workload.certificates + clients.background_issuance_per_s * incident.horizon_s;
+  return std::max(1, static_cast<int>(std::ceil(travelling / kAutoCohorts)));
 }
 
 int Scenario::writer_data_center() const {

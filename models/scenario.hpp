@@ -80,7 +80,7 @@ struct Workload {
   double rpc_bytes_per_certificate = 0; ///< API + inter-service bytes per issuance on the fabric
   double crl_shards = 0;                ///< CRL era: shards per issuer
   double crl_period_s = 0;              ///< CRL era: each shard re-signed once per period
-  int cohort_size = 0;                  ///< certificates that travel together; 0 = auto (ceil(N / 200,000))
+  int cohort_size = 0;                  ///< certificates that travel together; 0 = auto: ceil(all that travel / 200,000)
 };
 
 /// Shape of the request clustering at the top of each hour.
@@ -105,7 +105,8 @@ struct Incident {
   double decision_delay_s = 0;  ///< when revocation and reissuance start
   double deadline_s = 0;        ///< every affected certificate must be revoked by then
   double horizon_s = 0;         ///< the simulation stops here
-  double revocation_margin = 0; ///< bulk revocation starts this share earlier than the bare estimate
+  double revocation_margin = 0; ///< bulk revocation's estimated duration is stretched by this share
+  double revocation_slack_s = 0;  ///< ... and it is planned to end this long before the deadline
   double db_promotion_delay_s = 0;  ///< time to promote a replica after the writer is lost
 };
 

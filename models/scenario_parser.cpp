@@ -450,7 +450,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
   if (YAML::Node wl = top.get("workload", true)) {
     MapReader m(ctx, wl, "workload");
     Workload& w = s.workload;
-    if (auto v = m.quantity("certificates", QuantityKind::COUNT, true, true)) w.certificates = *v;
+    if (auto v = m.quantity("certificates", QuantityKind::COUNT, true, false)) w.certificates = *v;
     if (auto v = m.text("era", true)) {
       if (auto e = era_from(*v)) {
         w.era = *e;
@@ -494,16 +494,16 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (auto v = m.quantity("background_issuance", QuantityKind::RATE, false, false)) c.background_issuance_per_s = *v;
     if (YAML::Node win = m.get("window", false); win && !win.IsNull()) {
       MapReader wm(ctx, win, "clients.window");
-      if (auto v = wm.quantity("start", QuantityKind::DURATION, true, false)) c.window_start_s = *v;
-      if (auto v = wm.quantity("end", QuantityKind::DURATION, true, false)) c.window_end_s = *v;
+      if (auto v = wm.quantity("start", QuantityKind::DURATION, false, false)) c.window_start_s = *v;
+      if (auto v = wm.quantity("end", QuantityKind::DURATION, false, false)) c.window_end_s = *v;
       if (c.window_end_s < c.window_start_s)
         ctx.error(win["end"], "clients.window.end", "window end is before its start");
       wm.finish();
     }
     if (YAML::Node b = m.get("clustering", false); b && !b.IsNull()) {
       MapReader bm(ctx, b, "clients.clustering");
-      if (auto v = bm.quantity("share", QuantityKind::FRACTION, true, false)) c.burst_share = *v;
-      if (auto v = bm.quantity("width", QuantityKind::DURATION, true, true)) c.burst_width_s = *v;
+      if (auto v = bm.quantity("share", QuantityKind::FRACTION, false, false)) c.burst_share = *v;
+      if (auto v = bm.quantity("width", QuantityKind::DURATION, false, true)) c.burst_width_s = *v;
       if (auto v = bm.text("shape", false)) {
         if (*v == "uniform") c.burst_shape = BurstShape::UNIFORM;
         else if (*v == "exponential") c.burst_shape = BurstShape::EXPONENTIAL;
@@ -530,6 +530,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (i.horizon_s < i.deadline_s && inc["horizon"])
       ctx.error(inc["horizon"], "incident.horizon", "horizon is before the deadline");
     i.revocation_margin = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false).value_or(0.1);
+    i.revocation_slack_s = m.quantity("revocation_slack", QuantityKind::DURATION, false, false).value_or(3600.0);
     i.db_promotion_delay_s = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false).value_or(300.0);
     m.finish();
   }

@@ -42,6 +42,11 @@ struct Job {
   Stage stage() const { return (kind == JobKind::ISSUE ? kIssueSteps : kRevokeSteps)[step]; }
 };
 
+/// An activity could not run because an end of it is down.
+struct Unreachable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct CohortState {
   Cohort c;
   int dc = -1;
@@ -166,6 +171,8 @@ class Model {
   bool dc_can_sign(int dc) const { return hsm_[static_cast<size_t>(dc)].live_capacity > 0; }
   double job_signatures(const Job& j) const;
   sg4::Host* host(int v) const { return platform_.hosts[static_cast<size_t>(v)]; }
+  bool up(int v) const { return !down_[static_cast<size_t>(v)]; }
+  void execute(int v, double amount);
   int place(const std::string& name) const;
   void start_bulk_revocation();
   Report build_report(double wall_s);
@@ -184,12 +191,14 @@ class Model {
   int first_link_tracked_ = 0;
   std::vector<HsmGroup> hsm_;
   std::vector<bool> dc_up_;
+  std::vector<bool> down_;  // by vertex: failed, or failing in this scheduling round
   Queue net_queue_;
   Queue db_queue_;
   std::vector<int> frontends_;  // vertex of each data center's front end
   int writer_ = -1;  // vertex of the current writer
   bool writer_up_ = true;
   double promotion_at_ = 0;
+  double writer_rate_ = 0;  // commits/s of the current (or the promoted) writer
   double produced_bytes_ = 0;  // binlog bytes the writer produced
   double replication_lag_max_ = 0;
   double arrived_ = 0, replaced_ = 0, revoked_ = 0, broken_ = 0;
@@ -280,6 +289,12 @@ std::optional<Job> Model::advance(Job j, bool keep_hsm) {
   return std::nullopt;
 }
 
+// Blocking work (signatures, commits) on a host; throws if it is down or fails meanwhile.
+void Model::execute(int v, double amount) {
+  if (!up(v)) throw Unreachable("host down");
+  sg4::this_actor::exec_init(amount)->set_host(host(v))->start()->wait();
+}
+
 const std::vector<RouteHop>& Model::route(int from, int to) {
   auto key = std::make_pair(from, to);
   auto it = routes_.find(key);
@@ -287,8 +302,10 @@ const std::vector<RouteHop>& Model::route(int from, int to) {
   return it->second;
 }
 
-// A blocking transfer between two hosts; its bytes are counted on every link it crossed.
+// A blocking transfer between two hosts; its bytes are counted on every link it crossed. Throws if an
+// end is down (or its transfer fails on the way).
 void Model::send(int from, int to, double bytes) {
+  if (!up(from) || !up(to)) throw Unreachable("host down");
   sg4::Comm::sendto(host(from), host(to), static_cast<std::uint64_t>(bytes));
   for (const RouteHop& hop : route(from, to)) {
     Tracked& t = tracked_[static_cast<size_t>(first_link_tracked_ + hop.link)];
@@ -309,21 +326,16 @@ void Model::source() {
 }
 
 void Model::hsm_worker(int dc, int member) {
-  sg4::Host* h = host(member);
   HsmGroup& g = hsm_[static_cast<size_t>(dc)];
   Tracked& use = tracked_[static_cast<size_t>(dc)];
   Waiter& me = new_waiter();
   while (true) {
     std::optional<Job> j = g.queue.pop(me, cohorts_);
     while (j) {
-      if (!h->is_on()) {
-        reroute(*j);
-        return;
-      }
       const double signatures = job_signatures(*j);
       try {
-        sg4::this_actor::exec_init(signatures)->set_host(h)->start()->wait();
-      } catch (const simgrid::Exception&) {
+        execute(member, signatures);
+      } catch (const std::exception&) {
         reroute(*j);  // the member failed under us: the cohort is signed elsewhere
         return;
       }
@@ -347,7 +359,7 @@ void Model::net_worker() {
     if (c.dc < 0) continue;
     try {
       send(frontends_[static_cast<size_t>(c.dc)], writer_, c.c.size * (op.rpc_bytes + op.db_bytes));
-    } catch (const simgrid::Exception&) {
+    } catch (const std::exception&) {
       net_queue_.push(j, j.kind == JobKind::REVOKE, true, c.c.size);  // resent from wherever is up
       continue;
     }
@@ -368,8 +380,8 @@ void Model::db_worker() {
     const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
     const double commits = c.c.size * op.commits;
     try {
-      sg4::this_actor::exec_init(commits)->set_host(host(writer_))->start()->wait();
-    } catch (const simgrid::Exception&) {
+      execute(writer_, commits);
+    } catch (const std::exception&) {
       db_queue_.push(j, j.kind == JobKind::REVOKE, true, c.c.size);  // retried once the writer is back
       continue;
     }
@@ -400,18 +412,25 @@ void Model::controller() {
   const double horizon = s_.incident.horizon_s;
   while (true) {
     const double now = sg4::Engine::get_clock();
-    if ((replaced_ >= affected_total_ && revoked_ >= affected_total_) || now >= horizon) break;
+    // Done when every affected certificate is replaced and revoked; with none (a normal day), at the horizon.
+    const bool incident_done = affected_total_ > 0 && replaced_ >= affected_total_ && revoked_ >= affected_total_;
+    if (incident_done || now >= horizon) break;
     if (!bulk_start_) {
       // Revocations still to start, and how long they take on what survives, with the margin.
       const double remaining = unqueued_revocations_;
       double signing = 0;
       for (size_t d = 0; d < hsm_.size(); ++d)
         if (dc_up_[d]) signing += hsm_[d].live_capacity;
-      const double commits = writer_up_ ? s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db.commits_per_s : 0;
+      // While a replica is being promoted, revocation can start committing only once it is writer.
+      const bool promoting = !writer_up_ && promotion_at_ < std::numeric_limits<double>::infinity();
+      const double commits = writer_up_ || promoting ? writer_rate_ : 0;
+      const double start = promoting ? std::max(now, promotion_at_) : now;
       const double need_sign = cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures / signing : 0;
       const double need_db = remaining * cost_.revocation.commits / commits;
       const double need = std::max(need_sign, need_db) * (1.0 + s_.incident.revocation_margin);
-      if (remaining > 0 && now + need + kControllerInterval_s >= s_.incident.deadline_s) start_bulk_revocation();
+      const double latest = s_.incident.deadline_s - s_.incident.revocation_slack_s - kControllerInterval_s;
+      // With nothing left that can sign or commit, bulk revocation cannot help: it waits for capacity.
+      if (remaining > 0 && std::isfinite(need) && start + need >= latest) start_bulk_revocation();
     }
     sg4::this_actor::sleep_for(std::min(kControllerInterval_s, horizon - now));
   }
@@ -455,7 +474,7 @@ void Model::replication(int replica) {
   double chunk_start = 0;
   while (true) {
     const double now = sg4::Engine::get_clock();
-    if (!host(replica)->is_on() || writer_ == replica) return;
+    if (!up(replica) || writer_ == replica) return;
     const double pending = produced_bytes_ - sent;
     if (!writer_up_ || pending <= 0) {
       chunk_start = now;
@@ -464,7 +483,7 @@ void Model::replication(int replica) {
     }
     try {
       send(writer_, replica, pending);
-    } catch (const simgrid::Exception&) {
+    } catch (const std::exception&) {
       sg4::this_actor::sleep_for(kReplicationBatch_s);
       continue;
     }
@@ -482,7 +501,7 @@ void Model::transfer(size_t i) {
   try {
     send(place(t.from), place(t.to), t.bytes);
     transfers_[i].done_s = sg4::Engine::get_clock();
-  } catch (const simgrid::Exception&) {
+  } catch (const std::exception&) {
     XBT_INFO("transfer %s failed", t.name.c_str());
   }
 }
@@ -492,20 +511,17 @@ void Model::set_hsm_capacity(int dc) {
   g.live_capacity = 0;
   if (dc_up_[static_cast<size_t>(dc)])
     for (int m : g.members)
-      if (host(m)->is_on()) g.live_capacity += s_.data_centers[static_cast<size_t>(dc)].hsm.signatures_per_s;
-  const double now = sg4::Engine::get_clock();
-  for (Tracked& t : tracked_)
-    if (t.name == "hsm:" + s_.data_centers[static_cast<size_t>(dc)].name) {
-      t.timeline.set(now, g.live_capacity);
-      t.alive = g.live_capacity > 0;
-    }
+      if (up(m)) g.live_capacity += s_.data_centers[static_cast<size_t>(dc)].hsm.signatures_per_s;
+  Tracked& t = tracked_[static_cast<size_t>(dc)];
+  t.timeline.set(sg4::Engine::get_clock(), g.live_capacity);
+  t.alive = g.live_capacity > 0;
   if (g.live_capacity <= 0)
     for (const Job& j : g.queue.drain()) reroute(j);  // a group that cannot sign hands its queue on
 }
 
 void Model::lose_writer() {
   const double now = sg4::Engine::get_clock();
-  host(writer_)->turn_off();
+  down_[static_cast<size_t>(writer_)] = true;
   writer_up_ = false;
   Tracked& db = tracked_[static_cast<size_t>(db_tracked_)];
   db.timeline.set(now, 0);
@@ -516,57 +532,71 @@ void Model::lose_writer() {
     for (size_t d = 0; d < s_.data_centers.size() && next < 0; ++d) {
       if (!dc_up_[d] || ((static_cast<int>(d) == old_dc) != (pass == 1))) continue;
       for (int r : topo_.replicas(static_cast<int>(d)))
-        if (host(r)->is_on() && next < 0) next = r;
+        if (up(r) && next < 0) next = r;
     }
   if (next < 0) {
     promotion_at_ = std::numeric_limits<double>::infinity();
+    db.alive = false;
     XBT_INFO("DB writer lost and no replica left to promote");
     return;
   }
   promotion_at_ = now + s_.incident.db_promotion_delay_s;
-  const double rate = s_.data_centers[static_cast<size_t>(topo_.node(next).dc)].db.commits_per_s;
-  db.timeline.set(promotion_at_, rate);
+  writer_rate_ = s_.data_centers[static_cast<size_t>(topo_.node(next).dc)].db.commits_per_s;
+  db.timeline.set(promotion_at_, writer_rate_);
   sg4::Actor::create("promote", platform_.control, [this, next] {
     sg4::this_actor::sleep_until(promotion_at_);
+    if (!up(next)) return;  // lost meanwhile
     writer_ = next;
     writer_up_ = true;
     XBT_INFO("replica %s promoted to writer", topo_.name(next).c_str());
-  });
+  })->daemonize();
 }
 
 void Model::failure(size_t i) {
   const Failure& f = s_.failures[i];
   sg4::this_actor::sleep_until(f.at_s);
   XBT_INFO("failure: %s", f.kind == FailureKind::DB_WRITER ? "DB writer" : f.target.c_str());
+  // First the model stops routing work to what fails; then, one scheduling round later, SimGrid turns it
+  // off. Actors that already chose it in this round see their activity fail instead of starting on a
+  // host that is off.
+  std::vector<int> hosts;
+  std::vector<sg4::SplitDuplexLink*> links;
   switch (f.kind) {
     case FailureKind::HSM: {
       const int v = topo_.find(f.target);
-      host(v)->turn_off();
+      if (!up(v)) return;
+      down_[static_cast<size_t>(v)] = true;
+      hosts.push_back(v);
       set_hsm_capacity(topo_.node(v).dc);
       break;
     }
     case FailureKind::DB_WRITER:
-      if (writer_up_) lose_writer();
+      if (!writer_up_) return;
+      hosts.push_back(writer_);
+      lose_writer();
       break;
     case FailureKind::DATA_CENTER: {
       const int dc = s_.data_center_index(f.target);
+      if (!dc_up_[static_cast<size_t>(dc)]) return;
       dc_up_[static_cast<size_t>(dc)] = false;
-      const bool writer_here = writer_up_ && topo_.node(writer_).dc == dc;
-      if (writer_here) lose_writer();
+      if (writer_up_ && topo_.node(writer_).dc == dc) lose_writer();
       for (int v : topo_.hosts())
-        if (topo_.node(v).dc == dc && host(v)->is_on()) host(v)->turn_off();
-      for (Tracked& t : tracked_) {
-        if (!t.link) continue;
-        for (const LinkProps& lp : topo_.links())
-          if (lp.dc == dc && platform_.links[static_cast<size_t>(lp.index)] == t.link) {
-            t.link->turn_off();
-            t.alive = false;
-          }
-      }
+        if (topo_.node(v).dc == dc) {
+          if (up(v)) hosts.push_back(v);
+          down_[static_cast<size_t>(v)] = true;
+        }
+      for (const LinkProps& lp : topo_.links())
+        if (lp.dc == dc) {
+          tracked_[static_cast<size_t>(first_link_tracked_ + lp.index)].alive = false;
+          links.push_back(platform_.links[static_cast<size_t>(lp.index)]);
+        }
       set_hsm_capacity(dc);
       break;
     }
   }
+  sg4::this_actor::yield();
+  for (int v : hosts) host(v)->turn_off();
+  for (sg4::SplitDuplexLink* l : links) l->turn_off();
 }
 
 Report Model::run() {
@@ -582,6 +612,7 @@ Report Model::run() {
 
   // Resources and their tracking.
   dc_up_.assign(s_.data_centers.size(), true);
+  down_.assign(boost::num_vertices(topo_.graph()), false);
   hsm_ = std::vector<HsmGroup>(s_.data_centers.size());
   for (size_t d = 0; d < s_.data_centers.size(); ++d) {
     const DataCenter& dc = s_.data_centers[d];
@@ -605,6 +636,7 @@ Report Model::run() {
     t.unit = "commits/s";
     t.capacity = db.commits_per_s;
     t.timeline = CapacityTimeline(t.capacity);
+    writer_rate_ = db.commits_per_s;
     db_tracked_ = static_cast<int>(tracked_.size());
     tracked_.push_back(t);
   }

@@ -1,0 +1,192 @@
+#include "scenario_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace surge {
+namespace {
+
+// A small valid scenario; each test breaks one thing in it.
+const std::string kBase = R"(schema: 1
+name: t
+question: "q"
+data_centers:
+  - name: dc1
+    fabric: 25g-fiber
+    hsm: {model: luna-2021, count: 2}
+    db: {model: db-2021, writer: true, replicas: 1}
+  - name: dc2
+    fabric: 25g-fiber
+    hsm: {model: luna-2021, count: 2}
+    db: {model: db-2021, replicas: 1}
+wan:
+  - {from: dc1, to: dc2, bandwidth: 10Gbps, latency: 15ms}
+workload:
+  certificates: 1M
+  era: seed-2021
+clients:
+  ari_share: 1.0
+incident:
+  decision_delay: 4h
+  deadline: 24h
+failures:
+  - {data_center: dc2, at: 0h}
+)";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// 1-based line and column of the first occurrence of `needle` (plus an offset) in `text`.
+std::string where(const std::string& text, const std::string& needle, int offset = 0) {
+  const size_t at = text.find(needle);
+  const size_t line_start = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
+  int line = 1;
+  for (size_t i = 0; i < at; ++i) line += text[i] == '\n' ? 1 : 0;
+  return std::to_string(line) + ":" + std::to_string(at - line_start + 1 + offset);
+}
+
+// Headlines of every problem found, joined by newlines; empty when the text parses.
+std::string problems(const std::string& text, const std::vector<Override>& overrides = {}) {
+  try {
+    parse_scenario(text, "bad.yaml", overrides);
+  } catch (const ScenarioError& e) {
+    std::string out;
+    for (const Diagnostic& d : e.diagnostics()) out += (out.empty() ? "" : "\n") + d.headline();
+    return out;
+  }
+  return "";
+}
+
+TEST(ScenarioParser, AcceptsTheBaseScenarioInSiUnits) {
+  Scenario s = parse_scenario(kBase, "ok.yaml");
+  ASSERT_EQ(s.data_centers.size(), 2u);
+  EXPECT_EQ(s.data_centers[0].hsm.signatures_per_s, 10000);
+  EXPECT_EQ(s.data_centers[0].fabric.bandwidth_Bps, 25e9 / 8);
+  EXPECT_EQ(s.wan[0].latency_s, 0.015);
+  EXPECT_EQ(s.workload.certificates, 1e6);
+  EXPECT_EQ(s.workload.signatures_per_issuance + s.workload.signatures_per_revocation, 3);
+  EXPECT_EQ(s.incident.decision_delay_s, 4 * 3600);
+  EXPECT_EQ(s.incident.horizon_s, 4 * 24 * 3600);  // default: four deadlines
+  EXPECT_EQ(s.writer_data_center(), 0);
+}
+
+TEST(ScenarioParser, ReportsAnUnknownKeyAtTheKey) {
+  const std::string text = replace(kBase, "  deadline: 24h\n", "  deadline: 24h\n  deadlien: 20h\n");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "deadlien") + ": unknown key 'deadlien' in 'incident'");
+}
+
+TEST(ScenarioParser, ReportsAMissingRequiredKeyAtItsMap) {
+  const std::string text = replace(kBase, "  deadline: 24h\n", "");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "decision_delay") + ": missing required key 'deadline' in 'incident'");
+}
+
+TEST(ScenarioParser, ReportsAWrongUnitWithTheColumnOfTheUnit) {
+  const std::string text = replace(kBase, "bandwidth: 10Gbps", "bandwidth: 10Gbit");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "10Gbit", 2) +
+                                ": 'bandwidth': unknown unit 'Gbit'; expected a bandwidth with a unit (bps, Kbps, Mbps, "
+                                "Gbps, Tbps, Bps, KBps, MBps, GBps), such as 25Gbps");
+}
+
+TEST(ScenarioParser, ReportsAMissingUnit) {
+  const std::string text = replace(kBase, "decision_delay: 4h", "decision_delay: 4");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "decision_delay: 4", 17) +
+                                ": 'decision_delay': missing unit in '4'; expected a duration with a unit (us, ms, s, "
+                                "min, h, d), such as 6h or 90s");
+}
+
+TEST(ScenarioParser, RejectsZeroAndNegativeCapacities) {
+  const std::string zero = replace(kBase, "bandwidth: 10Gbps", "bandwidth: 0Gbps");
+  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0Gbps") + ": 'bandwidth' must be positive, got '0Gbps'");
+  const std::string negative = replace(kBase, "count: 2}\n    db: {model: db-2021, writer", "count: -1}\n    db: {model: db-2021, writer");
+  EXPECT_EQ(problems(negative), "bad.yaml:" + where(negative, "-1") + ": 'count' must be at least 1, got '-1'");
+  const std::string rate = replace(kBase, "hsm: {model: luna-2021, count: 2}\n    db: {model: db-2021, writer",
+                                   "hsm: {model: luna-2021, count: 2, signatures_per_s: 0/s}\n    db: {model: db-2021, writer");
+  EXPECT_EQ(problems(rate), "bad.yaml:" + where(rate, "0/s") + ": 'signatures_per_s' must be positive, got '0/s'");
+}
+
+TEST(ScenarioParser, RejectsReferencesToDataCentersAndHostsThatDoNotExist) {
+  const std::string dc = replace(kBase, "{data_center: dc2, at: 0h}", "{data_center: dc3, at: 0h}");
+  EXPECT_EQ(problems(dc), "bad.yaml:" + where(dc, "dc3") + ": no data center named 'dc3'");
+  const std::string hsm = replace(kBase, "{data_center: dc2, at: 0h}", "{hsm: dc1/hsm-3, at: 6h}");
+  EXPECT_EQ(problems(hsm), "bad.yaml:" + where(hsm, "dc1/hsm-3") +
+                               ": data center 'dc1' has no host 'hsm-3' (hosts: frontend, ca, sa, hsm-1..2, db-writer, "
+                               "db-replica-1..1)");
+  const std::string wan = replace(kBase, "to: dc2,", "to: dc9,");
+  EXPECT_EQ(problems(wan), "bad.yaml:" + where(wan, "dc9") + ": no data center named 'dc9'");
+}
+
+TEST(ScenarioParser, RejectsADeadlineBeforeTheDecision) {
+  const std::string text = replace(kBase, "deadline: 24h", "deadline: 3h");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "3h") + ": deadline (3h) is not after the decision (4h)");
+}
+
+TEST(ScenarioParser, RejectsUnknownCatalogueModelsNamingTheChoices) {
+  const std::string text = replace(kBase, "luna-2021, count: 2}\n    db: {model: db-2021, writer", "luna-2099, count: 2}\n    db: {model: db-2021, writer");
+  const std::string got = problems(text);
+  EXPECT_EQ(got.rfind("bad.yaml:" + where(text, "luna-2099") + ": unknown HSM model 'luna-2099'; the catalogue (", 0), 0u)
+      << got;
+  EXPECT_NE(got.find(") has: luna-2020, luna-2021"), std::string::npos) << got;
+}
+
+TEST(ScenarioParser, ReportsEveryProblemNotJustTheFirst) {
+  std::string text = replace(kBase, "deadline: 24h", "deadline: 24");
+  text = replace(text, "era: seed-2021", "era: ocsp-2030");
+  const std::string got = problems(text);
+  EXPECT_NE(got.find("unknown era 'ocsp-2030'; expected seed-2021, precert-2021 or crl"), std::string::npos) << got;
+  EXPECT_NE(got.find("'deadline': missing unit in '24'"), std::string::npos) << got;
+}
+
+TEST(ScenarioParser, RendersTheSourceLineWithACaretUnderTheProblem) {
+  const std::string text = replace(kBase, "bandwidth: 10Gbps", "bandwidth: 10Gbit");
+  try {
+    parse_scenario(text, "bad.yaml");
+    FAIL() << "expected an error";
+  } catch (const ScenarioError& e) {
+    const std::string rendered = e.diagnostics().at(0).render();
+    std::istringstream lines(rendered);
+    std::string headline, source, caret;
+    std::getline(lines, headline);
+    std::getline(lines, source);
+    std::getline(lines, caret);
+    EXPECT_EQ(source, "  - {from: dc1, to: dc2, bandwidth: 10Gbit, latency: 15ms}");
+    EXPECT_EQ(caret, std::string(source.find("Gbit"), ' ') + "^");
+  }
+}
+
+TEST(ScenarioParser, ReportsYamlSyntaxErrorsWithTheirPosition) {
+  const std::string text = replace(kBase, "  ari_share: 1.0", "  ari_share: [1.0");
+  EXPECT_EQ(problems(text).rfind("bad.yaml:", 0), 0u);
+  EXPECT_NE(problems(text).find("YAML syntax"), std::string::npos);
+}
+
+TEST(ScenarioOverrides, SetAnyFieldByPathWithListElementsByName) {
+  Scenario s = parse_scenario(kBase, "ok.yaml",
+                              {{"incident.deadline", "20h"}, {"data_centers.dc1.hsm.count", "1"},
+                               {"data_centers.dc2.hsm.signatures_per_s", "12k/s"}, {"failures.0.at", "2h"},
+                               {"clients.window.end", "12h"}});
+  EXPECT_EQ(s.incident.deadline_s, 20 * 3600);
+  EXPECT_EQ(s.data_centers[0].hsm_count, 1);
+  EXPECT_EQ(s.data_centers[1].hsm.signatures_per_s, 12000);
+  EXPECT_EQ(s.failures[0].at_s, 2 * 3600);
+  EXPECT_EQ(s.clients.window_end_s, 12 * 3600);
+}
+
+TEST(ScenarioOverrides, ValidatesOverridesLikeTheFileAndNamesThem) {
+  EXPECT_EQ(problems(kBase, {{"incident.deadline", "3h"}}),
+            "--set incident.deadline=3h: deadline (3h) is not after the decision (4h)");
+  EXPECT_EQ(problems(kBase, {{"data_centers.dc1.hsm.count", "0"}}),
+            "--set data_centers.dc1.hsm.count=0: 'count' must be at least 1, got '0'");
+  EXPECT_EQ(problems(kBase, {{"incident.deadlien", "3h"}}),
+            "--set incident.deadlien=3h: unknown key 'deadlien' in 'incident'");
+  EXPECT_EQ(problems(kBase, {{"data_centers.dc7.hsm.count", "1"}}),
+            "--set data_centers.dc7.hsm.count=1: no element 'dc7' in 'data_centers'");
+  EXPECT_THROW(parse_override("no-equals-sign"), ScenarioError);
+}
+
+}  // namespace
+}  // namespace surge

@@ -1,0 +1,160 @@
+// The `surge` command line: exit codes, error text, outputs written whole or not at all.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the CLI with arguments (shell-quoted by the caller), capturing stdout and stderr.
+Result surge(const std::string& args) {
+  static int n = 0;
+  const fs::path err_file = fs::temp_directory_path() / ("surge-cli-test-" + std::to_string(getpid()) + "-" + std::to_string(n++));
+  const std::string cmd = std::string(SURGE_CLI) + " " + args + " 2>" + err_file.string();
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  for (size_t got; (got = fread(buf.data(), 1, buf.size(), p)) > 0;) r.out.append(buf.data(), got);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream e(err_file);
+  std::stringstream ss;
+  ss << e.rdbuf();
+  r.err = ss.str();
+  fs::remove(err_file);
+  return r;
+}
+
+std::string scenario(const std::string& name) { return std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml"; }
+
+fs::path temp_dir(const std::string& tag) {
+  fs::path d = fs::temp_directory_path() / ("surge-cli-" + tag + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  return d;
+}
+
+const std::string kSmall = " --set workload.certificates=2M --quiet";
+
+TEST(Cli, CheckAcceptsEveryShippedScenario) {
+  for (const auto& entry : fs::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const Result r = surge("check " + entry.path().string());
+    EXPECT_EQ(r.code, 0) << entry.path() << "\n" << r.err;
+  }
+}
+
+TEST(Cli, BadInputIsExitCodeTwoWithFileLineAndColumn) {
+  const fs::path dir = temp_dir("bad");
+  fs::create_directories(dir);
+  std::string text;
+  {
+    std::ifstream in(scenario("le-2021-hardware-one-dc"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  const std::string needle = "deadline: 24h";
+  const size_t at = text.find(needle);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, needle.size(), "deadline: 24 hours");
+  const fs::path file = dir / "bad.yaml";
+  std::ofstream(file) << text;
+  int line = 1;
+  for (size_t i = 0; i < at; ++i) line += text[i] == '\n';
+  const size_t col = text.find("hours", at) - text.rfind('\n', at);  // 1-based column of the unit
+
+  const Result check = surge("check " + file.string());
+  EXPECT_EQ(check.code, 2);
+  const std::string expected_head = file.string() + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                                    ": 'deadline': unknown unit 'hours'; expected a duration with a unit (us, ms, s, "
+                                    "min, h, d), such as 6h or 90s\n";
+  EXPECT_EQ(check.err.substr(0, expected_head.size()), expected_head) << check.err;
+
+  // run refuses it the same way, and writes no output directory.
+  const fs::path out = dir / "out";
+  const Result run = surge("run " + file.string() + " --out " + out.string());
+  EXPECT_EQ(run.code, 2);
+  EXPECT_EQ(run.out, "");
+  EXPECT_FALSE(fs::exists(out));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, OverridesAreValidatedLikeTheFile) {
+  const Result r = surge("run " + scenario("le-2021-hardware-one-dc") + " --set incident.deadline=3h --quiet");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "--set incident.deadline=3h: deadline (3h) is not after the decision (4h)\n");
+  EXPECT_EQ(surge("run " + scenario("le-2021-hardware-one-dc") + " --set nonsense --quiet").code, 2);
+  EXPECT_EQ(surge("run /nonexistent/x.yaml --quiet").code, 2);
+  EXPECT_EQ(surge("run " + scenario("le-2021-hardware-one-dc") + " --progress=sometimes").code, 2);
+}
+
+TEST(Cli, JsonSummaryHoldsTheDocumentedFields) {
+  const Result r = surge("run " + scenario("le-2021-hardware-one-dc") + kSmall + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  for (const char* key : {"deadline_met", "completion_time_s", "revocation_complete_s", "replaced_by_deadline",
+                          "not_replaced_by_deadline", "revoked_before_replaced", "time_to_replace_s", "bottleneck",
+                          "utilisation", "signatures", "scenario", "seed", "surge_version"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_TRUE(j["deadline_met"].is_boolean());
+  EXPECT_EQ(j["scenario"], "le-2021-hardware-one-dc");
+  EXPECT_EQ(j["replaced_by_deadline"].get<double>() + j["not_replaced_by_deadline"].get<double>(), 2e6);
+  EXPECT_TRUE(j["utilisation"]["hsm:dc1"].contains("mean"));
+  EXPECT_TRUE(j["utilisation"]["hsm:dc1"].contains("peak"));
+}
+
+TEST(Cli, OutWritesSummaryAndTimeSeriesWithNoTemporaryFilesLeft) {
+  const fs::path out = temp_dir("out");
+  const Result r = surge("run " + scenario("le-2021-hardware-one-dc") + kSmall + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"series.csv", "summary.json", "summary.txt"}));
+  std::ifstream csv(out / "series.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("t_s,arrived,replaced,revoked,revoked_before_replaced,util:hsm:dc1,", 0), 0u) << header;
+  int rows = 0;
+  for (std::string line; std::getline(csv, line);) ++rows;
+  EXPECT_GT(rows, 10);
+  fs::remove_all(out);
+}
+
+TEST(Cli, FailOnMissExitsOneOnlyWhenAsked) {
+  const std::string old = "run " + scenario("le-2020-hardware-one-dc") + kSmall + " --set incident.deadline=5h";
+  EXPECT_EQ(surge(old).code, 0);
+  EXPECT_EQ(surge(old + " --fail-on-miss").code, 1);
+}
+
+TEST(Cli, ProgressAsJsonLinesForPrograms) {
+  const Result r = surge("run " + scenario("le-2021-hardware-one-dc") + " --set workload.certificates=2M --progress=jsonl");
+  ASSERT_EQ(r.code, 0);
+  std::istringstream lines(r.err);
+  std::string first;
+  std::getline(lines, first);
+  const nlohmann::json j = nlohmann::json::parse(first);
+  EXPECT_TRUE(j.contains("t_s") && j.contains("eta_s") && j.contains("replaced"));
+}
+
+TEST(Cli, HelpExplainsEveryRunOption) {
+  const Result r = surge("run --help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* opt : {"--set", "--seed", "--json", "--out", "--progress", "--quiet", "--fail-on-miss"})
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+}
+
+}  // namespace

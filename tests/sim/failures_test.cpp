@@ -1,0 +1,85 @@
+// Failures take resources down at their time; queued and in-flight work moves to what survives.
+#include <gtest/gtest.h>
+
+#include "sim_test_util.hpp"
+
+namespace surge::test {
+namespace {
+
+constexpr double kDecision = 4 * kHour;
+
+Failure fail(FailureKind kind, const std::string& target, double at_s) {
+  Failure f;
+  f.kind = kind;
+  f.target = target;
+  f.at_s = at_s;
+  return f;
+}
+
+TEST(Failures, AnHsmMemberLostMidRunHalvesTheRemainingCapacity) {
+  Scenario s = shipped("le-2021-hardware-one-dc");
+  s.failures.push_back(fail(FailureKind::HSM, "dc1/hsm-2", 6 * kHour));
+  const Report r = simulate(s);
+  // Busy from the decision: 2 h at 20,000/s, the rest of 600M at 10,000/s.
+  const double expected = 6 * kHour + (600e6 - 2 * kHour * 20000) / 10000;
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  EXPECT_NEAR(*r.completion_time_s, expected, 0.02 * expected);
+  EXPECT_DOUBLE_EQ(r.signatures, 600e6);  // the interrupted cohorts were signed again, once
+}
+
+TEST(Failures, ADataCenterLostMidRunHandsItsWorkToTheSurvivor) {
+  // Both data centers sign at 40,000/s, ahead of the ARI arrivals (27,800 signatures/s at first); when
+  // dc2 is lost an hour after the decision, dc1's 20,000/s fall behind and finish the rest alone.
+  Scenario s = shipped("le-2021-hardware");
+  s.failures.push_back(fail(FailureKind::DATA_CENTER, "dc2", 5 * kHour));
+  const Report r = simulate(s);
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  const double signed_by_5h = 3 * 200e6 * (1.0 / 6.0);  // arrivals in the first hour: 1/6 of the clients
+  const double expected = 5 * kHour + (600e6 - signed_by_5h) / 20000;
+  EXPECT_NEAR(*r.completion_time_s, expected, 0.02 * expected);
+  EXPECT_EQ(r.replaced_within_horizon, 200e6);
+  EXPECT_DOUBLE_EQ(r.signatures, 600e6);  // nothing lost, nothing signed twice
+  EXPECT_EQ(r.bottleneck, std::vector<std::string>{"hsm:dc1"});
+}
+
+TEST(Failures, TheWriterLostFailsOverToAReplicaAfterThePromotionDelay) {
+  // One data center (dc2 down): the replica promoted is dc1's own. For two hours nothing commits; the
+  // HSMs first drain the orders that had already committed, then idle.
+  const Scenario base = shipped("le-2021-hardware-one-dc");
+  const Report before = simulate(base);
+  Scenario s = base;
+  s.incident.db_promotion_delay_s = 2 * kHour;
+  s.failures.push_back(fail(FailureKind::DB_WRITER, "", 5 * kHour));
+  const Report r = simulate(s);
+  ASSERT_TRUE(before.completion_time_s && r.completion_time_s);
+  EXPECT_EQ(r.replaced_within_horizon, 200e6);
+  // By 5 h a sixth of the clients asked (33.3M) and the HSMs replaced 1 h x 6,667/s (24M): the 9.3M
+  // between them keep the HSMs busy for 23 min of the outage; the rest of it is lost time.
+  const double backlog_s = (200e6 / 6 - kHour * 20000 / 3) / (20000.0 / 3);
+  const double expected_delay = 2 * kHour - backlog_s;
+  EXPECT_NEAR(*r.completion_time_s - *before.completion_time_s, expected_delay, 0.1 * expected_delay);
+  EXPECT_DOUBLE_EQ(r.db_commits, 200e6 * 9);  // each commit done once, on the old writer or the new
+  // A promotion that will come in time is no reason to revoke before replacing.
+  EXPECT_FALSE(r.bulk_revocation_start_s.has_value());
+  EXPECT_TRUE(r.deadline_met);
+}
+
+TEST(Failures, BulkRevocationStartsInTimeToFinishBeforeTheDeadline) {
+  // Half the clients have no ARI and keep their normal schedule: their certificates must be revoked
+  // before they are replaced (sites break), and revocation must still end by the deadline.
+  const Report r = simulate(shipped("le-2021-hardware-one-dc", {{"clients.ari_share", "0.5"}}));
+  ASSERT_TRUE(r.bulk_revocation_start_s.has_value());
+  ASSERT_TRUE(r.revocation_complete_s.has_value());
+  EXPECT_LE(*r.revocation_complete_s, r.deadline_s);
+  EXPECT_EQ(r.revoked_by_deadline, 200e6);
+  EXPECT_FALSE(r.deadline_met);  // not everyone is replaced
+  // ~100M revocations at 20,000/s, +10%, ending 1 h before the deadline: start near 24 - 1 - 1.5 h.
+  const double need = 100e6 / 20000 * 1.1;
+  EXPECT_NEAR(*r.bulk_revocation_start_s, 24 * kHour - kHour - need, 0.5 * kHour);
+  // Those revoked before replacement: the non-ARI clients who had not renewed by then.
+  EXPECT_NEAR(r.revoked_before_replaced, 100e6 * (1 - (*r.bulk_revocation_start_s - kDecision) / (60 * 24 * kHour)),
+              0.01 * 100e6);
+}
+
+}  // namespace
+}  // namespace surge::test
