@@ -38,6 +38,13 @@ double CapacityTimeline::time_for(double work) const {
   return std::numeric_limits<double>::infinity();
 }
 
+double CapacityTimeline::at(double t) const {
+  double c = 0;
+  for (const auto& [start, capacity] : steps_)
+    if (start <= t) c = capacity;
+  return c;
+}
+
 CapacityTimeline CapacityTimeline::scaled(double f) const {
   CapacityTimeline out(*this);
   for (auto& s : out.steps_) s.second *= f;

@@ -23,6 +23,8 @@ class CapacityTimeline {
   double time_for(double work) const;
   /// Every step.
   const std::vector<std::pair<double, double>>& steps() const { return steps_; }
+  /// Capacity at time t.
+  double at(double t) const;
   /// The same timeline with every capacity multiplied by f.
   CapacityTimeline scaled(double f) const;
 
@@ -57,7 +59,8 @@ struct BottleneckResult {
 
 /// Capacity increase used for sensitivity.
 inline constexpr double kSensitivityStep = 0.10;
-/// Resources whose saving is within this share of the best are tied.
+/// A resource binds when it finishes more than this share of the busy span after the last arrival;
+/// binding resources whose completions are within this share of the slowest are tied.
 inline constexpr double kBottleneckTie = 0.02;
 
 /// Ranks resources for units arriving as `arrivals` (t, units).

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "topology.hpp"
 #include "units.hpp"
 
 namespace surge {
@@ -53,6 +54,12 @@ class Context {
     d.column = mark.column + 1 + quote + offset;
     d.message = message;
     if (mark.line < static_cast<int>(lines_.size())) d.source_line = lines_[mark.line];
+    out_.push_back(d);
+  }
+  // Reports a problem at a remembered position (for checks made after reading, e.g. connectivity).
+  void error_at(const SourceLoc& loc, const std::string& message) {
+    Diagnostic d{file_, loc.line, loc.column, message, ""};
+    if (loc.line >= 1 && loc.line <= static_cast<int>(lines_.size())) d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
     out_.push_back(d);
   }
   size_t error_count() const { return out_.size(); }
@@ -382,7 +389,15 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
   }
   if (auto v = top.text("name", true)) s.name = *v;
   if (auto v = top.text("question", true)) s.question = *v;
-  if (auto v = top.integer("seed", false, 0)) s.seed = static_cast<std::uint64_t>(*v);
+  if (YAML::Node seed = top.get("seed", false); seed && !seed.IsNull()) {
+    const std::string text = seed.IsScalar() ? seed.Scalar() : "";
+    if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos ||
+        (text.size() == 20 && text > "18446744073709551615")) {
+      ctx.error(seed, "seed", "'seed' must be a whole number from 0 to 18446744073709551615");
+    } else {
+      s.seed = std::stoull(text);
+    }
+  }
 
   // The catalogue: named relative to the scenario, else data/catalogue.yaml beside scenarios/.
   std::filesystem::path cat_path;
@@ -576,7 +591,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(tl, "transfers", "'transfers' must be a list");
     } else {
       for (size_t i = 0; i < tl.size(); ++i) {
-        MapReader m(ctx, tl[i], "transfers." + std::to_string(i));
+        const std::string label = tl[i].IsMap() && tl[i]["name"] ? tl[i]["name"].as<std::string>() : std::to_string(i);
+        MapReader m(ctx, tl[i], "transfers." + label);
         if (!m.ok()) continue;
         Transfer t;
         t.loc = SourceLoc{tl[i].Mark().line + 1, tl[i].Mark().column + 1};
@@ -650,6 +666,30 @@ std::optional<std::string> apply_override(YAML::Node root, const Override& o, st
   return normal;
 }
 
+// Every data center must reach the writer's (issuance and replication cross the WAN), and every
+// transfer must have a path: a scenario that cannot route its traffic is bad input, not a crash.
+void check_connectivity(Context& ctx, const Scenario& s) {
+  const Topology topo(s);
+  const int writer_dc = s.writer_data_center();
+  const int writer = topo.find(host_name(s.data_centers[static_cast<size_t>(writer_dc)].name, "db-writer"));
+  for (const DataCenter& dc : s.data_centers) {
+    if (dc.db_writer) continue;
+    if (topo.route(topo.find(host_name(dc.name, "frontend")), writer).empty())
+      ctx.error_at(dc.loc, "data center '" + dc.name + "' has no WAN path to the DB writer in '" +
+                               s.data_centers[static_cast<size_t>(writer_dc)].name + "'");
+  }
+  for (const Transfer& t : s.transfers) {
+    auto vertex = [&](const std::string& place) {
+      if (place == "cloud" || place.find('/') != std::string::npos) return topo.find(place);
+      return topo.find(host_name(place, "frontend"));
+    };
+    const int a = vertex(t.from), b = vertex(t.to);
+    if (a < 0 || b < 0 || a == b || topo.route(a, b).empty())
+      ctx.error_at(t.loc, "transfer '" + t.name + "' has no network path from '" + t.from + "' to '" + t.to +
+                              "'" + (t.to == "cloud" || t.from == "cloud" ? " (no WAN link reaches the cloud)" : ""));
+  }
+}
+
 }  // namespace
 
 std::string Diagnostic::headline() const {
@@ -702,6 +742,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
 
   Context ctx(file, text, &applied, diags);
   Scenario s = read_scenario(ctx, root, file, diags);
+  if (diags.empty()) check_connectivity(ctx, s);
   if (!diags.empty()) throw ScenarioError(diags);
   return s;
 }

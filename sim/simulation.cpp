@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "clients.hpp"
 #include "fluid.hpp"
@@ -446,8 +447,9 @@ void Model::monitor() {
     std::vector<double> row{now, arrived_, replaced_, revoked_, broken_};
     for (Tracked& t : tracked_) {
       const double w = t.work();
-      const double cap = t.alive ? t.capacity : 0;
-      const double u = cap > 0 ? (w - t.last_work) / (dt * cap) : 0;
+      // Capacity over the interval as it was (failures and promotions change it).
+      const double offered = t.timeline.cumulative(now) - t.timeline.cumulative(last_t);
+      const double u = offered > 0 ? (w - t.last_work) / offered : 0;
       t.last_work = w;
       t.peak = std::max(t.peak, u);
       row.push_back(u);
@@ -587,7 +589,9 @@ void Model::failure(size_t i) {
         }
       for (const LinkProps& lp : topo_.links())
         if (lp.dc == dc) {
-          tracked_[static_cast<size_t>(first_link_tracked_ + lp.index)].alive = false;
+          Tracked& t = tracked_[static_cast<size_t>(first_link_tracked_ + lp.index)];
+          t.alive = false;
+          t.timeline.set(sg4::Engine::get_clock(), 0);
           links.push_back(platform_.links[static_cast<size_t>(lp.index)]);
         }
       set_hsm_capacity(dc);
@@ -739,8 +743,8 @@ Report Model::build_report(double wall_s) {
       all_revoked = false;
     }
   }
-  if (all_replaced && !cohorts_.empty()) r.completion_time_s = last_replaced;
-  if (all_revoked && !cohorts_.empty()) r.revocation_complete_s = last_revoked;
+  if (all_replaced && affected_total_ > 0) r.completion_time_s = last_replaced;
+  if (all_revoked && affected_total_ > 0) r.revocation_complete_s = last_revoked;
   r.not_replaced_by_deadline = affected_total_ - r.replaced_by_deadline;
   r.deadline_met = r.replaced_by_deadline >= affected_total_ && r.revoked_by_deadline >= affected_total_;
   r.bulk_revocation_start_s = bulk_start_;
@@ -760,8 +764,9 @@ Report Model::build_report(double wall_s) {
   for (size_t i = 0; i < tracked_.size(); ++i) {
     Tracked& t = tracked_[i];
     const double work = t.work();
-    const double active = std::max(1.0, end_s_ - s_.incident.decision_delay_s);
-    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, t.capacity > 0 ? work / (t.capacity * active) : 0, t.peak, 0, 0};
+    // Mean utilisation over the incident's active period, against the capacity offered then.
+    const double offered = t.timeline.cumulative(end_s_) - t.timeline.cumulative(s_.incident.decision_delay_s);
+    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, offered > 0 ? work / offered : 0, t.peak, 0, 0};
     r.resources.push_back(u);
     if (t.kind == "hsm") {
       r.signatures += work;
@@ -798,11 +803,18 @@ Report Model::build_report(double wall_s) {
   }
   const BottleneckResult b = find_bottleneck(arrivals, fluid);
   r.bottleneck = b.bottleneck;
+  // The pooled HSM resource is named "hsm:dc1+hsm:dc2": each group takes its figures.
+  auto covers = [](const std::string& pooled, const std::string& name) {
+    std::stringstream parts(pooled);
+    for (std::string part; std::getline(parts, part, '+');)
+      if (part == name) return true;
+    return false;
+  };
   for (ResourceUse& u : r.resources) {
     for (const auto& [name, saved] : b.saved_s)
-      if (name == u.name || (u.kind == "hsm" && name.find(u.name) != std::string::npos)) u.saved_s = saved;
+      if (covers(name, u.name)) u.saved_s = saved;
     for (const auto& [name, t] : b.completion_s)
-      if (name == u.name || (u.kind == "hsm" && name.find(u.name) != std::string::npos)) u.fluid_completion_s = t;
+      if (covers(name, u.name)) u.fluid_completion_s = t;
   }
   r.transfers = transfers_;
   r.series_columns = columns_;
@@ -818,11 +830,16 @@ bool g_engine_used = false;
 Report run_simulation(const Scenario& scenario, const RunOptions& options) {
   if (g_engine_used) throw RunError("a SimGrid engine already ran in this process; use run_in_child");
   g_engine_used = true;
-  int argc = 1;
-  char name[] = "surge";
-  char* argv[] = {name, nullptr};
+  // SimGrid reads --log=... (and --cfg=...) from its argv: surge's own messages are category surge_sim,
+  // quiet below warnings unless asked (e.g. --log=surge_sim.thres:info).
+  std::vector<std::string> args{"surge"};
+  for (const std::string& l : options.log) args.push_back("--log=" + l);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
   xbt_log_control_set("root.thresh:warning");
-  sg4::Engine engine(&argc, argv);
+  sg4::Engine engine(&argc, argv.data());
   // CM02: transfer time = latency + size / shared bandwidth, no TCP slow-start factors (the default
   // model multiplies latency by 13.01); no reverse ACK traffic; no TCP window cap on long flows.
   sg4::Engine::set_config("network/model:CM02");

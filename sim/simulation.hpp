@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "report.hpp"
 #include "scenario.hpp"
@@ -26,6 +28,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;                 ///< overrides the scenario's seed
   double sample_interval_s = 60;                     ///< time series resolution (simulated)
   std::function<void(const Progress&)> on_progress;  ///< called at each sample, from the simulation
+  std::vector<std::string> log;                      ///< SimGrid log settings, e.g. "surge_sim.thres:info"
 };
 
 /// Thrown when a run cannot proceed (e.g. a second engine in one process, a child that crashed).

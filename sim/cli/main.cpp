@@ -1,5 +1,6 @@
 // surge: the command-line front end over the run API.
 //   surge run FILE [--set path=value]... [--seed N] [--json] [--out DIR] [--progress MODE] [--quiet]
+//             [--fail-on-miss] [--log CATEGORY.thres:LEVEL]...
 //   surge check FILE [--set path=value]...
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
 #include <CLI/CLI.hpp>
@@ -31,6 +32,7 @@ struct RunArgs {
   bool fail_on_miss = false;
   std::string out;
   std::string progress = "auto";
+  std::vector<std::string> log;
 };
 
 surge::Scenario load(const std::string& file, const std::vector<std::string>& sets) {
@@ -102,6 +104,7 @@ int run_command(const RunArgs& a) {
   surge::Scenario s = load(a.file, a.sets);
   surge::sim::RunOptions opt;
   opt.seed = a.seed;
+  opt.log = a.log;
   opt.on_progress = progress_reporter(a.progress, a.quiet);
   surge::Report r = surge::sim::run_simulation(s, opt);
   if (opt.on_progress && a.progress != "jsonl" && (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
@@ -138,6 +141,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "bar", "lines", "jsonl", "none"}));
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
   run_cmd->add_flag("--fail-on-miss", run.fail_on_miss, "Exit with 1 when the deadline is missed");
+  run_cmd->add_option("--log", run.log,
+                      "SimGrid log setting, e.g. surge_sim.thres:info for failures, promotions and bulk revocation "
+                      "stamped with simulated time (repeatable)");
 
   std::string check_file;
   std::vector<std::string> check_sets;

@@ -164,6 +164,22 @@ TEST(ScenarioParser, ReportsYamlSyntaxErrorsWithTheirPosition) {
   EXPECT_NE(problems(text).find("YAML syntax"), std::string::npos);
 }
 
+TEST(ScenarioParser, RejectsTrafficThatHasNoNetworkPath) {
+  const std::string island = replace(kBase, "wan:\n  - {from: dc1, to: dc2, bandwidth: 10Gbps, latency: 15ms}\n", "");
+  EXPECT_EQ(problems(island), "bad.yaml:" + where(island, "name: dc2") + ": data center 'dc2' has no WAN path to the DB writer in 'dc1'");
+  const std::string backup =
+      kBase + "transfers:\n  - {name: backup, from: dc1/db-writer, to: cloud, size: 20TB, start: 4h}\n";
+  EXPECT_EQ(problems(backup), "bad.yaml:" + where(backup, "{name: backup") +
+                                  ": transfer 'backup' has no network path from 'dc1/db-writer' to 'cloud' (no WAN link "
+                                  "reaches the cloud)");
+}
+
+TEST(ScenarioParser, ReadsSixtyFourBitSeedsAndRejectsOthers) {
+  EXPECT_EQ(parse_scenario(kBase + "seed: 18446744073709551615\n", "ok.yaml").seed, 18446744073709551615ULL);
+  const std::string bad = kBase + "seed: -3\n";
+  EXPECT_EQ(problems(bad), "bad.yaml:" + where(bad, "-3") + ": 'seed' must be a whole number from 0 to 18446744073709551615");
+}
+
 TEST(ScenarioOverrides, SetAnyFieldByPathWithListElementsByName) {
   Scenario s = parse_scenario(kBase, "ok.yaml",
                               {{"incident.deadline", "20h"}, {"data_centers.dc1.hsm.count", "1"},
@@ -186,6 +202,11 @@ TEST(ScenarioOverrides, ValidatesOverridesLikeTheFileAndNamesThem) {
   EXPECT_EQ(problems(kBase, {{"data_centers.dc7.hsm.count", "1"}}),
             "--set data_centers.dc7.hsm.count=1: no element 'dc7' in 'data_centers'");
   EXPECT_THROW(parse_override("no-equals-sign"), ScenarioError);
+  const std::string with_transfer =
+      replace(kBase, "wan:\n", "wan:\n  - {from: dc1, to: cloud, bandwidth: 10Gbps, latency: 10ms}\n") +
+      "transfers:\n  - {name: backup, from: dc1/db-writer, to: cloud, size: 20TB}\n";
+  EXPECT_EQ(problems(with_transfer, {{"transfers.backup.size", "0TB"}}),
+            "--set transfers.backup.size=0TB: 'size' must be positive, got '0TB'");
 }
 
 }  // namespace
