@@ -73,6 +73,7 @@ nlohmann::json to_json(const Report& r, bool with_series) {
     j["series"] = {{"columns", r.series_columns}, {"rows", r.series}};
   }
   j["wall_s"] = r.wall_s;
+  j["activities"] = r.activities;
   return j;
 }
 
@@ -124,6 +125,7 @@ Report report_from_json(const nlohmann::json& j) {
     r.series = j["series"].at("rows").get<std::vector<std::vector<double>>>();
   }
   r.wall_s = j.value("wall_s", 0.0);
+  r.activities = j.value("activities", 0L);
   return r;
 }
 

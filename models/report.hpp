@@ -72,7 +72,8 @@ struct Report {
   std::vector<std::string> series_columns;     ///< time series: first column t_s
   std::vector<std::vector<double>> series;     ///< rows
 
-  double wall_s = 0;  ///< how long the run took (not part of reproducibility)
+  double wall_s = 0;     ///< how long the run took (not part of reproducibility)
+  long activities = 0;   ///< SimGrid activities the run started (execs, transfers, arrival sleeps)
 };
 
 /// JSON, documented in docs/OUTPUT.md.

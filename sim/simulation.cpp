@@ -210,6 +210,7 @@ class Model {
   std::vector<std::string> columns_;
   std::vector<std::vector<double>> series_;
   double end_s_ = 0;
+  long activities_ = 0;  // SimGrid activities the model started (execs, comms, arrival sleeps)
   std::chrono::steady_clock::time_point wall_start_;
 };
 
@@ -293,6 +294,7 @@ std::optional<Job> Model::advance(Job j, bool keep_hsm) {
 // Blocking work (signatures, commits) on a host; throws if it is down or fails meanwhile.
 void Model::execute(int v, double amount) {
   if (!up(v)) throw Unreachable("host down");
+  ++activities_;
   sg4::this_actor::exec_init(amount)->set_host(host(v))->start()->wait();
 }
 
@@ -307,6 +309,7 @@ const std::vector<RouteHop>& Model::route(int from, int to) {
 // end is down (or its transfer fails on the way).
 void Model::send(int from, int to, double bytes) {
   if (!up(from) || !up(to)) throw Unreachable("host down");
+  ++activities_;
   sg4::Comm::sendto(host(from), host(to), static_cast<std::uint64_t>(bytes));
   for (const RouteHop& hop : route(from, to)) {
     Tracked& t = tracked_[static_cast<size_t>(first_link_tracked_ + hop.link)];
@@ -319,6 +322,7 @@ void Model::source() {
     CohortState& c = cohorts_[i];
     if (c.c.arrival_s >= s_.incident.horizon_s) break;
     sg4::this_actor::sleep_until(c.c.arrival_s);
+    ++activities_;
     c.arrived = true;
     if (c.affected()) arrived_ += c.c.size;
     c.dc = route_dc(cost_.issuance.signatures * c.c.size);
@@ -820,6 +824,7 @@ Report Model::build_report(double wall_s) {
   r.series_columns = columns_;
   r.series = series_;
   r.wall_s = wall_s;
+  r.activities = activities_;
   return r;
 }
 

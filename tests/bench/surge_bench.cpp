@@ -1,1 +1,163 @@
-int main(){}
+// surge's benchmark (not a test): measures, in one run on this machine,
+//   1. raw SimGrid on the activity mix the model uses (per cohort: a transfer and a commit exec on a
+//      NONLINEAR writer, two signature execs on NONLINEAR HSM members, a transfer and a commit exec),
+//      with the model's concurrency, and no model logic: the baseline rate in activities/s;
+//   2. surge on the full 200M le-2021-hardware-one-dc at the default cohort size: wall, CPU, peak RSS;
+//   3. surge at k = 1 on 1 million certificates: certificates per wall second and activities per
+//      second, as a ratio to the baseline.
+// Each measurement runs in its own child process (one SimGrid engine per process); the parent reads the
+// child's CPU time and peak memory with wait4. Targets: 200M in <= 5 s; k = 1 at >= 0.5x raw SimGrid.
+#include <simgrid/s4u.hpp>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xbt/log.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "scenario_parser.hpp"
+#include "simulation.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+constexpr int kRawCohorts = 200000;
+constexpr int kRawWorkers = 64;   // the model's DB connection slots at k = 1
+constexpr int kHsmSessions = 30;  // per member
+
+struct Measured {
+  nlohmann::json result;
+  double cpu_s = 0;
+  double wall_s = 0;
+  long peak_rss_kib = 0;
+};
+
+// Runs fn in a child; fn's JSON comes back through a pipe, CPU and peak RSS through wait4.
+Measured in_child(const std::function<nlohmann::json()>& fn) {
+  int fds[2];
+  if (pipe(fds) != 0) std::abort();
+  std::fflush(nullptr);
+  const auto t0 = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    const std::string out = fn().dump();
+    if (write(fds[1], out.data(), out.size()) < 0) _exit(3);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string in;
+  char buf[65536];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) in.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  Measured m;
+  m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  m.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  m.peak_rss_kib = ru.ru_maxrss;
+  m.result = nlohmann::json::parse(in);
+  return m;
+}
+
+// Raw SimGrid: the same activities and sharing, workers that loop with no queues or bookkeeping.
+nlohmann::json raw_simgrid() {
+  int argc = 1;
+  char name[] = "raw";
+  char* argv[] = {name, nullptr};
+  xbt_log_control_set("root.thresh:warning");
+  sg4::Engine e(&argc, argv);
+  sg4::Engine::set_config("network/model:CM02");
+  sg4::Engine::set_config("network/crosstraffic:0");
+  sg4::Engine::set_config("network/TCP-gamma:0");
+  auto* zone = sg4::create_full_zone("raw");
+  auto nonlinear = [](sg4::Host* h, double rated, int c) {
+    h->set_sharing_policy(sg4::Host::SharingPolicy::NONLINEAR,
+                          [rated, c](double, int n) { return rated * std::min(n, c) / c; });
+  };
+  sg4::Host* fe = zone->create_host("fe", 1e9);
+  sg4::Host* db = zone->create_host("db", 100000);
+  sg4::Host* hsm1 = zone->create_host("hsm1", 10000);
+  sg4::Host* hsm2 = zone->create_host("hsm2", 10000);
+  sg4::Host* ctl = zone->create_host("ctl", 1e9);
+  nonlinear(db, 100000, kRawWorkers);
+  nonlinear(hsm1, 10000, kHsmSessions);
+  nonlinear(hsm2, 10000, kHsmSessions);
+  auto* l1 = zone->create_split_duplex_link("fe-nic", 25e9 / 8)->set_latency(10e-6);
+  auto* l2 = zone->create_split_duplex_link("db-nic", 25e9 / 8)->set_latency(10e-6);
+  l1->seal();
+  l2->seal();
+  zone->add_route(fe->get_netpoint(), db->get_netpoint(), nullptr, nullptr,
+                  {{l1, sg4::LinkInRoute::Direction::UP}, {l2, sg4::LinkInRoute::Direction::DOWN}}, false);
+  zone->seal();
+  long activities = 0;
+  for (int w = 0; w < kRawWorkers; ++w) {
+    sg4::Actor::create("worker", ctl, [&, w] {
+      sg4::Host* hsm = w % 2 ? hsm1 : hsm2;
+      for (int i = w; i < kRawCohorts; i += kRawWorkers) {
+        sg4::this_actor::sleep_for(0.001);
+        sg4::Comm::sendto(fe, db, 16500);
+        sg4::this_actor::exec_init(8)->set_host(db)->start()->wait();
+        sg4::this_actor::exec_init(2)->set_host(hsm)->start()->wait();
+        sg4::this_actor::exec_init(1)->set_host(hsm)->start()->wait();
+        sg4::Comm::sendto(fe, db, 3300);
+        sg4::this_actor::exec_init(1)->set_host(db)->start()->wait();
+        activities += 7;
+      }
+    });
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  e.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return {{"activities", activities}, {"wall_s", wall}};
+}
+
+nlohmann::json surge_run(const std::vector<surge::Override>& overrides) {
+  const surge::Scenario s =
+      surge::load_scenario(std::string(SURGE_SOURCE_DIR) + "/scenarios/le-2021-hardware-one-dc.yaml", overrides);
+  const surge::Report r = surge::sim::run_simulation(s);
+  return {{"wall_s", r.wall_s},           {"activities", r.activities}, {"certificates", r.certificates},
+          {"cohort_size", r.cohort_size}, {"completion_time_s", r.completion_time_s.value_or(-1)}};
+}
+
+}  // namespace
+
+int main() {
+  std::printf("surge benchmark (each figure from its own child process)\n\n");
+  const Measured raw = in_child(raw_simgrid);
+  const double raw_rate = raw.result["activities"].get<double>() / raw.result["wall_s"].get<double>();
+  std::printf("raw SimGrid mix     %8ld activities in %6.2f s wall: %9.0f activities/s\n",
+              raw.result["activities"].get<long>(), raw.result["wall_s"].get<double>(), raw_rate);
+
+  const Measured full = in_child([] { return surge_run({}); });
+  std::printf("200M, default k=%-4d %7.2f s wall (%.2f s in the engine), %.2f s CPU, peak RSS %ld MiB\n",
+              full.result["cohort_size"].get<int>(), full.wall_s, full.result["wall_s"].get<double>(), full.cpu_s,
+              full.peak_rss_kib / 1024);
+
+  const Measured fine = in_child([] { return surge_run({{"workload.certificates", "1M"}, {"workload.cohort_size", "1"}}); });
+  const double fine_wall = fine.result["wall_s"].get<double>();
+  const double fine_rate = fine.result["activities"].get<double>() / fine_wall;
+  std::printf("1M at k=1           %8ld activities in %6.2f s wall: %9.0f activities/s, %.0f certificates/s, "
+              "peak RSS %ld MiB\n",
+              fine.result["activities"].get<long>(), fine_wall, fine_rate, 1e6 / fine_wall, fine.peak_rss_kib / 1024);
+
+  const double ratio = fine_rate / raw_rate;
+  std::printf("\ntargets: 200M <= 5 s: %s (%.2f s);  k=1 >= 0.5x raw SimGrid: %s (%.2fx)\n",
+              full.wall_s <= 5 ? "met" : "MISSED", full.wall_s, ratio >= 0.5 ? "met" : "MISSED", ratio);
+  nlohmann::json summary = {{"raw_activities_per_s", raw_rate},
+                            {"full_wall_s", full.wall_s},
+                            {"full_cpu_s", full.cpu_s},
+                            {"full_peak_rss_mib", full.peak_rss_kib / 1024},
+                            {"k1_activities_per_s", fine_rate},
+                            {"k1_certificates_per_s", 1e6 / fine_wall},
+                            {"k1_to_raw_ratio", ratio}};
+  std::printf("%s\n", summary.dump().c_str());
+  return 0;
+}
