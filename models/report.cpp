@@ -53,6 +53,7 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   nlohmann::json res = nlohmann::json::array();
   for (const ResourceUse& u : r.resources) {
     util[u.name] = {{"mean", u.mean_utilisation}, {"peak", u.peak_utilisation}};
+    if (u.kind != "link") util[u.name]["busy"] = u.mean_busy;
     res.push_back({{"name", u.name},
                    {"kind", u.kind},
                    {"unit", u.unit},
@@ -60,6 +61,8 @@ nlohmann::json to_json(const Report& r, bool with_series) {
                    {"work", u.work},
                    {"mean_utilisation", u.mean_utilisation},
                    {"peak_utilisation", u.peak_utilisation},
+                   {"mean_busy", u.mean_busy},
+                   {"available", u.available},
                    {"saved_s_by_10pct", u.saved_s},
                    {"fluid_completion_s", u.fluid_completion_s}});
   }
@@ -114,6 +117,8 @@ Report report_from_json(const nlohmann::json& j) {
     x.work = u.at("work");
     x.mean_utilisation = u.at("mean_utilisation");
     x.peak_utilisation = u.at("peak_utilisation");
+    x.mean_busy = u.at("mean_busy");
+    x.available = u.at("available");
     x.saved_s = u.at("saved_s_by_10pct");
     x.fluid_completion_s = u.at("fluid_completion_s");
     r.resources.push_back(x);
@@ -167,18 +172,31 @@ std::string render_text(const Report& r) {
   }
   o << "signatures " << format_count(r.signatures) << " done (normal issuance included); the affected certificates need "
     << format_count(r.signatures_needed) << "\n";
-  o << "\nresource                          capacity             mean   peak   +10% saves\n";
+  o << "\nresource                          capacity               mean   peak   busy   +10% saves\n";
+  int idle = 0;
   for (const ResourceUse& u : r.resources) {
+    if (u.kind == "link" && u.work <= 0) {
+      ++idle;  // listed in the JSON; here they would bury the busy ones
+      continue;
+    }
     char line[256];
-    std::snprintf(line, sizeof line, "%-33s %-20s %6s %6s   %s\n", u.name.c_str(),
-                  (format_count(u.capacity) + " " + u.unit).c_str(), pct(u.mean_utilisation).c_str(),
-                  pct(u.peak_utilisation).c_str(), format_duration(u.saved_s).c_str());
+    const std::string name = u.available ? u.name : u.name + " (down)";
+    char cap[64];
+    if (u.unit == "bytes/s") {
+      std::snprintf(cap, sizeof cap, "%.4g Gbps", u.capacity * 8 / 1e9);
+    } else {
+      std::snprintf(cap, sizeof cap, "%s %s", format_count(u.capacity).c_str(), u.unit.c_str());
+    }
+    std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap, pct(u.mean_utilisation).c_str(),
+                  pct(u.peak_utilisation).c_str(), u.kind == "link" ? "-" : pct(u.mean_busy).c_str(),
+                  format_duration(u.saved_s).c_str());
     o << line;
   }
+  if (idle > 0) o << "(" << idle << " links carried nothing)\n";
   if (r.db_replication_lag_max_s > 0) o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)
     o << "transfer   " << t.name << ": " << format_count(t.bytes / 1e9) << " GB from " << format_duration(t.start_s)
-      << ", done " << (t.done_s ? "at " + format_duration(*t.done_s) : std::string("not within the horizon")) << "\n";
+      << ", " << (t.done_s ? "done at " + format_duration(*t.done_s) : std::string("not done within the horizon")) << "\n";
   return o.str();
 }
 

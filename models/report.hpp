@@ -20,6 +20,8 @@ struct ResourceUse {
   double work = 0;             ///< total served (signatures, commits, bytes)
   double mean_utilisation = 0; ///< served / capacity, averaged over the active period
   double peak_utilisation = 0; ///< highest sampled interval
+  double mean_busy = 0;        ///< HSM and DB: busy sessions (connections) / their count, over the active period
+  bool available = true;       ///< false when it ended the run failed
   double saved_s = 0;          ///< completion time saved by +10% capacity (fluid arithmetic)
   double fluid_completion_s = 0;  ///< when this resource alone would finish its work
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ struct SourceLoc {
 /// One HSM model (a catalogue entry, possibly overridden): every member of a pair has this.
 struct HsmSpec {
   std::string model;                ///< catalogue name, e.g. "luna-2021"
-  double signatures_per_s = 0;      ///< rated throughput of one member at `sessions` concurrent sessions
+  std::map<std::string, double> signatures_per_s_by_key;  ///< rated signatures/s per key type ("*": any)
+  double signatures_per_s = 0;      ///< for the scenario's key type, one member at `sessions` sessions
   int sessions = 0;                 ///< PKCS#11 sessions the CA keeps open per member (concurrency c)
   CapacityCurve curve;              ///< throughput versus concurrency, normalised at `sessions`
   std::string source;               ///< where the figure comes from
@@ -49,6 +51,7 @@ struct DataCenter {
   int hsm_count = 0;       ///< members of the HSM group (a pair is 2)
   DbSpec db;
   bool db_writer = false;  ///< the single DB writer lives here (exactly one data center)
+  SourceLoc hsm_loc;       ///< where its hsm entry is written
   int db_replicas = 0;     ///< read replicas in this data center
   SourceLoc loc;
 };
@@ -73,11 +76,12 @@ enum class Era {
 struct Workload {
   double certificates = 0;              ///< affected certificates to revoke and replace
   Era era = Era::SEED_2021;
+  std::string key_type = "rsa-2048";    ///< the issuing key: selects each HSM's signatures/s
   double signatures_per_issuance = 0;   ///< HSM signatures to issue one replacement
   double signatures_per_revocation = 0; ///< HSM signatures to revoke one certificate
   double names_per_certificate = 0;     ///< mean DNS names per certificate (rows in issuedNames)
   double new_authz_share = 0;           ///< share of names needing a fresh authorization
-  double rpc_bytes_per_certificate = 0; ///< API + inter-service bytes per issuance on the fabric
+  std::map<std::string, double> rpc_bytes;  ///< bytes per issuance on the fabric, by hop (acme, wfe_ra, ra_ca, ca_sa)
   double crl_shards = 0;                ///< CRL era: shards per issuer
   double crl_period_s = 0;              ///< CRL era: each shard re-signed once per period
   int cohort_size = 0;                  ///< certificates that travel together; 0 = auto: ceil(all that travel / 200,000)
@@ -124,7 +128,7 @@ struct Failure {
 /// A bulk transfer during the incident (backup, replica re-sync, logs for forensics).
 struct Transfer {
   std::string name;
-  std::string from;  ///< "dc/host" (host: db-writer, db-replica-N, frontend, ca) or a data center
+  std::string from;  ///< "dc/host" (frontend, ca, sa, hsm-N, db-writer, db-replica-N) or a data center
   std::string to;    ///< "dc/host", a data center, or "cloud"
   double bytes = 0;
   double start_s = 0;

@@ -84,6 +84,7 @@ class MapReader {
 
   bool ok() const { return ok_; }
   const std::string& path() const { return path_; }
+  Context& context() const { return ctx_; }
   YAML::Node node() const { return node_; }
 
   bool has(const std::string& key) const { return ok_ && node_[key] && !node_[key].IsNull(); }
@@ -178,6 +179,8 @@ class MapReader {
 
 // ---- hardware catalogue ------------------------------------------------------------------------
 
+Context& ctx_of(const MapReader& m) { return m.context(); }
+
 struct Catalogue {
   std::string file;
   std::map<std::string, HsmSpec> hsm;
@@ -192,7 +195,19 @@ void read_curve(MapReader& m, CapacityCurve& curve) {
 
 // Reads HSM fields present in m onto spec (a catalogue entry, or overrides in a scenario).
 void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required) {
-  if (auto v = m.quantity("signatures_per_s", QuantityKind::RATE, required, true)) spec.signatures_per_s = *v;
+  // One rate for every key type, or a map of rates by key type ({rsa-2048: 10k/s, ecdsa-p384: 7k/s}).
+  YAML::Node rates = m.get("signatures_per_s", required);
+  if (rates && rates.IsMap()) {
+    MapReader r(ctx_of(m), rates, join(m.path(), "signatures_per_s"));
+    for (auto it = rates.begin(); it != rates.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      if (auto v = r.quantity(key, QuantityKind::RATE, true, true)) spec.signatures_per_s_by_key[key] = *v;
+    }
+    r.finish();
+  } else if (auto v = m.quantity("signatures_per_s", QuantityKind::RATE, required, true)) {
+    spec.signatures_per_s_by_key.clear();
+    spec.signatures_per_s_by_key["*"] = *v;
+  }
   if (auto v = m.integer("sessions", required, 1)) spec.sessions = *v;
   read_curve(m, spec.curve);
   if (auto v = m.text("source", required)) spec.source = *v;
@@ -231,7 +246,8 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
     return cat;
   }
   MapReader top(ctx, root, "");
-  top.integer("schema", true, 1);
+  if (auto v = top.integer("schema", true, 1); v && *v != kSchemaVersion)
+    ctx.error(root["schema"], "schema", "unsupported catalogue schema " + std::to_string(*v));
   auto each = [&](const std::string& section, auto&& fn) {
     YAML::Node sec = top.get(section, true);
     if (!sec) return;
@@ -323,6 +339,7 @@ void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, DataCent
 
   YAML::Node hsm = m.get("hsm", true);
   if (hsm) {
+    dc.hsm_loc = SourceLoc{hsm.Mark().line + 1, hsm.Mark().column + 1};
     MapReader h(ctx, hsm, join(m.path(), "hsm"));
     if (auto spec = catalogue_entry(ctx, h, cat.hsm, "HSM", cat)) dc.hsm = *spec;
     if (auto v = h.integer("count", true, 1)) dc.hsm_count = *v;
@@ -482,10 +499,18 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (auto v = m.quantity("signatures_per_issuance", QuantityKind::COUNT, false, true)) w.signatures_per_issuance = *v;
     if (auto v = m.quantity("signatures_per_revocation", QuantityKind::COUNT, false, false))
       w.signatures_per_revocation = *v;
+    if (auto v = m.text("key_type", false)) w.key_type = *v;
     w.names_per_certificate = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true).value_or(1.6);
     w.new_authz_share = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false).value_or(0.0);
-    w.rpc_bytes_per_certificate =
-        m.quantity("rpc_bytes_per_certificate", QuantityKind::SIZE, false, true).value_or(12.0 * 1024);
+    // Bytes per issuance by hop of Boulder's pipeline (planning values): the ACME exchange with the
+    // client (new order, finalize, certificate and chain), then WFE -> RA -> CA -> SA gRPC calls.
+    w.rpc_bytes = {{"acme", 6.0 * 1024}, {"wfe_ra", 2.0 * 1024}, {"ra_ca", 2.0 * 1024}, {"ca_sa", 2.0 * 1024}};
+    if (YAML::Node rb = m.get("rpc_bytes", false); rb && !rb.IsNull()) {
+      MapReader r(ctx, rb, "workload.rpc_bytes");
+      for (const auto& [hop, bytes] : std::map<std::string, double>(w.rpc_bytes))
+        if (auto v = r.quantity(hop, QuantityKind::SIZE, false, false)) w.rpc_bytes[hop] = *v;
+      r.finish();
+    }
     w.crl_shards = m.quantity("crl_shards", QuantityKind::COUNT, false, true).value_or(128);
     w.crl_period_s = m.quantity("crl_period", QuantityKind::DURATION, false, true).value_or(6 * 3600.0);
     if (YAML::Node k = m.get("cohort_size", false); k && !k.IsNull()) {
@@ -548,6 +573,19 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     i.revocation_slack_s = m.quantity("revocation_slack", QuantityKind::DURATION, false, false).value_or(3600.0);
     i.db_promotion_delay_s = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false).value_or(300.0);
     m.finish();
+  }
+
+  // Each HSM's rate for the scenario's key type.
+  for (DataCenter& dc : s.data_centers) {
+    const auto& rates = dc.hsm.signatures_per_s_by_key;
+    auto it = rates.find(s.workload.key_type);
+    if (it == rates.end()) it = rates.find("*");
+    if (it != rates.end()) {
+      dc.hsm.signatures_per_s = it->second;
+    } else if (!rates.empty()) {
+      ctx.error_at(dc.hsm_loc, "HSM model '" + dc.hsm.model + "' has no signatures_per_s for key type '" +
+                                   s.workload.key_type + "' (it has: " + names_of(rates) + ")");
+    }
   }
 
   // failures

@@ -71,7 +71,7 @@ Quantity fail(std::string message, int column) { return Quantity{std::nullopt, s
 
 std::string describe_kind(QuantityKind kind) {
   switch (kind) {
-    case QuantityKind::DURATION: return "a duration with a unit (us, ms, s, min, h, d), such as 6h or 90s";
+    case QuantityKind::DURATION: return "a duration with a unit (us, ms, s, min, h, d, day), such as 6h or 90s";
     case QuantityKind::SIZE: return "a size with a unit (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), such as 1.5KiB";
     case QuantityKind::BANDWIDTH: return "a bandwidth with a unit (bps, Kbps, Mbps, Gbps, Tbps, Bps, KBps, MBps, GBps), such as 25Gbps";
     case QuantityKind::RATE: return "a rate per unit of time, such as 10000/s, 10k/s or 2M/day";

@@ -10,7 +10,7 @@ namespace surge {
 
 /// What a scenario value measures; decides which units it accepts.
 enum class QuantityKind {
-  DURATION,   ///< seconds: us, ms, s, min, h, d
+  DURATION,   ///< seconds: us, ms, s, min, h, d (or day)
   SIZE,       ///< bytes: B, KB, KiB, MB, MiB, GB, GiB, TB, TiB
   BANDWIDTH,  ///< bytes per second: bps, Kbps, Mbps, Gbps, Tbps (bits) or Bps, KBps, MBps, GBps (bytes)
   RATE,       ///< events per second: "10000/s", "10k/s", "340k/h", "2M/day"
@@ -32,7 +32,7 @@ Quantity parse_quantity(std::string_view text, QuantityKind kind);
 /// Human name of a kind with an example, for error messages ("a duration such as 6h or 90s").
 std::string describe_kind(QuantityKind kind);
 
-/// Formats seconds for people: "12.33 h", "45.0 min", "3.2 s".
+/// Formats seconds for people: "12.33 h", "45.0 min", "3.20 s".
 std::string format_duration(double seconds);
 
 /// Formats a count with thousands separators: 190080000 -> "190,080,000".

@@ -42,13 +42,13 @@ CostModel cost_model(const Scenario& s) {
   add(iss, "AddFQDNSet", 1, kSmallRowBytes);
   add(iss, "FinalizeOrder", 3, 3 * kSmallRowBytes);
   iss.signatures = w.signatures_per_issuance;
-  iss.rpc_bytes = w.rpc_bytes_per_certificate;
+  for (const auto& [hop, bytes] : w.rpc_bytes) iss.rpc_bytes += bytes;
 
   OperationCost& rev = m.revocation;
   // One transaction: certificateStatus update + revokedCertificates insert.
   add(rev, "RevokeCertificate", 2, kStatusRowBytes + kSmallRowBytes);
   rev.signatures = w.signatures_per_revocation;
-  rev.rpc_bytes = w.rpc_bytes_per_certificate / 4;  // an admin-tool RPC, no CSR or chain
+  rev.rpc_bytes = iss.rpc_bytes / 4;  // an admin-tool RPC: no ACME exchange, no CSR or chain
 
   if (w.era == Era::CRL) m.crl_signatures_per_s = w.crl_shards / w.crl_period_s;
   return m;

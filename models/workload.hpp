@@ -22,7 +22,7 @@ struct OperationCost {
   double commits = 0;        ///< writer transactions
   double rows = 0;           ///< rows written
   double db_bytes = 0;       ///< bytes sent to the writer and replicated to each replica
-  double rpc_bytes = 0;      ///< API and inter-service bytes on the data center's fabric
+  double rpc_bytes = 0;      ///< API and inter-service bytes on the data center's fabric (all hops)
   std::vector<CommitStep> steps;  ///< the commits, in order
 };
 

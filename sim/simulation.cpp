@@ -136,7 +136,26 @@ struct Tracked {
   double peak = 0;
   bool alive = true;
   sg4::SplitDuplexLink* link = nullptr;
+  std::vector<int> servers;  // HSM members or DB hosts whose busy sessions/connections count here
+  double last_busy = 0;
+  double busy_at_decision = 0;
   double work() const { return link ? std::max(work_up, work_down) : work_up; }
+};
+
+/// Busy servers of one host over time: n running cohorts keep min(n x per_cohort, c) servers busy.
+struct BusyMeter {
+  int running = 0;
+  int per_cohort = 1;
+  int servers = 1;  // c
+  double area = 0;  // integral of busy servers over time
+  double since = 0;
+  int busy() const { return std::min(running * per_cohort, servers); }
+  void change(int delta, double now) {
+    area += busy() * (now - since);
+    since = now;
+    running += delta;
+  }
+  double area_at(double now) const { return area + busy() * (now - since); }
 };
 
 class Model {
@@ -174,6 +193,12 @@ class Model {
   sg4::Host* host(int v) const { return platform_.hosts[static_cast<size_t>(v)]; }
   bool up(int v) const { return !down_[static_cast<size_t>(v)]; }
   void execute(int v, double amount);
+  double busy_share(const Tracked& t, double area_before, double a, double b) const;
+  double busy_area(const Tracked& t, double now) const {
+    double area = 0;
+    for (int v : t.servers) area += busy_[static_cast<size_t>(v)].area_at(now);
+    return area;
+  }
   int place(const std::string& name) const;
   void start_bulk_revocation();
   Report build_report(double wall_s);
@@ -193,6 +218,7 @@ class Model {
   std::vector<HsmGroup> hsm_;
   std::vector<bool> dc_up_;
   std::vector<bool> down_;  // by vertex: failed, or failing in this scheduling round
+  std::vector<BusyMeter> busy_;  // by vertex: HSM members and DB servers
   Queue net_queue_;
   Queue db_queue_;
   std::vector<int> frontends_;  // vertex of each data center's front end
@@ -202,6 +228,7 @@ class Model {
   double writer_rate_ = 0;  // commits/s of the current (or the promoted) writer
   double produced_bytes_ = 0;  // binlog bytes the writer produced
   double replication_lag_max_ = 0;
+  double replication_lag_last_ = 0;
   double arrived_ = 0, replaced_ = 0, revoked_ = 0, broken_ = 0;
   std::optional<double> bulk_start_;
   std::vector<TransferOutcome> transfers_;
@@ -295,7 +322,25 @@ std::optional<Job> Model::advance(Job j, bool keep_hsm) {
 void Model::execute(int v, double amount) {
   if (!up(v)) throw Unreachable("host down");
   ++activities_;
-  sg4::this_actor::exec_init(amount)->set_host(host(v))->start()->wait();
+  BusyMeter& meter = busy_[static_cast<size_t>(v)];
+  meter.change(+1, sg4::Engine::get_clock());
+  try {
+    sg4::this_actor::exec_init(amount)->set_host(host(v))->start()->wait();
+  } catch (...) {
+    meter.change(-1, sg4::Engine::get_clock());
+    throw;
+  }
+  meter.change(-1, sg4::Engine::get_clock());
+}
+
+// Busy sessions (or connections) of a resource over [a, b], as a share of its servers then.
+double Model::busy_share(const Tracked& t, double area_before, double a, double b) const {
+  double area = 0, servers = 0;
+  for (int v : t.servers) {
+    area += busy_[static_cast<size_t>(v)].area_at(b);
+    if (up(v) && (t.kind != "db" || v == writer_)) servers += busy_[static_cast<size_t>(v)].servers;
+  }
+  return servers > 0 && b > a ? (area - area_before) / (servers * (b - a)) : 0;
 }
 
 const std::vector<RouteHop>& Model::route(int from, int to) {
@@ -414,6 +459,7 @@ void Model::start_bulk_revocation() {
 
 void Model::controller() {
   sg4::this_actor::sleep_until(s_.incident.decision_delay_s);
+  for (Tracked& t : tracked_) t.busy_at_decision = busy_area(t, sg4::Engine::get_clock());
   const double horizon = s_.incident.horizon_s;
   while (true) {
     const double now = sg4::Engine::get_clock();
@@ -458,8 +504,15 @@ void Model::monitor() {
       t.peak = std::max(t.peak, u);
       row.push_back(u);
     }
+    for (Tracked& t : tracked_) {
+      if (t.servers.empty()) continue;
+      row.push_back(busy_share(t, t.last_busy, last_t, now));
+      t.last_busy = busy_area(t, now);
+    }
     for (const HsmGroup& g : hsm_) row.push_back(g.queue.certs());
+    row.push_back(net_queue_.certs());
     row.push_back(db_queue_.certs());
+    row.push_back(replication_lag_last_);
     series_.push_back(std::move(row));
     last_t = now;
     if (opt_.on_progress) {
@@ -495,7 +548,8 @@ void Model::replication(int replica) {
     }
     sent += pending;
     const double done = sg4::Engine::get_clock();
-    replication_lag_max_ = std::max(replication_lag_max_, done - chunk_start);
+    replication_lag_last_ = done - chunk_start;
+    replication_lag_max_ = std::max(replication_lag_max_, replication_lag_last_);
     chunk_start = done;
     if (done - now < kReplicationBatch_s) sg4::this_actor::sleep_for(kReplicationBatch_s - (done - now));
   }
@@ -621,6 +675,16 @@ Report Model::run() {
   // Resources and their tracking.
   dc_up_.assign(s_.data_centers.size(), true);
   down_.assign(boost::num_vertices(topo_.graph()), false);
+  busy_.assign(boost::num_vertices(topo_.graph()), BusyMeter{});
+  const int k = s_.effective_cohort_size();
+  for (int v : topo_.hosts()) {
+    const NodeProps& n = topo_.node(v);
+    if (n.dc < 0) continue;
+    const DataCenter& dc = s_.data_centers[static_cast<size_t>(n.dc)];
+    const int c = n.kind == NodeKind::HSM ? dc.hsm.sessions : dc.db.connections;
+    busy_[static_cast<size_t>(v)].servers = c;
+    busy_[static_cast<size_t>(v)].per_cohort = std::min(k, c);
+  }
   hsm_ = std::vector<HsmGroup>(s_.data_centers.size());
   for (size_t d = 0; d < s_.data_centers.size(); ++d) {
     const DataCenter& dc = s_.data_centers[d];
@@ -632,6 +696,7 @@ Report Model::run() {
     t.unit = "signatures/s";
     t.capacity = hsm_[d].live_capacity;
     t.timeline = CapacityTimeline(t.capacity);
+    t.servers = hsm_[d].members;
     tracked_.push_back(t);
     if (dc.db_writer) writer_ = topo_.find(host_name(dc.name, "db-writer"));
     frontends_.push_back(topo_.find(host_name(dc.name, "frontend")));
@@ -645,6 +710,9 @@ Report Model::run() {
     t.capacity = db.commits_per_s;
     t.timeline = CapacityTimeline(t.capacity);
     writer_rate_ = db.commits_per_s;
+    t.servers.push_back(writer_);
+    for (size_t d = 0; d < s_.data_centers.size(); ++d)
+      for (int r : topo_.replicas(static_cast<int>(d))) t.servers.push_back(r);  // one may be promoted
     db_tracked_ = static_cast<int>(tracked_.size());
     tracked_.push_back(t);
   }
@@ -661,8 +729,12 @@ Report Model::run() {
   }
   columns_ = {"t_s", "arrived", "replaced", "revoked", "revoked_before_replaced"};
   for (const Tracked& t : tracked_) columns_.push_back("util:" + t.name);
+  for (const Tracked& t : tracked_)
+    if (!t.servers.empty()) columns_.push_back("busy:" + t.name);
   for (const DataCenter& dc : s_.data_centers) columns_.push_back("queue:hsm:" + dc.name);
+  columns_.push_back("queue:network");
   columns_.push_back("queue:db-writer");
+  columns_.push_back("replication_lag_s");
   for (const Transfer& t : s_.transfers) transfers_.push_back(TransferOutcome{t.name, t.bytes, t.start_s, std::nullopt});
 
   // Actors: all on the control host, which never fails; all daemons but the controller.
@@ -673,7 +745,6 @@ Report Model::run() {
   daemon("source", [this] { source(); });
   // A cohort of k certificates occupies min(k, c) of a station's c servers, so a station runs ceil(c / k)
   // cohorts at once (platform.cpp shares X(min(n k, c)) among them).
-  const int k = s_.effective_cohort_size();
   auto slots = [k](int servers) { return (servers + k - 1) / k; };
   for (size_t d = 0; d < s_.data_centers.size(); ++d)
     for (int m : hsm_[d].members)
@@ -770,7 +841,19 @@ Report Model::build_report(double wall_s) {
     const double work = t.work();
     // Mean utilisation over the incident's active period, against the capacity offered then.
     const double offered = t.timeline.cumulative(end_s_) - t.timeline.cumulative(s_.incident.decision_delay_s);
-    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, offered > 0 ? work / offered : 0, t.peak, 0, 0};
+    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, offered > 0 ? work / offered : 0, t.peak, 0, t.alive, 0, 0};
+    if (!t.servers.empty()) {
+      // Servers offered: an HSM group's sessions over its members; the writer's connections.
+      double c = 0;
+      if (t.kind == "hsm") {
+        for (int v : t.servers) c += busy_[static_cast<size_t>(v)].servers;
+      } else {
+        c = busy_[static_cast<size_t>(writer_)].servers;
+      }
+      const double span = end_s_ - s_.incident.decision_delay_s;
+      const double area = busy_area(t, end_s_) - t.busy_at_decision;
+      u.mean_busy = c > 0 && span > 0 ? area / (c * span) : 0;
+    }
     r.resources.push_back(u);
     if (t.kind == "hsm") {
       r.signatures += work;

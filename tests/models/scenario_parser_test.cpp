@@ -96,7 +96,7 @@ TEST(ScenarioParser, ReportsAMissingUnit) {
   const std::string text = replace(kBase, "decision_delay: 4h", "decision_delay: 4");
   EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "decision_delay: 4", 17) +
                                 ": 'decision_delay': missing unit in '4'; expected a duration with a unit (us, ms, s, "
-                                "min, h, d), such as 6h or 90s");
+                                "min, h, d, day), such as 6h or 90s");
 }
 
 TEST(ScenarioParser, RejectsZeroAndNegativeCapacities) {
@@ -178,6 +178,24 @@ TEST(ScenarioParser, ReadsSixtyFourBitSeedsAndRejectsOthers) {
   EXPECT_EQ(parse_scenario(kBase + "seed: 18446744073709551615\n", "ok.yaml").seed, 18446744073709551615ULL);
   const std::string bad = kBase + "seed: -3\n";
   EXPECT_EQ(problems(bad), "bad.yaml:" + where(bad, "-3") + ": 'seed' must be a whole number from 0 to 18446744073709551615");
+}
+
+TEST(ScenarioParser, TakesEachHsmRateForTheScenariosKeyType) {
+  EXPECT_EQ(parse_scenario(kBase, "ok.yaml").data_centers[0].hsm.signatures_per_s, 10000);  // rsa-2048 by default
+  const Scenario ec = parse_scenario(kBase, "ok.yaml", {{"workload.key_type", "ecdsa-p384"}});
+  EXPECT_EQ(ec.data_centers[0].hsm.signatures_per_s, 7000);
+  // One rate written in the scenario overrides the catalogue's for every key type.
+  const Scenario one = parse_scenario(kBase, "ok.yaml", {{"workload.key_type", "ecdsa-p384"},
+                                                         {"data_centers.dc1.hsm.signatures_per_s", "12k/s"}});
+  EXPECT_EQ(one.data_centers[0].hsm.signatures_per_s, 12000);
+  EXPECT_EQ(one.data_centers[1].hsm.signatures_per_s, 7000);
+  const std::string text = replace(kBase, "  era: seed-2021\n", "  era: seed-2021\n  key_type: ecdsa-p256\n");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "{model: luna-2021") +
+                                ": HSM model 'luna-2021' has no signatures_per_s for key type 'ecdsa-p256' (it has: "
+                                "ecdsa-p384, rsa-2048)\n"
+                                "bad.yaml:" + where(text, "{model: luna-2021, count: 2}\n    db: {model: db-2021, replicas") +
+                                ": HSM model 'luna-2021' has no signatures_per_s for key type 'ecdsa-p256' (it has: "
+                                "ecdsa-p384, rsa-2048)");
 }
 
 TEST(ScenarioOverrides, SetAnyFieldByPathWithListElementsByName) {

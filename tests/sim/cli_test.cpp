@@ -80,7 +80,7 @@ TEST(Cli, BadInputIsExitCodeTwoWithFileLineAndColumn) {
   EXPECT_EQ(check.code, 2);
   const std::string expected_head = file.string() + ":" + std::to_string(line) + ":" + std::to_string(col) +
                                     ": 'deadline': unknown unit 'hours'; expected a duration with a unit (us, ms, s, "
-                                    "min, h, d), such as 6h or 90s\n";
+                                    "min, h, d, day), such as 6h or 90s\n";
   EXPECT_EQ(check.err.substr(0, expected_head.size()), expected_head) << check.err;
 
   // run refuses it the same way, and writes no output directory.
