@@ -2,8 +2,6 @@
 
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u.hpp>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <xbt/log.h>
 
 #include <algorithm>
@@ -15,6 +13,7 @@
 #include <memory>
 #include <sstream>
 
+#include "child_process.hpp"
 #include "clients.hpp"
 #include "fluid.hpp"
 #include "platform.hpp"
@@ -938,39 +937,17 @@ Report run_simulation(const Scenario& scenario, const RunOptions& options) {
 }
 
 Report run_in_child(const Scenario& scenario, const RunOptions& options) {
-  int fds[2];
-  if (pipe(fds) != 0) throw RunError("cannot create a pipe for the simulation child");
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw RunError("cannot fork the simulation child");
-  if (pid == 0) {
-    close(fds[0]);
-    std::string out;
-    int code = 0;
+  const ChildResult child = run_child([&](int& code) {
     try {
-      out = to_json(run_simulation(scenario, options), true).dump();
+      return to_json(run_simulation(scenario, options), true).dump();
     } catch (const std::exception& e) {
-      out = nlohmann::json{{"error", e.what()}}.dump();
       code = 3;
+      return nlohmann::json{{"error", e.what()}}.dump();
     }
-    for (size_t off = 0; off < out.size();) {
-      const ssize_t n = write(fds[1], out.data() + off, out.size() - off);
-      if (n <= 0) break;
-      off += static_cast<size_t>(n);
-    }
-    close(fds[1]);
-    _exit(code);
-  }
-  close(fds[1]);
-  std::string in;
-  char buf[65536];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) in.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFSIGNALED(status)) throw RunError("simulation child died from signal " + std::to_string(WTERMSIG(status)));
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded()) throw RunError("simulation child returned no report (exit " + std::to_string(WEXITSTATUS(status)) + ")");
+  });
+  if (child.signal != 0) throw RunError("simulation child died from signal " + std::to_string(child.signal));
+  nlohmann::json j = nlohmann::json::parse(child.output, nullptr, false);
+  if (j.is_discarded()) throw RunError("simulation child returned no report (exit " + std::to_string(child.exit_code) + ")");
   if (j.contains("error")) throw RunError(j["error"].get<std::string>());
   return report_from_json(j);
 }

@@ -8,9 +8,6 @@
 // Each measurement runs in its own child process (one SimGrid engine per process); the parent reads the
 // child's CPU time and peak memory with wait4. Targets: 200M in <= 5 s; k = 1 at >= 0.5x raw SimGrid.
 #include <simgrid/s4u.hpp>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <xbt/log.h>
 
 #include <chrono>
@@ -19,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "child_process.hpp"
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
 
@@ -39,31 +37,14 @@ struct Measured {
 
 // Runs fn in a child; fn's JSON comes back through a pipe, CPU and peak RSS through wait4.
 Measured in_child(const std::function<nlohmann::json()>& fn) {
-  int fds[2];
-  if (pipe(fds) != 0) std::abort();
-  std::fflush(nullptr);
   const auto t0 = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    const std::string out = fn().dump();
-    if (write(fds[1], out.data(), out.size()) < 0) _exit(3);
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string in;
-  char buf[65536];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) in.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  rusage ru{};
-  wait4(pid, &status, 0, &ru);
+  const surge::sim::ChildResult child = surge::sim::run_child([&](int&) { return fn().dump(); });
   Measured m;
   m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  m.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  m.peak_rss_kib = ru.ru_maxrss;
-  m.result = nlohmann::json::parse(in);
+  m.cpu_s = static_cast<double>(child.usage.ru_utime.tv_sec + child.usage.ru_stime.tv_sec) +
+            static_cast<double>(child.usage.ru_utime.tv_usec + child.usage.ru_stime.tv_usec) / 1e6;
+  m.peak_rss_kib = child.usage.ru_maxrss;
+  m.result = nlohmann::json::parse(child.output);
   return m;
 }
 
