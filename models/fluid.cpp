@@ -100,7 +100,7 @@ BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const
   for (size_t i = 0; i < resources.size(); ++i) {
     // Every resource finishes a little after the last arrival (its last job's service time); it binds
     // only when it finishes meaningfully later.
-    const bool after_arrivals = base[i] - r.last_arrival_s > kBottleneckTie * span;
+    const bool after_arrivals = base[i] - r.last_arrival_s > std::max(kBottleneckTie * span, kBindingLag_s);
     if (after_arrivals && base[i] - first >= (1.0 - kBottleneckTie) * span)
       binding.push_back({r.saved_s[i].second, resources[i].name});
   }

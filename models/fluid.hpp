@@ -62,6 +62,9 @@ inline constexpr double kSensitivityStep = 0.10;
 /// A resource binds when it finishes more than this share of the busy span after the last arrival;
 /// binding resources whose completions are within this share of the slowest are tied.
 inline constexpr double kBottleneckTie = 0.02;
+/// ... and by at least this long: a resource that finishes within a minute of the last request is not
+/// what sets the pace, whatever the share.
+inline constexpr double kBindingLag_s = 60.0;
 
 /// Ranks resources for units arriving as `arrivals` (t, units).
 BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const std::vector<FluidResource>& resources);

@@ -130,6 +130,8 @@ struct Tracked {
   double capacity = 0;
   double work_up = 0;    // signatures, commits, or bytes crossing a link forward
   double work_down = 0;  // bytes crossing a link backward
+  double transfer_up = 0;    // bulk transfer bytes forward (not certificate work)
+  double transfer_down = 0;  // ... backward
   CapacityTimeline timeline{0.0};
   double last_work = 0;
   double peak = 0;
@@ -138,7 +140,18 @@ struct Tracked {
   std::vector<int> servers;  // HSM members or DB hosts whose busy sessions/connections count here
   double last_busy = 0;
   double busy_at_decision = 0;
-  double work() const { return link ? std::max(work_up, work_down) : work_up; }
+  double work_at_decision = 0;
+  /// Everything served: certificate work and, on links, bulk transfers.
+  double work() const { return link ? std::max(work_up + transfer_up, work_down + transfer_down) : work_up; }
+  /// Certificate work only (what the bottleneck arithmetic spreads over the certificates).
+  double certificate_work() const { return link ? std::max(work_up, work_down) : work_up; }
+};
+
+/// A bulk transfer in progress.
+struct InFlight {
+  sg4::CommPtr comm;
+  int from = -1, to = -1;
+  double counted = 0;  // bytes already added to its links
 };
 
 /// Busy servers of one host over time: n running cohorts keep min(n x per_cohort, c) servers busy.
@@ -174,6 +187,7 @@ class Model {
   void monitor();
   void replication(int replica);
   void transfer(size_t i);
+  void count_progress(InFlight& f, double sent);
   void failure(size_t i);
 
   // flow
@@ -231,6 +245,7 @@ class Model {
   double arrived_ = 0, replaced_ = 0, revoked_ = 0, broken_ = 0;
   std::optional<double> bulk_start_;
   std::vector<TransferOutcome> transfers_;
+  std::vector<InFlight> in_flight_;  // by transfer
   std::vector<Tracked> tracked_;
   int db_tracked_ = -1;
   std::vector<std::string> columns_;
@@ -458,7 +473,10 @@ void Model::start_bulk_revocation() {
 
 void Model::controller() {
   sg4::this_actor::sleep_until(s_.incident.decision_delay_s);
-  for (Tracked& t : tracked_) t.busy_at_decision = busy_area(t, sg4::Engine::get_clock());
+  for (Tracked& t : tracked_) {
+    t.busy_at_decision = busy_area(t, sg4::Engine::get_clock());
+    t.work_at_decision = t.work();
+  }
   const double horizon = s_.incident.horizon_s;
   while (true) {
     const double now = sg4::Engine::get_clock();
@@ -492,7 +510,8 @@ void Model::monitor() {
   while (true) {
     sg4::this_actor::sleep_for(opt_.sample_interval_s);
     const double now = sg4::Engine::get_clock();
-    const double dt = now - last_t;
+    for (size_t i = 0; i < in_flight_.size(); ++i)
+      if (in_flight_[i].comm) count_progress(in_flight_[i], s_.transfers[i].bytes - in_flight_[i].comm->get_remaining());
     std::vector<double> row{now, arrived_, replaced_, revoked_, broken_};
     for (Tracked& t : tracked_) {
       const double w = t.work();
@@ -554,14 +573,36 @@ void Model::replication(int replica) {
   }
 }
 
+// A bulk transfer: one long flow whose progress the monitor counts on its links as it goes (counting it
+// only at the end would put terabytes into one sample).
 void Model::transfer(size_t i) {
   const Transfer& t = s_.transfers[i];
   sg4::this_actor::sleep_until(t.start_s);
+  const int from = place(t.from), to = place(t.to);
+  InFlight& f = in_flight_[i];
   try {
-    send(place(t.from), place(t.to), t.bytes);
+    if (!up(from) || !up(to)) throw Unreachable("host down");
+    ++activities_;
+    f.from = from;
+    f.to = to;
+    f.comm = sg4::Comm::sendto_async(host(from), host(to), static_cast<std::uint64_t>(t.bytes));
+    f.comm->wait();
+    count_progress(f, t.bytes);
     transfers_[i].done_s = sg4::Engine::get_clock();
   } catch (const std::exception&) {
     XBT_INFO("transfer %s failed", t.name.c_str());
+  }
+  f.comm = nullptr;
+}
+
+// Adds a transfer's bytes sent since the last count to the links of its route, as transfer bytes.
+void Model::count_progress(InFlight& f, double sent) {
+  const double delta = sent - f.counted;
+  if (delta <= 0) return;
+  f.counted = sent;
+  for (const RouteHop& hop : route(f.from, f.to)) {
+    Tracked& t = tracked_[static_cast<size_t>(first_link_tracked_ + hop.link)];
+    (hop.forward ? t.transfer_up : t.transfer_down) += delta;
   }
 }
 
@@ -735,6 +776,7 @@ Report Model::run() {
   columns_.push_back("queue:db-writer");
   columns_.push_back("replication_lag_s");
   for (const Transfer& t : s_.transfers) transfers_.push_back(TransferOutcome{t.name, t.bytes, t.start_s, std::nullopt});
+  in_flight_.resize(s_.transfers.size());
 
   // Actors: all on the control host, which never fails; all daemons but the controller.
   sg4::Host* ctl = platform_.control;
@@ -840,7 +882,8 @@ Report Model::build_report(double wall_s) {
     const double work = t.work();
     // Mean utilisation over the incident's active period, against the capacity offered then.
     const double offered = t.timeline.cumulative(end_s_) - t.timeline.cumulative(s_.incident.decision_delay_s);
-    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, offered > 0 ? work / offered : 0, t.peak, 0, t.alive, 0, 0};
+    const double active_work = work - t.work_at_decision;
+    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, offered > 0 ? active_work / offered : 0, t.peak, 0, t.alive, 0, 0};
     if (!t.servers.empty()) {
       // Servers offered: an HSM group's sessions over its members; the writer's connections.
       double c = 0;
@@ -862,7 +905,7 @@ Report Model::build_report(double wall_s) {
     }
     if (t.kind == "db") r.db_commits += work;
     if (!t.alive || units <= 0) continue;
-    fluid.push_back(FluidResource{t.name, t.timeline, work / units});
+    fluid.push_back(FluidResource{t.name, t.timeline, t.certificate_work() / units});
   }
   {
     // Sum the HSM groups' timelines over every change time.
