@@ -37,6 +37,27 @@ TEST(SeedScenarios, NewHardwareOneDataCenterMeetsTheDeadline) {
   EXPECT_EQ(r.revoked_by_deadline, kCertificates);
   EXPECT_EQ(r.revoked_before_replaced, 0);
   EXPECT_FALSE(r.bulk_revocation_start_s.has_value());
+
+  // Utilisation over the active period: the pair is saturated throughout; the writer does 9 commits per
+  // certificate (8 to issue, 1 to revoke) at 100,000/s over the same time.
+  const double active = *r.completion_time_s - kDecision;
+  for (const ResourceUse& u : r.resources) {
+    if (u.name == "hsm:dc1") {
+      EXPECT_NEAR(u.mean_utilisation, 1.0, 0.02);
+      EXPECT_NEAR(u.mean_busy, 1.0, 0.02);
+    }
+    if (u.name == "db-writer") EXPECT_NEAR(u.mean_utilisation, kCertificates * 9 / (100000 * active), 0.02);
+    if (u.name == "hsm:dc2") EXPECT_FALSE(u.available);
+  }
+  // The time series: cumulative counts never fall and never exceed the certificates.
+  ASSERT_EQ(r.series_columns.at(2), "replaced");
+  double last = 0;
+  for (const auto& row : r.series) {
+    EXPECT_GE(row.at(2), last);
+    EXPECT_LE(row.at(2), kCertificates);
+    last = row.at(2);
+  }
+  EXPECT_GT(last, 0.95 * kCertificates);
 }
 
 TEST(SeedScenarios, NewHardwareWithFourSignaturesAndOneMemberDownMisses) {
