@@ -7,7 +7,7 @@ namespace surge {
 namespace {
 
 constexpr double kHour = 3600.0;
-constexpr double kMinRetryAfter = 60.0;      // clients clamp Retry-After to [1 min, 1 day] (RFC 9773)
+constexpr double kMinRetryAfter = 60.0;  // clients clamp Retry-After to [1 min, 1 day] (RFC 9773)
 constexpr double kMaxRetryAfter = 86400.0;
 // Independent random streams per purpose, so that changing one class leaves the others' draws alone.
 constexpr std::uint64_t kStreamAri = 1;

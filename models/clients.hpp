@@ -24,8 +24,8 @@ struct Cohort {
 
 /// The cohorts of a scenario, sorted by arrival.
 struct ArrivalPlan {
-  std::vector<Cohort> cohorts;        ///< every affected cohort and the background before the horizon, by arrival
-  double affected_beyond_horizon = 0; ///< affected certificates whose clients ask only after the horizon
+  std::vector<Cohort> cohorts;         ///< every affected cohort and the background before the horizon, by arrival
+  double affected_beyond_horizon = 0;  ///< affected certificates whose clients ask only after the horizon
 };
 
 /// Draws one ARI client's renewal time (seconds since discovery).

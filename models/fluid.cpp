@@ -63,7 +63,8 @@ double fluid_completion(const std::vector<WorkArrival>& arrivals, const Capacity
   return worst;
 }
 
-BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const std::vector<FluidResource>& resources) {
+BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals,
+                                 const std::vector<FluidResource>& resources) {
   BottleneckResult r;
   for (const WorkArrival& a : arrivals)
     if (a.work > 0) r.last_arrival_s = std::max(r.last_arrival_s, a.t);
@@ -106,7 +107,8 @@ BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const
   }
   std::stable_sort(binding.begin(), binding.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (const auto& b : binding) r.bottleneck.push_back(b.second);
-  std::stable_sort(r.saved_s.begin(), r.saved_s.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(r.saved_s.begin(), r.saved_s.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   return r;
 }
 

@@ -50,10 +50,10 @@ struct FluidResource {
 
 /// Which resource limits completion, and how much +10% capacity on each would save.
 struct BottleneckResult {
-  std::vector<std::string> bottleneck;                    ///< ties within 2% listed together; empty if none binds
-  std::vector<std::pair<std::string, double>> saved_s;    ///< per resource, seconds saved by +10% capacity
+  std::vector<std::string> bottleneck;                       ///< ties within 2% listed together; empty if none binds
+  std::vector<std::pair<std::string, double>> saved_s;       ///< per resource, seconds saved by +10% capacity
   std::vector<std::pair<std::string, double>> completion_s;  ///< per resource, its own fluid completion
-  double fluid_completion_s = 0;                          ///< the slowest resource's, or the last arrival
+  double fluid_completion_s = 0;                             ///< the slowest resource's, or the last arrival
   double last_arrival_s = 0;
 };
 

@@ -8,7 +8,9 @@
 namespace surge {
 namespace {
 
-nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json opt(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 std::optional<double> opt_from(const nlohmann::json& j) {
   if (j.is_null()) return std::nullopt;
   return j.get<double>();
@@ -137,41 +139,43 @@ Report report_from_json(const nlohmann::json& j) {
 std::string render_text(const Report& r) {
   std::ostringstream o;
   auto when = [&](const std::optional<double>& t) {
-    return t ? format_duration(*t) + " after discovery" : "not within the horizon (" + format_duration(r.horizon_s) + ")";
+    return t ? format_duration(*t) + " after discovery"
+             : "not within the horizon (" + format_duration(r.horizon_s) + ")";
   };
-  o << "scenario   " << r.scenario << " (" << r.mode << ", seed " << r.seed << ", cohorts of " << r.cohort_size << ")\n";
+  o << "scenario   " << r.scenario << " (" << r.mode << ", seed " << r.seed << ", cohorts of " << r.cohort_size
+    << ")\n";
   if (r.certificates <= 0) {
     o << "answer     no affected certificates: the normal day's issuance only, over " << format_duration(r.horizon_s)
       << "\n";
   } else {
-  o << "answer     " << (r.deadline_met ? "DEADLINE MET" : "DEADLINE MISSED") << ": " << format_count(r.certificates)
-    << " certificates, decision at " << format_duration(r.decision_s) << ", deadline at " << format_duration(r.deadline_s)
-    << "\n";
-  o << "replaced   last at " << when(r.completion_time_s) << "; " << format_count(r.replaced_by_deadline)
-    << " by the deadline, " << format_count(r.not_replaced_by_deadline) << " not\n";
-  o << "revoked    last at " << when(r.revocation_complete_s) << "; " << format_count(r.revoked_by_deadline)
-    << " by the deadline\n";
-  o << "broken     " << format_count(r.revoked_before_replaced) << " revoked before their replacement existed";
-  if (r.bulk_revocation_start_s) o << " (bulk revocation from " << format_duration(*r.bulk_revocation_start_s) << ")";
-  o << "\n";
-  o << "latency    request to replacement p50 " << format_duration(r.time_to_replace_s.p50) << ", p99 "
-    << format_duration(r.time_to_replace_s.p99) << "\n";
-  o << "bottleneck ";
-  if (r.bottleneck.empty()) {
-    o << "none: no resource binds; clients' renewal timing sets the pace";
-    const ResourceUse* busiest = nullptr;
-    for (const ResourceUse& u : r.resources)
-      if (!busiest || u.peak_utilisation > busiest->peak_utilisation) busiest = &u;
-    if (busiest && busiest->peak_utilisation > 0)
-      o << " (busiest: " << busiest->name << ", peak " << pct(busiest->peak_utilisation) << ")";
+    o << "answer     " << (r.deadline_met ? "DEADLINE MET" : "DEADLINE MISSED") << ": " << format_count(r.certificates)
+      << " certificates, decision at " << format_duration(r.decision_s) << ", deadline at "
+      << format_duration(r.deadline_s) << "\n";
+    o << "replaced   last at " << when(r.completion_time_s) << "; " << format_count(r.replaced_by_deadline)
+      << " by the deadline, " << format_count(r.not_replaced_by_deadline) << " not\n";
+    o << "revoked    last at " << when(r.revocation_complete_s) << "; " << format_count(r.revoked_by_deadline)
+      << " by the deadline\n";
+    o << "broken     " << format_count(r.revoked_before_replaced) << " revoked before their replacement existed";
+    if (r.bulk_revocation_start_s) o << " (bulk revocation from " << format_duration(*r.bulk_revocation_start_s) << ")";
     o << "\n";
-  } else {
-    for (size_t i = 0; i < r.bottleneck.size(); ++i) o << (i ? " + " : "") << r.bottleneck[i];
-    o << "\n";
+    o << "latency    request to replacement p50 " << format_duration(r.time_to_replace_s.p50) << ", p99 "
+      << format_duration(r.time_to_replace_s.p99) << "\n";
+    o << "bottleneck ";
+    if (r.bottleneck.empty()) {
+      o << "none: no resource binds; clients' renewal timing sets the pace";
+      const ResourceUse* busiest = nullptr;
+      for (const ResourceUse& u : r.resources)
+        if (!busiest || u.peak_utilisation > busiest->peak_utilisation) busiest = &u;
+      if (busiest && busiest->peak_utilisation > 0)
+        o << " (busiest: " << busiest->name << ", peak " << pct(busiest->peak_utilisation) << ")";
+      o << "\n";
+    } else {
+      for (size_t i = 0; i < r.bottleneck.size(); ++i) o << (i ? " + " : "") << r.bottleneck[i];
+      o << "\n";
+    }
   }
-  }
-  o << "signatures " << format_count(r.signatures) << " done (normal issuance included); the affected certificates need "
-    << format_count(r.signatures_needed) << "\n";
+  o << "signatures " << format_count(r.signatures)
+    << " done (normal issuance included); the affected certificates need " << format_count(r.signatures_needed) << "\n";
   o << "\nresource                          capacity               mean   peak   busy   +10% saves\n";
   int idle = 0;
   for (const ResourceUse& u : r.resources) {
@@ -187,16 +191,18 @@ std::string render_text(const Report& r) {
     } else {
       std::snprintf(cap, sizeof cap, "%s %s", format_count(u.capacity).c_str(), u.unit.c_str());
     }
-    std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap, pct(u.mean_utilisation).c_str(),
-                  pct(u.peak_utilisation).c_str(), u.kind == "link" ? "-" : pct(u.mean_busy).c_str(),
-                  format_duration(u.saved_s).c_str());
+    std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap,
+                  pct(u.mean_utilisation).c_str(), pct(u.peak_utilisation).c_str(),
+                  u.kind == "link" ? "-" : pct(u.mean_busy).c_str(), format_duration(u.saved_s).c_str());
     o << line;
   }
   if (idle > 0) o << "(" << idle << " links carried nothing)\n";
-  if (r.db_replication_lag_max_s > 0) o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
+  if (r.db_replication_lag_max_s > 0)
+    o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)
     o << "transfer   " << t.name << ": " << format_count(t.bytes / 1e9) << " GB from " << format_duration(t.start_s)
-      << ", " << (t.done_s ? "done at " + format_duration(*t.done_s) : std::string("not done within the horizon")) << "\n";
+      << ", " << (t.done_s ? "done at " + format_duration(*t.done_s) : std::string("not done within the horizon"))
+      << "\n";
   return o.str();
 }
 

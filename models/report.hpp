@@ -13,16 +13,16 @@ namespace surge {
 
 /// How one resource was used over the run.
 struct ResourceUse {
-  std::string name;            ///< "hsm:dc1", "db-writer", "link:dc1/db-writer/nic"
-  std::string kind;            ///< "hsm", "db", "link"
-  std::string unit;            ///< "signatures/s", "commits/s", "bytes/s"
-  double capacity = 0;         ///< at the start of the run, in `unit`
-  double work = 0;             ///< total served (signatures, commits, bytes)
-  double mean_utilisation = 0; ///< served / capacity, averaged over the active period
-  double peak_utilisation = 0; ///< highest sampled interval
-  double mean_busy = 0;        ///< HSM and DB: busy sessions (connections) / their count, over the active period
-  bool available = true;       ///< false when it ended the run failed
-  double saved_s = 0;          ///< completion time saved by +10% capacity (fluid arithmetic)
+  std::string name;               ///< "hsm:dc1", "db-writer", "link:dc1/db-writer/nic"
+  std::string kind;               ///< "hsm", "db", "link"
+  std::string unit;               ///< "signatures/s", "commits/s", "bytes/s"
+  double capacity = 0;            ///< at the start of the run, in `unit`
+  double work = 0;                ///< total served (signatures, commits, bytes)
+  double mean_utilisation = 0;    ///< served / capacity, averaged over the active period
+  double peak_utilisation = 0;    ///< highest sampled interval
+  double mean_busy = 0;           ///< HSM and DB: busy sessions (connections) / their count, over the active period
+  bool available = true;          ///< false when it ended the run failed
+  double saved_s = 0;             ///< completion time saved by +10% capacity (fluid arithmetic)
   double fluid_completion_s = 0;  ///< when this resource alone would finish its work
 };
 
@@ -49,33 +49,33 @@ struct Report {
   int cohort_size = 0;
   long cohorts = 0;
 
-  double certificates = 0;               ///< affected certificates
-  double decision_s = 0;                 ///< when reissuance started
+  double certificates = 0;  ///< affected certificates
+  double decision_s = 0;    ///< when reissuance started
   double deadline_s = 0;
   double horizon_s = 0;
-  bool deadline_met = false;             ///< every affected certificate replaced and revoked by the deadline
+  bool deadline_met = false;                    ///< every affected certificate replaced and revoked by the deadline
   std::optional<double> completion_time_s;      ///< last replacement; empty if not all within the horizon
   std::optional<double> revocation_complete_s;  ///< last revocation; empty if not all within the horizon
   double replaced_by_deadline = 0;
   double not_replaced_by_deadline = 0;
   double revoked_by_deadline = 0;
-  double revoked_before_replaced = 0;    ///< sites that break: revoked before their replacement existed
+  double revoked_before_replaced = 0;  ///< sites that break: revoked before their replacement existed
   double replaced_within_horizon = 0;
   std::optional<double> bulk_revocation_start_s;  ///< when revocation of not-yet-replaced certificates began
-  Percentiles time_to_replace_s;         ///< from the client's request to its replacement
-  std::vector<std::string> bottleneck;   ///< empty: no resource binds (client timing does)
-  double signatures = 0;                 ///< HSM signatures performed within the horizon
-  double signatures_needed = 0;          ///< for every affected certificate (replace + revoke)
+  Percentiles time_to_replace_s;                  ///< from the client's request to its replacement
+  std::vector<std::string> bottleneck;            ///< empty: no resource binds (client timing does)
+  double signatures = 0;                          ///< HSM signatures performed within the horizon
+  double signatures_needed = 0;                   ///< for every affected certificate (replace + revoke)
   double db_commits = 0;
   double db_replication_lag_max_s = 0;
   std::vector<ResourceUse> resources;
   std::vector<TransferOutcome> transfers;
 
-  std::vector<std::string> series_columns;     ///< time series: first column t_s
-  std::vector<std::vector<double>> series;     ///< rows
+  std::vector<std::string> series_columns;  ///< time series: first column t_s
+  std::vector<std::vector<double>> series;  ///< rows
 
-  double wall_s = 0;     ///< how long the run took (not part of reproducibility)
-  long activities = 0;   ///< SimGrid activities the run started (execs, transfers, arrival sleeps)
+  double wall_s = 0;    ///< how long the run took (not part of reproducibility)
+  long activities = 0;  ///< SimGrid activities the run started (execs, transfers, arrival sleeps)
 };
 
 /// JSON, documented in docs/OUTPUT.md.

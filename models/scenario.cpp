@@ -29,9 +29,12 @@ int Scenario::data_center_index(const std::string& name) const {
 
 std::string era_name(Era era) {
   switch (era) {
-    case Era::SEED_2021: return "seed-2021";
-    case Era::PRECERT_2021: return "precert-2021";
-    case Era::CRL: return "crl";
+    case Era::SEED_2021:
+      return "seed-2021";
+    case Era::PRECERT_2021:
+      return "precert-2021";
+    case Era::CRL:
+      return "crl";
   }
   return "?";
 }

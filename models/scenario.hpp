@@ -19,28 +19,28 @@ struct SourceLoc {
 
 /// One HSM model (a catalogue entry, possibly overridden): every member of a pair has this.
 struct HsmSpec {
-  std::string model;                ///< catalogue name, e.g. "luna-2021"
+  std::string model;                                      ///< catalogue name, e.g. "luna-2021"
   std::map<std::string, double> signatures_per_s_by_key;  ///< rated signatures/s per key type ("*": any)
-  double signatures_per_s = 0;      ///< for the scenario's key type, one member at `sessions` sessions
-  int sessions = 0;                 ///< PKCS#11 sessions the CA keeps open per member (concurrency c)
-  CapacityCurve curve;              ///< throughput versus concurrency, normalised at `sessions`
-  std::string source;               ///< where the figure comes from
+  double signatures_per_s = 0;  ///< for the scenario's key type, one member at `sessions` sessions
+  int sessions = 0;             ///< PKCS#11 sessions the CA keeps open per member (concurrency c)
+  CapacityCurve curve;          ///< throughput versus concurrency, normalised at `sessions`
+  std::string source;           ///< where the figure comes from
 };
 
 /// One database server model: the writer and its replicas are this machine.
 struct DbSpec {
-  std::string model;             ///< catalogue name, e.g. "db-2021"
-  double commits_per_s = 0;      ///< writer throughput for the issuance mix at `connections`
-  int connections = 0;           ///< connections the SA pool keeps to the writer
-  CapacityCurve curve;           ///< throughput versus connections, normalised at `connections`
-  std::string source;            ///< where the figure comes from
+  std::string model;         ///< catalogue name, e.g. "db-2021"
+  double commits_per_s = 0;  ///< writer throughput for the issuance mix at `connections`
+  int connections = 0;       ///< connections the SA pool keeps to the writer
+  CapacityCurve curve;       ///< throughput versus connections, normalised at `connections`
+  std::string source;        ///< where the figure comes from
 };
 
 /// The internal network of one data center: every host's NIC runs at this speed.
 struct FabricSpec {
-  std::string model;            ///< catalogue name, e.g. "25g-fiber"
-  double bandwidth_Bps = 0;     ///< per host NIC, each direction, bytes per second
-  double latency_s = 0;         ///< one hop host -> switch
+  std::string model;         ///< catalogue name, e.g. "25g-fiber"
+  double bandwidth_Bps = 0;  ///< per host NIC, each direction, bytes per second
+  double latency_s = 0;      ///< one hop host -> switch
 };
 
 /// One data center: an HSM group, service hosts, database servers and a fabric.
@@ -48,7 +48,7 @@ struct DataCenter {
   std::string name;
   FabricSpec fabric;
   HsmSpec hsm;
-  int hsm_count = 0;       ///< members of the HSM group (a pair is 2)
+  int hsm_count = 0;  ///< members of the HSM group (a pair is 2)
   DbSpec db;
   bool db_writer = false;  ///< the single DB writer lives here (exactly one data center)
   SourceLoc hsm_loc;       ///< where its hsm entry is written
@@ -67,24 +67,24 @@ struct WanLink {
 
 /// How many signatures and commits each certificate costs, by era of the CA's practice.
 enum class Era {
-  SEED_2021,      ///< the seed's counting: certificate + OCSP for it, OCSP for the revocation (3)
-  PRECERT_2021,   ///< 2021 with the precertificate counted: precert + cert + OCSP, OCSP revocation (4)
-  CRL,            ///< today: precert + cert (2); revocation is a CRL entry, shards re-signed periodically
+  SEED_2021,     ///< the seed's counting: certificate + OCSP for it, OCSP for the revocation (3)
+  PRECERT_2021,  ///< 2021 with the precertificate counted: precert + cert + OCSP, OCSP revocation (4)
+  CRL,           ///< today: precert + cert (2); revocation is a CRL entry, shards re-signed periodically
 };
 
 /// The work: which certificates, and what each costs.
 struct Workload {
-  double certificates = 0;              ///< affected certificates to revoke and replace
+  double certificates = 0;  ///< affected certificates to revoke and replace
   Era era = Era::SEED_2021;
-  std::string key_type = "rsa-2048";    ///< the issuing key: selects each HSM's signatures/s
-  double signatures_per_issuance = 0;   ///< HSM signatures to issue one replacement
-  double signatures_per_revocation = 0; ///< HSM signatures to revoke one certificate
-  double names_per_certificate = 0;     ///< mean DNS names per certificate (rows in issuedNames)
-  double new_authz_share = 0;           ///< share of names needing a fresh authorization
+  std::string key_type = "rsa-2048";        ///< the issuing key: selects each HSM's signatures/s
+  double signatures_per_issuance = 0;       ///< HSM signatures to issue one replacement
+  double signatures_per_revocation = 0;     ///< HSM signatures to revoke one certificate
+  double names_per_certificate = 0;         ///< mean DNS names per certificate (rows in issuedNames)
+  double new_authz_share = 0;               ///< share of names needing a fresh authorization
   std::map<std::string, double> rpc_bytes;  ///< bytes per issuance on the fabric, by hop (acme, wfe_ra, ra_ca, ca_sa)
-  double crl_shards = 0;                ///< CRL era: shards per issuer
-  double crl_period_s = 0;              ///< CRL era: each shard re-signed once per period
-  int cohort_size = 0;                  ///< certificates that travel together; 0 = auto: ceil(all that travel / 200,000)
+  double crl_shards = 0;                    ///< CRL era: shards per issuer
+  double crl_period_s = 0;                  ///< CRL era: each shard re-signed once per period
+  int cohort_size = 0;  ///< certificates that travel together; 0 = auto: ceil(all that travel / 200,000)
 };
 
 /// Shape of the request clustering at the top of each hour.
@@ -92,25 +92,25 @@ enum class BurstShape { UNIFORM, EXPONENTIAL };
 
 /// The ACME clients of the affected certificates and the normal day's traffic.
 struct Clients {
-  double ari_share = 1.0;               ///< share of affected certificates whose client polls ARI
-  double retry_after_s = 6 * 3600.0;    ///< ARI poll interval the CA serves
-  double retry_after_jitter = 0.2;      ///< +/- relative jitter on the interval
-  double window_start_s = 0;            ///< served renewal window, relative to the decision
-  double window_end_s = 0;              ///< ... (start = end = 0: already open, renew at the poll)
+  double ari_share = 1.0;                       ///< share of affected certificates whose client polls ARI
+  double retry_after_s = 6 * 3600.0;            ///< ARI poll interval the CA serves
+  double retry_after_jitter = 0.2;              ///< +/- relative jitter on the interval
+  double window_start_s = 0;                    ///< served renewal window, relative to the decision
+  double window_end_s = 0;                      ///< ... (start = end = 0: already open, renew at the poll)
   double normal_renewal_span_s = 60 * 86400.0;  ///< non-ARI clients renew uniformly over this span
-  double burst_share = 0;               ///< share of requests moved to the top of their hour
-  double burst_width_s = 60;            ///< how long the burst lasts after the top of the hour
+  double burst_share = 0;                       ///< share of requests moved to the top of their hour
+  double burst_width_s = 60;                    ///< how long the burst lasts after the top of the hour
   BurstShape burst_shape = BurstShape::UNIFORM;
-  double background_issuance_per_s = 0; ///< the normal day's issuance, going on during the incident
+  double background_issuance_per_s = 0;  ///< the normal day's issuance, going on during the incident
 };
 
 /// The incident clock, all relative to discovery at t = 0.
 struct Incident {
-  double decision_delay_s = 0;  ///< when revocation and reissuance start
-  double deadline_s = 0;        ///< every affected certificate must be revoked by then
-  double horizon_s = 0;         ///< the simulation stops here
-  double revocation_margin = 0; ///< bulk revocation's estimated duration is stretched by this share
-  double revocation_slack_s = 0;  ///< ... and it is planned to end this long before the deadline
+  double decision_delay_s = 0;      ///< when revocation and reissuance start
+  double deadline_s = 0;            ///< every affected certificate must be revoked by then
+  double horizon_s = 0;             ///< the simulation stops here
+  double revocation_margin = 0;     ///< bulk revocation's estimated duration is stretched by this share
+  double revocation_slack_s = 0;    ///< ... and it is planned to end this long before the deadline
   double db_promotion_delay_s = 0;  ///< time to promote a replica after the writer is lost
 };
 
@@ -138,7 +138,7 @@ struct Transfer {
 /// A whole scenario.
 struct Scenario {
   int schema = 1;
-  std::string file;      ///< path it was read from
+  std::string file;  ///< path it was read from
   std::string name;
   std::string question;
   std::uint64_t seed = 1;

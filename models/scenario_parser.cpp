@@ -59,7 +59,8 @@ class Context {
   // Reports a problem at a remembered position (for checks made after reading, e.g. connectivity).
   void error_at(const SourceLoc& loc, const std::string& message) {
     Diagnostic d{file_, loc.line, loc.column, message, ""};
-    if (loc.line >= 1 && loc.line <= static_cast<int>(lines_.size())) d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
+    if (loc.line >= 1 && loc.line <= static_cast<int>(lines_.size()))
+      d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
     out_.push_back(d);
   }
   size_t error_count() const { return out_.size(); }
@@ -72,7 +73,9 @@ class Context {
   std::vector<Diagnostic>& out_;
 };
 
-std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
 
 // A view of one YAML map that remembers which keys were read, so that the rest are "unknown".
 class MapReader {
@@ -179,7 +182,9 @@ class MapReader {
 
 // ---- hardware catalogue ------------------------------------------------------------------------
 
-Context& ctx_of(const MapReader& m) { return m.context(); }
+Context& ctx_of(const MapReader& m) {
+  return m.context();
+}
 
 struct Catalogue {
   std::string file;
@@ -299,9 +304,9 @@ std::optional<Spec> catalogue_entry(Context& ctx, MapReader& m, const std::map<s
   if (!n || !n.IsScalar()) return std::nullopt;
   auto it = entries.find(n.Scalar());
   if (it == entries.end()) {
-    ctx.error(n, join(m.path(), "model"),
-              "unknown " + what + " model '" + n.Scalar() + "'; the catalogue (" + cat.file + ") has: " +
-                  names_of(entries));
+    ctx.error(
+        n, join(m.path(), "model"),
+        "unknown " + what + " model '" + n.Scalar() + "'; the catalogue (" + cat.file + ") has: " + names_of(entries));
     return std::nullopt;
   }
   return it->second;
@@ -325,9 +330,9 @@ void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, DataCent
   if (fab && fab.IsScalar()) {
     auto it = cat.fabric.find(fab.Scalar());
     if (it == cat.fabric.end())
-      ctx.error(fab, join(m.path(), "fabric"),
-                "unknown fabric model '" + fab.Scalar() + "'; the catalogue (" + cat.file + ") has: " +
-                    names_of(cat.fabric));
+      ctx.error(
+          fab, join(m.path(), "fabric"),
+          "unknown fabric model '" + fab.Scalar() + "'; the catalogue (" + cat.file + ") has: " + names_of(cat.fabric));
     else
       dc.fabric = it->second;
   } else if (fab) {
@@ -399,9 +404,10 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
   if (!top.ok()) return s;
 
   if (auto v = top.integer("schema", true, 1)) {
-    if (*v != kSchemaVersion) ctx.error(root["schema"], "schema", "unsupported schema " + std::to_string(*v) +
-                                                                      "; this surge reads schema " +
-                                                                      std::to_string(kSchemaVersion));
+    if (*v != kSchemaVersion)
+      ctx.error(
+          root["schema"], "schema",
+          "unsupported schema " + std::to_string(*v) + "; this surge reads schema " + std::to_string(kSchemaVersion));
     s.schema = *v;
   }
   if (auto v = top.text("name", true)) s.name = *v;
@@ -422,7 +428,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     cat_path = std::filesystem::path(file).parent_path() / *v;
   } else {
     cat_path = std::filesystem::path(file).parent_path() / ".." / "data" / "catalogue.yaml";
-    if (!std::filesystem::exists(cat_path)) cat_path = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
+    if (!std::filesystem::exists(cat_path))
+      cat_path = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
   }
   const Catalogue cat = load_catalogue(cat_path.lexically_normal().string(), diags);
 
@@ -445,9 +452,9 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       int writers = 0;
       for (const DataCenter& dc : s.data_centers) writers += dc.db_writer ? 1 : 0;
       if (writers != 1 && !s.data_centers.empty())
-        ctx.error(dcs, "data_centers",
-                  "exactly one data center must hold the DB writer (db: {writer: true}), found " +
-                      std::to_string(writers));
+        ctx.error(
+            dcs, "data_centers",
+            "exactly one data center must hold the DB writer (db: {writer: true}), found " + std::to_string(writers));
     }
   }
 
@@ -492,11 +499,18 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     }
     // Signatures by era (DOMAIN.md), each overridable.
     switch (w.era) {
-      case Era::SEED_2021: w.signatures_per_issuance = 2, w.signatures_per_revocation = 1; break;
-      case Era::PRECERT_2021: w.signatures_per_issuance = 3, w.signatures_per_revocation = 1; break;
-      case Era::CRL: w.signatures_per_issuance = 2, w.signatures_per_revocation = 0; break;
+      case Era::SEED_2021:
+        w.signatures_per_issuance = 2, w.signatures_per_revocation = 1;
+        break;
+      case Era::PRECERT_2021:
+        w.signatures_per_issuance = 3, w.signatures_per_revocation = 1;
+        break;
+      case Era::CRL:
+        w.signatures_per_issuance = 2, w.signatures_per_revocation = 0;
+        break;
     }
-    if (auto v = m.quantity("signatures_per_issuance", QuantityKind::COUNT, false, true)) w.signatures_per_issuance = *v;
+    if (auto v = m.quantity("signatures_per_issuance", QuantityKind::COUNT, false, true))
+      w.signatures_per_issuance = *v;
     if (auto v = m.quantity("signatures_per_revocation", QuantityKind::COUNT, false, false))
       w.signatures_per_revocation = *v;
     if (auto v = m.text("key_type", false)) w.key_type = *v;
@@ -545,9 +559,13 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       if (auto v = bm.quantity("share", QuantityKind::FRACTION, false, false)) c.burst_share = *v;
       if (auto v = bm.quantity("width", QuantityKind::DURATION, false, true)) c.burst_width_s = *v;
       if (auto v = bm.text("shape", false)) {
-        if (*v == "uniform") c.burst_shape = BurstShape::UNIFORM;
-        else if (*v == "exponential") c.burst_shape = BurstShape::EXPONENTIAL;
-        else ctx.error(b["shape"], "clients.clustering.shape", "unknown shape '" + *v + "'; expected uniform or exponential");
+        if (*v == "uniform")
+          c.burst_shape = BurstShape::UNIFORM;
+        else if (*v == "exponential")
+          c.burst_shape = BurstShape::EXPONENTIAL;
+        else
+          ctx.error(b["shape"], "clients.clustering.shape",
+                    "unknown shape '" + *v + "'; expected uniform or exponential");
       }
       bm.finish();
     }
@@ -566,7 +584,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
                   "deadline (" + inc["deadline"].Scalar() + ") is not after the decision (" +
                       (inc["decision_delay"] ? inc["decision_delay"].Scalar() : std::string("0s")) + ")");
     }
-    i.horizon_s = m.quantity("horizon", QuantityKind::DURATION, false, true).value_or(kDefaultHorizonDeadlines * i.deadline_s);
+    i.horizon_s =
+        m.quantity("horizon", QuantityKind::DURATION, false, true).value_or(kDefaultHorizonDeadlines * i.deadline_s);
     if (i.horizon_s < i.deadline_s && inc["horizon"])
       ctx.error(inc["horizon"], "incident.horizon", "horizon is before the deadline");
     i.revocation_margin = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false).value_or(0.1);
@@ -603,7 +622,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
         if (auto v = m.text("data_center", false)) {
           ++kinds, f.kind = FailureKind::DATA_CENTER, f.target = *v;
           if (v->find('/') != std::string::npos || !place_exists(s, *v, false, why))
-            ctx.error(fl[i]["data_center"], m.path() + ".data_center", why.empty() ? "'" + *v + "' is not a data center" : why);
+            ctx.error(fl[i]["data_center"], m.path() + ".data_center",
+                      why.empty() ? "'" + *v + "' is not a data center" : why);
         }
         if (auto v = m.text("hsm", false)) {
           ++kinds, f.kind = FailureKind::HSM, f.target = *v;
@@ -723,8 +743,8 @@ void check_connectivity(Context& ctx, const Scenario& s) {
     };
     const int a = vertex(t.from), b = vertex(t.to);
     if (a < 0 || b < 0 || a == b || topo.route(a, b).empty())
-      ctx.error_at(t.loc, "transfer '" + t.name + "' has no network path from '" + t.from + "' to '" + t.to +
-                              "'" + (t.to == "cloud" || t.from == "cloud" ? " (no WAN link reaches the cloud)" : ""));
+      ctx.error_at(t.loc, "transfer '" + t.name + "' has no network path from '" + t.from + "' to '" + t.to + "'" +
+                              (t.to == "cloud" || t.from == "cloud" ? " (no WAN link reaches the cloud)" : ""));
   }
 }
 

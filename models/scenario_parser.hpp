@@ -14,9 +14,9 @@ namespace surge {
 
 /// One problem found in a scenario or an override.
 struct Diagnostic {
-  std::string file;     ///< path as given, or "--set" for overrides
-  int line = 0;         ///< 1-based, 0 when unknown
-  int column = 0;       ///< 1-based
+  std::string file;  ///< path as given, or "--set" for overrides
+  int line = 0;      ///< 1-based, 0 when unknown
+  int column = 0;    ///< 1-based
   std::string message;
   std::string source_line;  ///< the offending line of the file, for the caret display
 

@@ -1,11 +1,13 @@
 #include "topology.hpp"
 
-#include <boost/graph/breadth_first_search.hpp>
 #include <algorithm>
+#include <boost/graph/breadth_first_search.hpp>
 
 namespace surge {
 
-std::string host_name(const std::string& dc, const std::string& role) { return dc + "/" + role; }
+std::string host_name(const std::string& dc, const std::string& role) {
+  return dc + "/" + role;
+}
 
 Topology::Topology(const Scenario& s) {
   auto add_node = [&](NodeProps p) { return static_cast<int>(boost::add_vertex(p, g_)); };
@@ -24,7 +26,9 @@ Topology::Topology(const Scenario& s) {
     switches.push_back(sw);
     auto host = [&](const std::string& role, NodeKind kind, double capacity) {
       const int v = add_node(NodeProps{host_name(dc.name, role), kind, dci, capacity});
-      add_link(v, sw, LinkProps{host_name(dc.name, role) + "/nic", dc.fabric.bandwidth_Bps, dc.fabric.latency_s, false, dci, 0});
+      add_link(
+          v, sw,
+          LinkProps{host_name(dc.name, role) + "/nic", dc.fabric.bandwidth_Bps, dc.fabric.latency_s, false, dci, 0});
     };
     host("frontend", NodeKind::FRONTEND, 0);
     host("ca", NodeKind::CA, 0);

@@ -17,29 +17,28 @@ enum class NodeKind { SWITCH, FRONTEND, CA, SA, HSM, DB_WRITER, DB_REPLICA, CLOU
 
 /// A vertex: a host or a switch.
 struct NodeProps {
-  std::string name;        ///< "dc1/hsm-1", "dc1/switch", "cloud"
+  std::string name;  ///< "dc1/hsm-1", "dc1/switch", "cloud"
   NodeKind kind = NodeKind::SWITCH;
-  int dc = -1;             ///< data center index, -1 for the cloud
-  double capacity = 0;     ///< HSM: signatures/s; DB: commits/s; others 0
+  int dc = -1;          ///< data center index, -1 for the cloud
+  double capacity = 0;  ///< HSM: signatures/s; DB: commits/s; others 0
 };
 
 /// An edge: a host NIC (host <-> switch) or a WAN link (switch <-> switch or cloud).
 struct LinkProps {
-  std::string name;        ///< "dc1/hsm-1/nic", "wan/dc1-dc2"
+  std::string name;          ///< "dc1/hsm-1/nic", "wan/dc1-dc2"
   double bandwidth_Bps = 0;  ///< each direction
   double latency_s = 0;
   bool wan = false;
-  int dc = -1;             ///< data center of a NIC; -1 for WAN links
-  int index = 0;           ///< position in Topology::links()
-  int first_end = -1;      ///< the vertex the link was added from: crossing from it is "forward"
+  int dc = -1;         ///< data center of a NIC; -1 for WAN links
+  int index = 0;       ///< position in Topology::links()
+  int first_end = -1;  ///< the vertex the link was added from: crossing from it is "forward"
 };
 
-using TopologyGraph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, NodeProps, LinkProps>;
+using TopologyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, NodeProps, LinkProps>;
 
 /// One link on a route, and whether it is crossed from its first end to its second.
 struct RouteHop {
-  int link = 0;        ///< index into links()
+  int link = 0;  ///< index into links()
   bool forward = true;
 };
 

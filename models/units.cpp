@@ -19,16 +19,31 @@ constexpr double kSecondsPerMinute = 60.0;
 constexpr double kSecondsPerHour = 3600.0;
 constexpr double kSecondsPerDay = 86400.0;
 
-constexpr std::array kDurationUnits{Unit{"us", 1e-6}, Unit{"ms", 1e-3},           Unit{"s", 1.0},
-                                    Unit{"min", kSecondsPerMinute}, Unit{"h", kSecondsPerHour},
-                                    Unit{"d", kSecondsPerDay},      Unit{"day", kSecondsPerDay}};
-constexpr std::array kSizeUnits{Unit{"B", 1.0},     Unit{"KB", 1e3},         Unit{"KiB", 1024.0},
-                                Unit{"MB", 1e6},    Unit{"MiB", 1048576.0},  Unit{"GB", 1e9},
-                                Unit{"GiB", 1073741824.0}, Unit{"TB", 1e12}, Unit{"TiB", 1099511627776.0}};
-constexpr std::array kBandwidthUnits{
-    Unit{"bps", 1.0 / kBitsPerByte},  Unit{"Kbps", 1e3 / kBitsPerByte}, Unit{"Mbps", 1e6 / kBitsPerByte},
-    Unit{"Gbps", 1e9 / kBitsPerByte}, Unit{"Tbps", 1e12 / kBitsPerByte}, Unit{"Bps", 1.0},
-    Unit{"KBps", 1e3},                Unit{"MBps", 1e6},                Unit{"GBps", 1e9}};
+constexpr std::array kDurationUnits{Unit{"us", 1e-6},
+                                    Unit{"ms", 1e-3},
+                                    Unit{"s", 1.0},
+                                    Unit{"min", kSecondsPerMinute},
+                                    Unit{"h", kSecondsPerHour},
+                                    Unit{"d", kSecondsPerDay},
+                                    Unit{"day", kSecondsPerDay}};
+constexpr std::array kSizeUnits{Unit{"B", 1.0},
+                                Unit{"KB", 1e3},
+                                Unit{"KiB", 1024.0},
+                                Unit{"MB", 1e6},
+                                Unit{"MiB", 1048576.0},
+                                Unit{"GB", 1e9},
+                                Unit{"GiB", 1073741824.0},
+                                Unit{"TB", 1e12},
+                                Unit{"TiB", 1099511627776.0}};
+constexpr std::array kBandwidthUnits{Unit{"bps", 1.0 / kBitsPerByte},
+                                     Unit{"Kbps", 1e3 / kBitsPerByte},
+                                     Unit{"Mbps", 1e6 / kBitsPerByte},
+                                     Unit{"Gbps", 1e9 / kBitsPerByte},
+                                     Unit{"Tbps", 1e12 / kBitsPerByte},
+                                     Unit{"Bps", 1.0},
+                                     Unit{"KBps", 1e3},
+                                     Unit{"MBps", 1e6},
+                                     Unit{"GBps", 1e9}};
 constexpr std::array kRatePeriods{Unit{"s", 1.0}, Unit{"min", kSecondsPerMinute}, Unit{"h", kSecondsPerHour},
                                   Unit{"day", kSecondsPerDay}, Unit{"d", kSecondsPerDay}};
 constexpr std::array kMultipliers{Unit{"k", 1e3}, Unit{"M", 1e6}, Unit{"G", 1e9}};
@@ -65,18 +80,26 @@ std::optional<double> lookup(const std::array<Unit, N>& units, std::string_view 
   return std::nullopt;
 }
 
-Quantity fail(std::string message, int column) { return Quantity{std::nullopt, std::move(message), column}; }
+Quantity fail(std::string message, int column) {
+  return Quantity{std::nullopt, std::move(message), column};
+}
 
 }  // namespace
 
 std::string describe_kind(QuantityKind kind) {
   switch (kind) {
-    case QuantityKind::DURATION: return "a duration with a unit (us, ms, s, min, h, d, day), such as 6h or 90s";
-    case QuantityKind::SIZE: return "a size with a unit (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), such as 1.5KiB";
-    case QuantityKind::BANDWIDTH: return "a bandwidth with a unit (bps, Kbps, Mbps, Gbps, Tbps, Bps, KBps, MBps, GBps), such as 25Gbps";
-    case QuantityKind::RATE: return "a rate per unit of time, such as 10000/s, 10k/s or 2M/day";
-    case QuantityKind::COUNT: return "a count, such as 200M or 3000000";
-    case QuantityKind::FRACTION: return "a fraction between 0 and 1, such as 0.25 or 25%";
+    case QuantityKind::DURATION:
+      return "a duration with a unit (us, ms, s, min, h, d, day), such as 6h or 90s";
+    case QuantityKind::SIZE:
+      return "a size with a unit (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), such as 1.5KiB";
+    case QuantityKind::BANDWIDTH:
+      return "a bandwidth with a unit (bps, Kbps, Mbps, Gbps, Tbps, Bps, KBps, MBps, GBps), such as 25Gbps";
+    case QuantityKind::RATE:
+      return "a rate per unit of time, such as 10000/s, 10k/s or 2M/day";
+    case QuantityKind::COUNT:
+      return "a count, such as 200M or 3000000";
+    case QuantityKind::FRACTION:
+      return "a fraction between 0 and 1, such as 0.25 or 25%";
   }
   return "a value";
 }
@@ -97,7 +120,8 @@ Quantity parse_quantity(std::string_view raw, QuantityKind kind) {
     case QuantityKind::DURATION:
     case QuantityKind::SIZE:
     case QuantityKind::BANDWIDTH: {
-      if (rest.empty()) return fail("missing unit in '" + std::string(text) + "'; expected " + describe_kind(kind), rest_col);
+      if (rest.empty())
+        return fail("missing unit in '" + std::string(text) + "'; expected " + describe_kind(kind), rest_col);
       std::optional<double> factor = kind == QuantityKind::DURATION ? lookup(kDurationUnits, rest)
                                      : kind == QuantityKind::SIZE   ? lookup(kSizeUnits, rest)
                                                                     : lookup(kBandwidthUnits, rest);

@@ -28,7 +28,8 @@ CostModel cost_model(const Scenario& s) {
       (3 + names + names * w.new_authz_share) * kSmallRowBytes);
   // Fresh authorizations are finalized one commit each once validated.
   if (w.new_authz_share > 0) {
-    iss.steps.push_back(CommitStep{"FinalizeAuthorization2", names * w.new_authz_share, names * w.new_authz_share * kSmallRowBytes});
+    iss.steps.push_back(
+        CommitStep{"FinalizeAuthorization2", names * w.new_authz_share, names * w.new_authz_share * kSmallRowBytes});
     iss.commits += names * w.new_authz_share;
     iss.rows += names * w.new_authz_share;
     iss.db_bytes += names * w.new_authz_share * kSmallRowBytes;

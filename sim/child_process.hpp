@@ -12,10 +12,10 @@ namespace surge::sim {
 
 /// What a child left behind.
 struct ChildResult {
-  std::string output;   ///< everything the function returned, sent through a pipe
-  int exit_code = 0;    ///< when it exited
-  int signal = 0;       ///< when it was killed (0 if it exited)
-  rusage usage{};       ///< its CPU time and peak memory (ru_maxrss, KiB)
+  std::string output;  ///< everything the function returned, sent through a pipe
+  int exit_code = 0;   ///< when it exited
+  int signal = 0;      ///< when it was killed (0 if it exited)
+  rusage usage{};      ///< its CPU time and peak memory (ru_maxrss, KiB)
 };
 
 /// Forks; the child runs fn, writes its result to the parent and _exits with the code fn set

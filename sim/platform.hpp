@@ -16,9 +16,9 @@ namespace sg4 = simgrid::s4u;
 
 /// The SimGrid objects for each topology element, by the same indices.
 struct Platform {
-  std::vector<sg4::Host*> hosts;               ///< by vertex (nullptr for switches)
-  std::vector<sg4::SplitDuplexLink*> links;    ///< by link index
-  sg4::Host* control = nullptr;                ///< where the model's actors live; never fails, no links
+  std::vector<sg4::Host*> hosts;             ///< by vertex (nullptr for switches)
+  std::vector<sg4::SplitDuplexLink*> links;  ///< by link index
+  sg4::Host* control = nullptr;              ///< where the model's actors live; never fails, no links
 };
 
 /// Builds the platform in the current engine (which must exist and not be sealed).

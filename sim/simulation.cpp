@@ -1,8 +1,8 @@
 #include "simulation.hpp"
 
+#include <xbt/log.h>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u.hpp>
-#include <xbt/log.h>
 
 #include <algorithm>
 #include <chrono>
@@ -128,8 +128,8 @@ struct HsmGroup {
 struct Tracked {
   std::string name, kind, unit;
   double capacity = 0;
-  double work_up = 0;    // signatures, commits, or bytes crossing a link forward
-  double work_down = 0;  // bytes crossing a link backward
+  double work_up = 0;        // signatures, commits, or bytes crossing a link forward
+  double work_down = 0;      // bytes crossing a link backward
   double transfer_up = 0;    // bulk transfer bytes forward (not certificate work)
   double transfer_down = 0;  // ... backward
   CapacityTimeline timeline{0.0};
@@ -230,15 +230,15 @@ class Model {
   int first_link_tracked_ = 0;
   std::vector<HsmGroup> hsm_;
   std::vector<bool> dc_up_;
-  std::vector<bool> down_;  // by vertex: failed, or failing in this scheduling round
+  std::vector<bool> down_;       // by vertex: failed, or failing in this scheduling round
   std::vector<BusyMeter> busy_;  // by vertex: HSM members and DB servers
   Queue net_queue_;
   Queue db_queue_;
   std::vector<int> frontends_;  // vertex of each data center's front end
-  int writer_ = -1;  // vertex of the current writer
+  int writer_ = -1;             // vertex of the current writer
   bool writer_up_ = true;
   double promotion_at_ = 0;
-  double writer_rate_ = 0;  // commits/s of the current (or the promoted) writer
+  double writer_rate_ = 0;     // commits/s of the current (or the promoted) writer
   double produced_bytes_ = 0;  // binlog bytes the writer produced
   double replication_lag_max_ = 0;
   double replication_lag_last_ = 0;
@@ -290,8 +290,12 @@ void Model::enqueue(Job j, bool front) {
       if (c.dc < 0) return;  // nothing left that can sign: the work is lost, and the report shows it
       hsm_[static_cast<size_t>(c.dc)].queue.push(j, urgent, front, c.c.size);
       break;
-    case Stage::NET: net_queue_.push(j, urgent, front, c.c.size); break;
-    case Stage::DB: db_queue_.push(j, urgent, front, c.c.size); break;
+    case Stage::NET:
+      net_queue_.push(j, urgent, front, c.c.size);
+      break;
+    case Stage::DB:
+      db_queue_.push(j, urgent, front, c.c.size);
+      break;
   }
 }
 
@@ -461,9 +465,11 @@ void Model::start_bulk_revocation() {
   // Revoke first those furthest from replacement: not yet asked for (latest first), then waiting.
   std::vector<int> order;
   for (size_t i = cohorts_.size(); i-- > 0;)
-    if (cohorts_[i].affected() && !cohorts_[i].revoke_queued && !cohorts_[i].arrived) order.push_back(static_cast<int>(i));
+    if (cohorts_[i].affected() && !cohorts_[i].revoke_queued && !cohorts_[i].arrived)
+      order.push_back(static_cast<int>(i));
   for (size_t i = cohorts_.size(); i-- > 0;)
-    if (cohorts_[i].affected() && !cohorts_[i].revoke_queued && cohorts_[i].arrived) order.push_back(static_cast<int>(i));
+    if (cohorts_[i].affected() && !cohorts_[i].revoke_queued && cohorts_[i].arrived)
+      order.push_back(static_cast<int>(i));
   for (int i : order) {
     mark_revoke_queued(cohorts_[static_cast<size_t>(i)]);
     cohorts_[static_cast<size_t>(i)].dc = -1;
@@ -511,7 +517,8 @@ void Model::monitor() {
     sg4::this_actor::sleep_for(opt_.sample_interval_s);
     const double now = sg4::Engine::get_clock();
     for (size_t i = 0; i < in_flight_.size(); ++i)
-      if (in_flight_[i].comm) count_progress(in_flight_[i], s_.transfers[i].bytes - in_flight_[i].comm->get_remaining());
+      if (in_flight_[i].comm)
+        count_progress(in_flight_[i], s_.transfers[i].bytes - in_flight_[i].comm->get_remaining());
     std::vector<double> row{now, arrived_, replaced_, revoked_, broken_};
     for (Tracked& t : tracked_) {
       const double w = t.work();
@@ -775,7 +782,8 @@ Report Model::run() {
   columns_.push_back("queue:network");
   columns_.push_back("queue:db-writer");
   columns_.push_back("replication_lag_s");
-  for (const Transfer& t : s_.transfers) transfers_.push_back(TransferOutcome{t.name, t.bytes, t.start_s, std::nullopt});
+  for (const Transfer& t : s_.transfers)
+    transfers_.push_back(TransferOutcome{t.name, t.bytes, t.start_s, std::nullopt});
   in_flight_.resize(s_.transfers.size());
 
   // Actors: all on the control host, which never fails; all daemons but the controller.
@@ -840,8 +848,10 @@ Report Model::build_report(double wall_s) {
   std::vector<std::pair<double, double>> ttr;
   std::vector<WorkArrival> arrivals;
   for (const CohortState& c : cohorts_) {
-    if (c.arrived) arrivals.push_back(WorkArrival{c.c.arrival_s, static_cast<double>(c.c.size)});
-    else if (c.revoked_s >= 0 && bulk_start_) arrivals.push_back(WorkArrival{*bulk_start_, static_cast<double>(c.c.size)});
+    if (c.arrived)
+      arrivals.push_back(WorkArrival{c.c.arrival_s, static_cast<double>(c.c.size)});
+    else if (c.revoked_s >= 0 && bulk_start_)
+      arrivals.push_back(WorkArrival{*bulk_start_, static_cast<double>(c.c.size)});
     if (!c.affected()) continue;
     if (c.replaced_s >= 0) {
       last_replaced = std::max(last_replaced, c.replaced_s);
@@ -870,7 +880,8 @@ Report Model::build_report(double wall_s) {
   r.db_replication_lag_max_s = replication_lag_max_;
 
   // Bottleneck: the fluid arithmetic on the run's own arrivals and work.
-  std::stable_sort(arrivals.begin(), arrivals.end(), [](const WorkArrival& a, const WorkArrival& b) { return a.t < b.t; });
+  std::stable_sort(arrivals.begin(), arrivals.end(),
+                   [](const WorkArrival& a, const WorkArrival& b) { return a.t < b.t; });
   double units = 0;
   for (const WorkArrival& a : arrivals) units += a.work;
   std::vector<FluidResource> fluid;
@@ -883,7 +894,8 @@ Report Model::build_report(double wall_s) {
     // Mean utilisation over the incident's active period, against the capacity offered then.
     const double offered = t.timeline.cumulative(end_s_) - t.timeline.cumulative(s_.incident.decision_delay_s);
     const double active_work = work - t.work_at_decision;
-    ResourceUse u{t.name, t.kind, t.unit, t.capacity, work, offered > 0 ? active_work / offered : 0, t.peak, 0, t.alive, 0, 0};
+    ResourceUse u{t.name, t.kind, t.unit,  t.capacity, work, offered > 0 ? active_work / offered : 0,
+                  t.peak, 0,      t.alive, 0,          0};
     if (!t.servers.empty()) {
       // Servers offered: an HSM group's sessions over its members; the writer's connections.
       double c = 0;
@@ -990,7 +1002,8 @@ Report run_in_child(const Scenario& scenario, const RunOptions& options) {
   });
   if (child.signal != 0) throw RunError("simulation child died from signal " + std::to_string(child.signal));
   nlohmann::json j = nlohmann::json::parse(child.output, nullptr, false);
-  if (j.is_discarded()) throw RunError("simulation child returned no report (exit " + std::to_string(child.exit_code) + ")");
+  if (j.is_discarded())
+    throw RunError("simulation child returned no report (exit " + std::to_string(child.exit_code) + ")");
   if (j.contains("error")) throw RunError(j["error"].get<std::string>());
   return report_from_json(j);
 }

@@ -3,8 +3,8 @@
 //             [--fail-on-miss] [--log CATEGORY.thres:LEVEL]...
 //   surge check FILE [--set path=value]...
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -107,7 +107,8 @@ int run_command(const RunArgs& a) {
   opt.log = a.log;
   opt.on_progress = progress_reporter(a.progress, a.quiet);
   surge::Report r = surge::sim::run_simulation(s, opt);
-  if (opt.on_progress && a.progress != "jsonl" && (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
+  if (opt.on_progress && a.progress != "jsonl" &&
+      (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
     std::fprintf(stderr, "\n");
   if (!a.out.empty()) write_outputs(a.out, r);
   if (a.json) {
@@ -121,8 +122,9 @@ int run_command(const RunArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"surge: capacity planning for a CA's mass revoke-and-reissue.\n"
-               "Exit codes: 0 ok, 1 deadline missed (only with --fail-on-miss), 2 bad input, 3 runtime failure."};
+  CLI::App app{
+      "surge: capacity planning for a CA's mass revoke-and-reissue.\n"
+      "Exit codes: 0 ok, 1 deadline missed (only with --fail-on-miss), 2 bad input, 3 runtime failure."};
   app.require_subcommand(1);
   app.set_version_flag("--version", SURGE_VERSION);
 
@@ -135,9 +137,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's)");
   run_cmd->add_flag("--json", run.json, "Print the summary as JSON instead of text");
   run_cmd->add_option("--out", run.out, "Directory for summary.json, summary.txt and series.csv (time series)");
-  run_cmd->add_option("--progress", run.progress,
-                      "Progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), bar, lines, "
-                      "jsonl (one JSON object per line, for programs), none")
+  run_cmd
+      ->add_option("--progress", run.progress,
+                   "Progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), bar, lines, "
+                   "jsonl (one JSON object per line, for programs), none")
       ->check(CLI::IsMember({"auto", "bar", "lines", "jsonl", "none"}));
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
   run_cmd->add_flag("--fail-on-miss", run.fail_on_miss, "Exit with 1 when the deadline is missed");

@@ -82,14 +82,16 @@ TEST(ScenarioParser, ReportsAnUnknownKeyAtTheKey) {
 
 TEST(ScenarioParser, ReportsAMissingRequiredKeyAtItsMap) {
   const std::string text = replace(kBase, "  deadline: 24h\n", "");
-  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "decision_delay") + ": missing required key 'deadline' in 'incident'");
+  EXPECT_EQ(problems(text),
+            "bad.yaml:" + where(text, "decision_delay") + ": missing required key 'deadline' in 'incident'");
 }
 
 TEST(ScenarioParser, ReportsAWrongUnitWithTheColumnOfTheUnit) {
   const std::string text = replace(kBase, "bandwidth: 10Gbps", "bandwidth: 10Gbit");
-  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "10Gbit", 2) +
-                                ": 'bandwidth': unknown unit 'Gbit'; expected a bandwidth with a unit (bps, Kbps, Mbps, "
-                                "Gbps, Tbps, Bps, KBps, MBps, GBps), such as 25Gbps");
+  EXPECT_EQ(problems(text),
+            "bad.yaml:" + where(text, "10Gbit", 2) +
+                ": 'bandwidth': unknown unit 'Gbit'; expected a bandwidth with a unit (bps, Kbps, Mbps, "
+                "Gbps, Tbps, Bps, KBps, MBps, GBps), such as 25Gbps");
 }
 
 TEST(ScenarioParser, ReportsAMissingUnit) {
@@ -102,10 +104,12 @@ TEST(ScenarioParser, ReportsAMissingUnit) {
 TEST(ScenarioParser, RejectsZeroAndNegativeCapacities) {
   const std::string zero = replace(kBase, "bandwidth: 10Gbps", "bandwidth: 0Gbps");
   EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0Gbps") + ": 'bandwidth' must be positive, got '0Gbps'");
-  const std::string negative = replace(kBase, "count: 2}\n    db: {model: db-2021, writer", "count: -1}\n    db: {model: db-2021, writer");
+  const std::string negative =
+      replace(kBase, "count: 2}\n    db: {model: db-2021, writer", "count: -1}\n    db: {model: db-2021, writer");
   EXPECT_EQ(problems(negative), "bad.yaml:" + where(negative, "-1") + ": 'count' must be at least 1, got '-1'");
-  const std::string rate = replace(kBase, "hsm: {model: luna-2021, count: 2}\n    db: {model: db-2021, writer",
-                                   "hsm: {model: luna-2021, count: 2, signatures_per_s: 0/s}\n    db: {model: db-2021, writer");
+  const std::string rate =
+      replace(kBase, "hsm: {model: luna-2021, count: 2}\n    db: {model: db-2021, writer",
+              "hsm: {model: luna-2021, count: 2, signatures_per_s: 0/s}\n    db: {model: db-2021, writer");
   EXPECT_EQ(problems(rate), "bad.yaml:" + where(rate, "0/s") + ": 'signatures_per_s' must be positive, got '0/s'");
 }
 
@@ -126,9 +130,11 @@ TEST(ScenarioParser, RejectsADeadlineBeforeTheDecision) {
 }
 
 TEST(ScenarioParser, RejectsUnknownCatalogueModelsNamingTheChoices) {
-  const std::string text = replace(kBase, "luna-2021, count: 2}\n    db: {model: db-2021, writer", "luna-2099, count: 2}\n    db: {model: db-2021, writer");
+  const std::string text = replace(kBase, "luna-2021, count: 2}\n    db: {model: db-2021, writer",
+                                   "luna-2099, count: 2}\n    db: {model: db-2021, writer");
   const std::string got = problems(text);
-  EXPECT_EQ(got.rfind("bad.yaml:" + where(text, "luna-2099") + ": unknown HSM model 'luna-2099'; the catalogue (", 0), 0u)
+  EXPECT_EQ(got.rfind("bad.yaml:" + where(text, "luna-2099") + ": unknown HSM model 'luna-2099'; the catalogue (", 0),
+            0u)
       << got;
   EXPECT_NE(got.find(") has: luna-2020, luna-2021"), std::string::npos) << got;
 }
@@ -166,18 +172,21 @@ TEST(ScenarioParser, ReportsYamlSyntaxErrorsWithTheirPosition) {
 
 TEST(ScenarioParser, RejectsTrafficThatHasNoNetworkPath) {
   const std::string island = replace(kBase, "wan:\n  - {from: dc1, to: dc2, bandwidth: 10Gbps, latency: 15ms}\n", "");
-  EXPECT_EQ(problems(island), "bad.yaml:" + where(island, "name: dc2") + ": data center 'dc2' has no WAN path to the DB writer in 'dc1'");
+  EXPECT_EQ(problems(island),
+            "bad.yaml:" + where(island, "name: dc2") + ": data center 'dc2' has no WAN path to the DB writer in 'dc1'");
   const std::string backup =
       kBase + "transfers:\n  - {name: backup, from: dc1/db-writer, to: cloud, size: 20TB, start: 4h}\n";
-  EXPECT_EQ(problems(backup), "bad.yaml:" + where(backup, "{name: backup") +
-                                  ": transfer 'backup' has no network path from 'dc1/db-writer' to 'cloud' (no WAN link "
-                                  "reaches the cloud)");
+  EXPECT_EQ(problems(backup),
+            "bad.yaml:" + where(backup, "{name: backup") +
+                ": transfer 'backup' has no network path from 'dc1/db-writer' to 'cloud' (no WAN link "
+                "reaches the cloud)");
 }
 
 TEST(ScenarioParser, ReadsSixtyFourBitSeedsAndRejectsOthers) {
   EXPECT_EQ(parse_scenario(kBase + "seed: 18446744073709551615\n", "ok.yaml").seed, 18446744073709551615ULL);
   const std::string bad = kBase + "seed: -3\n";
-  EXPECT_EQ(problems(bad), "bad.yaml:" + where(bad, "-3") + ": 'seed' must be a whole number from 0 to 18446744073709551615");
+  EXPECT_EQ(problems(bad),
+            "bad.yaml:" + where(bad, "-3") + ": 'seed' must be a whole number from 0 to 18446744073709551615");
 }
 
 TEST(ScenarioParser, TakesEachHsmRateForTheScenariosKeyType) {
@@ -185,23 +194,26 @@ TEST(ScenarioParser, TakesEachHsmRateForTheScenariosKeyType) {
   const Scenario ec = parse_scenario(kBase, "ok.yaml", {{"workload.key_type", "ecdsa-p384"}});
   EXPECT_EQ(ec.data_centers[0].hsm.signatures_per_s, 7000);
   // One rate written in the scenario overrides the catalogue's for every key type.
-  const Scenario one = parse_scenario(kBase, "ok.yaml", {{"workload.key_type", "ecdsa-p384"},
-                                                         {"data_centers.dc1.hsm.signatures_per_s", "12k/s"}});
+  const Scenario one = parse_scenario(
+      kBase, "ok.yaml", {{"workload.key_type", "ecdsa-p384"}, {"data_centers.dc1.hsm.signatures_per_s", "12k/s"}});
   EXPECT_EQ(one.data_centers[0].hsm.signatures_per_s, 12000);
   EXPECT_EQ(one.data_centers[1].hsm.signatures_per_s, 7000);
   const std::string text = replace(kBase, "  era: seed-2021\n", "  era: seed-2021\n  key_type: ecdsa-p256\n");
   EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "{model: luna-2021") +
                                 ": HSM model 'luna-2021' has no signatures_per_s for key type 'ecdsa-p256' (it has: "
                                 "ecdsa-p384, rsa-2048)\n"
-                                "bad.yaml:" + where(text, "{model: luna-2021, count: 2}\n    db: {model: db-2021, replicas") +
+                                "bad.yaml:" +
+                                where(text, "{model: luna-2021, count: 2}\n    db: {model: db-2021, replicas") +
                                 ": HSM model 'luna-2021' has no signatures_per_s for key type 'ecdsa-p256' (it has: "
                                 "ecdsa-p384, rsa-2048)");
 }
 
 TEST(ScenarioOverrides, SetAnyFieldByPathWithListElementsByName) {
   Scenario s = parse_scenario(kBase, "ok.yaml",
-                              {{"incident.deadline", "20h"}, {"data_centers.dc1.hsm.count", "1"},
-                               {"data_centers.dc2.hsm.signatures_per_s", "12k/s"}, {"failures.0.at", "2h"},
+                              {{"incident.deadline", "20h"},
+                               {"data_centers.dc1.hsm.count", "1"},
+                               {"data_centers.dc2.hsm.signatures_per_s", "12k/s"},
+                               {"failures.0.at", "2h"},
                                {"clients.window.end", "12h"}});
   EXPECT_EQ(s.incident.deadline_s, 20 * 3600);
   EXPECT_EQ(s.data_centers[0].hsm_count, 1);

@@ -42,9 +42,11 @@ TEST(SeedArithmetic, TwoHundredMillionReplacementsNeedSixHundredMillionSignature
 }
 
 TEST(SeedArithmetic, SignaturesPerCertificateFollowTheEra) {
-  EXPECT_EQ(cost_model(scenario("le-2021-hardware-one-dc", {{"workload.era", "precert-2021"}})).signatures_per_certificate(), 4);
+  EXPECT_EQ(
+      cost_model(scenario("le-2021-hardware-one-dc", {{"workload.era", "precert-2021"}})).signatures_per_certificate(),
+      4);
   const CostModel crl = cost_model(scenario("le-2021-hardware-one-dc", {{"workload.era", "crl"}}));
-  EXPECT_EQ(crl.issuance.signatures, 2);   // precertificate + certificate
+  EXPECT_EQ(crl.issuance.signatures, 2);    // precertificate + certificate
   EXPECT_EQ(crl.revocation.signatures, 0);  // a CRL entry; shards are re-signed periodically
   EXPECT_DOUBLE_EQ(crl.crl_signatures_per_s, 128.0 / (6 * 3600));
 }
@@ -54,13 +56,14 @@ TEST(SeedArithmetic, IssuanceCommitsAsBoulderSaDoes) {
   // NewOrderAndAuthzs, then the ~7 finalize commits; authorizations reused (no FinalizeAuthorization2).
   std::vector<std::string> names;
   for (const CommitStep& c : cost.issuance.steps) names.push_back(c.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"NewOrderAndAuthzs", "SetOrderProcessing", "AddSerial", "AddPrecertificate",
-                                             "SetCertificateStatusReady", "AddCertificate", "AddFQDNSet", "FinalizeOrder"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"NewOrderAndAuthzs", "SetOrderProcessing", "AddSerial", "AddPrecertificate",
+                                      "SetCertificateStatusReady", "AddCertificate", "AddFQDNSet", "FinalizeOrder"}));
   EXPECT_EQ(cost.issuance.commits, 8);
   EXPECT_EQ(cost.revocation.commits, 1);
   // Fresh authorizations add one FinalizeAuthorization2 commit per new name.
-  const CostModel fresh =
-      cost_model(scenario("le-2021-hardware-one-dc", {{"workload.new_authz_share", "1"}, {"workload.names_per_certificate", "2"}}));
+  const CostModel fresh = cost_model(scenario(
+      "le-2021-hardware-one-dc", {{"workload.new_authz_share", "1"}, {"workload.names_per_certificate", "2"}}));
   EXPECT_EQ(fresh.issuance.commits, 8 + 2);
 }
 

@@ -56,10 +56,10 @@ TEST(Units, RejectsMissingAndUnknownUnitsWithTheColumnOfTheUnit) {
   EXPECT_FALSE(period.value);
   EXPECT_EQ(period.error_column, 4);
 
-  EXPECT_FALSE(parse_quantity("6", QuantityKind::DURATION).value);        // a duration needs its unit
-  EXPECT_FALSE(parse_quantity("1.5", QuantityKind::FRACTION).value);      // outside [0, 1]
-  EXPECT_FALSE(parse_quantity("fast", QuantityKind::RATE).value);         // not a number
-  EXPECT_FALSE(parse_quantity("200 certs", QuantityKind::COUNT).value);   // unknown suffix
+  EXPECT_FALSE(parse_quantity("6", QuantityKind::DURATION).value);       // a duration needs its unit
+  EXPECT_FALSE(parse_quantity("1.5", QuantityKind::FRACTION).value);     // outside [0, 1]
+  EXPECT_FALSE(parse_quantity("fast", QuantityKind::RATE).value);        // not a number
+  EXPECT_FALSE(parse_quantity("200 certs", QuantityKind::COUNT).value);  // unknown suffix
 }
 
 TEST(Units, FormatsCountsWithThousandsSeparators) {

@@ -22,7 +22,8 @@ struct Result {
 // Runs the CLI with arguments (shell-quoted by the caller), capturing stdout and stderr.
 Result surge(const std::string& args) {
   static int n = 0;
-  const fs::path err_file = fs::temp_directory_path() / ("surge-cli-test-" + std::to_string(getpid()) + "-" + std::to_string(n++));
+  const fs::path err_file =
+      fs::temp_directory_path() / ("surge-cli-test-" + std::to_string(getpid()) + "-" + std::to_string(n++));
   const std::string cmd = std::string(SURGE_CLI) + " " + args + " 2>" + err_file.string();
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
@@ -38,7 +39,9 @@ Result surge(const std::string& args) {
   return r;
 }
 
-std::string scenario(const std::string& name) { return std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml"; }
+std::string scenario(const std::string& name) {
+  return std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
+}
 
 fs::path temp_dir(const std::string& tag) {
   fs::path d = fs::temp_directory_path() / ("surge-cli-" + tag + "-" + std::to_string(getpid()));
@@ -141,7 +144,8 @@ TEST(Cli, FailOnMissExitsOneOnlyWhenAsked) {
 }
 
 TEST(Cli, ProgressAsJsonLinesForPrograms) {
-  const Result r = surge("run " + scenario("le-2021-hardware-one-dc") + " --set workload.certificates=2M --progress=jsonl");
+  const Result r =
+      surge("run " + scenario("le-2021-hardware-one-dc") + " --set workload.certificates=2M --progress=jsonl");
   ASSERT_EQ(r.code, 0);
   std::istringstream lines(r.err);
   std::string first;

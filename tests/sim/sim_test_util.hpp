@@ -16,6 +16,8 @@ inline Scenario shipped(const std::string& name, const std::vector<Override>& ov
 }
 
 /// Runs in a child process (one SimGrid engine per process).
-inline Report simulate(const Scenario& s) { return sim::run_in_child(s); }
+inline Report simulate(const Scenario& s) {
+  return sim::run_in_child(s);
+}
 
 }  // namespace surge::test
