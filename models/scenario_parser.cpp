@@ -549,6 +549,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (YAML::Node win = m.get("window", false); win && !win.IsNull()) {
       MapReader wm(ctx, win, "clients.window");
       if (auto v = wm.quantity("start", QuantityKind::DURATION, false, false)) c.window_start_s = *v;
+      c.window_end_s = c.window_start_s;  // a window given by its start alone has no width
       if (auto v = wm.quantity("end", QuantityKind::DURATION, false, false)) c.window_end_s = *v;
       if (c.window_end_s < c.window_start_s)
         ctx.error(win["end"], "clients.window.end", "window end is before its start");
@@ -742,7 +743,9 @@ void check_connectivity(Context& ctx, const Scenario& s) {
       return topo.find(host_name(place, "frontend"));
     };
     const int a = vertex(t.from), b = vertex(t.to);
-    if (a < 0 || b < 0 || a == b || topo.route(a, b).empty())
+    if (a >= 0 && a == b) {
+      ctx.error_at(t.loc, "transfer '" + t.name + "' goes from '" + t.from + "' to the same host");
+    } else if (a < 0 || b < 0 || topo.route(a, b).empty())
       ctx.error_at(t.loc, "transfer '" + t.name + "' has no network path from '" + t.from + "' to '" + t.to + "'" +
                               (t.to == "cloud" || t.from == "cloud" ? " (no WAN link reaches the cloud)" : ""));
   }

@@ -140,6 +140,7 @@ struct Tracked {
   std::vector<int> servers;  // HSM members or DB hosts whose busy sessions/connections count here
   double last_busy = 0;
   double busy_at_decision = 0;
+  double servers_per_capacity = 0;  // sessions (connections) per signature/s (commit/s)
   double work_at_decision = 0;
   /// Everything served: certificate work and, on links, bulk transfers.
   double work() const { return link ? std::max(work_up + transfer_up, work_down + transfer_down) : work_up; }
@@ -198,8 +199,15 @@ class Model {
   void mark_revoke_queued(CohortState& c);
   Waiter& new_waiter() { return *waiters_.emplace_back(std::make_unique<Waiter>()); }
   int route_dc(double signatures);
+  int any_dc_up() const {
+    for (size_t d = 0; d < dc_up_.size(); ++d)
+      if (dc_up_[d]) return static_cast<int>(d);
+    return -1;
+  }
   void reroute(Job j);
   void lose_writer();
+  void schedule_promotion();
+  bool wait_for_writer();
   void set_hsm_capacity(int dc);
   bool dc_can_sign(int dc) const { return hsm_[static_cast<size_t>(dc)].live_capacity > 0; }
   double job_signatures(const Job& j) const;
@@ -351,14 +359,11 @@ void Model::execute(int v, double amount) {
   meter.change(-1, sg4::Engine::get_clock());
 }
 
-// Busy sessions (or connections) of a resource over [a, b], as a share of its servers then.
+// Busy sessions (or connections) of a resource over [a, b], as a share of the servers offered then
+// (servers follow the capacity timeline: a failed member's sessions are not offered).
 double Model::busy_share(const Tracked& t, double area_before, double a, double b) const {
-  double area = 0, servers = 0;
-  for (int v : t.servers) {
-    area += busy_[static_cast<size_t>(v)].area_at(b);
-    if (up(v) && (t.kind != "db" || v == writer_)) servers += busy_[static_cast<size_t>(v)].servers;
-  }
-  return servers > 0 && b > a ? (area - area_before) / (servers * (b - a)) : 0;
+  const double offered = t.servers_per_capacity * (t.timeline.cumulative(b) - t.timeline.cumulative(a));
+  return offered > 0 ? (busy_area(t, b) - area_before) / offered : 0;
 }
 
 const std::vector<RouteHop>& Model::route(int from, int to) {
@@ -417,13 +422,11 @@ void Model::net_worker() {
   Waiter& me = new_waiter();
   while (true) {
     const Job j = net_queue_.pop(me, cohorts_);
-    while (!writer_up_) {
-      if (promotion_at_ == std::numeric_limits<double>::infinity()) return;  // no replica left to promote
-      sg4::this_actor::sleep_until(promotion_at_);
-    }
+    if (!wait_for_writer()) return;  // no replica left to promote
     CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
     const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
     if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)]) c.dc = route_dc(0);
+    if (c.dc < 0) c.dc = any_dc_up();  // nothing can sign, but a revocation may need no signature (CRL era)
     if (c.dc < 0) continue;
     try {
       send(frontends_[static_cast<size_t>(c.dc)], writer_, c.c.size * (op.rpc_bytes + op.db_bytes));
@@ -440,10 +443,7 @@ void Model::db_worker() {
   Tracked& use = tracked_[static_cast<size_t>(db_tracked_)];
   while (true) {
     const Job j = db_queue_.pop(me, cohorts_);
-    while (!writer_up_) {
-      if (promotion_at_ == std::numeric_limits<double>::infinity()) return;
-      sg4::this_actor::sleep_until(promotion_at_);
-    }
+    if (!wait_for_writer()) return;
     CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
     const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
     const double commits = c.c.size * op.commits;
@@ -627,12 +627,17 @@ void Model::set_hsm_capacity(int dc) {
 }
 
 void Model::lose_writer() {
-  const double now = sg4::Engine::get_clock();
   down_[static_cast<size_t>(writer_)] = true;
   writer_up_ = false;
+  tracked_[static_cast<size_t>(db_tracked_)].timeline.set(sg4::Engine::get_clock(), 0);
+  schedule_promotion();
+}
+
+// Picks a replica to promote (one in another data center that is up, else one in the writer's own) and
+// promotes it after the delay; if it is lost meanwhile, picks again.
+void Model::schedule_promotion() {
+  const double now = sg4::Engine::get_clock();
   Tracked& db = tracked_[static_cast<size_t>(db_tracked_)];
-  db.timeline.set(now, 0);
-  // Promote a replica: one in another data center that is up, else one in the writer's own.
   const int old_dc = topo_.node(writer_).dc;
   int next = -1;
   for (int pass = 0; pass < 2 && next < 0; ++pass)
@@ -652,11 +657,29 @@ void Model::lose_writer() {
   db.timeline.set(promotion_at_, writer_rate_);
   sg4::Actor::create("promote", platform_.control, [this, next] {
     sg4::this_actor::sleep_until(promotion_at_);
-    if (!up(next)) return;  // lost meanwhile
+    if (!up(next)) {
+      tracked_[static_cast<size_t>(db_tracked_)].timeline.set(sg4::Engine::get_clock(), 0);
+      schedule_promotion();  // the chosen replica was lost meanwhile
+      return;
+    }
     writer_ = next;
     writer_up_ = true;
     XBT_INFO("replica %s promoted to writer", topo_.name(next).c_str());
   })->daemonize();
+}
+
+// Blocks while the writer is down; false if no replica will ever be promoted.
+bool Model::wait_for_writer() {
+  while (!writer_up_) {
+    if (promotion_at_ == std::numeric_limits<double>::infinity()) return false;
+    const double wait = promotion_at_ - sg4::Engine::get_clock();
+    if (wait > 0) {
+      sg4::this_actor::sleep_for(wait);
+    } else {
+      sg4::this_actor::yield();  // the promotion is due: let the promoting actor run
+    }
+  }
+  return true;
 }
 
 void Model::failure(size_t i) {
@@ -744,6 +767,7 @@ Report Model::run() {
     t.capacity = hsm_[d].live_capacity;
     t.timeline = CapacityTimeline(t.capacity);
     t.servers = hsm_[d].members;
+    t.servers_per_capacity = dc.hsm.sessions / dc.hsm.signatures_per_s;
     tracked_.push_back(t);
     if (dc.db_writer) writer_ = topo_.find(host_name(dc.name, "db-writer"));
     frontends_.push_back(topo_.find(host_name(dc.name, "frontend")));
@@ -758,6 +782,7 @@ Report Model::run() {
     t.timeline = CapacityTimeline(t.capacity);
     writer_rate_ = db.commits_per_s;
     t.servers.push_back(writer_);
+    t.servers_per_capacity = db.connections / db.commits_per_s;
     for (size_t d = 0; d < s_.data_centers.size(); ++d)
       for (int r : topo_.replicas(static_cast<int>(d))) t.servers.push_back(r);  // one may be promoted
     db_tracked_ = static_cast<int>(tracked_.size());
@@ -896,18 +921,7 @@ Report Model::build_report(double wall_s) {
     const double active_work = work - t.work_at_decision;
     ResourceUse u{t.name, t.kind, t.unit,  t.capacity, work, offered > 0 ? active_work / offered : 0,
                   t.peak, 0,      t.alive, 0,          0};
-    if (!t.servers.empty()) {
-      // Servers offered: an HSM group's sessions over its members; the writer's connections.
-      double c = 0;
-      if (t.kind == "hsm") {
-        for (int v : t.servers) c += busy_[static_cast<size_t>(v)].servers;
-      } else {
-        c = busy_[static_cast<size_t>(writer_)].servers;
-      }
-      const double span = end_s_ - s_.incident.decision_delay_s;
-      const double area = busy_area(t, end_s_) - t.busy_at_decision;
-      u.mean_busy = c > 0 && span > 0 ? area / (c * span) : 0;
-    }
+    if (!t.servers.empty()) u.mean_busy = busy_share(t, t.busy_at_decision, s_.incident.decision_delay_s, end_s_);
     r.resources.push_back(u);
     if (t.kind == "hsm") {
       r.signatures += work;

@@ -208,6 +208,14 @@ TEST(ScenarioParser, TakesEachHsmRateForTheScenariosKeyType) {
                                 "ecdsa-p384, rsa-2048)");
 }
 
+TEST(ScenarioParser, AWindowGivenByItsStartAloneHasNoWidth) {
+  const Scenario s = parse_scenario(kBase, "ok.yaml", {{"clients.window.start", "2h"}});
+  EXPECT_EQ(s.clients.window_start_s, 2 * 3600);
+  EXPECT_EQ(s.clients.window_end_s, 2 * 3600);
+  EXPECT_EQ(problems(kBase, {{"clients.window.start", "2h"}, {"clients.window.end", "1h"}}),
+            "--set clients.window.end=1h: window end is before its start");
+}
+
 TEST(ScenarioOverrides, SetAnyFieldByPathWithListElementsByName) {
   Scenario s = parse_scenario(kBase, "ok.yaml",
                               {{"incident.deadline", "20h"},

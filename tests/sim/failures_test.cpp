@@ -27,6 +27,17 @@ TEST(Failures, AnHsmMemberLostMidRunHalvesTheRemainingCapacity) {
   EXPECT_DOUBLE_EQ(r.signatures, 600e6);  // the interrupted cohorts were signed again, once
 }
 
+TEST(Failures, WithBothDataCentersUpBothIssue) {
+  const Report r = simulate(shipped("le-2021-hardware", {{"workload.certificates", "20M"}}));
+  double dc1 = 0, dc2 = 0;
+  for (const ResourceUse& u : r.resources) {
+    if (u.name == "hsm:dc1") dc1 = u.work;
+    if (u.name == "hsm:dc2") dc2 = u.work;
+  }
+  EXPECT_DOUBLE_EQ(dc1 + dc2, 60e6);
+  EXPECT_NEAR(dc1, dc2, 0.05 * dc1);  // equal pairs share the signing by capacity
+}
+
 TEST(Failures, ADataCenterLostMidRunHandsItsWorkToTheSurvivor) {
   // Both data centers sign at 40,000/s, ahead of the ARI arrivals (27,800 signatures/s at first); when
   // dc2 is lost an hour after the decision, dc1's 20,000/s fall behind and finish the rest alone.
@@ -62,6 +73,28 @@ TEST(Failures, TheWriterLostFailsOverToAReplicaAfterThePromotionDelay) {
   // A promotion that will come in time is no reason to revoke before replacing.
   EXPECT_FALSE(r.bulk_revocation_start_s.has_value());
   EXPECT_TRUE(r.deadline_met);
+}
+
+TEST(Failures, AReplicaLostWhileBeingPromotedIsReplacedByAnother) {
+  // The writer (dc1) is lost; dc2's replica is chosen, but dc2 is lost before its promotion: dc1's own
+  // replica is promoted instead, a promotion delay after that.
+  Scenario s = shipped("le-2021-hardware", {{"workload.certificates", "20M"}});
+  s.incident.db_promotion_delay_s = 0.5 * kHour;
+  s.failures.push_back(fail(FailureKind::DB_WRITER, "", 5 * kHour));
+  s.failures.push_back(fail(FailureKind::DATA_CENTER, "dc2", 5 * kHour + 600));
+  const Report r = simulate(s);
+  EXPECT_EQ(r.replaced_within_horizon, 20e6);
+  EXPECT_EQ(r.revoked_by_deadline, 20e6);
+  EXPECT_DOUBLE_EQ(r.db_commits, 20e6 * 9);
+  // Nothing committed from 5 h until the second promotion at 5 h 10 min + 30 min.
+  const size_t replaced = 2;
+  double during = -1, before = -1;
+  for (const auto& row : r.series) {
+    if (row[0] <= 5 * kHour) before = row[replaced];
+    if (row[0] <= 5 * kHour + 600 + 0.5 * kHour - 60) during = row[replaced];
+  }
+  EXPECT_GT(before, 0);
+  EXPECT_LT(during - before, 0.02 * 20e6);  // at most what had committed before the loss drains from the HSMs
 }
 
 TEST(Failures, BulkRevocationStartsInTimeToFinishBeforeTheDeadline) {
