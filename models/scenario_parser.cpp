@@ -90,8 +90,6 @@ class MapReader {
   Context& context() const { return ctx_; }
   YAML::Node node() const { return node_; }
 
-  bool has(const std::string& key) const { return ok_ && node_[key] && !node_[key].IsNull(); }
-
   // The child at key, or an invalid node; reports a missing required key at the map.
   YAML::Node get(const std::string& key, bool required) {
     used_.insert(key);

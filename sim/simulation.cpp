@@ -118,13 +118,13 @@ class Queue {
 struct HsmGroup {
   std::vector<int> members;  // vertices
   Queue queue;
-  double assigned = 0;  // signatures routed here, for balancing
-  double capacity() const { return live_capacity; }
-  double live_capacity = 0;
+  double assigned = 0;       // signatures routed here, for balancing
+  double live_capacity = 0;  // signatures/s of its members that are up
 };
 
 /// A resource as the report and the bottleneck arithmetic see it. Work is counted when an activity
-/// completes (cheaper than SimGrid's load plugins, which update on every solver step).
+/// completes (cheaper than SimGrid's load plugins, which update on every solver step); bulk transfers
+/// are counted as they progress, at each sample.
 struct Tracked {
   std::string name, kind, unit;
   double capacity = 0;
