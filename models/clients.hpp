@@ -35,7 +35,15 @@ double draw_normal_renewal(const Scenario& s, Rng& rng);
 /// Moves a request to the next top of the hour with probability burst_share.
 double apply_clustering(const Clients& c, double t, Rng& rng);
 
-/// All cohorts for a scenario and seed.
+/// Share of ARI clients that have asked by time t (seconds since discovery), in closed form: the next
+/// poll's forward-recurrence CDF times the served window's uniform CDF (renewal = max of the two).
+double ari_renewal_cdf(const Scenario& s, double t);
+/// Share of clients without ARI that have asked by time t.
+double normal_renewal_cdf(const Scenario& s, double t);
+
+/// All cohorts for a scenario and seed. With randomness off, cohort i of n arrives at the
+/// (i + 1/2) / n quantile, the clustering moves every (1 / share)-th cohort by the mean offset, and
+/// the seed is not used.
 ArrivalPlan plan_arrivals(const Scenario& s, std::uint64_t seed);
 
 }  // namespace surge

@@ -142,6 +142,7 @@ struct Scenario {
   std::string name;
   std::string question;
   std::uint64_t seed = 1;
+  bool randomness = true;  ///< false: means instead of draws (arrivals at their distribution's quantiles)
   std::vector<DataCenter> data_centers;
   std::vector<WanLink> wan;
   Workload workload;

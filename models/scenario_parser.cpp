@@ -410,6 +410,13 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
   }
   if (auto v = top.text("name", true)) s.name = *v;
   if (auto v = top.text("question", true)) s.question = *v;
+  if (auto v = top.text("randomness", false)) {
+    if (*v == "on" || *v == "off") {
+      s.randomness = *v == "on";
+    } else {
+      ctx.error(root["randomness"], "randomness", "'randomness' must be on or off");
+    }
+  }
   if (YAML::Node seed = top.get("seed", false); seed && !seed.IsNull()) {
     const std::string text = seed.IsScalar() ? seed.Scalar() : "";
     if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos ||
