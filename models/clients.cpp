@@ -85,7 +85,8 @@ ArrivalPlan plan_means(const Scenario& s) {
       }
     }
   };
-  add_class(ari, ClientClass::ARI, [&](double q) { return quantile([&](double t) { return ari_renewal_cdf(s, t); }, q, d, latest); });
+  add_class(ari, ClientClass::ARI,
+            [&](double q) { return quantile([&](double t) { return ari_renewal_cdf(s, t); }, q, d, latest); });
   add_class(s.workload.certificates - ari, ClientClass::NO_ARI,
             [&](double q) { return d + q * c.normal_renewal_span_s; });
   add_class(std::round(c.background_issuance_per_s * horizon), ClientClass::BACKGROUND,

@@ -66,10 +66,12 @@ double fluid_completion(const std::vector<WorkArrival>& arrivals, const Capacity
 BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals,
                                  const std::vector<FluidResource>& resources) {
   BottleneckResult r;
+  if (arrivals.empty()) return r;  // nothing asked for: nothing binds
   for (const WorkArrival& a : arrivals)
     if (a.work > 0) r.last_arrival_s = std::max(r.last_arrival_s, a.t);
 
   auto completion_of = [&](const FluidResource& res, const CapacityTimeline& cap) {
+    if (!res.own.empty()) return fluid_completion(res.own, cap);
     std::vector<WorkArrival> work;
     work.reserve(arrivals.size());
     for (const WorkArrival& a : arrivals) work.push_back(WorkArrival{a.t, a.work * res.work_per_unit});

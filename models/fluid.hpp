@@ -45,7 +45,8 @@ double fluid_completion(const std::vector<WorkArrival>& arrivals, const Capacity
 struct FluidResource {
   std::string name;
   CapacityTimeline capacity{0.0};
-  double work_per_unit = 0;  ///< work per unit of the shared arrival curve (e.g. per certificate)
+  double work_per_unit = 0;      ///< work per unit of the shared arrival curve (e.g. per certificate)
+  std::vector<WorkArrival> own;  ///< if not empty: this resource's own work arrivals (work_per_unit unused)
 };
 
 /// Which resource limits completion, and how much +10% capacity on each would save.
@@ -66,7 +67,7 @@ inline constexpr double kBottleneckTie = 0.02;
 /// what sets the pace, whatever the share.
 inline constexpr double kBindingLag_s = 60.0;
 
-/// Ranks resources for units arriving as `arrivals` (t, units).
+/// Ranks resources for units arriving as `arrivals` (t, units); the last arrival is the last unit's.
 BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const std::vector<FluidResource>& resources);
 
 }  // namespace surge

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <cstdio>
+#include <iomanip>
 #include <sstream>
 
 #include "units.hpp"
@@ -70,6 +71,18 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   }
   j["utilisation"] = util;
   j["resources"] = res;
+  if (r.mode == "analytic") {
+    j["max_sustainable_rate_per_s"] = opt(r.max_sustainable_rate_per_s);
+    j["latest_decision_s"] = opt(r.latest_decision_s);
+    j["headroom"] = r.headroom;
+    for (size_t i = 0; i < r.resources.size(); ++i) {
+      const ResourceUse& u = r.resources[i];
+      res[i]["demand_per_certificate"] = u.demand_per_certificate;
+      res[i]["needed_capacity"] = u.needed_capacity > 0 ? nlohmann::json(u.needed_capacity) : nlohmann::json(nullptr);
+      res[i]["mean_wait_s"] = opt(u.mean_wait_s);
+    }
+    j["resources"] = res;
+  }
   nlohmann::json tr = nlohmann::json::array();
   for (const TransferOutcome& t : r.transfers)
     tr.push_back({{"name", t.name}, {"bytes", t.bytes}, {"start_s", t.start_s}, {"done_s", opt(t.done_s)}});
@@ -121,6 +134,10 @@ Report report_from_json(const nlohmann::json& j) {
     x.peak_utilisation = u.at("peak_utilisation");
     x.mean_busy = u.at("mean_busy");
     x.available = u.at("available");
+    x.demand_per_certificate = u.value("demand_per_certificate", 0.0);
+    x.needed_capacity =
+        u.contains("needed_capacity") && !u["needed_capacity"].is_null() ? u["needed_capacity"].get<double>() : 0;
+    if (u.contains("mean_wait_s")) x.mean_wait_s = opt_from(u["mean_wait_s"]);
     x.saved_s = u.at("saved_s_by_10pct");
     x.fluid_completion_s = u.at("fluid_completion_s");
     r.resources.push_back(x);
@@ -131,6 +148,10 @@ Report report_from_json(const nlohmann::json& j) {
     r.series_columns = j["series"].at("columns").get<std::vector<std::string>>();
     r.series = j["series"].at("rows").get<std::vector<std::vector<double>>>();
   }
+  if (j.contains("max_sustainable_rate_per_s"))
+    r.max_sustainable_rate_per_s = opt_from(j["max_sustainable_rate_per_s"]);
+  if (j.contains("latest_decision_s")) r.latest_decision_s = opt_from(j["latest_decision_s"]);
+  r.headroom = j.value("headroom", 0.0);
   r.wall_s = j.value("wall_s", 0.0);
   r.activities = j.value("activities", 0L);
   return r;
@@ -142,8 +163,12 @@ std::string render_text(const Report& r) {
     return t ? format_duration(*t) + " after discovery"
              : "not within the horizon (" + format_duration(r.horizon_s) + ")";
   };
-  o << "scenario   " << r.scenario << " (" << r.mode << ", seed " << r.seed << ", cohorts of " << r.cohort_size
-    << ")\n";
+  o << "scenario   " << r.scenario << " (" << r.mode;
+  if (r.mode == "analytic") {
+    o << ", fluid model, " << std::fixed << std::setprecision(1) << r.wall_s * 1000 << std::defaultfloat << " ms)\n";
+  } else {
+    o << ", seed " << r.seed << ", cohorts of " << r.cohort_size << ")\n";
+  }
   if (r.certificates <= 0) {
     o << "answer     no affected certificates: the normal day's issuance only, over " << format_duration(r.horizon_s)
       << "\n";
@@ -176,6 +201,16 @@ std::string render_text(const Report& r) {
   }
   o << "signatures " << format_count(r.signatures)
     << " done (normal issuance included); the affected certificates need " << format_count(r.signatures_needed) << "\n";
+  if (r.mode == "analytic" && r.certificates > 0) {
+    if (r.max_sustainable_rate_per_s)
+      o << "sustained  at most " << format_count(*r.max_sustainable_rate_per_s)
+        << " replacements/s (the slowest resource)\n";
+    o << "decision   "
+      << (r.latest_decision_s
+              ? "the deadline is met for decisions up to " + format_duration(*r.latest_decision_s) + " after discovery"
+              : std::string("no decision time meets the deadline with this capacity"))
+      << "\n";
+  }
   o << "\nresource                          capacity               mean   peak   busy   +10% saves\n";
   int idle = 0;
   for (const ResourceUse& u : r.resources) {
@@ -197,12 +232,71 @@ std::string render_text(const Report& r) {
     o << line;
   }
   if (idle > 0) o << "(" << idle << " links carried nothing)\n";
+  if (r.mode == "analytic" && r.certificates > 0) {
+    char head[64];
+    std::snprintf(head, sizeof head, "%.0f%%", r.headroom * 100);
+    o << "\nto meet the deadline alone, with " << head << " headroom:\n";
+    for (const ResourceUse& u : r.resources) {
+      if (u.demand_per_certificate <= 0) continue;
+      o << "  " << u.name << ": ";
+      if (u.needed_capacity <= 0) {
+        o << "no capacity suffices (requests arrive after the deadline)\n";
+      } else if (u.unit == "bytes/s") {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%.4g Gbps (has %.4g)", u.needed_capacity * 8 / 1e9, u.capacity * 8 / 1e9);
+        o << buf << "\n";
+      } else {
+        o << format_count(u.needed_capacity) << " " << u.unit << " (has " << format_count(u.capacity) << ")\n";
+      }
+    }
+  }
   if (r.db_replication_lag_max_s > 0)
     o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)
     o << "transfer   " << t.name << ": " << format_count(t.bytes / 1e9) << " GB from " << format_duration(t.start_s)
       << ", " << (t.done_s ? "done at " + format_duration(*t.done_s) : std::string("not done within the horizon"))
       << "\n";
+  return o.str();
+}
+
+std::string render_comparison(const Report& sim, const Report& analytic) {
+  std::ostringstream o;
+  auto when = [](const std::optional<double>& t) { return t ? format_duration(*t) : std::string("-"); };
+  auto gap = [](const std::optional<double>& a, const std::optional<double>& b) {
+    if (!a || !b || *b == 0) return std::string("");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.1f%%", (*a - *b) / *b * 100);
+    return std::string(buf);
+  };
+  auto names = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const std::string& x : v) s += (s.empty() ? "" : " + ") + x;
+    return s.empty() ? std::string("none") : s;
+  };
+  char line[256];
+  auto row = [&](const std::string& what, const std::string& a, const std::string& b, const std::string& d) {
+    std::snprintf(line, sizeof line, "%-26s %-24s %-24s %s\n", what.c_str(), a.c_str(), b.c_str(), d.c_str());
+    o << line;
+  };
+  row("", "simulated", "analytic", "simulated vs analytic");
+  row("deadline", sim.deadline_met ? "met" : "missed", analytic.deadline_met ? "met" : "missed", "");
+  row("last replacement", when(sim.completion_time_s), when(analytic.completion_time_s),
+      gap(sim.completion_time_s, analytic.completion_time_s));
+  row("last revocation", when(sim.revocation_complete_s), when(analytic.revocation_complete_s),
+      gap(sim.revocation_complete_s, analytic.revocation_complete_s));
+  row("replaced by deadline", format_count(sim.replaced_by_deadline), format_count(analytic.replaced_by_deadline), "");
+  row("revoked before replaced", format_count(sim.revoked_before_replaced),
+      format_count(analytic.revoked_before_replaced), "");
+  row("bulk revocation from", when(sim.bulk_revocation_start_s), when(analytic.bulk_revocation_start_s), "");
+  row("request to replacement p50", format_duration(sim.time_to_replace_s.p50),
+      format_duration(analytic.time_to_replace_s.p50), "");
+  row("request to replacement p99", format_duration(sim.time_to_replace_s.p99),
+      format_duration(analytic.time_to_replace_s.p99), "");
+  row("bottleneck", names(sim.bottleneck), names(analytic.bottleneck),
+      sim.bottleneck == analytic.bottleneck ? "same" : "DIFFERENT");
+  o << "\nWhere they part: the analytic answer is a fluid model (no queueing inside a station below\n"
+       "saturation, no cohort granularity, arrivals at their means); the simulation has random arrivals,\n"
+       "bursts, FIFO queues and cohorts of k certificates.\n";
   return o.str();
 }
 

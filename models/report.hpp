@@ -24,6 +24,9 @@ struct ResourceUse {
   bool available = true;          ///< false when it ended the run failed
   double saved_s = 0;             ///< completion time saved by +10% capacity (fluid arithmetic)
   double fluid_completion_s = 0;  ///< when this resource alone would finish its work
+  double demand_per_certificate = 0;  ///< analytic: work per affected certificate (signatures, commits, bytes)
+  double needed_capacity = 0;  ///< analytic: capacity to meet the deadline alone, with headroom (0: none does)
+  std::optional<double> mean_wait_s;  ///< analytic: Erlang C wait at the peak request rate, below saturation
 };
 
 /// A background transfer's outcome.
@@ -74,6 +77,9 @@ struct Report {
   std::vector<std::string> series_columns;  ///< time series: first column t_s
   std::vector<std::vector<double>> series;  ///< rows
 
+  std::optional<double> max_sustainable_rate_per_s;  ///< analytic: replacements/s the slowest resource sustains
+  std::optional<double> latest_decision_s;           ///< analytic: the latest decision still meeting the deadline
+  double headroom = 0;                               ///< analytic: margin included in needed_capacity
   double wall_s = 0;    ///< how long the run took (not part of reproducibility)
   long activities = 0;  ///< SimGrid activities the run started (execs, transfers, arrival sleeps)
 };
@@ -84,6 +90,8 @@ nlohmann::json to_json(const Report& r, bool with_series = false);
 Report report_from_json(const nlohmann::json& j);
 /// The plain-text summary a planner reads.
 std::string render_text(const Report& r);
+/// A simulated and an analytic report side by side, with where they differ.
+std::string render_comparison(const Report& simulated, const Report& analytic);
 /// The time series as CSV.
 std::string render_series_csv(const Report& r);
 

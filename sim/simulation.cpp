@@ -919,8 +919,9 @@ Report Model::build_report(double wall_s) {
     // Mean utilisation over the incident's active period, against the capacity offered then.
     const double offered = t.timeline.cumulative(end_s_) - t.timeline.cumulative(s_.incident.decision_delay_s);
     const double active_work = work - t.work_at_decision;
-    ResourceUse u{t.name, t.kind, t.unit,  t.capacity, work, offered > 0 ? active_work / offered : 0,
-                  t.peak, 0,      t.alive, 0,          0};
+    ResourceUse u{t.name, t.kind,      t.unit,  t.capacity, work, offered > 0 ? active_work / offered : 0,
+                  t.peak, 0,           t.alive, 0,          0,    0,
+                  0,      std::nullopt};
     if (!t.servers.empty()) u.mean_busy = busy_share(t, t.busy_at_decision, s_.incident.decision_delay_s, end_s_);
     r.resources.push_back(u);
     if (t.kind == "hsm") {
@@ -931,7 +932,7 @@ Report Model::build_report(double wall_s) {
     }
     if (t.kind == "db") r.db_commits += work;
     if (!t.alive || units <= 0) continue;
-    fluid.push_back(FluidResource{t.name, t.timeline, t.certificate_work() / units});
+    fluid.push_back(FluidResource{t.name, t.timeline, t.certificate_work() / units, {}});
   }
   {
     // Sum the HSM groups' timelines over every change time.
@@ -953,7 +954,7 @@ Report Model::build_report(double wall_s) {
       sum.set(tm, cap);
     }
     if (units > 0 && !hsm_name.empty()) {
-      fluid.push_back(FluidResource{hsm_name, sum, hsm_work / units});
+      fluid.push_back(FluidResource{hsm_name, sum, hsm_work / units, {}});
     }
   }
   const BottleneckResult b = find_bottleneck(arrivals, fluid);

@@ -1,6 +1,7 @@
 // surge: the command-line front end over the run API.
 //   surge run FILE [--set path=value]... [--seed N] [--json] [--out DIR] [--progress MODE] [--quiet]
 //             [--fail-on-miss] [--log CATEGORY.thres:LEVEL]...
+//   surge analyze FILE [--set path=value]... [--json] [--headroom F]
 //   surge check FILE [--set path=value]...
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "analytic.hpp"
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
 #include "units.hpp"
@@ -33,6 +35,7 @@ struct RunArgs {
   std::string out;
   std::string progress = "auto";
   std::vector<std::string> log;
+  bool compare_analytic = false;
 };
 
 surge::Scenario load(const std::string& file, const std::vector<std::string>& sets) {
@@ -111,7 +114,15 @@ int run_command(const RunArgs& a) {
       (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
     std::fprintf(stderr, "\n");
   if (!a.out.empty()) write_outputs(a.out, r);
-  if (a.json) {
+  if (a.compare_analytic) {
+    const surge::Report analytic = surge::analyze(s);
+    if (a.json) {
+      std::cout << nlohmann::json{{"simulated", surge::to_json(r)}, {"analytic", surge::to_json(analytic)}}.dump(2)
+                << "\n";
+    } else {
+      std::cout << surge::render_comparison(r, analytic);
+    }
+  } else if (a.json) {
     std::cout << surge::to_json(r).dump(2) << "\n";
   } else {
     std::cout << surge::render_text(r);
@@ -148,6 +159,24 @@ int main(int argc, char** argv) {
                       "SimGrid log setting, e.g. surge_sim.thres:info for failures, promotions and bulk revocation "
                       "stamped with simulated time (repeatable)");
 
+  run_cmd->add_flag("--compare-analytic", run.compare_analytic,
+                    "Also compute the analytic answer and print both side by side (with --json: both reports)");
+
+  std::string analyze_file;
+  std::vector<std::string> analyze_sets;
+  bool analyze_json = false;
+  double headroom = 0.2;
+  CLI::App* analyze_cmd =
+      app.add_subcommand("analyze",
+                         "The analytic answer in milliseconds, without simulating: demand per certificate, "
+                         "bottleneck, fluid drain time, latest decision, capacity needed");
+  analyze_cmd->add_option("file", analyze_file, "Scenario YAML file")->required();
+  analyze_cmd->add_option("--set", analyze_sets, "Override a scenario field: path=value (repeatable)");
+  analyze_cmd->add_flag("--json", analyze_json, "Print the report as JSON instead of text");
+  analyze_cmd
+      ->add_option("--headroom", headroom, "Margin on the capacity each resource needs, as a fraction (default 0.2)")
+      ->check(CLI::Range(0.0, 10.0));
+
   std::string check_file;
   std::vector<std::string> check_sets;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate a scenario (and overrides) without running it");
@@ -163,6 +192,14 @@ int main(int argc, char** argv) {
 
   try {
     if (*run_cmd) return run_command(run);
+    if (*analyze_cmd) {
+      const surge::Scenario s = load(analyze_file, analyze_sets);
+      surge::AnalyticOptions options;
+      options.headroom = headroom;
+      const surge::Report r = surge::analyze(s, options);
+      std::cout << (analyze_json ? surge::to_json(r).dump(2) + "\n" : surge::render_text(r));
+      return 0;
+    }
     if (*check_cmd) {
       surge::Scenario s = load(check_file, check_sets);
       std::cout << check_file << ": ok (" << s.name << ")\n";

@@ -31,7 +31,7 @@ TEST(FluidCompletion, UnderloadedResourceFinishesWithTheLastArrival) {
 TEST(Bottleneck, IsTheResourceWhoseExtraCapacitySavesMost) {
   const std::vector<WorkArrival> units{{0, 1e6}};
   const BottleneckResult r =
-      find_bottleneck(units, {{"hsm", CapacityTimeline(20000), 3}, {"db", CapacityTimeline(100000), 9}});
+      find_bottleneck(units, {{"hsm", CapacityTimeline(20000), 3, {}}, {"db", CapacityTimeline(100000), 9, {}}});
   ASSERT_EQ(r.bottleneck, std::vector<std::string>{"hsm"});
   // 150 s on the HSM; +10% gives 136.4 s, but the DB still needs 90 s: saves 150 - 150/1.1.
   EXPECT_NEAR(r.saved_s[0].second, 150 - 150 / 1.1, 1e-9);
@@ -41,14 +41,14 @@ TEST(Bottleneck, IsTheResourceWhoseExtraCapacitySavesMost) {
 TEST(Bottleneck, ListsResourcesWithinTwoPercentTogether) {
   const std::vector<WorkArrival> units{{0, 1e6}};
   const BottleneckResult r = find_bottleneck(
-      units, {{"hsm", CapacityTimeline(20000), 3}, {"db", CapacityTimeline(99000), 15}});  // 150 s, 151.5 s
+      units, {{"hsm", CapacityTimeline(20000), 3, {}}, {"db", CapacityTimeline(99000), 15, {}}});  // 150 s, 151.5 s
   EXPECT_EQ(r.bottleneck, (std::vector<std::string>{"db", "hsm"}));
 }
 
 TEST(Bottleneck, IsNoneWhenArrivalsSetThePace) {
   std::vector<WorkArrival> units;
   for (int i = 0; i < 3600; ++i) units.push_back({static_cast<double>(i), 100});             // 100/s for an hour
-  const BottleneckResult r = find_bottleneck(units, {{"hsm", CapacityTimeline(20000), 3}});  // 300 of 20,000/s
+  const BottleneckResult r = find_bottleneck(units, {{"hsm", CapacityTimeline(20000), 3, {}}});  // 300 of 20,000/s
   EXPECT_TRUE(r.bottleneck.empty());
   EXPECT_DOUBLE_EQ(r.last_arrival_s, 3599);
 }

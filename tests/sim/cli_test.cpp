@@ -154,10 +154,39 @@ TEST(Cli, ProgressAsJsonLinesForPrograms) {
   EXPECT_TRUE(j.contains("t_s") && j.contains("eta_s") && j.contains("replaced"));
 }
 
+TEST(Cli, AnalyzeAnswersWithoutSimulating) {
+  const Result text = surge("analyze " + scenario("le-2021-hardware-one-dc"));
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("(analytic, fluid model"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("the deadline is met for decisions up to"), std::string::npos);
+  const Result json = surge("analyze " + scenario("le-2020-hardware-one-dc") + " --json --headroom 0.5");
+  ASSERT_EQ(json.code, 0) << json.err;
+  const nlohmann::json j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["mode"], "analytic");
+  EXPECT_FALSE(j["deadline_met"].get<bool>());
+  EXPECT_TRUE(j["latest_decision_s"].is_null());
+  EXPECT_DOUBLE_EQ(j["headroom"].get<double>(), 0.5);
+  EXPECT_TRUE(j["resources"][0].contains("needed_capacity"));
+  EXPECT_EQ(surge("analyze " + scenario("le-2021-hardware-one-dc") + " --set incident.deadline=1h").code, 2);
+}
+
+TEST(Cli, CompareAnalyticPrintsBothSideBySide) {
+  const Result r = surge("run " + scenario("le-2021-hardware-one-dc") + kSmall + " --compare-analytic");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("simulated"), std::string::npos);
+  EXPECT_NE(r.out.find("analytic"), std::string::npos);
+  EXPECT_NE(r.out.find("last replacement"), std::string::npos);
+  const Result j = surge("run " + scenario("le-2021-hardware-one-dc") + kSmall + " --compare-analytic --json");
+  const nlohmann::json both = nlohmann::json::parse(j.out);
+  EXPECT_EQ(both["simulated"]["mode"], "simulated");
+  EXPECT_EQ(both["analytic"]["mode"], "analytic");
+}
+
 TEST(Cli, HelpExplainsEveryRunOption) {
   const Result r = surge("run --help");
   EXPECT_EQ(r.code, 0);
-  for (const char* opt : {"--set", "--seed", "--json", "--out", "--progress", "--quiet", "--fail-on-miss"})
+  for (const char* opt :
+       {"--set", "--seed", "--json", "--out", "--progress", "--quiet", "--fail-on-miss", "--log", "--compare-analytic"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
 }
 

@@ -1,0 +1,564 @@
+#include "analytic.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "clients.hpp"
+#include "fluid.hpp"
+#include "topology.hpp"
+#include "workload.hpp"
+
+namespace surge {
+namespace {
+
+constexpr double kHour = 3600.0;
+constexpr double kMaxGridPoints = 6000;  // the time grid: fine enough for 2% on a day, fast enough for 50 ms
+constexpr double kMinGridStep_s = 30.0;
+constexpr double kControllerInterval_s = 60.0;  // the simulator's revocation controller looks this often
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// One resource of the analysis: capacity over time and what each certificate asks of it.
+struct Resource {
+  std::string name, kind, unit;
+  double capacity0 = 0;  // at t = 0
+  CapacityTimeline timeline{0.0};
+  double per_affected = 0;    // work per affected certificate (issue + revoke)
+  double per_revocation = 0;  // ... of which the revocation
+  double per_background = 0;  // work per normal-day issuance
+  int servers = 0;            // sessions or connections (for Erlang C)
+};
+
+/// What the analysis of one scenario gives (the search for the latest decision reruns it).
+struct Outcome {
+  double completion = kInf;      // last replacement
+  double revocation_end = kInf;  // last revocation
+  double replaced_by_deadline = 0;
+  double revoked_by_deadline = 0;
+  double broken = 0;
+  std::optional<double> bulk_start;
+  bool met = false;
+  std::vector<double> replaced;  // affected certificates replaced by each grid time
+};
+
+class Analysis {
+ public:
+  explicit Analysis(const Scenario& s) : s_(s), topo_(s), cost_(cost_model(s)) {
+    const double horizon = s.incident.horizon_s;
+    dt_ = std::max(kMinGridStep_s, horizon / kMaxGridPoints);
+    n_ = static_cast<size_t>(std::ceil(horizon / dt_)) + 1;
+    build_arrivals();
+    build_resources();
+  }
+
+  Outcome run() const;
+  Report report(const AnalyticOptions& options);
+
+ private:
+  double t(size_t i) const { return static_cast<double>(i) * dt_; }
+  size_t index_of(double time) const { return std::min(n_ - 1, static_cast<size_t>(std::ceil(time / dt_))); }
+  void build_arrivals();
+  void build_resources();
+  std::vector<WorkArrival> work_arrivals(const Resource& r, double revocations_removed) const;
+  std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
+  std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
+
+  const Scenario& s_;
+  Topology topo_;
+  CostModel cost_;
+  double dt_ = 60;
+  size_t n_ = 0;
+  std::vector<double> d_affected_;    // affected requests in (t[i-1], t[i]]
+  std::vector<double> d_background_;  // normal-day issuance in the same intervals
+  double affected_ = 0;
+  double last_arrival_ = 0, first_arrival_ = kInf;
+  std::vector<Resource> res_;
+  int hsm_ = -1, db_ = -1;
+  std::vector<std::string> live_hsm_groups_;
+};
+
+void Analysis::build_arrivals() {
+  const Scenario& s = s_;
+  const double ari = std::round(s.workload.certificates * s.clients.ari_share);
+  const double non = s.workload.certificates - ari;
+  d_affected_.assign(n_, 0.0);
+  d_background_.assign(n_, 0.0);
+  std::vector<double> moved(n_, 0.0);
+  const Clients& c = s.clients;
+  const double offset = c.burst_shape == BurstShape::UNIFORM ? c.burst_width_s / 2 : c.burst_width_s / 3;
+  double prev_ari = 0, prev_non = 0;
+  for (size_t i = 1; i < n_; ++i) {
+    const double a = ari * ari_renewal_cdf(s, t(i)), b = non * normal_renewal_cdf(s, t(i));
+    const double da = (a - prev_ari) + (b - prev_non);
+    prev_ari = a, prev_non = b;
+    const double bg = c.background_issuance_per_s * dt_;
+    // Top-of-hour clustering: a share of each interval's requests moves to the next hour's burst.
+    const size_t burst = index_of(std::ceil(t(i) / kHour) * kHour + offset);
+    d_affected_[i] += da * (1 - c.burst_share);
+    d_affected_[burst] += da * c.burst_share;
+    d_background_[i] += bg * (1 - c.burst_share);
+    d_background_[burst] += bg * c.burst_share;
+  }
+  for (size_t i = 0; i < n_; ++i) {
+    affected_ += d_affected_[i];
+    if (d_affected_[i] > 1e-9 * std::max(1.0, s.workload.certificates)) {
+      last_arrival_ = t(i);
+      first_arrival_ = std::min(first_arrival_, t(i));
+    }
+  }
+}
+
+void Analysis::build_resources() {
+  const Scenario& s = s_;
+  const size_t dcs = s.data_centers.size();
+  // Which data centers are up after every failure, and when capacities change.
+  std::vector<double> dc_down(dcs, kInf);
+  std::map<std::string, double> hsm_down;
+  double writer_lost = kInf;
+  for (const Failure& f : s.failures) {
+    if (f.kind == FailureKind::DATA_CENTER) {
+      const int d = s.data_center_index(f.target);
+      dc_down[static_cast<size_t>(d)] = std::min(dc_down[static_cast<size_t>(d)], f.at_s);
+      if (s.data_centers[static_cast<size_t>(d)].db_writer) writer_lost = std::min(writer_lost, f.at_s);
+    } else if (f.kind == FailureKind::HSM) {
+      hsm_down[f.target] = std::min(hsm_down.count(f.target) ? hsm_down[f.target] : kInf, f.at_s);
+    } else {
+      writer_lost = std::min(writer_lost, f.at_s);
+    }
+  }
+  // The HSM pool: every live member of every live data center.
+  std::vector<double> change_times{0.0};
+  for (double d : dc_down) change_times.push_back(d);
+  for (const auto& [name, at] : hsm_down) change_times.push_back(at);
+  std::sort(change_times.begin(), change_times.end());
+  auto hsm_capacity_at = [&](double time, size_t d) {
+    const DataCenter& dc = s.data_centers[d];
+    if (dc_down[d] <= time) return 0.0;
+    double cap = 0;
+    for (int m = 1; m <= dc.hsm_count; ++m) {
+      auto it = hsm_down.find(host_name(dc.name, "hsm-" + std::to_string(m)));
+      if (it == hsm_down.end() || it->second > time) cap += dc.hsm.signatures_per_s;
+    }
+    return cap;
+  };
+  Resource hsm;
+  hsm.kind = "hsm";
+  hsm.unit = "signatures/s";
+  for (double time : change_times) {
+    if (!std::isfinite(time)) continue;
+    double cap = 0;
+    for (size_t d = 0; d < dcs; ++d) cap += hsm_capacity_at(time, d);
+    hsm.timeline.set(time, cap);
+  }
+  // Routing between data centers: by live signing capacity after the failures (the simulator's router).
+  std::vector<double> share(dcs, 0.0);
+  double total = 0;
+  for (size_t d = 0; d < dcs; ++d) total += share[d] = hsm_capacity_at(s.incident.horizon_s, d);
+  for (size_t d = 0; d < dcs; ++d) {
+    share[d] = total > 0 ? share[d] / total : 0;
+    if (share[d] > 0) live_hsm_groups_.push_back("hsm:" + s.data_centers[d].name);
+  }
+  for (const std::string& g : live_hsm_groups_) hsm.name += (hsm.name.empty() ? "" : "+") + g;
+  if (hsm.name.empty()) hsm.name = "hsm";
+  hsm.capacity0 = hsm.timeline.at(0);
+  for (size_t d = 0; d < dcs; ++d)
+    if (dc_down[d] > s.incident.horizon_s) hsm.servers += s.data_centers[d].hsm_count * s.data_centers[d].hsm.sessions;
+
+  // The writer: lost, then a replica promoted after the delay (another live data center first).
+  const int wdc = s.writer_data_center();
+  int writer = topo_.find(host_name(s.data_centers[static_cast<size_t>(wdc)].name, "db-writer"));
+  Resource db;
+  db.name = "db-writer";
+  db.kind = "db";
+  db.unit = "commits/s";
+  db.capacity0 = s.data_centers[static_cast<size_t>(wdc)].db.commits_per_s;
+  db.servers = s.data_centers[static_cast<size_t>(wdc)].db.connections;
+  db.timeline = CapacityTimeline(db.capacity0);
+  if (std::isfinite(writer_lost)) {
+    db.timeline.set(writer_lost, 0);
+    int next = -1;
+    for (int pass = 0; pass < 2 && next < 0; ++pass)
+      for (size_t d = 0; d < dcs && next < 0; ++d)
+        if (dc_down[d] > writer_lost + s.incident.db_promotion_delay_s && ((static_cast<int>(d) == wdc) == (pass == 1)))
+          for (int r : topo_.replicas(static_cast<int>(d)))
+            if (next < 0) next = r;
+    if (next >= 0) {
+      writer = next;
+      db.timeline.set(writer_lost + s.incident.db_promotion_delay_s,
+                      s.data_centers[static_cast<size_t>(topo_.node(next).dc)].db.commits_per_s);
+    }
+  }
+
+  // Traffic equations over the journey's steps (per data center d): issue NET(d) -> DB(d) -> HSM(d);
+  // revoke HSM(d) -> NET'(d) -> DB'(d). Visits v solve (I - P^T) v = e, e the entry shares.
+  const int steps = 6;
+  const int nodes = steps * static_cast<int>(dcs);
+  auto node = [&](size_t d, int step) { return static_cast<int>(d) * steps + step; };
+  auto solve = [&](bool revoke) {
+    Eigen::MatrixXd P = Eigen::MatrixXd::Zero(nodes, nodes);
+    Eigen::VectorXd e = Eigen::VectorXd::Zero(nodes);
+    for (size_t d = 0; d < dcs; ++d) {
+      e(node(d, 0)) = share[d];
+      P(node(d, 0), node(d, 1)) = 1;
+      P(node(d, 1), node(d, 2)) = 1;
+      if (revoke) {
+        const int after_sign = cost_.revocation.signatures > 0 ? 3 : 4;
+        P(node(d, 2), node(d, after_sign)) = 1;
+        P(node(d, 3), node(d, 4)) = 1;
+        P(node(d, 4), node(d, 5)) = 1;
+      }
+    }
+    const Eigen::MatrixXd A = Eigen::MatrixXd::Identity(nodes, nodes) - P.transpose();
+    return Eigen::VectorXd(A.colPivHouseholderQr().solve(e));
+  };
+  const Eigen::VectorXd v_aff = solve(true), v_bg = solve(false);
+
+  const OperationCost& iss = cost_.issuance;
+  const OperationCost& rev = cost_.revocation;
+  for (size_t d = 0; d < dcs; ++d) {
+    hsm.per_affected += v_aff(node(d, 2)) * iss.signatures + v_aff(node(d, 3)) * rev.signatures;
+    hsm.per_revocation += v_aff(node(d, 3)) * rev.signatures;
+    hsm.per_background += v_bg(node(d, 2)) * iss.signatures;
+    db.per_affected += v_aff(node(d, 1)) * iss.commits + v_aff(node(d, 5)) * rev.commits;
+    db.per_revocation += v_aff(node(d, 5)) * rev.commits;
+    db.per_background += v_bg(node(d, 1)) * iss.commits;
+  }
+  hsm_ = static_cast<int>(res_.size());
+  res_.push_back(hsm);
+  db_ = static_cast<int>(res_.size());
+  res_.push_back(db);
+
+  // Links: the flows from each front end to the writer, and the binlog to every live replica.
+  std::map<int, Resource> links;
+  const std::vector<LinkProps> props = topo_.links();
+  auto add_bytes = [&](int from, int to, double affected, double revocation, double background) {
+    for (const RouteHop& hop : topo_.route(from, to)) {
+      Resource& l = links[hop.link];
+      l.per_affected += affected;
+      l.per_revocation += revocation;
+      l.per_background += background;
+    }
+  };
+  for (size_t d = 0; d < dcs; ++d) {
+    const int fe = topo_.find(host_name(s.data_centers[d].name, "frontend"));
+    add_bytes(fe, writer,
+              v_aff(node(d, 0)) * (iss.rpc_bytes + iss.db_bytes) + v_aff(node(d, 4)) * (rev.rpc_bytes + rev.db_bytes),
+              v_aff(node(d, 4)) * (rev.rpc_bytes + rev.db_bytes), v_bg(node(d, 0)) * (iss.rpc_bytes + iss.db_bytes));
+  }
+  for (size_t d = 0; d < dcs; ++d)
+    if (dc_down[d] > s.incident.horizon_s)
+      for (int r : topo_.replicas(static_cast<int>(d)))
+        if (r != writer) add_bytes(writer, r, iss.db_bytes + rev.db_bytes, rev.db_bytes, iss.db_bytes);
+  for (auto& [index, l] : links) {
+    const LinkProps& p = props[static_cast<size_t>(index)];
+    l.name = "link:" + p.name;
+    l.kind = "link";
+    l.unit = "bytes/s";
+    l.capacity0 = p.bandwidth_Bps;
+    l.timeline = CapacityTimeline(p.bandwidth_Bps);
+    if (p.dc >= 0 && std::isfinite(dc_down[static_cast<size_t>(p.dc)]))
+      l.timeline.set(dc_down[static_cast<size_t>(p.dc)], 0);
+    // Both directions share the per-certificate figure: a flow's bytes cross a link one way, so the
+    // busier direction is at most this; the analysis keeps the sum (conservative).
+    res_.push_back(l);
+  }
+}
+
+std::vector<WorkArrival> Analysis::work_arrivals(const Resource& r, double revocations_removed) const {
+  std::vector<WorkArrival> w;
+  w.reserve(n_);
+  const double keep = affected_ > 0 ? 1.0 - revocations_removed / affected_ : 1.0;
+  for (size_t i = 0; i < n_; ++i) {
+    const double work =
+        d_affected_[i] * (r.per_affected - r.per_revocation * (1 - keep)) + d_background_[i] * r.per_background;
+    if (work > 0) w.push_back(WorkArrival{t(i), work});
+  }
+  return w;
+}
+
+// Cumulative work served by each grid time: D(t) = min over s <= t of (A(s-) + S(t) - S(s)).
+std::vector<double> Analysis::served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const {
+  std::vector<double> arrived(n_, 0.0);
+  for (const WorkArrival& a : work) arrived[index_of(a.t)] += a.work;
+  std::vector<double> out(n_, 0.0);
+  double cum = 0, best = kInf;  // best = min over s of (A(s-) - S(s))
+  for (size_t i = 0; i < n_; ++i) {
+    const double S = cap.cumulative(t(i));
+    best = std::min(best, cum - S);
+    cum += arrived[i];
+    out[i] = std::min(cum, best + S);
+  }
+  return out;
+}
+
+// Affected certificates replaced by each grid time: FIFO through every resource in turn, the slowest
+// one at each time decides (tandem fluid approximation).
+std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>& caps,
+                                             double revocations_removed) const {
+  std::vector<double> cum_aff(n_, 0.0);
+  double acc = 0;
+  for (size_t i = 0; i < n_; ++i) cum_aff[i] = acc += d_affected_[i];
+  std::vector<double> replaced(cum_aff);
+  for (size_t r = 0; r < res_.size(); ++r) {
+    if (res_[r].per_affected <= 0) continue;
+    const std::vector<WorkArrival> w = work_arrivals(res_[r], revocations_removed);
+    const std::vector<double> done = served(w, caps[r]);
+    // Work arrived by each grid time, to map work served back to the arrival time it belongs to.
+    std::vector<double> cum_work(n_, 0.0);
+    double c = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n_; ++i) {
+      while (k < w.size() && w[k].t <= t(i) + 1e-9) c += w[k++].work;
+      cum_work[i] = c;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n_; ++i) {
+      while (j + 1 < n_ && cum_work[j] < done[i] * (1 - 1e-12)) ++j;
+      // Partially through interval j: interpolate the certificates.
+      const double before = j > 0 ? cum_work[j - 1] : 0;
+      const double span = cum_work[j] - before;
+      const double frac = span > 0 ? std::clamp((done[i] - before) / span, 0.0, 1.0) : 1.0;
+      const double certs = (j > 0 ? cum_aff[j - 1] : 0) + frac * (cum_aff[j] - (j > 0 ? cum_aff[j - 1] : 0));
+      replaced[i] = std::min(replaced[i], certs);
+    }
+  }
+  return replaced;
+}
+
+Outcome Analysis::run() const {
+  Outcome o;
+  const Scenario& s = s_;
+  const double N = affected_;
+  std::vector<CapacityTimeline> caps;
+  for (const Resource& r : res_) caps.push_back(r.timeline);
+  std::vector<double> replaced = replaced_curve(caps, 0);
+
+  // Bulk revocation, by the simulator's rule: start when what is not yet revoked needs, on what survives,
+  // (1 + margin) x its time, ending `slack` (and one controller interval) before the deadline.
+  const double latest = s.incident.deadline_s - s.incident.revocation_slack_s - kControllerInterval_s;
+  if (N > 0) {
+    for (size_t i = index_of(s.incident.decision_delay_s); i < n_; ++i) {
+      const double remaining = N - replaced[i];
+      if (remaining <= 1e-6 * N) break;
+      const double sign = res_[hsm_].timeline.at(t(i)), commit = res_[db_].timeline.at(t(i));
+      const double need_sign = cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures / sign : 0;
+      const double need_db = remaining * cost_.revocation.commits / commit;
+      const double need = std::max(need_sign, need_db) * (1 + s.incident.revocation_margin);
+      if (std::isfinite(need) && t(i) + need >= latest) {
+        o.bulk_start = t(i);
+        break;
+      }
+    }
+  }
+  if (o.bulk_start) {
+    const double tb = *o.bulk_start;
+    const double remaining = N - replaced[index_of(tb)];
+    o.broken = remaining;
+    // Revocations go first on the HSMs and the writer: each is busy with them until they are done.
+    double end = tb;
+    for (int r : {hsm_, db_}) {
+      const double work = remaining * res_[static_cast<size_t>(r)].per_revocation;
+      const CapacityTimeline& cap = res_[static_cast<size_t>(r)].timeline;
+      const double done = cap.time_for(cap.cumulative(tb) + work);
+      end = std::max(end, done);
+      // Issuance gets nothing on this resource meanwhile.
+      CapacityTimeline gap(0.0);
+      for (const auto& [st, c] : cap.steps())
+        if (st < tb) gap.set(st, c);
+      gap.set(tb, 0);
+      for (const auto& [st, c] : cap.steps())
+        if (st > done) gap.set(st, c);
+      if (std::isfinite(done)) gap.set(done, cap.at(done));
+      caps[static_cast<size_t>(r)] = gap;
+    }
+    o.revocation_end = end;
+    replaced = replaced_curve(caps, remaining);
+  }
+  // Completion: the first grid time all affected certificates are replaced.
+  for (size_t i = 0; i < n_; ++i)
+    if (N > 0 && replaced[i] >= N * (1 - 1e-9)) {
+      // Interpolate inside the last interval.
+      const double prev = i > 0 ? replaced[i - 1] : 0;
+      const double frac = replaced[i] > prev ? (N - prev) / (replaced[i] - prev) : 1.0;
+      o.completion = t(i) - dt_ + std::clamp(frac, 0.0, 1.0) * dt_;
+      break;
+    }
+  if (!o.bulk_start) o.revocation_end = o.completion;
+  o.replaced = replaced;
+  const size_t dl = std::min(n_ - 1, static_cast<size_t>(std::floor(s.incident.deadline_s / dt_)));
+  o.replaced_by_deadline = std::min(N, replaced[dl]);
+  if (o.bulk_start) {
+    const double tb = *o.bulk_start;
+    const double before = replaced[index_of(tb)];
+    const double share = o.revocation_end <= s.incident.deadline_s
+                             ? 1.0
+                             : std::clamp((s.incident.deadline_s - tb) / (o.revocation_end - tb), 0.0, 1.0);
+    o.revoked_by_deadline = std::min(N, before + o.broken * share);
+  } else {
+    o.revoked_by_deadline = o.replaced_by_deadline;
+  }
+  o.met = N <= 0 || (o.replaced_by_deadline >= N * (1 - 1e-9) && o.revoked_by_deadline >= N * (1 - 1e-9) &&
+                     o.completion <= s.incident.deadline_s && o.revocation_end <= s.incident.deadline_s);
+  return o;
+}
+
+Report Analysis::report(const AnalyticOptions& options) {
+  const Scenario& s = s_;
+  const Outcome o = run();
+  Report r;
+  r.scenario = s.name;
+  r.mode = "analytic";
+  r.seed = s.seed;
+  r.version = SURGE_VERSION;
+  r.certificates = affected_;
+  r.decision_s = s.incident.decision_delay_s;
+  r.deadline_s = s.incident.deadline_s;
+  r.horizon_s = s.incident.horizon_s;
+  r.deadline_met = o.met;
+  if (affected_ > 0 && o.completion <= s.incident.horizon_s) r.completion_time_s = o.completion;
+  if (affected_ > 0 && o.revocation_end <= s.incident.horizon_s) r.revocation_complete_s = o.revocation_end;
+  r.replaced_by_deadline = o.replaced_by_deadline;
+  r.not_replaced_by_deadline = affected_ - o.replaced_by_deadline;
+  r.revoked_by_deadline = o.revoked_by_deadline;
+  r.revoked_before_replaced = o.broken;
+  r.bulk_revocation_start_s = o.bulk_start;
+  r.signatures_needed = affected_ * cost_.signatures_per_certificate();
+
+  // Resources: fluid completion, +10% sensitivity and the bottleneck, as the simulator ranks them.
+  std::vector<WorkArrival> units;
+  for (size_t i = 0; i < n_; ++i)  // every request, affected or normal, as the simulator counts them
+    if (d_affected_[i] + d_background_[i] > 0) units.push_back(WorkArrival{t(i), d_affected_[i] + d_background_[i]});
+  std::vector<FluidResource> fluid;
+  for (const Resource& x : res_) fluid.push_back(FluidResource{x.name, x.timeline, 0, work_arrivals(x, 0)});
+  const BottleneckResult b = find_bottleneck(units, fluid);
+  r.bottleneck = b.bottleneck;
+
+  double peak_rate = 0;  // affected + background requests per second, at the busiest grid interval
+  for (size_t i = 0; i < n_; ++i) peak_rate = std::max(peak_rate, (d_affected_[i] + d_background_[i]) / dt_);
+  double sustainable = kInf;
+  const double end =
+      std::max(o.completion < kInf ? o.completion : s.incident.horizon_s, s.incident.decision_delay_s + dt_);
+  for (size_t k = 0; k < res_.size(); ++k) {
+    const Resource& x = res_[k];
+    ResourceUse u;
+    u.name = x.name;
+    u.kind = x.kind;
+    u.unit = x.unit;
+    u.capacity = x.capacity0;
+    u.demand_per_certificate = x.per_affected;
+    double work = 0;
+    for (const WorkArrival& a : fluid[k].own) work += a.work;
+    u.work = work;
+    const double offered = x.timeline.cumulative(end) - x.timeline.cumulative(s.incident.decision_delay_s);
+    u.mean_utilisation = offered > 0 ? std::min(1.0, work / offered) : 0;
+    u.mean_busy = u.mean_utilisation;
+    u.available = x.timeline.at(s.incident.horizon_s) > 0;
+    const double final_cap = x.timeline.at(s.incident.horizon_s);
+    if (x.per_affected > 0 && final_cap > 0) sustainable = std::min(sustainable, final_cap / x.per_affected);
+    const double demand_rate = peak_rate * x.per_affected;
+    u.peak_utilisation = final_cap > 0 ? std::min(1.0, demand_rate / final_cap) : 0;
+    for (const auto& [name, saved] : b.saved_s)
+      if (name == x.name) u.saved_s = saved;
+    for (const auto& [name, tc] : b.completion_s)
+      if (name == x.name) u.fluid_completion_s = tc;
+    // Erlang C below saturation, at the peak request rate: one visit of x.per_affected work.
+    if (x.servers > 0 && final_cap > 0) {
+      const double service = x.per_affected / (final_cap / x.servers);
+      const double wait = mmc_mean_wait_s(peak_rate, service, x.servers);
+      if (std::isfinite(wait)) u.mean_wait_s = wait;
+    }
+    // The capacity this resource alone would need for the deadline, with the headroom.
+    if (x.per_affected > 0 && affected_ > 0 && last_arrival_ <= s.incident.deadline_s) {
+      double lo = 0, hi = 1;
+      while (fluid_completion(fluid[k].own, x.timeline.scaled(hi)) > s.incident.deadline_s && hi < 1e6) hi *= 2;
+      if (hi < 1e6) {
+        for (int it = 0; it < 50; ++it) {
+          const double mid = 0.5 * (lo + hi);
+          (fluid_completion(fluid[k].own, x.timeline.scaled(mid)) > s.incident.deadline_s ? lo : hi) = mid;
+        }
+        u.needed_capacity = hi * x.capacity0 * (1 + options.headroom);
+      }
+    }
+    if (x.kind == "hsm") r.signatures += work;
+    if (x.kind == "db") r.db_commits += work;
+    r.resources.push_back(u);
+  }
+  if (std::isfinite(sustainable)) r.max_sustainable_rate_per_s = sustainable;
+  r.headroom = options.headroom;
+
+  // Time to replace: in FIFO order, the requests of interval i are replaced when the replaced curve
+  // reaches their middle.
+  if (affected_ > 0) {
+    std::vector<std::pair<double, double>> delays;  // (delay, certificates)
+    double before = 0;
+    size_t j = 0;
+    for (size_t i = 0; i < n_; ++i) {
+      if (d_affected_[i] <= 0) continue;
+      const double middle = before + d_affected_[i] / 2;
+      before += d_affected_[i];
+      while (j < n_ && o.replaced[j] < middle) ++j;
+      if (j == n_) break;  // not replaced within the horizon
+      delays.push_back({std::max(0.0, t(j) - t(i)), d_affected_[i]});
+    }
+    std::sort(delays.begin(), delays.end());
+    double total = 0;
+    for (const auto& d : delays) total += d.second;
+    auto pct = [&](double q) {
+      double acc = 0;
+      for (const auto& d : delays)
+        if ((acc += d.second) >= q * total) return d.first;
+      return delays.empty() ? 0.0 : delays.back().first;
+    };
+    r.time_to_replace_s.p50 = pct(0.5);
+    r.time_to_replace_s.p99 = pct(0.99);
+  }
+
+  // The latest decision that still meets the deadline: bisection (meeting it is monotone in the delay).
+  if (options.search_decision && affected_ > 0) {
+    auto meets = [&](double decision) {
+      Scenario t = s;
+      t.incident.decision_delay_s = decision;
+      return Analysis(t).run().met;
+    };
+    if (meets(0)) {
+      double lo = 0, hi = s.incident.deadline_s;
+      constexpr int kSearchSteps = 12;  // to within deadline / 4096 (21 s for a day)
+      for (int it = 0; it < kSearchSteps; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (meets(mid) ? lo : hi) = mid;
+      }
+      r.latest_decision_s = lo;
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+double erlang_c(int c, double a) {
+  if (a >= c) return 1.0;
+  // Stable recurrence for Erlang B, then C = B / (1 - rho (1 - B)).
+  double b = 1.0;
+  for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+  const double rho = a / c;
+  return b / (1 - rho * (1 - b));
+}
+
+double mmc_mean_wait_s(double arrival_rate, double service_time_s, int servers) {
+  const double a = arrival_rate * service_time_s;
+  if (a >= servers) return kInf;
+  return erlang_c(servers, a) * service_time_s / (servers - a);
+}
+
+Report analyze(const Scenario& scenario, const AnalyticOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Analysis a(scenario);
+  Report r = a.report(options);
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace surge

@@ -1,0 +1,111 @@
+#include "analytic.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "scenario_parser.hpp"
+
+namespace surge {
+namespace {
+
+constexpr double kHour = 3600;
+
+Scenario shipped(const std::string& name, const std::vector<Override>& overrides = {}) {
+  return load_scenario(std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml", overrides);
+}
+
+TEST(ErlangC, MatchesTheClosedFormsForOneAndTwoServers) {
+  for (double rho : {0.5, 0.8, 0.95}) {
+    EXPECT_NEAR(erlang_c(1, rho), rho, 1e-12);  // M/M/1: P(wait) = rho
+    // M/M/2 with per-server utilisation rho: P(wait) = 2 rho^2 / (1 + rho).
+    EXPECT_NEAR(erlang_c(2, 2 * rho), 2 * rho * rho / (1 + rho), 1e-12);
+    // M/M/1 mean wait: rho / (mu - lambda) with mu = 1 / S.
+    const double service = 2.0, lambda = rho / service;
+    EXPECT_NEAR(mmc_mean_wait_s(lambda, service, 1), rho / (1 / service - lambda), 1e-9);
+  }
+  EXPECT_EQ(mmc_mean_wait_s(1.0, 2.0, 2), std::numeric_limits<double>::infinity());  // saturated
+}
+
+// ARI clients with no jitter learn uniformly over one Retry-After: a piecewise-constant arrival profile.
+Scenario uniform_arrivals(double certificates) {
+  Scenario s = shipped("le-2021-hardware-one-dc", {{"clients.retry_after_jitter", "0"}});
+  s.workload.certificates = certificates;
+  s.transfers.clear();
+  return s;
+}
+
+TEST(AnalyticPlanner, DrainTimeEqualsTheHandComputedFluidAnswerWithOneCapacityDrop) {
+  // 100M certificates asking evenly over 6 h from the 4 h decision: 3 x 100M / 21,600 s = 13,889
+  // signatures/s, under the pair's 20,000/s until a member fails at 5 h; then 10,000/s falls behind until
+  // the last request at 10 h, and the backlog drains at 10,000/s.
+  Scenario s = uniform_arrivals(100e6);
+  Failure f;
+  f.kind = FailureKind::HSM;
+  f.target = "dc1/hsm-2";
+  f.at_s = 5 * kHour;
+  s.failures.push_back(f);
+  const Report r = analyze(s);
+  const double rate = 3 * 100e6 / (6 * kHour);
+  const double backlog = (rate - 10000) * (10 - 5) * kHour;
+  const double expected = 10 * kHour + backlog / 10000;
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  EXPECT_NEAR(*r.completion_time_s, expected, 0.005 * expected);
+  EXPECT_EQ(r.bottleneck, std::vector<std::string>{"hsm:dc1"});
+  EXPECT_EQ(r.mode, "analytic");
+}
+
+TEST(AnalyticPlanner, ReproducesTheSeedsAnswers) {
+  const Report old = analyze(shipped("le-2020-hardware-one-dc"));
+  EXPECT_FALSE(old.deadline_met);
+  ASSERT_TRUE(old.completion_time_s.has_value());
+  EXPECT_NEAR(*old.completion_time_s, 4 * kHour + 600e6 / 2200, 0.01 * (4 * kHour + 600e6 / 2200));
+  EXPECT_NEAR(*old.revocation_complete_s, 4 * kHour + 200e6 / 2200, 0.01 * (4 * kHour + 200e6 / 2200));
+  EXPECT_FALSE(old.latest_decision_s.has_value());  // no decision time is early enough
+  const Report now = analyze(shipped("le-2021-hardware-one-dc"));
+  EXPECT_TRUE(now.deadline_met);
+  EXPECT_NEAR(*now.completion_time_s, 4 * kHour + 600e6 / 20000, 0.01 * (4 * kHour + 600e6 / 20000));
+  EXPECT_EQ(now.bottleneck, std::vector<std::string>{"hsm:dc1"});
+  // The most replacements per second: the pair's 20,000 signatures/s over 3 signatures each.
+  ASSERT_TRUE(now.max_sustainable_rate_per_s.has_value());
+  EXPECT_NEAR(*now.max_sustainable_rate_per_s, 20000.0 / 3, 1e-6);
+}
+
+TEST(AnalyticPlanner, FindsTheLatestDecisionThatStillMeetsTheDeadline) {
+  const Scenario s = shipped("le-2021-hardware-one-dc");
+  const Report r = analyze(s);
+  ASSERT_TRUE(r.latest_decision_s.has_value());
+  // The pair is busy from the decision on: 600M / 20,000 s must fit between the decision and the deadline.
+  const double expected = 24 * kHour - 600e6 / 20000;
+  EXPECT_NEAR(*r.latest_decision_s, expected, 0.01 * expected);
+  Scenario later = s;
+  later.incident.decision_delay_s = *r.latest_decision_s + 10 * 60;
+  EXPECT_FALSE(analyze(later, {0.2, false}).deadline_met);
+  Scenario at = s;
+  at.incident.decision_delay_s = *r.latest_decision_s;
+  EXPECT_TRUE(analyze(at, {0.2, false}).deadline_met);
+}
+
+TEST(AnalyticPlanner, StatesTheCapacityEachResourceNeedsWithHeadroom) {
+  const Report r = analyze(shipped("le-2020-hardware-one-dc"), {0.25, false});
+  for (const ResourceUse& u : r.resources) {
+    if (u.name != "hsm:dc1") continue;
+    // 600M signatures arriving from 4 h on, within 7.2 h, must be done by 24 h: 600M / 20 h, +25%.
+    EXPECT_NEAR(u.needed_capacity, 600e6 / (20 * kHour) * 1.25, 0.01 * 600e6 / (20 * kHour) * 1.25);
+    EXPECT_DOUBLE_EQ(u.demand_per_certificate, 3);
+  }
+}
+
+TEST(AnalyticPlanner, GivesErlangCWaitsForStationsBelowSaturation) {
+  // 1M certificates over 6 h: 46 requests/s against 6,667/s on the pair: far below saturation.
+  const Report r = analyze(uniform_arrivals(1e6));
+  for (const ResourceUse& u : r.resources) {
+    if (u.name != "hsm:dc1") continue;
+    ASSERT_TRUE(u.mean_wait_s.has_value());
+    const double lambda = 1e6 / (6 * kHour), service = 3 / (20000.0 / 60);  // 60 sessions, 3 signatures
+    EXPECT_NEAR(*u.mean_wait_s, mmc_mean_wait_s(lambda, service, 60), 1e-12);
+  }
+}
+
+}  // namespace
+}  // namespace surge
