@@ -79,9 +79,16 @@ nlohmann::json to_json(const Report& r, bool with_series) {
       const ResourceUse& u = r.resources[i];
       res[i]["demand_per_certificate"] = u.demand_per_certificate;
       res[i]["needed_capacity"] = u.needed_capacity > 0 ? nlohmann::json(u.needed_capacity) : nlohmann::json(nullptr);
-      res[i]["mean_wait_s"] = opt(u.mean_wait_s);
     }
     j["resources"] = res;
+  }
+  for (size_t i = 0; i < r.resources.size(); ++i) {
+    const ResourceUse& u = r.resources[i];
+    if (u.mean_wait_s) j["resources"][i]["mean_wait_s"] = *u.mean_wait_s;
+    if (u.mean_sojourn_s) j["resources"][i]["mean_sojourn_s"] = *u.mean_sojourn_s;
+    if (u.mean_in_system) j["resources"][i]["mean_in_system"] = *u.mean_in_system;
+    if (u.throughput_per_s) j["resources"][i]["throughput_per_s"] = *u.throughput_per_s;
+    if (u.jobs > 0) j["resources"][i]["jobs"] = u.jobs;
   }
   nlohmann::json tr = nlohmann::json::array();
   for (const TransferOutcome& t : r.transfers)
@@ -138,6 +145,10 @@ Report report_from_json(const nlohmann::json& j) {
     x.needed_capacity =
         u.contains("needed_capacity") && !u["needed_capacity"].is_null() ? u["needed_capacity"].get<double>() : 0;
     if (u.contains("mean_wait_s")) x.mean_wait_s = opt_from(u["mean_wait_s"]);
+    if (u.contains("mean_sojourn_s")) x.mean_sojourn_s = opt_from(u["mean_sojourn_s"]);
+    if (u.contains("mean_in_system")) x.mean_in_system = opt_from(u["mean_in_system"]);
+    if (u.contains("throughput_per_s")) x.throughput_per_s = opt_from(u["throughput_per_s"]);
+    x.jobs = u.value("jobs", 0L);
     x.saved_s = u.at("saved_s_by_10pct");
     x.fluid_completion_s = u.at("fluid_completion_s");
     r.resources.push_back(x);

@@ -13,20 +13,24 @@ namespace surge {
 
 /// How one resource was used over the run.
 struct ResourceUse {
-  std::string name;               ///< "hsm:dc1", "db-writer", "link:dc1/db-writer/nic"
-  std::string kind;               ///< "hsm", "db", "link"
-  std::string unit;               ///< "signatures/s", "commits/s", "bytes/s"
-  double capacity = 0;            ///< at the start of the run, in `unit`
-  double work = 0;                ///< total served (signatures, commits, bytes)
-  double mean_utilisation = 0;    ///< served / capacity, averaged over the active period
-  double peak_utilisation = 0;    ///< highest sampled interval
-  double mean_busy = 0;           ///< HSM and DB: busy sessions (connections) / their count, over the active period
-  bool available = true;          ///< false when it ended the run failed
-  double saved_s = 0;             ///< completion time saved by +10% capacity (fluid arithmetic)
-  double fluid_completion_s = 0;  ///< when this resource alone would finish its work
+  std::string name;                   ///< "hsm:dc1", "db-writer", "link:dc1/db-writer/nic"
+  std::string kind;                   ///< "hsm", "db", "link"
+  std::string unit;                   ///< "signatures/s", "commits/s", "bytes/s"
+  double capacity = 0;                ///< at the start of the run, in `unit`
+  double work = 0;                    ///< total served (signatures, commits, bytes)
+  double mean_utilisation = 0;        ///< served / capacity, averaged over the active period
+  double peak_utilisation = 0;        ///< highest sampled interval
+  double mean_busy = 0;               ///< HSM and DB: busy sessions (connections) / their count, over the active period
+  bool available = true;              ///< false when it ended the run failed
+  double saved_s = 0;                 ///< completion time saved by +10% capacity (fluid arithmetic)
+  double fluid_completion_s = 0;      ///< when this resource alone would finish its work
   double demand_per_certificate = 0;  ///< analytic: work per affected certificate (signatures, commits, bytes)
-  double needed_capacity = 0;  ///< analytic: capacity to meet the deadline alone, with headroom (0: none does)
-  std::optional<double> mean_wait_s;  ///< analytic: Erlang C wait at the peak request rate, below saturation
+  double needed_capacity = 0;         ///< analytic: capacity to meet the deadline alone, with headroom (0: none does)
+  std::optional<double> mean_wait_s;  ///< queue wait per job: measured after the warm-up, or Erlang C (analytic)
+  std::optional<double> mean_sojourn_s;    ///< simulated: time in the station per job (wait + service)
+  std::optional<double> mean_in_system;    ///< simulated: time-averaged jobs in the station after the warm-up
+  std::optional<double> throughput_per_s;  ///< simulated: jobs completed per second after the warm-up
+  long jobs = 0;                           ///< simulated: jobs (cohorts) measured
 };
 
 /// A background transfer's outcome.
@@ -80,7 +84,7 @@ struct Report {
   std::optional<double> max_sustainable_rate_per_s;  ///< analytic: replacements/s the slowest resource sustains
   std::optional<double> latest_decision_s;           ///< analytic: the latest decision still meeting the deadline
   double headroom = 0;                               ///< analytic: margin included in needed_capacity
-  double wall_s = 0;    ///< how long the run took (not part of reproducibility)
+  double wall_s = 0;                                 ///< how long the run took (not part of reproducibility)
   long activities = 0;  ///< SimGrid activities the run started (execs, transfers, arrival sleeps)
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capacity_curve.hpp"
+#include "distributions.hpp"
 
 namespace surge {
 
@@ -142,7 +143,11 @@ struct Scenario {
   std::string name;
   std::string question;
   std::uint64_t seed = 1;
-  bool randomness = true;  ///< false: means instead of draws (arrivals at their distribution's quantiles)
+  bool randomness = true;        ///< false: means instead of draws (arrivals at their distribution's quantiles)
+  double warm_up_s = 0;          ///< station statistics count jobs that arrive after this
+  Distribution hsm_service;      ///< variability of a signing job's time (factor with mean 1)
+  Distribution db_service;       ///< ... of a commit job's
+  Distribution network_service;  ///< ... of a transfer's size
   std::vector<DataCenter> data_centers;
   std::vector<WanLink> wan;
   Workload workload;

@@ -417,6 +417,55 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(root["randomness"], "randomness", "'randomness' must be on or off");
     }
   }
+  if (auto v = top.quantity("warm_up", QuantityKind::DURATION, false, false)) s.warm_up_s = *v;
+  // Service-time variability per station: {distribution: exponential | lognormal (cv) | empirical (sample)}.
+  if (YAML::Node st = top.get("service_times", false); st && !st.IsNull()) {
+    MapReader m(ctx, st, "service_times");
+    for (auto [key, target] : {std::pair<const char*, Distribution*>{"hsm", &s.hsm_service},
+                               {"db", &s.db_service},
+                               {"network", &s.network_service}}) {
+      YAML::Node d = m.get(key, false);
+      if (!d || d.IsNull()) continue;
+      MapReader dm(ctx, d, join("service_times", key));
+      const std::string path = join("service_times", key);
+      if (auto kind = dm.text("distribution", true)) {
+        if (*kind == "deterministic") {
+          target->kind = DistributionKind::DETERMINISTIC;
+        } else if (*kind == "exponential") {
+          target->kind = DistributionKind::EXPONENTIAL;
+        } else if (*kind == "lognormal") {
+          target->kind = DistributionKind::LOGNORMAL;
+          if (auto cv = dm.quantity("cv", QuantityKind::COUNT, true, true)) target->cv = *cv;
+        } else if (*kind == "empirical") {
+          target->kind = DistributionKind::EMPIRICAL;
+          YAML::Node sample = dm.get("sample", true);
+          if (sample && (!sample.IsSequence() || sample.size() == 0)) {
+            ctx.error(sample, path + ".sample", "'sample' must be a non-empty list of measured times");
+          } else if (sample) {
+            double sum = 0;
+            for (size_t i = 0; i < sample.size(); ++i) {
+              Quantity q =
+                  sample[i].IsScalar() ? parse_quantity(sample[i].Scalar(), QuantityKind::DURATION) : Quantity{};
+              if (!q.value || *q.value <= 0) {
+                ctx.error(sample[i], path + ".sample", "sample values must be positive durations, such as 0.12ms");
+                continue;
+              }
+              target->sample.push_back(*q.value);
+              sum += *q.value;
+            }
+            // Rescaled to mean 1: the sample gives the shape, the rated capacity the mean.
+            for (double& x : target->sample) x *= static_cast<double>(target->sample.size()) / sum;
+          }
+        } else {
+          ctx.error(
+              d["distribution"], path + ".distribution",
+              "unknown distribution '" + *kind + "'; expected deterministic, exponential, lognormal or empirical");
+        }
+      }
+      dm.finish();
+    }
+    m.finish();
+  }
   if (YAML::Node seed = top.get("seed", false); seed && !seed.IsNull()) {
     const std::string text = seed.IsScalar() ? seed.Scalar() : "";
     if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos ||

@@ -18,8 +18,18 @@ struct ChildResult {
   rusage usage{};      ///< its CPU time and peak memory (ru_maxrss, KiB)
 };
 
+/// A child started and not yet collected.
+struct ChildHandle {
+  int pid = -1;
+  int fd = -1;  ///< read end of its pipe
+};
+
 /// Forks; the child runs fn, writes its result to the parent and _exits with the code fn set
 /// (0 unless changed). Throws std::runtime_error if the process cannot be created.
+ChildHandle start_child(const std::function<std::string(int& exit_code)>& fn);
+/// Reads everything the child writes and waits for it.
+ChildResult finish_child(const ChildHandle& child);
+/// start_child then finish_child.
 ChildResult run_child(const std::function<std::string(int& exit_code)>& fn);
 
 }  // namespace surge::sim

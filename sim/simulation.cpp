@@ -39,7 +39,38 @@ struct Job {
   int cohort = 0;
   JobKind kind = JobKind::ISSUE;
   int step = 0;
+  double enqueued = 0;  // when it joined its current station
   Stage stage() const { return (kind == JobKind::ISSUE ? kIssueSteps : kRevokeSteps)[step]; }
+};
+
+/// Queueing statistics of one station (jobs are cohorts; with k = 1, certificates): waits and times in
+/// system of jobs that joined after the warm-up, and the time-averaged number in system after it.
+struct StationStats {
+  double warm_up = 0;
+  int in_system = 0;
+  double area = 0;  // integral of in_system over time after the warm-up
+  double since = 0;
+  double sum_wait = 0, sum_sojourn = 0;
+  long jobs = 0;
+  void change(int delta, double now) {
+    const double from = std::max(since, warm_up);
+    if (now > from) area += in_system * (now - from);
+    since = now;
+    in_system += delta;
+  }
+  void arrive(double now) { change(+1, now); }
+  void leave(double now) { change(-1, now); }  // rerouted before service
+  void start(const Job& j, double now) {
+    if (j.enqueued >= warm_up) sum_wait += now - j.enqueued;
+  }
+  void finish(const Job& j, double now) {
+    change(-1, now);
+    if (j.enqueued >= warm_up) sum_sojourn += now - j.enqueued, ++jobs;
+  }
+  double area_at(double now) const {
+    const double from = std::max(since, warm_up);
+    return area + (now > from ? in_system * (now - from) : 0);
+  }
 };
 
 /// An activity could not run because an end of it is down.
@@ -120,6 +151,7 @@ struct HsmGroup {
   Queue queue;
   double assigned = 0;       // signatures routed here, for balancing
   double live_capacity = 0;  // signatures/s of its members that are up
+  StationStats stats;
 };
 
 /// A resource as the report and the bottleneck arithmetic see it. Work is counted when an activity
@@ -211,6 +243,7 @@ class Model {
   void set_hsm_capacity(int dc);
   bool dc_can_sign(int dc) const { return hsm_[static_cast<size_t>(dc)].live_capacity > 0; }
   double job_signatures(const Job& j) const;
+  double service_factor(const Job& j) const;
   sg4::Host* host(int v) const { return platform_.hosts[static_cast<size_t>(v)]; }
   bool up(int v) const { return !down_[static_cast<size_t>(v)]; }
   void execute(int v, double amount);
@@ -242,6 +275,7 @@ class Model {
   std::vector<BusyMeter> busy_;  // by vertex: HSM members and DB servers
   Queue net_queue_;
   Queue db_queue_;
+  StationStats db_stats_;
   std::vector<int> frontends_;  // vertex of each data center's front end
   int writer_ = -1;             // vertex of the current writer
   bool writer_up_ = true;
@@ -273,6 +307,20 @@ double Model::job_signatures(const Job& j) const {
   return per * cohorts_[static_cast<size_t>(j.cohort)].c.size;
 }
 
+// The job's service-time factor (mean 1) at its station: drawn from a stream of its own, keyed by
+// station, cohort and kind, so that two scenarios with one seed give the same entity the same draw
+// (common random numbers).
+double Model::service_factor(const Job& j) const {
+  const Stage st = j.stage();
+  const Distribution& d = st == Stage::HSM ? s_.hsm_service : st == Stage::DB ? s_.db_service : s_.network_service;
+  if (d.kind == DistributionKind::DETERMINISTIC) return 1.0;
+  constexpr std::uint64_t kServiceStreams = 1ULL << 40;  // far from the arrival streams (1, 2, 3)
+  const std::uint64_t stream = kServiceStreams + (static_cast<std::uint64_t>(st) << 36) +
+                               (static_cast<std::uint64_t>(j.kind) << 35) + static_cast<std::uint64_t>(j.cohort);
+  Rng rng(seed_, stream);
+  return d.draw(rng);
+}
+
 int Model::route_dc(double signatures) {
   // Balance signing work by capacity over the data centers that are up and can sign.
   int best = -1;
@@ -291,18 +339,22 @@ void Model::enqueue(Job j, bool front) {
   if (j.stage() == Stage::HSM && job_signatures(j) <= 0) {  // CRL era: a revocation needs no signature
     ++j.step;
   }
+  const double now = sg4::Engine::get_clock();
+  if (!front) j.enqueued = now;  // a fresh arrival at this station (front: a retry keeps its time)
   const bool urgent = j.kind == JobKind::REVOKE;
   switch (j.stage()) {
     case Stage::HSM:
       if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)] || !dc_can_sign(c.dc)) c.dc = route_dc(job_signatures(j));
       if (c.dc < 0) return;  // nothing left that can sign: the work is lost, and the report shows it
       hsm_[static_cast<size_t>(c.dc)].queue.push(j, urgent, front, c.c.size);
+      hsm_[static_cast<size_t>(c.dc)].stats.arrive(now);
       break;
     case Stage::NET:
       net_queue_.push(j, urgent, front, c.c.size);
       break;
     case Stage::DB:
       db_queue_.push(j, urgent, front, c.c.size);
+      db_stats_.arrive(now);
       break;
   }
 }
@@ -406,14 +458,22 @@ void Model::hsm_worker(int dc, int member) {
     std::optional<Job> j = g.queue.pop(me, cohorts_);
     while (j) {
       const double signatures = job_signatures(*j);
+      g.stats.start(*j, sg4::Engine::get_clock());
       try {
-        execute(member, signatures);
+        execute(member, signatures * service_factor(*j));
       } catch (const std::exception&) {
+        g.stats.leave(sg4::Engine::get_clock());
         reroute(*j);  // the member failed under us: the cohort is signed elsewhere
         return;
       }
+      const double now = sg4::Engine::get_clock();
+      g.stats.finish(*j, now);
       use.work_up += signatures;
       j = advance(*j, true);
+      if (j) {  // the revocation's signature, in the same session: joins and starts at once
+        j->enqueued = now;
+        g.stats.arrive(now);
+      }
     }
   }
 }
@@ -429,7 +489,7 @@ void Model::net_worker() {
     if (c.dc < 0) c.dc = any_dc_up();  // nothing can sign, but a revocation may need no signature (CRL era)
     if (c.dc < 0) continue;
     try {
-      send(frontends_[static_cast<size_t>(c.dc)], writer_, c.c.size * (op.rpc_bytes + op.db_bytes));
+      send(frontends_[static_cast<size_t>(c.dc)], writer_, c.c.size * (op.rpc_bytes + op.db_bytes) * service_factor(j));
     } catch (const std::exception&) {
       net_queue_.push(j, j.kind == JobKind::REVOKE, true, c.c.size);  // resent from wherever is up
       continue;
@@ -447,13 +507,15 @@ void Model::db_worker() {
     CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
     const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
     const double commits = c.c.size * op.commits;
+    db_stats_.start(j, sg4::Engine::get_clock());
     try {
-      execute(writer_, commits);
+      execute(writer_, commits * service_factor(j));
     } catch (const std::exception&) {
       db_queue_.push(j, j.kind == JobKind::REVOKE, true, c.c.size);  // retried once the writer is back
       continue;
     }
     use.work_up += commits;
+    db_stats_.finish(j, sg4::Engine::get_clock());
     produced_bytes_ += c.c.size * op.db_bytes;
     advance(j);
   }
@@ -623,7 +685,10 @@ void Model::set_hsm_capacity(int dc) {
   t.timeline.set(sg4::Engine::get_clock(), g.live_capacity);
   t.alive = g.live_capacity > 0;
   if (g.live_capacity <= 0)
-    for (const Job& j : g.queue.drain()) reroute(j);  // a group that cannot sign hands its queue on
+    for (const Job& j : g.queue.drain()) {  // a group that cannot sign hands its queue on
+      g.stats.leave(sg4::Engine::get_clock());
+      reroute(j);
+    }
 }
 
 void Model::lose_writer() {
@@ -756,6 +821,8 @@ Report Model::run() {
     busy_[static_cast<size_t>(v)].per_cohort = std::min(k, c);
   }
   hsm_ = std::vector<HsmGroup>(s_.data_centers.size());
+  for (HsmGroup& g : hsm_) g.stats.warm_up = s_.warm_up_s;
+  db_stats_.warm_up = s_.warm_up_s;
   for (size_t d = 0; d < s_.data_centers.size(); ++d) {
     const DataCenter& dc = s_.data_centers[d];
     hsm_[d].members = topo_.hsms(static_cast<int>(d));
@@ -919,10 +986,26 @@ Report Model::build_report(double wall_s) {
     // Mean utilisation over the incident's active period, against the capacity offered then.
     const double offered = t.timeline.cumulative(end_s_) - t.timeline.cumulative(s_.incident.decision_delay_s);
     const double active_work = work - t.work_at_decision;
-    ResourceUse u{t.name, t.kind,      t.unit,  t.capacity, work, offered > 0 ? active_work / offered : 0,
-                  t.peak, 0,           t.alive, 0,          0,    0,
-                  0,      std::nullopt};
+    ResourceUse u;
+    u.name = t.name;
+    u.kind = t.kind;
+    u.unit = t.unit;
+    u.capacity = t.capacity;
+    u.work = work;
+    u.mean_utilisation = offered > 0 ? active_work / offered : 0;
+    u.peak_utilisation = t.peak;
+    u.available = t.alive;
     if (!t.servers.empty()) u.mean_busy = busy_share(t, t.busy_at_decision, s_.incident.decision_delay_s, end_s_);
+    // Queueing statistics after the warm-up (HSM groups and the writer).
+    const StationStats* st = t.kind == "hsm" ? &hsm_[i].stats : t.kind == "db" ? &db_stats_ : nullptr;
+    if (st && st->jobs > 0) {
+      const double span = end_s_ - s_.warm_up_s;
+      u.jobs = st->jobs;
+      u.mean_wait_s = st->sum_wait / static_cast<double>(st->jobs);
+      u.mean_sojourn_s = st->sum_sojourn / static_cast<double>(st->jobs);
+      if (span > 0) u.mean_in_system = st->area_at(end_s_) / span;
+      if (span > 0) u.throughput_per_s = static_cast<double>(st->jobs) / span;
+    }
     r.resources.push_back(u);
     if (t.kind == "hsm") {
       r.signatures += work;

@@ -11,8 +11,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "analytic.hpp"
+#include "replications.hpp"
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
 #include "units.hpp"
@@ -36,6 +38,8 @@ struct RunArgs {
   std::string progress = "auto";
   std::vector<std::string> log;
   bool compare_analytic = false;
+  int replications = 1;
+  int parallel = 0;
 };
 
 surge::Scenario load(const std::string& file, const std::vector<std::string>& sets) {
@@ -45,14 +49,9 @@ surge::Scenario load(const std::string& file, const std::vector<std::string>& se
 }
 
 // Writes DIR's files under temporary names, then renames each into place: no partial output files.
-void write_outputs(const std::string& dir, const surge::Report& r) {
+void write_files(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
   namespace fs = std::filesystem;
   fs::create_directories(dir);
-  const std::vector<std::pair<std::string, std::string>> files = {
-      {"summary.json", surge::to_json(r).dump(2) + "\n"},
-      {"summary.txt", surge::render_text(r)},
-      {"series.csv", surge::render_series_csv(r)},
-  };
   std::vector<std::pair<fs::path, fs::path>> staged;
   for (const auto& [name, text] : files) {
     const fs::path final_path = fs::path(dir) / name;
@@ -68,6 +67,18 @@ void write_outputs(const std::string& dir, const surge::Report& r) {
     staged.push_back({tmp, final_path});
   }
   for (const auto& [tmp, final_path] : staged) fs::rename(tmp, final_path);
+}
+
+void write_outputs(const std::string& dir, const surge::Report& r) {
+  write_files(dir, {{"summary.json", surge::to_json(r).dump(2) + "\n"},
+                    {"summary.txt", surge::render_text(r)},
+                    {"series.csv", surge::render_series_csv(r)}});
+}
+
+nlohmann::json replicated_json(const surge::sim::Replicated& rep) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (const surge::Report& r : rep.runs) runs.push_back(surge::to_json(r));
+  return {{"replications", rep.runs.size()}, {"summary", rep.summary}, {"runs", runs}};
 }
 
 // Progress on stderr: a bar on a terminal, a line every few seconds otherwise, or JSON lines.
@@ -108,6 +119,19 @@ int run_command(const RunArgs& a) {
   surge::sim::RunOptions opt;
   opt.seed = a.seed;
   opt.log = a.log;
+  if (a.replications > 1) {
+    const int parallel =
+        a.parallel > 0 ? a.parallel : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (!a.quiet) std::fprintf(stderr, "running %d replications, %d at a time\n", a.replications, parallel);
+    const surge::sim::Replicated rep = surge::sim::run_replications(s, a.replications, parallel, opt);
+    const nlohmann::json j = replicated_json(rep);
+    if (!a.out.empty())
+      write_files(a.out, {{"summary.json", j.dump(2) + "\n"}, {"summary.txt", render_replicated(rep)}});
+    std::cout << (a.json ? j.dump(2) + "\n" : render_replicated(rep));
+    int met = 0;
+    for (const surge::Report& r : rep.runs) met += r.deadline_met ? 1 : 0;
+    return a.fail_on_miss && met < static_cast<int>(rep.runs.size()) ? kExitMissed : 0;
+  }
   opt.on_progress = progress_reporter(a.progress, a.quiet);
   surge::Report r = surge::sim::run_simulation(s, opt);
   if (opt.on_progress && a.progress != "jsonl" &&
@@ -159,6 +183,13 @@ int main(int argc, char** argv) {
                       "SimGrid log setting, e.g. surge_sim.thres:info for failures, promotions and bulk revocation "
                       "stamped with simulated time (repeatable)");
 
+  run_cmd
+      ->add_option("--replications", run.replications,
+                   "Independent replications, each a child process seeded from (seed, replication); every "
+                   "figure as a mean with its 95% confidence interval (Student t)")
+      ->check(CLI::Range(1, 100000));
+  run_cmd->add_option("--parallel", run.parallel, "Replications run at a time (default: the number of cores)")
+      ->check(CLI::Range(1, 1024));
   run_cmd->add_flag("--compare-analytic", run.compare_analytic,
                     "Also compute the analytic answer and print both side by side (with --json: both reports)");
 

@@ -46,8 +46,12 @@ TEST(SeedScenarios, NewHardwareOneDataCenterMeetsTheDeadline) {
       EXPECT_NEAR(u.mean_utilisation, 1.0, 0.02);
       EXPECT_NEAR(u.mean_busy, 1.0, 0.02);
     }
-    if (u.name == "db-writer") EXPECT_NEAR(u.mean_utilisation, kCertificates * 9 / (100000 * active), 0.02);
-    if (u.name == "hsm:dc2") EXPECT_FALSE(u.available);
+    if (u.name == "db-writer") {
+      EXPECT_NEAR(u.mean_utilisation, kCertificates * 9 / (100000 * active), 0.02);
+    }
+    if (u.name == "hsm:dc2") {
+      EXPECT_FALSE(u.available);
+    }
   }
   // The time series: cumulative counts never fall and never exceed the certificates.
   ASSERT_EQ(r.series_columns.at(2), "replaced");

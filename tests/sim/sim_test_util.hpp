@@ -6,6 +6,7 @@
 
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
+#include "statistics.hpp"
 
 namespace surge::test {
 
