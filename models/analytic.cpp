@@ -305,6 +305,13 @@ std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>
   for (size_t r = 0; r < res_.size(); ++r) {
     if (res_[r].per_affected <= 0) continue;
     const std::vector<WorkArrival> w = work_arrivals(res_[r], revocations_removed);
+    // A resource whose capacity exceeds its busiest interval's demand at every moment never holds work
+    // back: skip it (most links; this keeps the decision search within the 50 ms budget).
+    double peak = 0, lowest = kInf;
+    for (const WorkArrival& a : w) peak = std::max(peak, a.work / dt_);
+    for (const auto& [at, cap] : caps[r].steps())
+      if (at <= s_.incident.horizon_s) lowest = std::min(lowest, cap);
+    if (peak < lowest) continue;
     const std::vector<double> done = served(w, caps[r]);
     // Work arrived by each grid time, to map work served back to the arrival time it belongs to.
     std::vector<double> cum_work(n_, 0.0);

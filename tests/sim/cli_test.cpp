@@ -182,11 +182,29 @@ TEST(Cli, CompareAnalyticPrintsBothSideBySide) {
   EXPECT_EQ(both["analytic"]["mode"], "analytic");
 }
 
+TEST(Cli, ReplicationsReportMeansWithConfidenceIntervals) {
+  const Result r = surge("run " + scenario("le-2021-hardware-one-dc") + kSmall +
+                         " --set clients.clustering.share=0.3 --replications 3 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["replications"], 3);
+  ASSERT_EQ(j["runs"].size(), 3u);
+  const nlohmann::json& c = j["summary"]["completion_time_s"];
+  EXPECT_EQ(c["n"], 3);
+  double sum = 0;
+  for (const auto& run : j["runs"]) sum += run["completion_time_s"].get<double>();
+  EXPECT_NEAR(c["mean"].get<double>(), sum / 3, 1e-6);
+  EXPECT_GT(c["ci95"].get<double>(), 0);
+  EXPECT_NE(j["runs"][0]["seed"], j["runs"][1]["seed"]);  // independent streams
+  const Result text = surge("run " + scenario("le-2021-hardware-one-dc") + kSmall + " --replications 2");
+  EXPECT_NE(text.out.find("2 replications, means with 95% confidence intervals"), std::string::npos) << text.out;
+}
+
 TEST(Cli, HelpExplainsEveryRunOption) {
   const Result r = surge("run --help");
   EXPECT_EQ(r.code, 0);
-  for (const char* opt :
-       {"--set", "--seed", "--json", "--out", "--progress", "--quiet", "--fail-on-miss", "--log", "--compare-analytic"})
+  for (const char* opt : {"--set", "--seed", "--json", "--out", "--progress", "--quiet", "--fail-on-miss", "--log",
+                          "--compare-analytic", "--replications", "--parallel"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
 }
 
