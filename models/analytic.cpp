@@ -471,10 +471,12 @@ Report Analysis::report(const AnalyticOptions& options) {
       if (name == x.name) u.saved_s = saved;
     for (const auto& [name, tc] : b.completion_s)
       if (name == x.name) u.fluid_completion_s = tc;
-    // Erlang C below saturation, at the peak request rate: one visit of x.per_affected work.
+    // Below saturation, at the peak request rate (one visit of x.per_affected work): Erlang C, scaled for
+    // service-time variability by the Allen-Cunneen M/G/c approximation, (1 + scv) / 2 (exact for c = 1).
     if (x.servers > 0 && final_cap > 0) {
       const double service = x.per_affected / (final_cap / x.servers);
-      const double wait = mmc_mean_wait_s(peak_rate, service, x.servers);
+      const double scv = x.kind == "hsm" ? s.hsm_service.scv() : s.db_service.scv();
+      const double wait = mmc_mean_wait_s(peak_rate, service, x.servers) * (1 + scv) / 2;
       if (std::isfinite(wait)) u.mean_wait_s = wait;
     }
     // The capacity this resource alone would need for the deadline, with the headroom.

@@ -105,6 +105,17 @@ TEST(AnalyticPlanner, GivesErlangCWaitsForStationsBelowSaturation) {
     const double lambda = 1e6 / (6 * kHour), service = 3 / (20000.0 / 60);  // 60 sessions, 3 signatures
     EXPECT_NEAR(*u.mean_wait_s, mmc_mean_wait_s(lambda, service, 60), 1e-12);
   }
+  // Deterministic signing halves the M/M/c wait (Allen-Cunneen: (1 + 0) / 2).
+  Scenario det = uniform_arrivals(1e6);
+  det.hsm_service.kind = DistributionKind::DETERMINISTIC;
+  Scenario expo = uniform_arrivals(1e6);
+  expo.hsm_service.kind = DistributionKind::EXPONENTIAL;
+  double wd = 0, we = 0;
+  for (const ResourceUse& u : analyze(det, {0.2, false}).resources)
+    if (u.name == "hsm:dc1") wd = u.mean_wait_s.value_or(-1);
+  for (const ResourceUse& u : analyze(expo, {0.2, false}).resources)
+    if (u.name == "hsm:dc1") we = u.mean_wait_s.value_or(-1);
+  EXPECT_NEAR(wd, we / 2, 1e-12);
 }
 
 }  // namespace

@@ -216,6 +216,28 @@ TEST(ScenarioParser, AWindowGivenByItsStartAloneHasNoWidth) {
             "--set clients.window.end=1h: window end is before its start");
 }
 
+TEST(ScenarioParser, ReadsServiceTimeVariabilityAndRandomness) {
+  const Scenario s = parse_scenario(kBase +
+                                        "randomness: off\nwarm_up: 2h\nservice_times:\n"
+                                        "  hsm: {distribution: lognormal, cv: 0.5}\n"
+                                        "  db: {distribution: empirical, sample: [1ms, 2ms, 3ms]}\n",
+                                    "ok.yaml");
+  EXPECT_FALSE(s.randomness);
+  EXPECT_EQ(s.warm_up_s, 7200);
+  EXPECT_EQ(s.hsm_service.kind, DistributionKind::LOGNORMAL);
+  EXPECT_EQ(s.hsm_service.cv, 0.5);
+  EXPECT_EQ(s.db_service.sample, (std::vector<double>{0.5, 1.0, 1.5}));  // rescaled to mean 1
+  const std::string bad = kBase + "service_times:\n  hsm: {distribution: gamma}\n";
+  EXPECT_EQ(problems(bad), "bad.yaml:" + where(bad, "gamma") +
+                               ": unknown distribution 'gamma'; expected deterministic, exponential, lognormal or "
+                               "empirical");
+  const std::string empty = kBase + "service_times:\n  db: {distribution: empirical, sample: []}\n";
+  EXPECT_EQ(problems(empty),
+            "bad.yaml:" + where(empty, "[]") + ": 'sample' must be a non-empty list of measured times");
+  const std::string rnd = kBase + "randomness: maybe\n";
+  EXPECT_EQ(problems(rnd), "bad.yaml:" + where(rnd, "maybe") + ": 'randomness' must be on or off");
+}
+
 TEST(ScenarioOverrides, SetAnyFieldByPathWithListElementsByName) {
   Scenario s = parse_scenario(kBase, "ok.yaml",
                               {{"incident.deadline", "20h"},
