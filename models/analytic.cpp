@@ -498,6 +498,25 @@ Report Analysis::report(const AnalyticOptions& options) {
   if (std::isfinite(sustainable)) r.max_sustainable_rate_per_s = sustainable;
   r.headroom = options.headroom;
 
+  // Incident transfers, each alone on its path: done when its narrowest link has carried it. (The
+  // simulator shares links between them and with issuance; see docs/MODEL.md.)
+  const std::vector<LinkProps> links = topo_.links();
+  for (const Transfer& tr : s.transfers) {
+    auto vertex = [&](const std::string& place) {
+      return place == "cloud" || place.find('/') != std::string::npos ? topo_.find(place)
+                                                                      : topo_.find(host_name(place, "frontend"));
+    };
+    double narrowest = kInf, latency = 0;
+    for (const RouteHop& hop : topo_.route(vertex(tr.from), vertex(tr.to))) {
+      narrowest = std::min(narrowest, links[static_cast<size_t>(hop.link)].bandwidth_Bps);
+      latency += links[static_cast<size_t>(hop.link)].latency_s;
+    }
+    TransferOutcome out{tr.name, tr.bytes, tr.start_s, std::nullopt};
+    const double done = tr.start_s + latency + tr.bytes / narrowest;
+    if (std::isfinite(done) && done <= s.incident.horizon_s) out.done_s = done;
+    r.transfers.push_back(out);
+  }
+
   // Time to replace: in FIFO order, the requests of interval i are replaced when the replaced curve
   // reaches their middle.
   if (affected_ > 0) {

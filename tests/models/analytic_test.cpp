@@ -96,6 +96,17 @@ TEST(AnalyticPlanner, StatesTheCapacityEachResourceNeedsWithHeadroom) {
   }
 }
 
+TEST(AnalyticPlanner, TimesEachIncidentTransferOnItsNarrowestLink) {
+  const Report r = analyze(shipped("le-2021-hardware-one-dc"), {0.2, false});
+  ASSERT_EQ(r.transfers.size(), 3u);
+  for (const TransferOutcome& t : r.transfers) {
+    ASSERT_TRUE(t.done_s.has_value()) << t.name;
+    // To the cloud: the 10 Gbps WAN; within dc1: the 25 Gbps NICs.
+    const double bandwidth = t.name == "replica-resync" ? 25e9 / 8 : 10e9 / 8;
+    EXPECT_NEAR(*t.done_s, t.start_s + t.bytes / bandwidth, 1.0) << t.name;
+  }
+}
+
 TEST(AnalyticPlanner, GivesErlangCWaitsForStationsBelowSaturation) {
   // 1M certificates over 6 h: 46 requests/s against 6,667/s on the pair: far below saturation.
   const Report r = analyze(uniform_arrivals(1e6));
