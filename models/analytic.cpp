@@ -270,7 +270,7 @@ void Analysis::build_resources() {
 std::vector<WorkArrival> Analysis::work_arrivals(const Resource& r, double revocations_removed) const {
   std::vector<WorkArrival> w;
   w.reserve(n_);
-  const double keep = affected_ > 0 ? 1.0 - revocations_removed / affected_ : 1.0;
+  const double keep = affected_ > 0 ? std::max(0.0, 1.0 - revocations_removed / affected_) : 1.0;
   for (size_t i = 0; i < n_; ++i) {
     const double work =
         d_affected_[i] * (r.per_affected - r.per_revocation * (1 - keep)) + d_background_[i] * r.per_background;
@@ -338,7 +338,7 @@ std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>
 Outcome Analysis::run() const {
   Outcome o;
   const Scenario& s = s_;
-  const double N = affected_;
+  const double N = s.workload.certificates;  // all affected, including those asking after the horizon
   std::vector<CapacityTimeline> caps;
   for (const Resource& r : res_) caps.push_back(r.timeline);
   std::vector<double> replaced = replaced_curve(caps, 0);
@@ -376,9 +376,9 @@ Outcome Analysis::run() const {
       for (const auto& [st, c] : cap.steps())
         if (st < tb) gap.set(st, c);
       gap.set(tb, 0);
+      if (std::isfinite(done)) gap.set(done, cap.at(done));  // steps in time order: the gap's end first
       for (const auto& [st, c] : cap.steps())
         if (st > done) gap.set(st, c);
-      if (std::isfinite(done)) gap.set(done, cap.at(done));
       caps[static_cast<size_t>(r)] = gap;
     }
     o.revocation_end = end;
@@ -399,7 +399,7 @@ Outcome Analysis::run() const {
   o.replaced_by_deadline = std::min(N, replaced[dl]);
   if (o.bulk_start) {
     const double tb = *o.bulk_start;
-    const double before = replaced[index_of(tb)];
+    const double before = N - o.broken;  // replaced (and so revoked) when the bulk began
     const double share = o.revocation_end <= s.incident.deadline_s
                              ? 1.0
                              : std::clamp((s.incident.deadline_s - tb) / (o.revocation_end - tb), 0.0, 1.0);
@@ -420,7 +420,7 @@ Report Analysis::report(const AnalyticOptions& options) {
   r.mode = "analytic";
   r.seed = s.seed;
   r.version = SURGE_VERSION;
-  r.certificates = affected_;
+  r.certificates = s.workload.certificates;
   r.decision_s = s.incident.decision_delay_s;
   r.deadline_s = s.incident.deadline_s;
   r.horizon_s = s.incident.horizon_s;
@@ -428,11 +428,11 @@ Report Analysis::report(const AnalyticOptions& options) {
   if (affected_ > 0 && o.completion <= s.incident.horizon_s) r.completion_time_s = o.completion;
   if (affected_ > 0 && o.revocation_end <= s.incident.horizon_s) r.revocation_complete_s = o.revocation_end;
   r.replaced_by_deadline = o.replaced_by_deadline;
-  r.not_replaced_by_deadline = affected_ - o.replaced_by_deadline;
+  r.not_replaced_by_deadline = s.workload.certificates - o.replaced_by_deadline;
   r.revoked_by_deadline = o.revoked_by_deadline;
   r.revoked_before_replaced = o.broken;
   r.bulk_revocation_start_s = o.bulk_start;
-  r.signatures_needed = affected_ * cost_.signatures_per_certificate();
+  r.signatures_needed = s.workload.certificates * cost_.signatures_per_certificate();
 
   // Resources: fluid completion, +10% sensitivity and the bottleneck, as the simulator ranks them.
   std::vector<WorkArrival> units;

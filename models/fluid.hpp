@@ -1,4 +1,4 @@
-// Fluid arithmetic shared by the simulator's bottleneck finding and (later) the analytic planner: a
+// Fluid arithmetic shared by the simulator's bottleneck finding and the analytic planner: a
 // resource with a piecewise-constant capacity serving work that arrives over time finishes at
 // T = max_i S^-1(S(t_i) + work arriving at or after t_i), S the cumulative capacity.
 #pragma once

@@ -251,7 +251,7 @@ std::string render_text(const Report& r) {
       if (u.demand_per_certificate <= 0) continue;
       o << "  " << u.name << ": ";
       if (u.needed_capacity <= 0) {
-        o << "no capacity suffices (requests arrive after the deadline)\n";
+        o << "none found up to a million times today's (requests arrive too late for it alone)\n";
       } else if (u.unit == "bytes/s") {
         char buf[96];
         std::snprintf(buf, sizeof buf, "%.4g Gbps (has %.4g)", u.needed_capacity * 8 / 1e9, u.capacity * 8 / 1e9);

@@ -1,5 +1,5 @@
 // What a run answers: the summary a planner reads, each resource's use, and the time series. Shared by
-// the simulator, the analytic planner (later) and every front end (CLI, GUI, sweeps). No SimGrid here.
+// the simulator, the analytic planner and every front end (CLI, GUI, sweeps). No SimGrid here.
 #pragma once
 
 #include <cstdint>

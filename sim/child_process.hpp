@@ -1,6 +1,6 @@
 // Runs a function in a forked child process and returns what it wrote, with its exit status and its
 // resource usage. SimGrid's engine is one per process and aborts on fatal errors: every simulation that
-// is not the process's only one runs this way (tests, benchmarks, later replications and sweeps).
+// is not the process's only one runs this way (tests, benchmarks, replications, later sweeps).
 #pragma once
 
 #include <sys/resource.h>

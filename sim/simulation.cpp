@@ -40,6 +40,7 @@ struct Job {
   JobKind kind = JobKind::ISSUE;
   int step = 0;
   double enqueued = 0;  // when it joined its current station
+  double started = 0;   // when its (last) service there began
   Stage stage() const { return (kind == JobKind::ISSUE ? kIssueSteps : kRevokeSteps)[step]; }
 };
 
@@ -60,12 +61,12 @@ struct StationStats {
   }
   void arrive(double now) { change(+1, now); }
   void leave(double now) { change(-1, now); }  // rerouted before service
-  void start(const Job& j, double now) {
-    if (j.enqueued >= warm_up) sum_wait += now - j.enqueued;
-  }
   void finish(const Job& j, double now) {
     change(-1, now);
-    if (j.enqueued >= warm_up) sum_sojourn += now - j.enqueued, ++jobs;
+    if (j.enqueued < warm_up) return;
+    sum_wait += j.started - j.enqueued;  // counted once, even for a job served again after a failure
+    sum_sojourn += now - j.enqueued;
+    ++jobs;
   }
   double area_at(double now) const {
     const double from = std::max(since, warm_up);
@@ -458,7 +459,7 @@ void Model::hsm_worker(int dc, int member) {
     std::optional<Job> j = g.queue.pop(me, cohorts_);
     while (j) {
       const double signatures = job_signatures(*j);
-      g.stats.start(*j, sg4::Engine::get_clock());
+      j->started = sg4::Engine::get_clock();
       try {
         execute(member, signatures * service_factor(*j));
       } catch (const std::exception&) {
@@ -471,7 +472,7 @@ void Model::hsm_worker(int dc, int member) {
       use.work_up += signatures;
       j = advance(*j, true);
       if (j) {  // the revocation's signature, in the same session: joins and starts at once
-        j->enqueued = now;
+        j->enqueued = j->started = now;
         g.stats.arrive(now);
       }
     }
@@ -502,12 +503,12 @@ void Model::db_worker() {
   Waiter& me = new_waiter();
   Tracked& use = tracked_[static_cast<size_t>(db_tracked_)];
   while (true) {
-    const Job j = db_queue_.pop(me, cohorts_);
+    Job j = db_queue_.pop(me, cohorts_);
     if (!wait_for_writer()) return;
     CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
     const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
     const double commits = c.c.size * op.commits;
-    db_stats_.start(j, sg4::Engine::get_clock());
+    j.started = sg4::Engine::get_clock();
     try {
       execute(writer_, commits * service_factor(j));
     } catch (const std::exception&) {

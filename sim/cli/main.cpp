@@ -1,6 +1,7 @@
 // surge: the command-line front end over the run API.
 //   surge run FILE [--set path=value]... [--seed N] [--json] [--out DIR] [--progress MODE] [--quiet]
-//             [--fail-on-miss] [--log CATEGORY.thres:LEVEL]...
+//             [--fail-on-miss] [--log CATEGORY.thres:LEVEL]... [--compare-analytic]
+//             [--replications R [--parallel J]]
 //   surge analyze FILE [--set path=value]... [--json] [--headroom F]
 //   surge check FILE [--set path=value]...
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
