@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whatever surge needs to build and test that is missing. Idempotent: a machine
 # that has everything installs nothing and does not touch the network.
-#   scripts/setup.sh          core build + tests (simulator, CLI, GoogleTest)
+#   scripts/setup.sh          build + tests (simulator, CLI, real mode with SoftHSM2, GoogleTest)
 set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config
   libsimgrid-dev libboost-graph-dev libeigen3-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev
+  libssl-dev libp11-kit-dev softhsm2
 )
 
 missing=()

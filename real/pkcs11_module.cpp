@@ -1,0 +1,296 @@
+#include "pkcs11_module.hpp"
+
+#include <dlfcn.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace surge::real {
+namespace {
+
+constexpr CK_ULONG kRsaBits = 2048;
+constexpr size_t kLabelSize = 32;  // token labels are 32 bytes, padded with spaces
+// DER of the named curves' OIDs, as CKA_EC_PARAMS.
+const std::vector<unsigned char> kP256Params = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
+const std::vector<unsigned char> kP384Params = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};
+// DigestInfo prefix for SHA-256 (RFC 8017, section 9.2, note 1).
+const std::vector<unsigned char> kSha256DigestInfo = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                                      0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+
+void check(CK_RV rv, const std::string& what) {
+  if (rv != CKR_OK) throw HsmError(what, rv);
+}
+
+std::string padded_label(const std::string& label) {
+  std::string l = label.substr(0, kLabelSize);
+  l.resize(kLabelSize, ' ');
+  return l;
+}
+
+std::vector<unsigned char> attribute(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o,
+                                     CK_ATTRIBUTE_TYPE t) {
+  CK_ATTRIBUTE a{t, nullptr, 0};
+  check(fn->C_GetAttributeValue(s, o, &a, 1), "C_GetAttributeValue");
+  std::vector<unsigned char> v(a.ulValueLen);
+  a.pValue = v.data();
+  check(fn->C_GetAttributeValue(s, o, &a, 1), "C_GetAttributeValue");
+  return v;
+}
+
+// The public half as a SubjectPublicKeyInfo, through OpenSSL 3's provider-neutral key building.
+std::vector<unsigned char> public_der(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE s, const KeyPair& k) {
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  std::vector<unsigned char> point;
+  const char* type = "RSA";
+  if (k.type == KeyType::RSA_2048) {
+    const std::vector<unsigned char> mod = attribute(fn, s, k.public_key, CKA_MODULUS);
+    const std::vector<unsigned char> exp = attribute(fn, s, k.public_key, CKA_PUBLIC_EXPONENT);
+    n = BN_bin2bn(mod.data(), static_cast<int>(mod.size()), nullptr);
+    e = BN_bin2bn(exp.data(), static_cast<int>(exp.size()), nullptr);
+    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n);
+    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e);
+  } else {
+    type = "EC";
+    // CKA_EC_POINT is the point wrapped in a DER OCTET STRING.
+    const std::vector<unsigned char> wrapped = attribute(fn, s, k.public_key, CKA_EC_POINT);
+    const unsigned char* p = wrapped.data();
+    ASN1_OCTET_STRING* os = d2i_ASN1_OCTET_STRING(nullptr, &p, static_cast<long>(wrapped.size()));
+    if (os) {
+      point.assign(os->data, os->data + os->length);
+      ASN1_OCTET_STRING_free(os);
+    } else {
+      point = wrapped;  // some modules return the raw point
+    }
+    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+                                    k.type == KeyType::ECDSA_P256 ? "prime256v1" : "secp384r1", 0);
+    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+  }
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
+  EVP_PKEY* pkey = nullptr;
+  const bool ok =
+      ctx && EVP_PKEY_fromdata_init(ctx) == 1 && EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) == 1;
+  std::vector<unsigned char> der;
+  if (ok) {
+    const int len = i2d_PUBKEY(pkey, nullptr);
+    der.resize(static_cast<size_t>(std::max(0, len)));
+    unsigned char* out = der.data();
+    i2d_PUBKEY(pkey, &out);
+  }
+  EVP_PKEY_free(pkey);
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_free(n);
+  BN_free(e);
+  if (der.empty()) throw HsmError("cannot read the public half of the generated key", CKR_GENERAL_ERROR);
+  return der;
+}
+
+}  // namespace
+
+HsmError::HsmError(const std::string& what, CK_RV rv) : std::runtime_error(what + ": " + rv_name(rv)), rv_(rv) {}
+
+std::string rv_name(CK_RV rv) {
+  switch (rv) {
+    case CKR_OK:
+      return "CKR_OK";
+    case CKR_GENERAL_ERROR:
+      return "CKR_GENERAL_ERROR";
+    case CKR_FUNCTION_FAILED:
+      return "CKR_FUNCTION_FAILED";
+    case CKR_ARGUMENTS_BAD:
+      return "CKR_ARGUMENTS_BAD";
+    case CKR_DEVICE_ERROR:
+      return "CKR_DEVICE_ERROR";
+    case CKR_DEVICE_REMOVED:
+      return "CKR_DEVICE_REMOVED";
+    case CKR_KEY_HANDLE_INVALID:
+      return "CKR_KEY_HANDLE_INVALID";
+    case CKR_MECHANISM_INVALID:
+      return "CKR_MECHANISM_INVALID";
+    case CKR_OBJECT_HANDLE_INVALID:
+      return "CKR_OBJECT_HANDLE_INVALID";
+    case CKR_PIN_INCORRECT:
+      return "CKR_PIN_INCORRECT";
+    case CKR_PIN_LOCKED:
+      return "CKR_PIN_LOCKED";
+    case CKR_SESSION_HANDLE_INVALID:
+      return "CKR_SESSION_HANDLE_INVALID";
+    case CKR_SLOT_ID_INVALID:
+      return "CKR_SLOT_ID_INVALID";
+    case CKR_TOKEN_NOT_PRESENT:
+      return "CKR_TOKEN_NOT_PRESENT";
+    case CKR_USER_NOT_LOGGED_IN:
+      return "CKR_USER_NOT_LOGGED_IN";
+    case CKR_USER_ALREADY_LOGGED_IN:
+      return "CKR_USER_ALREADY_LOGGED_IN";
+    case CKR_USER_PIN_NOT_INITIALIZED:
+      return "CKR_USER_PIN_NOT_INITIALIZED";
+    case CKR_CRYPTOKI_NOT_INITIALIZED:
+      return "CKR_CRYPTOKI_NOT_INITIALIZED";
+    case CKR_TEMPLATE_INCONSISTENT:
+      return "CKR_TEMPLATE_INCONSISTENT";
+    default: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "CKR 0x%08lx", static_cast<unsigned long>(rv));
+      return buf;
+    }
+  }
+}
+
+std::string key_type_name(KeyType k) {
+  switch (k) {
+    case KeyType::RSA_2048:
+      return "rsa2048";
+    case KeyType::ECDSA_P256:
+      return "p256";
+    case KeyType::ECDSA_P384:
+      return "p384";
+  }
+  return "?";
+}
+
+Pkcs11Module::Pkcs11Module(const std::string& path) {
+  library_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!library_) throw HsmError("cannot load PKCS#11 module " + path + " (" + dlerror() + ")", CKR_GENERAL_ERROR);
+  auto get = reinterpret_cast<CK_C_GetFunctionList>(dlsym(library_, "C_GetFunctionList"));
+  if (!get) {
+    dlclose(library_);
+    throw HsmError(path + " is not a PKCS#11 module (no C_GetFunctionList)", CKR_GENERAL_ERROR);
+  }
+  CK_RV rv = get(&fn_);
+  if (rv == CKR_OK) {
+    CK_C_INITIALIZE_ARGS args{};
+    args.flags = CKF_OS_LOCKING_OK;
+    rv = fn_->C_Initialize(&args);
+  }
+  if (rv != CKR_OK) {
+    dlclose(library_);
+    throw HsmError("cannot initialize PKCS#11 module " + path, rv);
+  }
+}
+
+Pkcs11Module::~Pkcs11Module() {
+  if (fn_) fn_->C_Finalize(nullptr);
+  if (library_) dlclose(library_);
+}
+
+CK_SLOT_ID Pkcs11Module::slot_by_label(const std::string& label) const {
+  CK_ULONG n = 0;
+  check(fn_->C_GetSlotList(CK_TRUE, nullptr, &n), "C_GetSlotList");
+  std::vector<CK_SLOT_ID> slots(n);
+  check(fn_->C_GetSlotList(CK_TRUE, slots.data(), &n), "C_GetSlotList");
+  const std::string want = padded_label(label);
+  for (CK_ULONG i = 0; i < n; ++i) {
+    CK_TOKEN_INFO info{};
+    if (fn_->C_GetTokenInfo(slots[i], &info) != CKR_OK) continue;
+    if (std::memcmp(info.label, want.data(), kLabelSize) == 0) return slots[i];
+  }
+  throw HsmError("no token labelled '" + label + "'", CKR_TOKEN_NOT_PRESENT);
+}
+
+CK_SLOT_ID Pkcs11Module::init_token(const std::string& label, const std::string& so_pin, const std::string& user_pin) {
+  CK_ULONG n = 0;
+  check(fn_->C_GetSlotList(CK_TRUE, nullptr, &n), "C_GetSlotList");
+  std::vector<CK_SLOT_ID> slots(n);
+  check(fn_->C_GetSlotList(CK_TRUE, slots.data(), &n), "C_GetSlotList");
+  CK_SLOT_ID free_slot = 0;
+  bool found = false;
+  for (CK_ULONG i = 0; i < n && !found; ++i) {
+    CK_TOKEN_INFO info{};
+    if (fn_->C_GetTokenInfo(slots[i], &info) == CKR_OK && !(info.flags & CKF_TOKEN_INITIALIZED)) {
+      free_slot = slots[i];
+      found = true;
+    }
+  }
+  if (!found) throw HsmError("no free slot to initialize a token in", CKR_SLOT_ID_INVALID);
+  std::string so = so_pin, user = user_pin, l = padded_label(label);
+  check(fn_->C_InitToken(free_slot, reinterpret_cast<CK_UTF8CHAR*>(so.data()), so.size(),
+                         reinterpret_cast<CK_UTF8CHAR*>(l.data())),
+        "C_InitToken");
+  const CK_SLOT_ID slot = slot_by_label(label);  // SoftHSM moves an initialized token to a new slot id
+  CK_SESSION_HANDLE s = open_session(slot);
+  check(fn_->C_Login(s, CKU_SO, reinterpret_cast<CK_UTF8CHAR*>(so.data()), so.size()), "C_Login (SO)");
+  check(fn_->C_InitPIN(s, reinterpret_cast<CK_UTF8CHAR*>(user.data()), user.size()), "C_InitPIN");
+  fn_->C_Logout(s);
+  close_session(s);
+  return slot;
+}
+
+CK_SESSION_HANDLE Pkcs11Module::open_session(CK_SLOT_ID slot) const {
+  CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
+  check(fn_->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &s), "C_OpenSession");
+  return s;
+}
+
+void Pkcs11Module::close_session(CK_SESSION_HANDLE s) const {
+  fn_->C_CloseSession(s);
+}
+
+void Pkcs11Module::login(CK_SESSION_HANDLE s, const std::string& pin) {
+  if (login_failed_) throw HsmError("login already failed once; not retrying", CKR_PIN_INCORRECT);
+  if (logged_in_) return;
+  std::string p = pin;
+  const CK_RV rv = fn_->C_Login(s, CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(p.data()), p.size());
+  std::fill(p.begin(), p.end(), '\0');
+  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
+    login_failed_ = true;
+    throw HsmError("C_Login", rv);
+  }
+  logged_in_ = true;
+}
+
+KeyPair Pkcs11Module::generate_session_key(CK_SESSION_HANDLE s, KeyType type) const {
+  CK_BBOOL no = CK_FALSE, yes = CK_TRUE;
+  CK_ULONG bits = kRsaBits;
+  CK_BYTE exponent[] = {0x01, 0x00, 0x01};
+  const std::vector<unsigned char>& curve = type == KeyType::ECDSA_P256 ? kP256Params : kP384Params;
+  std::vector<CK_ATTRIBUTE> pub = {{CKA_TOKEN, &no, sizeof no}, {CKA_VERIFY, &yes, sizeof yes}};
+  if (type == KeyType::RSA_2048) {
+    pub.push_back({CKA_MODULUS_BITS, &bits, sizeof bits});
+    pub.push_back({CKA_PUBLIC_EXPONENT, exponent, sizeof exponent});
+  } else {
+    pub.push_back({CKA_EC_PARAMS, const_cast<unsigned char*>(curve.data()), curve.size()});
+  }
+  std::vector<CK_ATTRIBUTE> priv = {{CKA_TOKEN, &no, sizeof no},
+                                    {CKA_SIGN, &yes, sizeof yes},
+                                    {CKA_PRIVATE, &yes, sizeof yes},
+                                    {CKA_SENSITIVE, &yes, sizeof yes}};
+  CK_MECHANISM mech{type == KeyType::RSA_2048 ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+  KeyPair k;
+  k.type = type;
+  check(
+      fn_->C_GenerateKeyPair(s, &mech, pub.data(), pub.size(), priv.data(), priv.size(), &k.public_key, &k.private_key),
+      "C_GenerateKeyPair (" + key_type_name(type) + ")");
+  k.public_der = public_der(fn_, s, k);
+  return k;
+}
+
+std::vector<unsigned char> Pkcs11Module::sign_digest(CK_SESSION_HANDLE s, const KeyPair& key,
+                                                     const std::vector<unsigned char>& digest) const {
+  std::vector<unsigned char> input = digest;
+  CK_MECHANISM mech{CKM_ECDSA, nullptr, 0};
+  if (key.type == KeyType::RSA_2048) {
+    // Boulder hashes in software and has the HSM do PKCS#1 v1.5 over the DigestInfo.
+    input = kSha256DigestInfo;
+    input.insert(input.end(), digest.begin(), digest.end());
+    mech.mechanism = CKM_RSA_PKCS;
+  }
+  check(fn_->C_SignInit(s, &mech, key.private_key), "C_SignInit");
+  CK_ULONG len = 0;
+  check(fn_->C_Sign(s, input.data(), input.size(), nullptr, &len), "C_Sign");
+  std::vector<unsigned char> sig(len);
+  check(fn_->C_Sign(s, input.data(), input.size(), sig.data(), &len), "C_Sign");
+  sig.resize(len);
+  return sig;
+}
+
+}  // namespace surge::real

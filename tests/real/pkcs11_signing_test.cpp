@@ -1,0 +1,110 @@
+// Real signing through SoftHSM2, a real PKCS#11 module, on a private token in a temporary directory.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "pkcs11_module.hpp"
+#include "structures.hpp"
+
+namespace surge::real {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kModule = "/usr/lib/softhsm/libsofthsm2.so";
+constexpr const char* kLabel = "surge-test";
+constexpr const char* kUserPin = "test-user-pin-1234";
+constexpr const char* kSoPin = "test-so-pin-5678";
+
+// A SoftHSM configuration whose token directory is private to this test process.
+class SoftHsm : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("surge-softhsm-" + std::to_string(getpid()));
+    fs::create_directories(dir_ / "tokens");
+    std::ofstream(dir_ / "softhsm2.conf") << "directories.tokendir = " << (dir_ / "tokens").string()
+                                          << "\nobjectstore.backend = file\nlog.level = ERROR\n";
+    setenv("SOFTHSM2_CONF", (dir_ / "softhsm2.conf").c_str(), 1);
+    Pkcs11Module m(kModule);
+    m.init_token(kLabel, kSoPin, kUserPin);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  static fs::path dir_;
+};
+fs::path SoftHsm::dir_;
+
+// A subscriber key made in software (the CA never holds it).
+std::vector<unsigned char> subscriber_key() {
+  EVP_PKEY* k = EVP_EC_gen("prime256v1");
+  const int len = i2d_PUBKEY(k, nullptr);
+  std::vector<unsigned char> der(static_cast<size_t>(len));
+  unsigned char* p = der.data();
+  i2d_PUBKEY(k, &p);
+  EVP_PKEY_free(k);
+  return der;
+}
+
+TEST_F(SoftHsm, EveryKeyTypeSignsCertificatesAndPrecertificatesThatOpenSslVerifies) {
+  Pkcs11Module m(kModule);
+  const CK_SESSION_HANDLE s = m.open_session(m.slot_by_label(kLabel));
+  m.login(s, kUserPin);
+  const std::vector<unsigned char> subscriber = subscriber_key();
+  for (KeyType type : {KeyType::RSA_2048, KeyType::ECDSA_P256, KeyType::ECDSA_P384}) {
+    const KeyPair key = m.generate_session_key(s, type);
+    const DigestSigner sign = [&](const std::vector<unsigned char>& d) { return m.sign_digest(s, key, d); };
+    CertificateContents c;
+    c.names = {"www.calibration.surge.invalid", "calibration.surge.invalid"};
+    const std::vector<unsigned char> cert = issue_certificate(type, key.public_der, subscriber, c, sign);
+    EXPECT_TRUE(verify_certificate(cert, key.public_der)) << key_type_name(type);
+    EXPECT_FALSE(has_ct_poison(cert));
+    c.precertificate = true;
+    const std::vector<unsigned char> precert = issue_certificate(type, key.public_der, subscriber, c, sign);
+    EXPECT_TRUE(verify_certificate(precert, key.public_der)) << key_type_name(type);
+    EXPECT_TRUE(has_ct_poison(precert));
+    // A changed byte in the signed part no longer verifies; another key's public half does not either.
+    std::vector<unsigned char> tampered = cert;
+    tampered[tampered.size() / 3] ^= 0x01;
+    EXPECT_FALSE(verify_certificate(tampered, key.public_der)) << key_type_name(type);
+    const KeyPair other = m.generate_session_key(s, type);
+    EXPECT_FALSE(verify_certificate(cert, other.public_der)) << key_type_name(type);
+  }
+  m.close_session(s);
+}
+
+TEST_F(SoftHsm, AWrongPinFailsOnceAndIsNeverRetried) {
+  Pkcs11Module m(kModule);
+  const CK_SESSION_HANDLE s = m.open_session(m.slot_by_label(kLabel));
+  try {
+    m.login(s, "not-the-pin");
+    FAIL() << "logged in with a wrong PIN";
+  } catch (const HsmError& e) {
+    EXPECT_EQ(e.rv(), static_cast<CK_RV>(CKR_PIN_INCORRECT));
+  }
+  try {
+    m.login(s, kUserPin);  // even the right PIN: one attempt per process
+    FAIL() << "a second login was attempted";
+  } catch (const HsmError& e) {
+    EXPECT_NE(std::string(e.what()).find("not retrying"), std::string::npos);
+  }
+  m.close_session(s);
+}
+
+TEST_F(SoftHsm, MissingTokensAndModulesAreClearErrors) {
+  Pkcs11Module m(kModule);
+  try {
+    m.slot_by_label("no-such-token");
+    FAIL();
+  } catch (const HsmError& e) {
+    EXPECT_EQ(std::string(e.what()), "no token labelled 'no-such-token': CKR_TOKEN_NOT_PRESENT");
+  }
+  EXPECT_THROW(Pkcs11Module("/nonexistent/module.so"), HsmError);
+  EXPECT_THROW(Pkcs11Module("/lib/x86_64-linux-gnu/libc.so.6"), HsmError);  // a library, not a module
+}
+
+}  // namespace
+}  // namespace surge::real
