@@ -7,7 +7,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <openssl/ocsp.h>
+
+#include "legacy_key.hpp"
 #include "pkcs11_module.hpp"
+#include "revocation_structures.hpp"
 #include "structures.hpp"
 
 namespace surge::real {
@@ -72,6 +76,37 @@ TEST_F(SoftHsm, EveryKeyTypeSignsCertificatesAndPrecertificatesThatOpenSslVerifi
     EXPECT_FALSE(verify_certificate(tampered, key.public_der)) << key_type_name(type);
     const KeyPair other = m.generate_session_key(s, type);
     EXPECT_FALSE(verify_certificate(cert, other.public_der)) << key_type_name(type);
+  }
+  m.close_session(s);
+}
+
+TEST_F(SoftHsm, EveryKeyTypeSignsOcspResponsesAndCrlShardsThatOpenSslVerifies) {
+  Pkcs11Module m(kModule);
+  const CK_SESSION_HANDLE s = m.open_session(m.slot_by_label(kLabel));
+  m.login(s, kUserPin);
+  const std::vector<unsigned char> subscriber = subscriber_key();
+  for (KeyType type : {KeyType::RSA_2048, KeyType::ECDSA_P256, KeyType::ECDSA_P384}) {
+    const KeyPair key = m.generate_session_key(s, type);
+    const DigestSigner sign = [&](const std::vector<unsigned char>& d) { return m.sign_digest(s, key, d); };
+    const HsmPkey pkey = hsm_pkey(key, &sign);
+    const std::vector<unsigned char> issuer = issuer_certificate(type, pkey.get());
+    EXPECT_TRUE(verify_certificate(issuer, key.public_der)) << key_type_name(type);
+    const std::vector<unsigned char> cert = issue_certificate(type, key.public_der, subscriber, {}, sign);
+    EXPECT_EQ(verify_ocsp_response(ocsp_response(type, issuer, pkey.get(), cert, false), issuer),
+              V_OCSP_CERTSTATUS_GOOD)
+        << key_type_name(type);
+    EXPECT_EQ(verify_ocsp_response(ocsp_response(type, issuer, pkey.get(), cert, true), issuer),
+              V_OCSP_CERTSTATUS_REVOKED)
+        << key_type_name(type);
+    const std::vector<unsigned char> crl = crl_shard(type, issuer, pkey.get(), 7, 1000);
+    EXPECT_EQ(verify_crl(crl, issuer), 1000) << key_type_name(type);
+    // Against another key's issuer certificate, neither verifies.
+    const KeyPair other = m.generate_session_key(s, type);
+    const DigestSigner other_sign = [&](const std::vector<unsigned char>& d) { return m.sign_digest(s, other, d); };
+    const HsmPkey other_pkey = hsm_pkey(other, &other_sign);
+    const std::vector<unsigned char> other_issuer = issuer_certificate(type, other_pkey.get());
+    EXPECT_EQ(verify_crl(crl, other_issuer), -1);
+    EXPECT_EQ(verify_ocsp_response(ocsp_response(type, issuer, pkey.get(), cert, false), other_issuer), -1);
   }
   m.close_session(s);
 }
