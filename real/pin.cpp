@@ -1,0 +1,50 @@
+#include "pin.hpp"
+
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace surge::real {
+
+Pin::~Pin() {
+  if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
+}
+
+Pin pin_from_environment(const std::string& variable) {
+  const char* v = std::getenv(variable.c_str());
+  if (!v || !*v) throw PinError("environment variable " + variable + " is not set (it holds the token PIN)");
+  Pin pin{std::string(v)};
+  // Overwrite the environment's copy before removing it.
+  OPENSSL_cleanse(const_cast<char*>(v), std::char_traits<char>::length(v));
+  unsetenv(variable.c_str());
+  return pin;
+}
+
+Pin pin_from_file(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) throw PinError("cannot read the PIN file " + path);
+  if (!S_ISREG(st.st_mode)) throw PinError("the PIN file " + path + " is not a regular file");
+  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw PinError("the PIN file " + path + " must not be readable by group or others (mode " + mode + "); chmod 600 " +
+                   path);
+  }
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string text = buf.str();
+  buf.str(std::string(text.size(), '\0'));
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  if (text.empty()) throw PinError("the PIN file " + path + " is empty");
+  Pin pin{text};
+  OPENSSL_cleanse(text.data(), text.size());
+  return pin;
+}
+
+}  // namespace surge::real
