@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "der.hpp"
+
 namespace surge::real {
 namespace {
 
@@ -78,12 +80,7 @@ std::vector<unsigned char> public_der(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE s,
   const bool ok =
       ctx && EVP_PKEY_fromdata_init(ctx) == 1 && EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) == 1;
   std::vector<unsigned char> der;
-  if (ok) {
-    const int len = i2d_PUBKEY(pkey, nullptr);
-    der.resize(static_cast<size_t>(std::max(0, len)));
-    unsigned char* out = der.data();
-    i2d_PUBKEY(pkey, &out);
-  }
+  if (ok) der = der_of(pkey, i2d_PUBKEY);
   EVP_PKEY_free(pkey);
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);

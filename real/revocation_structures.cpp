@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "der.hpp"
 #include "structures.hpp"
 
 namespace surge::real {
@@ -18,14 +19,6 @@ constexpr unsigned char kSerialPrefix = 0x5e;
 
 const EVP_MD* digest(KeyType t) {
   return t == KeyType::ECDSA_P384 ? EVP_sha384() : EVP_sha256();
-}
-
-std::vector<unsigned char> to_der(X509* x) {
-  const int len = i2d_X509(x, nullptr);
-  std::vector<unsigned char> der(static_cast<size_t>(len));
-  unsigned char* p = der.data();
-  i2d_X509(x, &p);
-  return der;
 }
 
 X509* from_der(const std::vector<unsigned char>& der) {
@@ -64,7 +57,7 @@ std::vector<unsigned char> issuer_certificate(KeyType type, EVP_PKEY* hsm_key) {
     X509_free(x);
     throw HsmError("cannot sign the issuer certificate through the HSM", CKR_FUNCTION_FAILED);
   }
-  std::vector<unsigned char> der = to_der(x);
+  std::vector<unsigned char> der = der_of(x, i2d_X509);
   X509_free(x);
   return der;
 }
@@ -84,10 +77,7 @@ std::vector<unsigned char> ocsp_response(KeyType type, const std::vector<unsigne
   std::vector<unsigned char> der;
   if (ok > 0) {
     OCSP_RESPONSE* resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
-    const int len = i2d_OCSP_RESPONSE(resp, nullptr);
-    der.resize(static_cast<size_t>(len));
-    unsigned char* p = der.data();
-    i2d_OCSP_RESPONSE(resp, &p);
+    der = der_of(resp, i2d_OCSP_RESPONSE);
     OCSP_RESPONSE_free(resp);
   }
   ASN1_TIME_free(now);
@@ -154,12 +144,7 @@ std::vector<unsigned char> crl_shard(KeyType type, const std::vector<unsigned ch
   X509_CRL_sort(crl);
   const int ok = X509_CRL_sign(crl, hsm_key, digest(type));
   std::vector<unsigned char> der;
-  if (ok > 0) {
-    const int len = i2d_X509_CRL(crl, nullptr);
-    der.resize(static_cast<size_t>(len));
-    unsigned char* p = der.data();
-    i2d_X509_CRL(crl, &p);
-  }
+  if (ok > 0) der = der_of(crl, i2d_X509_CRL);
   ASN1_TIME_free(now);
   ASN1_TIME_free(next);
   X509_CRL_free(crl);

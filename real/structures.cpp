@@ -9,6 +9,8 @@
 
 #include <memory>
 
+#include "der.hpp"
+
 namespace surge::real {
 namespace {
 
@@ -59,10 +61,7 @@ std::vector<unsigned char> ecdsa_der(const std::vector<unsigned char>& rs) {
   ECDSA_SIG* sig = ECDSA_SIG_new();
   ECDSA_SIG_set0(sig, BN_bin2bn(rs.data(), static_cast<int>(half), nullptr),
                  BN_bin2bn(rs.data() + half, static_cast<int>(half), nullptr));
-  const int len = i2d_ECDSA_SIG(sig, nullptr);
-  std::vector<unsigned char> der(static_cast<size_t>(len));
-  unsigned char* p = der.data();
-  i2d_ECDSA_SIG(sig, &p);
+  std::vector<unsigned char> der = der_of(sig, i2d_ECDSA_SIG);
   ECDSA_SIG_free(sig);
   return der;
 }
@@ -148,11 +147,7 @@ std::vector<unsigned char> issue_certificate(KeyType issuer_type, const std::vec
   sig->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);  // no unused bits
   sig->flags |= ASN1_STRING_FLAG_BITS_LEFT;
 
-  const int len = i2d_X509(x.get(), nullptr);
-  std::vector<unsigned char> der(static_cast<size_t>(len));
-  unsigned char* p = der.data();
-  i2d_X509(x.get(), &p);
-  return der;
+  return der_of(x.get(), i2d_X509);
 }
 
 bool verify_certificate(const std::vector<unsigned char>& der, const std::vector<unsigned char>& issuer_public_der) {

@@ -9,6 +9,7 @@
 
 #include <openssl/ocsp.h>
 
+#include "der.hpp"
 #include "legacy_key.hpp"
 #include "pkcs11_module.hpp"
 #include "revocation_structures.hpp"
@@ -45,10 +46,7 @@ fs::path SoftHsm::dir_;
 // A subscriber key made in software (the CA never holds it).
 std::vector<unsigned char> subscriber_key() {
   EVP_PKEY* k = EVP_EC_gen("prime256v1");
-  const int len = i2d_PUBKEY(k, nullptr);
-  std::vector<unsigned char> der(static_cast<size_t>(len));
-  unsigned char* p = der.data();
-  i2d_PUBKEY(k, &p);
+  std::vector<unsigned char> der = der_of(k, i2d_PUBKEY);
   EVP_PKEY_free(k);
   return der;
 }
