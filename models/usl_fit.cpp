@@ -1,0 +1,156 @@
+#include "usl_fit.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+
+#include "random.hpp"
+
+namespace surge {
+namespace {
+
+constexpr int kMinLevels = 6;
+constexpr int kMinPastPeak = 2;
+constexpr int kIterations = 100;
+constexpr double kConfidence = 0.95;
+
+struct Params {
+  double lambda = 0, sigma = 0, kappa = 0;
+};
+
+double usl(const Params& p, double n) {
+  return p.lambda * n / (1 + p.sigma * (n - 1) + p.kappa * n * (n - 1));
+}
+
+double sse(const Params& p, const std::vector<UslSample>& s) {
+  double e = 0;
+  for (const UslSample& x : s) e += (x.x - usl(p, x.n)) * (x.x - usl(p, x.n));
+  return e;
+}
+
+// N / X = 1/lambda + (sigma/lambda) (N - 1) + (kappa/lambda) N (N - 1): linear in the three unknowns.
+Params linearised(const std::vector<UslSample>& s) {
+  Eigen::MatrixXd A(static_cast<Eigen::Index>(s.size()), 3);
+  Eigen::VectorXd y(static_cast<Eigen::Index>(s.size()));
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    A(r, 0) = 1;
+    A(r, 1) = s[i].n - 1;
+    A(r, 2) = s[i].n * (s[i].n - 1);
+    y(r) = s[i].n / s[i].x;
+  }
+  const Eigen::Vector3d c = A.colPivHouseholderQr().solve(y);
+  Params p;
+  p.lambda = c(0) > 0 ? 1 / c(0) : s.front().x / s.front().n;
+  p.sigma = std::max(0.0, c(1) * p.lambda);
+  p.kappa = std::max(0.0, c(2) * p.lambda);
+  return p;
+}
+
+// Damped Gauss-Newton (Levenberg) on the throughputs, sigma and kappa kept >= 0.
+Params refine(Params p, const std::vector<UslSample>& s) {
+  double mu = 1e-3;
+  double best = sse(p, s);
+  for (int it = 0; it < kIterations; ++it) {
+    Eigen::MatrixXd J(static_cast<Eigen::Index>(s.size()), 3);
+    Eigen::VectorXd r(static_cast<Eigen::Index>(s.size()));
+    for (size_t i = 0; i < s.size(); ++i) {
+      const double n = s[i].n, d = 1 + p.sigma * (n - 1) + p.kappa * n * (n - 1);
+      const double f = p.lambda * n / d;
+      const auto k = static_cast<Eigen::Index>(i);
+      r(k) = s[i].x - f;
+      J(k, 0) = n / d;
+      J(k, 1) = -f * (n - 1) / d;
+      J(k, 2) = -f * n * (n - 1) / d;
+    }
+    const Eigen::Matrix3d JtJ = J.transpose() * J;
+    const Eigen::Vector3d g = J.transpose() * r;
+    bool improved = false;
+    for (int tries = 0; tries < 20 && !improved; ++tries) {
+      Eigen::Matrix3d M = JtJ;
+      M.diagonal() += mu * JtJ.diagonal().cwiseMax(1e-300);
+      const Eigen::Vector3d step = M.ldlt().solve(g);
+      Params q{p.lambda + step(0), std::max(0.0, p.sigma + step(1)), std::max(0.0, p.kappa + step(2))};
+      const double e = q.lambda > 0 ? sse(q, s) : INFINITY;
+      if (e < best) {
+        const double gain = best - e;
+        p = q;
+        best = e;
+        mu = std::max(mu / 10, 1e-12);
+        improved = true;
+        if (gain <= 1e-15 * std::max(1.0, e)) return p;
+      } else {
+        mu *= 10;
+      }
+    }
+    if (!improved) break;
+  }
+  return p;
+}
+
+Params fit_once(const std::vector<UslSample>& s) {
+  return refine(linearised(s), s);
+}
+
+Interval interval(double value, std::vector<double> draws) {
+  Interval i{value, value, value};
+  if (draws.empty()) return i;
+  std::sort(draws.begin(), draws.end());
+  auto at = [&](double q) { return draws[static_cast<size_t>(q * static_cast<double>(draws.size() - 1))]; };
+  i.low = at((1 - kConfidence) / 2);
+  i.high = at(1 - (1 - kConfidence) / 2);
+  return i;
+}
+
+}  // namespace
+
+double UslFit::throughput(double n) const {
+  return usl(Params{lambda.value, sigma.value, kappa.value}, n);
+}
+
+UslFit fit_usl(const std::vector<UslSample>& samples, int bootstrap, std::uint64_t seed) {
+  UslFit out;
+  std::vector<UslSample> s = samples;
+  std::sort(s.begin(), s.end(), [](const UslSample& a, const UslSample& b) { return a.n < b.n; });
+  size_t peak = 0;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i].x > s[peak].x) peak = i;
+  const int past_peak = static_cast<int>(s.size() - 1 - peak);
+  if (static_cast<int>(s.size()) < kMinLevels) {
+    out.reason =
+        "unidentified: " + std::to_string(s.size()) + " levels, at least " + std::to_string(kMinLevels) + " needed";
+    return out;
+  }
+  if (past_peak < kMinPastPeak) {
+    out.reason = "unidentified: " + std::to_string(past_peak) + " levels past the peak, at least " +
+                 std::to_string(kMinPastPeak) + " needed (sweep further)";
+    return out;
+  }
+  const Params p = fit_once(s);
+  out.identified = true;
+  // Bootstrap on relative residuals: resample them onto the fitted curve and refit.
+  std::vector<double> rel;
+  for (const UslSample& x : s) rel.push_back(x.x / usl(p, x.n) - 1);
+  std::vector<double> ls, ss, ks;
+  Rng rng(seed, 0xB007);
+  for (int b = 0; b < bootstrap; ++b) {
+    std::vector<UslSample> r = s;
+    for (UslSample& x : r) {
+      const size_t pick = static_cast<size_t>(rng.uniform() * static_cast<double>(rel.size()));
+      x.x = usl(p, x.n) * (1 + rel[std::min(pick, rel.size() - 1)]);
+    }
+    const Params q = fit_once(r);
+    ls.push_back(q.lambda), ss.push_back(q.sigma), ks.push_back(q.kappa);
+  }
+  out.lambda = interval(p.lambda, ls);
+  out.sigma = interval(p.sigma, ss);
+  out.kappa = interval(p.kappa, ks);
+  out.n_peak = p.kappa > 0 ? std::sqrt((1 - p.sigma) / p.kappa) : INFINITY;
+  out.x_peak = std::isfinite(out.n_peak) ? usl(p, out.n_peak) : p.lambda / std::max(p.sigma, 1e-300);
+  double e2 = 0;
+  for (double r : rel) e2 += r * r;
+  out.rms_relative_error = std::sqrt(e2 / static_cast<double>(rel.size()));
+  return out;
+}
+
+}  // namespace surge
