@@ -502,12 +502,8 @@ Report Analysis::report(const AnalyticOptions& options) {
   // simulator shares links between them and with issuance; see docs/MODEL.md.)
   const std::vector<LinkProps> links = topo_.links();
   for (const Transfer& tr : s.transfers) {
-    auto vertex = [&](const std::string& place) {
-      return place == "cloud" || place.find('/') != std::string::npos ? topo_.find(place)
-                                                                      : topo_.find(host_name(place, "frontend"));
-    };
     double narrowest = kInf, latency = 0;
-    for (const RouteHop& hop : topo_.route(vertex(tr.from), vertex(tr.to))) {
+    for (const RouteHop& hop : topo_.route(topo_.place(tr.from), topo_.place(tr.to))) {
       narrowest = std::min(narrowest, links[static_cast<size_t>(hop.link)].bandwidth_Bps);
       latency += links[static_cast<size_t>(hop.link)].latency_s;
     }

@@ -792,11 +792,7 @@ void check_connectivity(Context& ctx, const Scenario& s) {
                                s.data_centers[static_cast<size_t>(writer_dc)].name + "'");
   }
   for (const Transfer& t : s.transfers) {
-    auto vertex = [&](const std::string& place) {
-      if (place == "cloud" || place.find('/') != std::string::npos) return topo.find(place);
-      return topo.find(host_name(place, "frontend"));
-    };
-    const int a = vertex(t.from), b = vertex(t.to);
+    const int a = topo.place(t.from), b = topo.place(t.to);
     if (a >= 0 && a == b) {
       ctx.error_at(t.loc, "transfer '" + t.name + "' goes from '" + t.from + "' to the same host");
     } else if (a < 0 || b < 0 || topo.route(a, b).empty())

@@ -58,6 +58,11 @@ int Topology::find(const std::string& name) const {
   return -1;
 }
 
+int Topology::place(const std::string& name) const {
+  if (name == "cloud" || name.find('/') != std::string::npos) return find(name);
+  return find(host_name(name, "frontend"));
+}
+
 std::vector<int> Topology::hosts() const {
   std::vector<int> out;
   for (size_t v = 0; v < boost::num_vertices(g_); ++v)

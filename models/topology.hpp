@@ -51,6 +51,8 @@ class Topology {
   const TopologyGraph& graph() const { return g_; }
   /// Vertex by name, or -1.
   int find(const std::string& name) const;
+  /// Vertex of a place as scenarios name it: "dc/host", "cloud", or a data center (its front end).
+  int place(const std::string& name) const;
   /// Every vertex that is a host (not a switch), in creation order.
   std::vector<int> hosts() const;
   /// The HSM member vertices of a data center.

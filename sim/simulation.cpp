@@ -254,7 +254,6 @@ class Model {
     for (int v : t.servers) area += busy_[static_cast<size_t>(v)].area_at(now);
     return area;
   }
-  int place(const std::string& name) const;
   void start_bulk_revocation();
   Report build_report(double wall_s);
 
@@ -297,11 +296,6 @@ class Model {
   long activities_ = 0;  // SimGrid activities the model started (execs, comms, arrival sleeps)
   std::chrono::steady_clock::time_point wall_start_;
 };
-
-int Model::place(const std::string& name) const {
-  if (name.find('/') == std::string::npos && name != "cloud") return topo_.find(host_name(name, "frontend"));
-  return topo_.find(name);
-}
 
 double Model::job_signatures(const Job& j) const {
   const double per = j.kind == JobKind::ISSUE ? cost_.issuance.signatures : cost_.revocation.signatures;
@@ -648,7 +642,7 @@ void Model::replication(int replica) {
 void Model::transfer(size_t i) {
   const Transfer& t = s_.transfers[i];
   sg4::this_actor::sleep_until(t.start_s);
-  const int from = place(t.from), to = place(t.to);
+  const int from = topo_.place(t.from), to = topo_.place(t.to);
   InFlight& f = in_flight_[i];
   try {
     if (!up(from) || !up(to)) throw Unreachable("host down");

@@ -47,7 +47,7 @@ TEST(Bottleneck, ListsResourcesWithinTwoPercentTogether) {
 
 TEST(Bottleneck, IsNoneWhenArrivalsSetThePace) {
   std::vector<WorkArrival> units;
-  for (int i = 0; i < 3600; ++i) units.push_back({static_cast<double>(i), 100});             // 100/s for an hour
+  for (int i = 0; i < 3600; ++i) units.push_back({static_cast<double>(i), 100});                 // 100/s for an hour
   const BottleneckResult r = find_bottleneck(units, {{"hsm", CapacityTimeline(20000), 3, {}}});  // 300 of 20,000/s
   EXPECT_TRUE(r.bottleneck.empty());
   EXPECT_DOUBLE_EQ(r.last_arrival_s, 3599);
