@@ -24,8 +24,13 @@ struct HsmSpec {
   std::map<std::string, double> signatures_per_s_by_key;  ///< rated signatures/s per key type ("*": any)
   double signatures_per_s = 0;  ///< for the scenario's key type, one member at `sessions` sessions
   int sessions = 0;             ///< PKCS#11 sessions the CA keeps open per member (concurrency c)
-  CapacityCurve curve;          ///< throughput versus concurrency, normalised at `sessions`
-  std::string source;           ///< where the figure comes from
+  CapacityCurve curve;          ///< throughput versus concurrency, normalised at `sessions` (for the key type)
+  /// From a calibration profile: one session's signatures/s (the USL lambda) per fitted key type; the
+  /// parser turns each into signatures_per_s_by_key at `sessions` unless a rate is written for it.
+  std::map<std::string, double> session_rate_by_key;
+  /// From a calibration profile: the fitted curve per key type; the scenario's key type's becomes `curve`.
+  std::map<std::string, CapacityCurve> curve_by_key;
+  std::string source;  ///< where the figure comes from ("profile PATH (module, date)" for a profile)
 };
 
 /// One database server model: the writer and its replicas are this machine.

@@ -1,6 +1,7 @@
 #include "scenario_parser.hpp"
 
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -35,6 +36,12 @@ class Context {
 
   // Reports a problem at `node` (read at `path`); `offset` moves the column right within a scalar.
   void error(const YAML::Node& node, const std::string& path, const std::string& message, int offset = 0) {
+    Diagnostic d = locate(node, path, offset);
+    d.message = message;
+    out_.push_back(d);
+  }
+  // A diagnostic without its message pointing at `node`, for a problem found later (see error()).
+  Diagnostic locate(const YAML::Node& node, const std::string& path, int offset = 0) const {
     const YAML::Mark mark = node.Mark();
     Diagnostic d;
     if (mark.is_null() || mark.line < 0) {
@@ -44,17 +51,14 @@ class Context {
         auto it = overrides_->find(path);
         if (it != overrides_->end()) d.file += "=" + it->second;
       }
-      d.message = message;
-      out_.push_back(d);
-      return;
+      return d;
     }
     int quote = (node.IsScalar() && node.Tag() == "!") ? 1 : 0;  // quoted scalars start one column later
     d.file = file_;
     d.line = mark.line + 1;
     d.column = mark.column + 1 + quote + offset;
-    d.message = message;
     if (mark.line < static_cast<int>(lines_.size())) d.source_line = lines_[mark.line];
-    out_.push_back(d);
+    return d;
   }
   // Reports a problem at a remembered position (for checks made after reading, e.g. connectivity).
   void error_at(const SourceLoc& loc, const std::string& message) {
@@ -184,9 +188,94 @@ Context& ctx_of(const MapReader& m) {
   return m.context();
 }
 
+// ---- HSM calibration profiles (JSON written by `surge calibrate hsm`) ---------------------------
+
+constexpr int kProfileVersion = 1;
+
+// A profile an HSM entry names, kept for the problems that depend on the workload's key type (read
+// after the data centers).
+struct ProfileNote {
+  std::string name;                             // the path as written
+  Diagnostic at;                                // the `profile` value; its message is filled in later
+  std::vector<std::string> key_types;           // every key type the profile has
+  std::map<std::string, std::string> unfitted;  // key type -> why the calibration could not fit it
+};
+
+// What an HSM calibration profile says.
+struct HsmProfile {
+  std::map<std::string, double> lambda_by_key;  // one session's signatures/s, fitted key types only
+  std::map<std::string, CapacityCurve> curve_by_key;
+  std::vector<std::string> key_types;
+  std::map<std::string, std::string> unfitted;
+  std::string source;  // "profile NAME (module, date)"
+};
+
+// Reads the profile at `file` into out; `name` (the path as written) heads every message. Returns the
+// problem, if any, as the message of a diagnostic.
+std::optional<std::string> read_hsm_profile(const std::string& file, const std::string& name, HsmProfile& out) {
+  using nlohmann::json;
+  const std::string head = "profile " + name + ": ";
+  std::error_code ec;
+  std::ifstream in(file);
+  if (!std::filesystem::is_regular_file(file, ec) || !in) return head + "cannot read " + file;
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    const size_t tag_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
+    if (tag_end != std::string::npos) what = what.substr(tag_end + 2);
+    return head + "not valid JSON (" + what + ")";
+  }
+  if (!j.is_object() || !j.contains("surge_profile")) return head + "not a surge profile (no 'surge_profile')";
+  if (j["surge_profile"] != kProfileVersion)
+    return head + "unsupported surge_profile " + j["surge_profile"].dump() + "; this surge reads " +
+           std::to_string(kProfileVersion);
+  if (!j.contains("kind") || j["kind"] != "hsm")
+    return head + "'kind' is " + (j.contains("kind") ? j["kind"].dump() : std::string("missing")) +
+           ", expected \"hsm\"";
+  if (!j.contains("key_types") || !j["key_types"].is_object() || j["key_types"].empty())
+    return head + "'key_types' must be a non-empty object of key types";
+  for (const auto& [key, entry] : j["key_types"].items()) {
+    const std::string at = head + "key type '" + key + "'";
+    if (!entry.is_object()) return at + " must be an object";
+    out.key_types.push_back(key);
+    if (!entry.contains("identified") || !entry["identified"].is_boolean())
+      return at + ": 'identified' must be true or false";
+    if (!entry["identified"].get<bool>()) {
+      const auto reason = entry.find("reason");
+      out.unfitted[key] = reason != entry.end() && reason->is_string() ? reason->get<std::string>() : "";
+      continue;
+    }
+    double values[3] = {0, 0, 0};
+    const char* names[3] = {"lambda", "sigma", "kappa"};
+    for (int i = 0; i < 3; ++i) {
+      const std::string field = std::string("'") + names[i] + ".value'";
+      const auto param = entry.find(names[i]);
+      if (param == entry.end() || !param->is_object() || !param->contains("value") || (*param)["value"].is_null())
+        return at + ": " + field + " is missing";
+      const json& value = (*param)["value"];
+      if (!value.is_number()) return at + ": " + field + " must be a number, got '" + value.dump() + "'";
+      values[i] = value.get<double>();
+      if (i == 0 && values[i] <= 0) return at + ": " + field + " must be positive, got '" + value.dump() + "'";
+      if (values[i] < 0) return at + ": " + field + " must not be negative, got '" + value.dump() + "'";
+    }
+    out.lambda_by_key[key] = values[0];
+    out.curve_by_key[key] = CapacityCurve{values[1], values[2]};
+  }
+  std::string details;
+  if (j.contains("metadata") && j["metadata"].is_object())
+    for (const char* field : {"module", "date"})
+      if (j["metadata"].contains(field) && j["metadata"][field].is_string())
+        details += (details.empty() ? "" : ", ") + j["metadata"][field].get<std::string>();
+  out.source = "profile " + name + (details.empty() ? "" : " (" + details + ")");
+  return std::nullopt;
+}
+
 struct Catalogue {
   std::string file;
   std::map<std::string, HsmSpec> hsm;
+  std::map<std::string, ProfileNote> hsm_profile;  // by HSM model, for entries that name a profile
   std::map<std::string, DbSpec> db;
   std::map<std::string, FabricSpec> fabric;
 };
@@ -196,10 +285,40 @@ void read_curve(MapReader& m, CapacityCurve& curve) {
   if (auto v = m.quantity("kappa", QuantityKind::COUNT, false, false)) curve.kappa = *v;
 }
 
-// Reads HSM fields present in m onto spec (a catalogue entry, or overrides in a scenario).
-void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required) {
+// Reads HSM fields present in m onto spec (a catalogue entry, or overrides in a scenario). A `profile`
+// (relative to base_dir; to the current directory when it comes from --set) replaces the rates, curve
+// and source spec had; rates, sigma, kappa and source written beside it override the profile's.
+void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::filesystem::path& base_dir,
+                     std::optional<ProfileNote>& note) {
+  bool profiled = false;
+  if (YAML::Node p = m.get("profile", false); p && !p.IsNull()) {
+    const std::string path = join(m.path(), "profile");
+    if (!p.IsScalar()) {
+      ctx_of(m).error(p, path, "'profile' must be a single value");
+    } else {
+      profiled = true;
+      const bool from_set = p.Mark().is_null() || p.Mark().line < 0;
+      std::filesystem::path file(p.Scalar());
+      if (!from_set && file.is_relative()) file = base_dir / file;
+      // Cleared even when the profile is unusable, so that its problem is not followed by a missing rate.
+      spec.signatures_per_s_by_key.clear();
+      spec.session_rate_by_key.clear();
+      spec.curve_by_key.clear();
+      note.reset();
+      HsmProfile profile;
+      if (auto problem = read_hsm_profile(file.lexically_normal().string(), p.Scalar(), profile)) {
+        ctx_of(m).error(p, path, *problem);
+      } else {
+        spec.session_rate_by_key = profile.lambda_by_key;
+        spec.curve_by_key = profile.curve_by_key;
+        spec.curve = CapacityCurve{};
+        spec.source = profile.source;
+        note = ProfileNote{p.Scalar(), ctx_of(m).locate(p, path), profile.key_types, profile.unfitted};
+      }
+    }
+  }
   // One rate for every key type, or a map of rates by key type ({rsa-2048: 10k/s, ecdsa-p384: 7k/s}).
-  YAML::Node rates = m.get("signatures_per_s", required);
+  YAML::Node rates = m.get("signatures_per_s", required && !profiled);
   if (rates && rates.IsMap()) {
     MapReader r(ctx_of(m), rates, join(m.path(), "signatures_per_s"));
     for (auto it = rates.begin(); it != rates.end(); ++it) {
@@ -207,13 +326,21 @@ void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required) {
       if (auto v = r.quantity(key, QuantityKind::RATE, true, true)) spec.signatures_per_s_by_key[key] = *v;
     }
     r.finish();
-  } else if (auto v = m.quantity("signatures_per_s", QuantityKind::RATE, required, true)) {
+  } else if (auto v = m.quantity("signatures_per_s", QuantityKind::RATE, required && !profiled, true)) {
     spec.signatures_per_s_by_key.clear();
     spec.signatures_per_s_by_key["*"] = *v;
   }
   if (auto v = m.integer("sessions", required, 1)) spec.sessions = *v;
-  read_curve(m, spec.curve);
-  if (auto v = m.text("source", required)) spec.source = *v;
+  // sigma or kappa written here holds for every key type, the profile's included.
+  const auto sigma = m.quantity("sigma", QuantityKind::COUNT, false, false);
+  const auto kappa = m.quantity("kappa", QuantityKind::COUNT, false, false);
+  if (sigma) spec.curve.sigma = *sigma;
+  if (kappa) spec.curve.kappa = *kappa;
+  for (auto& [key, curve] : spec.curve_by_key) {
+    if (sigma) curve.sigma = *sigma;
+    if (kappa) curve.kappa = *kappa;
+  }
+  if (auto v = m.text("source", required && !profiled)) spec.source = *v;
 }
 
 void read_db_fields(MapReader& m, DbSpec& spec, bool required) {
@@ -268,8 +395,10 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
   each("hsm", [&](const std::string& name, MapReader& m) {
     HsmSpec s;
     s.model = name;
-    read_hsm_fields(m, s, true);
+    std::optional<ProfileNote> note;
+    read_hsm_fields(m, s, true, std::filesystem::path(path).parent_path(), note);
     cat.hsm[name] = s;
+    if (note) cat.hsm_profile[name] = *note;
   });
   each("db", [&](const std::string& name, MapReader& m) {
     DbSpec s;
@@ -319,7 +448,9 @@ std::optional<Era> era_from(const std::string& s) {
   return std::nullopt;
 }
 
-void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, DataCenter& dc) {
+// Reads one data center; `note` receives the HSM's profile (the entry's, else its catalogue model's).
+void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, const std::filesystem::path& base_dir,
+                      DataCenter& dc, std::optional<ProfileNote>& note) {
   dc.loc = SourceLoc{m.node().Mark().line + 1, m.node().Mark().column + 1};
   if (auto v = m.text("name", true)) dc.name = *v;
 
@@ -344,9 +475,12 @@ void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, DataCent
   if (hsm) {
     dc.hsm_loc = SourceLoc{hsm.Mark().line + 1, hsm.Mark().column + 1};
     MapReader h(ctx, hsm, join(m.path(), "hsm"));
-    if (auto spec = catalogue_entry(ctx, h, cat.hsm, "HSM", cat)) dc.hsm = *spec;
+    if (auto spec = catalogue_entry(ctx, h, cat.hsm, "HSM", cat)) {
+      dc.hsm = *spec;
+      if (auto it = cat.hsm_profile.find(spec->model); it != cat.hsm_profile.end()) note = it->second;
+    }
     if (auto v = h.integer("count", true, 1)) dc.hsm_count = *v;
-    read_hsm_fields(h, dc.hsm, false);
+    read_hsm_fields(h, dc.hsm, false, base_dir, note);
     h.finish();
   }
 
@@ -487,7 +621,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
   }
   const Catalogue cat = load_catalogue(cat_path.lexically_normal().string(), diags);
 
-  // data centers
+  // data centers, and the calibration profile each one's HSM uses (if any)
+  std::vector<std::optional<ProfileNote>> profile_notes;
   YAML::Node dcs = top.get("data_centers", true);
   if (dcs) {
     if (!dcs.IsSequence() || dcs.size() == 0) {
@@ -498,7 +633,9 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
         MapReader m(ctx, dcs[i], "data_centers." + label);
         if (!m.ok()) continue;
         DataCenter dc;
-        read_data_center(ctx, m, cat, dc);
+        std::optional<ProfileNote> note;
+        read_data_center(ctx, m, cat, std::filesystem::path(file).parent_path(), dc, note);
+        profile_notes.push_back(note);
         if (s.data_center_index(dc.name) >= 0)
           ctx.error(dcs[i]["name"], m.path() + ".name", "data center '" + dc.name + "' is defined twice");
         s.data_centers.push_back(dc);
@@ -649,13 +786,36 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     m.finish();
   }
 
-  // Each HSM's rate for the scenario's key type.
-  for (DataCenter& dc : s.data_centers) {
-    const auto& rates = dc.hsm.signatures_per_s_by_key;
-    auto it = rates.find(s.workload.key_type);
+  // Each HSM's rate and curve for the scenario's key type. A profile's fitted key types are rated at
+  // the entry's sessions, lambda shape(sessions), unless a rate is written for them.
+  for (size_t d = 0; d < s.data_centers.size(); ++d) {
+    DataCenter& dc = s.data_centers[d];
+    HsmSpec& hsm = dc.hsm;
+    const std::string& key = s.workload.key_type;
+    auto& rates = hsm.signatures_per_s_by_key;
+    for (const auto& [k, lambda] : hsm.session_rate_by_key) {
+      auto curve = hsm.curve_by_key.find(k);
+      if (!rates.count(k) && !rates.count("*"))
+        rates[k] = lambda * (curve != hsm.curve_by_key.end() ? curve->second : hsm.curve).shape(hsm.sessions);
+    }
+    if (auto curve = hsm.curve_by_key.find(key); curve != hsm.curve_by_key.end()) hsm.curve = curve->second;
+    auto it = rates.find(key);
     if (it == rates.end()) it = rates.find("*");
+    const std::optional<ProfileNote>& note = profile_notes[d];
     if (it != rates.end()) {
-      dc.hsm.signatures_per_s = it->second;
+      hsm.signatures_per_s = it->second;
+    } else if (note) {
+      Diagnostic problem = note->at;
+      auto unfitted = note->unfitted.find(key);
+      if (unfitted != note->unfitted.end()) {
+        problem.message = "profile " + note->name + ": key type '" + key + "' has no fitted curve" +
+                          (unfitted->second.empty() ? "" : " (" + unfitted->second + ")");
+      } else {
+        std::string has;
+        for (const std::string& k : note->key_types) has += (has.empty() ? "" : ", ") + k;
+        problem.message = "profile " + note->name + ": no key type '" + key + "' (it has: " + has + ")";
+      }
+      diags.push_back(problem);
     } else if (!rates.empty()) {
       ctx.error_at(dc.hsm_loc, "HSM model '" + dc.hsm.model + "' has no signatures_per_s for key type '" +
                                    s.workload.key_type + "' (it has: " + names_of(rates) + ")");

@@ -11,7 +11,11 @@
 namespace surge::real {
 
 Pin::~Pin() {
-  if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
+  wipe();
+}
+
+void Pin::wipe() const {
+  if (!value_.empty()) OPENSSL_cleanse(const_cast<char*>(value_.data()), value_.size());
 }
 
 Pin pin_from_environment(const std::string& variable) {

@@ -22,6 +22,8 @@ class Pin {
   Pin(const Pin&) = delete;
   Pin& operator=(const Pin&) = delete;
   const std::string& value() const { return value_; }
+  /// Overwrites the secret now (a forked child that has logged in no longer needs it).
+  void wipe() const;
 
  private:
   std::string value_;

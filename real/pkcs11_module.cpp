@@ -93,7 +93,8 @@ std::vector<unsigned char> public_der(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE s,
 
 }  // namespace
 
-HsmError::HsmError(const std::string& what, CK_RV rv) : std::runtime_error(what + ": " + rv_name(rv)), rv_(rv) {}
+HsmError::HsmError(const std::string& what, CK_RV rv, bool name_rv)
+    : std::runtime_error(name_rv ? what + ": " + rv_name(rv) : what), rv_(rv) {}
 
 std::string rv_name(CK_RV rv) {
   switch (rv) {
@@ -135,6 +136,20 @@ std::string rv_name(CK_RV rv) {
       return "CKR_CRYPTOKI_NOT_INITIALIZED";
     case CKR_TEMPLATE_INCONSISTENT:
       return "CKR_TEMPLATE_INCONSISTENT";
+    case CKR_SESSION_CLOSED:
+      return "CKR_SESSION_CLOSED";
+    case CKR_SESSION_COUNT:
+      return "CKR_SESSION_COUNT";
+    case CKR_MECHANISM_PARAM_INVALID:
+      return "CKR_MECHANISM_PARAM_INVALID";
+    case CKR_KEY_TYPE_INCONSISTENT:
+      return "CKR_KEY_TYPE_INCONSISTENT";
+    case CKR_OPERATION_ACTIVE:
+      return "CKR_OPERATION_ACTIVE";
+    case CKR_USER_TYPE_INVALID:
+      return "CKR_USER_TYPE_INVALID";
+    case CKR_ATTRIBUTE_VALUE_INVALID:
+      return "CKR_ATTRIBUTE_VALUE_INVALID";
     default: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "CKR 0x%08lx", static_cast<unsigned long>(rv));
@@ -234,7 +249,9 @@ void Pkcs11Module::close_session(CK_SESSION_HANDLE s) const {
 
 void Pkcs11Module::login(CK_SESSION_HANDLE s, const std::string& pin) {
   if (login_failed_) throw HsmError("login already failed once; not retrying", CKR_PIN_INCORRECT);
-  if (logged_in_) return;
+  CK_SESSION_INFO info{};
+  check(fn_->C_GetSessionInfo(s, &info), "C_GetSessionInfo");
+  if (std::find(logged_in_.begin(), logged_in_.end(), info.slotID) != logged_in_.end()) return;
   std::string p = pin;
   const CK_RV rv = fn_->C_Login(s, CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(p.data()), p.size());
   std::fill(p.begin(), p.end(), '\0');
@@ -242,25 +259,32 @@ void Pkcs11Module::login(CK_SESSION_HANDLE s, const std::string& pin) {
     login_failed_ = true;
     throw HsmError("C_Login", rv);
   }
-  logged_in_ = true;
+  logged_in_.push_back(info.slotID);
 }
 
-KeyPair Pkcs11Module::generate_session_key(CK_SESSION_HANDLE s, KeyType type) const {
+KeyPair Pkcs11Module::generate_session_key(CK_SESSION_HANDLE s, KeyType type, const std::string& token_label) const {
   CK_BBOOL no = CK_FALSE, yes = CK_TRUE;
+  CK_BBOOL on_token = token_label.empty() ? CK_FALSE : CK_TRUE;
+  std::string label = token_label;
   CK_ULONG bits = kRsaBits;
   CK_BYTE exponent[] = {0x01, 0x00, 0x01};
   const std::vector<unsigned char>& curve = type == KeyType::ECDSA_P256 ? kP256Params : kP384Params;
-  std::vector<CK_ATTRIBUTE> pub = {{CKA_TOKEN, &no, sizeof no}, {CKA_VERIFY, &yes, sizeof yes}};
+  std::vector<CK_ATTRIBUTE> pub = {{CKA_TOKEN, &on_token, sizeof on_token}, {CKA_VERIFY, &yes, sizeof yes}};
   if (type == KeyType::RSA_2048) {
     pub.push_back({CKA_MODULUS_BITS, &bits, sizeof bits});
     pub.push_back({CKA_PUBLIC_EXPONENT, exponent, sizeof exponent});
   } else {
     pub.push_back({CKA_EC_PARAMS, const_cast<unsigned char*>(curve.data()), curve.size()});
   }
-  std::vector<CK_ATTRIBUTE> priv = {{CKA_TOKEN, &no, sizeof no},
+  std::vector<CK_ATTRIBUTE> priv = {{CKA_TOKEN, &on_token, sizeof on_token},
                                     {CKA_SIGN, &yes, sizeof yes},
                                     {CKA_PRIVATE, &yes, sizeof yes},
-                                    {CKA_SENSITIVE, &yes, sizeof yes}};
+                                    {CKA_SENSITIVE, &yes, sizeof yes},
+                                    {CKA_EXTRACTABLE, &no, sizeof no}};
+  if (on_token) {
+    pub.push_back({CKA_LABEL, label.data(), label.size()});
+    priv.push_back({CKA_LABEL, label.data(), label.size()});
+  }
   CK_MECHANISM mech{type == KeyType::RSA_2048 ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, nullptr, 0};
   KeyPair k;
   k.type = type;
@@ -271,16 +295,94 @@ KeyPair Pkcs11Module::generate_session_key(CK_SESSION_HANDLE s, KeyType type) co
   return k;
 }
 
+KeyPair Pkcs11Module::find_key(CK_SESSION_HANDLE s, const std::string& label) const {
+  CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+  std::string l = label;
+  CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_LABEL, l.data(), l.size()}};
+  check(fn_->C_FindObjectsInit(s, tmpl, 2), "C_FindObjectsInit");
+  CK_OBJECT_HANDLE found[2];
+  CK_ULONG n = 0;
+  const CK_RV rv = fn_->C_FindObjects(s, found, 2, &n);
+  fn_->C_FindObjectsFinal(s);
+  check(rv, "C_FindObjects");
+  if (n == 0) throw HsmError("no private key labelled '" + label + "' on the token", CKR_KEY_HANDLE_INVALID);
+  if (n > 1) throw HsmError("more than one private key labelled '" + label + "'", CKR_KEY_HANDLE_INVALID);
+  KeyPair k;
+  k.private_key = found[0];
+  const std::vector<unsigned char> kt = attribute(fn_, s, k.private_key, CKA_KEY_TYPE);
+  CK_KEY_TYPE key_type = CKK_RSA;
+  std::memcpy(&key_type, kt.data(), std::min(kt.size(), sizeof key_type));
+  if (key_type == CKK_RSA) {
+    const std::vector<unsigned char> modulus = attribute(fn_, s, k.private_key, CKA_MODULUS);
+    if (modulus.size() * 8 != kRsaBits)
+      throw HsmError("key '" + label + "' is RSA-" + std::to_string(modulus.size() * 8) + "; surge measures RSA-2048",
+                     CKR_KEY_HANDLE_INVALID);
+    k.type = KeyType::RSA_2048;
+  } else if (key_type == CKK_EC) {
+    const std::vector<unsigned char> params = attribute(fn_, s, k.private_key, CKA_EC_PARAMS);
+    if (params == kP256Params) {
+      k.type = KeyType::ECDSA_P256;
+    } else if (params == kP384Params) {
+      k.type = KeyType::ECDSA_P384;
+    } else {
+      throw HsmError("key '" + label + "' is on a curve other than P-256 and P-384", CKR_KEY_HANDLE_INVALID);
+    }
+  } else {
+    throw HsmError("key '" + label + "' is neither RSA nor EC", CKR_KEY_HANDLE_INVALID);
+  }
+  return k;
+}
+
+namespace {
+std::string trimmed(const CK_UTF8CHAR* text, size_t size) {
+  std::string s(reinterpret_cast<const char*>(text), size);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+std::string version(const CK_VERSION& v) {
+  return std::to_string(v.major) + "." + std::to_string(v.minor);
+}
+}  // namespace
+
+TokenDescription Pkcs11Module::describe(CK_SLOT_ID slot) const {
+  TokenDescription d;
+  CK_INFO info{};
+  check(fn_->C_GetInfo(&info), "C_GetInfo");
+  d.library_manufacturer = trimmed(info.manufacturerID, sizeof info.manufacturerID);
+  d.library_description = trimmed(info.libraryDescription, sizeof info.libraryDescription);
+  d.library_version = version(info.libraryVersion);
+  CK_TOKEN_INFO t{};
+  check(fn_->C_GetTokenInfo(slot, &t), "C_GetTokenInfo");
+  d.token_label = trimmed(t.label, sizeof t.label);
+  d.token_manufacturer = trimmed(t.manufacturerID, sizeof t.manufacturerID);
+  d.token_model = trimmed(t.model, sizeof t.model);
+  d.hardware_version = version(t.hardwareVersion);
+  d.firmware_version = version(t.firmwareVersion);
+  return d;
+}
+
+bool Pkcs11Module::is_softhsm() const {
+  CK_INFO info{};
+  if (fn_->C_GetInfo(&info) != CKR_OK) return false;
+  return trimmed(info.manufacturerID, sizeof info.manufacturerID).rfind("SoftHSM", 0) == 0;
+}
+
+CK_MECHANISM_TYPE signing_mechanism(KeyType type) {
+  return type == KeyType::RSA_2048 ? CKM_RSA_PKCS : CKM_ECDSA;
+}
+
+std::vector<unsigned char> signing_input(KeyType type, const std::vector<unsigned char>& digest) {
+  if (type != KeyType::RSA_2048) return digest;
+  // Boulder hashes in software and has the HSM do PKCS#1 v1.5 over the DigestInfo.
+  std::vector<unsigned char> input = kSha256DigestInfo;
+  input.insert(input.end(), digest.begin(), digest.end());
+  return input;
+}
+
 std::vector<unsigned char> Pkcs11Module::sign_digest(CK_SESSION_HANDLE s, const KeyPair& key,
                                                      const std::vector<unsigned char>& digest) const {
-  std::vector<unsigned char> input = digest;
-  CK_MECHANISM mech{CKM_ECDSA, nullptr, 0};
-  if (key.type == KeyType::RSA_2048) {
-    // Boulder hashes in software and has the HSM do PKCS#1 v1.5 over the DigestInfo.
-    input = kSha256DigestInfo;
-    input.insert(input.end(), digest.begin(), digest.end());
-    mech.mechanism = CKM_RSA_PKCS;
-  }
+  std::vector<unsigned char> input = signing_input(key.type, digest);
+  CK_MECHANISM mech{signing_mechanism(key.type), nullptr, 0};
   check(fn_->C_SignInit(s, &mech, key.private_key), "C_SignInit");
   CK_ULONG len = 0;
   check(fn_->C_Sign(s, input.data(), input.size(), nullptr, &len), "C_Sign");

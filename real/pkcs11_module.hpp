@@ -16,7 +16,8 @@ namespace surge::real {
 /// A failure of the module or the token, with the PKCS#11 return value's name.
 class HsmError : public std::runtime_error {
  public:
-  HsmError(const std::string& what, CK_RV rv);
+  /// `what` followed by ": " and the return value's name (unless `name_rv` is false: `what` has it).
+  HsmError(const std::string& what, CK_RV rv, bool name_rv = true);
   CK_RV rv() const { return rv_; }
 
  private:
@@ -40,6 +41,23 @@ struct KeyPair {
   std::vector<unsigned char> public_der;  ///< SubjectPublicKeyInfo, DER (read back from the token)
 };
 
+/// What the module and a token say about themselves (C_GetInfo, C_GetTokenInfo), for profiles.
+struct TokenDescription {
+  std::string library_manufacturer;  ///< e.g. "SoftHSM"
+  std::string library_description;
+  std::string library_version;  ///< "major.minor"
+  std::string token_label;
+  std::string token_manufacturer;
+  std::string token_model;
+  std::string hardware_version;
+  std::string firmware_version;
+};
+
+/// The mechanism a key type signs with, the way Boulder does: CKM_RSA_PKCS or CKM_ECDSA.
+CK_MECHANISM_TYPE signing_mechanism(KeyType type);
+/// The bytes the HSM signs for a digest: the DigestInfo-prefixed digest for RSA, the digest for ECDSA.
+std::vector<unsigned char> signing_input(KeyType type, const std::vector<unsigned char>& digest);
+
 /// A loaded module. Not copyable; C_Finalize and dlclose on destruction.
 class Pkcs11Module {
  public:
@@ -58,10 +76,20 @@ class Pkcs11Module {
   /// Opens a read-write session.
   CK_SESSION_HANDLE open_session(CK_SLOT_ID slot) const;
   void close_session(CK_SESSION_HANDLE s) const;
-  /// Logs the user in, once: a wrong PIN is never retried (real HSMs lock the partition).
+  /// Logs the user in to the session's token, once per token: after a failed login no login is ever
+  /// attempted again in this process (real HSMs lock the partition after a few bad attempts).
   void login(CK_SESSION_HANDLE s, const std::string& pin);
-  /// Generates a session key pair (CKA_TOKEN = false): it lives as long as `s` stays open.
-  KeyPair generate_session_key(CK_SESSION_HANDLE s, KeyType type) const;
+  /// Generates a session key pair (CKA_TOKEN = false): it lives as long as `s` stays open. With a
+  /// label, a token key pair (CKA_TOKEN = true) stored under that label instead (for tests).
+  KeyPair generate_session_key(CK_SESSION_HANDLE s, KeyType type, const std::string& token_label = "") const;
+  /// A stored private key by CKA_LABEL (its public half is not needed: such keys sign random digests
+  /// only). Throws HsmError (CKR_KEY_HANDLE_INVALID) if none, or if its type is not one surge knows.
+  KeyPair find_key(CK_SESSION_HANDLE s, const std::string& label) const;
+  /// The module's and a token's description.
+  TokenDescription describe(CK_SLOT_ID slot) const;
+  /// True if the module is SoftHSM (manufacturer "SoftHSM"): the one module surge loads without
+  /// --i-accept-hsm-load.
+  bool is_softhsm() const;
   /// Signs a digest (SHA-256 for RSA-2048 and P-256, SHA-384 for P-384) the way Boulder does; returns
   /// the raw signature (RSA: PKCS#1 v1.5; ECDSA: r || s).
   std::vector<unsigned char> sign_digest(CK_SESSION_HANDLE s, const KeyPair& key,
@@ -70,7 +98,7 @@ class Pkcs11Module {
  private:
   void* library_ = nullptr;
   CK_FUNCTION_LIST* fn_ = nullptr;
-  bool logged_in_ = false;
+  std::vector<CK_SLOT_ID> logged_in_;
   bool login_failed_ = false;
 };
 

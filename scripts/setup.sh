@@ -8,7 +8,7 @@ packages=(
   cmake g++ make pkg-config
   libsimgrid-dev libboost-graph-dev libeigen3-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev
-  libssl-dev libp11-kit-dev softhsm2
+  libssl-dev libp11-kit-dev softhsm2 p11-kit-modules
 )
 
 missing=()

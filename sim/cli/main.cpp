@@ -4,6 +4,7 @@
 //             [--replications R [--parallel J]]
 //   surge analyze FILE [--set path=value]... [--json] [--headroom F]
 //   surge check FILE [--set path=value]...
+//   surge calibrate hsm --module PATH --token LABEL --out PROFILE.json [...] (with SURGE_BUILD_REAL)
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -19,6 +20,9 @@
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
 #include "units.hpp"
+#ifdef SURGE_HAS_REAL
+#include "calibrate_command.hpp"
+#endif
 
 namespace {
 
@@ -215,6 +219,10 @@ int main(int argc, char** argv) {
   check_cmd->add_option("file", check_file, "Scenario YAML file")->required();
   check_cmd->add_option("--set", check_sets, "Override a scenario field: path=value (repeatable)");
 
+#ifdef SURGE_HAS_REAL
+  surge::cli::add_calibrate_command(app);
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -223,6 +231,9 @@ int main(int argc, char** argv) {
   }
 
   try {
+#ifdef SURGE_HAS_REAL
+    if (const int code = surge::cli::run_calibrate_command(); code >= 0) return code;
+#endif
     if (*run_cmd) return run_command(run);
     if (*analyze_cmd) {
       const surge::Scenario s = load(analyze_file, analyze_sets);

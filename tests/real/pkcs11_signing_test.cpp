@@ -13,6 +13,7 @@
 #include "legacy_key.hpp"
 #include "pkcs11_module.hpp"
 #include "revocation_structures.hpp"
+#include "softhsm_token.hpp"
 #include "structures.hpp"
 
 namespace surge::real {
@@ -20,28 +21,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kModule = "/usr/lib/softhsm/libsofthsm2.so";
+constexpr const char* kModule = testing::kSoftHsmModule;
 constexpr const char* kLabel = "surge-test";
-constexpr const char* kUserPin = "test-user-pin-1234";
-constexpr const char* kSoPin = "test-so-pin-5678";
+using testing::kUserPin;
 
 // A SoftHSM configuration whose token directory is private to this test process.
-class SoftHsm : public testing::Test {
+class SoftHsm : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("surge-softhsm-" + std::to_string(getpid()));
-    fs::create_directories(dir_ / "tokens");
-    std::ofstream(dir_ / "softhsm2.conf") << "directories.tokendir = " << (dir_ / "tokens").string()
-                                          << "\nobjectstore.backend = file\nlog.level = ERROR\n";
-    setenv("SOFTHSM2_CONF", (dir_ / "softhsm2.conf").c_str(), 1);
-    Pkcs11Module m(kModule);
-    m.init_token(kLabel, kSoPin, kUserPin);
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-
-  static fs::path dir_;
+  static void SetUpTestSuite() { token_ = new testing::PrivateSoftHsm("signing", {kLabel}); }
+  static void TearDownTestSuite() { delete token_; }
+  static testing::PrivateSoftHsm* token_;
 };
-fs::path SoftHsm::dir_;
+testing::PrivateSoftHsm* SoftHsm::token_ = nullptr;
 
 // A subscriber key made in software (the CA never holds it).
 std::vector<unsigned char> subscriber_key() {

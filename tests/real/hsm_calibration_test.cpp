@@ -1,0 +1,371 @@
+// `surge calibrate hsm` end to end on SoftHSM2 (a real PKCS#11 module) with a private token: the profile
+// and its contents, the safety rails (PIN handling, one login, stored keys sign random digests only,
+// modules other than SoftHSM refused), faults (exit 3, no profile), pairs, processes, rate caps.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "pkcs11_module.hpp"
+#include "softhsm_token.hpp"
+
+namespace surge::real {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::kSoftHsmModule;
+using testing::kUserPin;
+
+constexpr const char* kToken = "calib-a";
+constexpr const char* kToken2 = "calib-b";
+constexpr const char* kStoredKey = "stored-p256";
+// Short levels: these tests check behaviour, not the figures of a 2-core machine.
+const std::string kQuick = " --duration 0.3s --warmup 0.1s --bootstrap 20 --open-loop none ";
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CalibrateHsm : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    token_ = new testing::PrivateSoftHsm("calibrate", {kToken, kToken2});
+    // A stored (token) key for --existing-key.
+    Pkcs11Module m(kSoftHsmModule);
+    const CK_SESSION_HANDLE s = m.open_session(m.slot_by_label(kToken));
+    m.login(s, kUserPin);
+    m.generate_session_key(s, KeyType::ECDSA_P256, kStoredKey);
+    m.close_session(s);
+  }
+  static void TearDownTestSuite() { delete token_; }
+
+  fs::path out(const std::string& name) const { return token_->dir() / name; }
+
+  // Runs `surge calibrate hsm` with the PIN in the environment variable only (never the command line).
+  static Result calibrate(const std::string& args, const std::string& pin = kUserPin) {
+    static int n = 0;
+    const fs::path err = token_->dir() / ("stderr-" + std::to_string(n++));
+    const std::string module =
+        args.find("--module ") == std::string::npos ? std::string(" --module ") + kSoftHsmModule : "";
+    const std::string cmd = std::string(SURGE_CLI) + " calibrate hsm" + module + " " + args + " 2>" + err.string();
+    setenv("SURGE_PKCS11_PIN", pin.c_str(), 1);
+    Result r;
+    FILE* p = popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf{};
+    for (size_t got; (got = fread(buf.data(), 1, buf.size(), p)) > 0;) r.out.append(buf.data(), got);
+    const int status = pclose(p);
+    unsetenv("SURGE_PKCS11_PIN");
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = slurp(err);
+    return r;
+  }
+
+  static testing::PrivateSoftHsm* token_;
+};
+testing::PrivateSoftHsm* CalibrateHsm::token_ = nullptr;
+
+TEST_F(CalibrateHsm, WritesAProfileWithOneFitPerKeyTypeAndNoPinAnywhere) {
+  const fs::path profile = out("profile.json"), json = out("all.json"), csv = out("levels.csv");
+  const Result r =
+      calibrate(std::string("--token ") + kToken + " --key-type p256,rsa2048 --threads 1,2,3,4,6,8" + kQuick +
+                "--out " + profile.string() + " --json " + json.string() + " --csv " + csv.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json p = nlohmann::json::parse(slurp(profile));
+  EXPECT_EQ(p.at("surge_profile"), 1);
+  EXPECT_EQ(p.at("kind"), "hsm");
+  EXPECT_EQ(p.at("metadata").at("token_model"), "SoftHSM v2");
+  EXPECT_EQ(p.at("metadata").at("key_storage"), "session");
+  EXPECT_EQ(p.at("metadata").at("mode"), "prepared-digests");
+  EXPECT_EQ(p.at("metadata").at("structures"), nlohmann::json({"precert", "cert", "ocsp", "crl"}));
+  ASSERT_EQ(p.at("key_types").size(), 2u);
+  for (const char* key : {"ecdsa-p256", "rsa-2048"}) {
+    const nlohmann::json& k = p.at("key_types").at(key);
+    ASSERT_EQ(k.at("levels").size(), 6u) << key;
+    // Throughput is what the latencies say: N workers each completing 1 / mean latency per second, within
+    // the queueing the sessions add (a closed loop with N callers: X <= N / mean service time).
+    const nlohmann::json& one = k.at("levels").at(0);
+    EXPECT_EQ(one.at("threads"), 1);
+    const double x1 = one.at("throughput_per_s"), mean1 = one.at("latency").at("mean_s");
+    EXPECT_NEAR(x1 * mean1, 1.0, 0.1) << key << ": one caller's throughput is 1 / its latency";
+    EXPECT_GT(one.at("latency").at("count").get<double>(), 0);
+    EXPECT_NEAR(k.at("service_time_n1").at("mean_s").get<double>(), mean1, 1e-12);
+    std::uint64_t in_histogram = 0;
+    for (const auto& b : one.at("histogram")) in_histogram += b.at("count").get<std::uint64_t>();
+    EXPECT_EQ(in_histogram, one.at("latency").at("count").get<std::uint64_t>());
+    if (k.at("identified")) {
+      EXPECT_GE(k.at("sigma").at("value").get<double>(), 0);
+      EXPECT_GE(k.at("kappa").at("value").get<double>(), 0);
+      EXPECT_LE(k.at("lambda").at("low").get<double>(), k.at("lambda").at("value").get<double>());
+    } else {
+      EXPECT_NE(k.at("reason").get<std::string>().find("unidentified"), std::string::npos);
+    }
+  }
+  // The CSV has a row per level; the JSON per-second series covers the measured time.
+  std::istringstream rows(slurp(csv));
+  int lines = 0;
+  for (std::string line; std::getline(rows, line);) ++lines;
+  EXPECT_EQ(lines, 1 + 12);
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(all.at("key_types").at(0).at("sweep").at("levels").at(0).at("per_second").size(), 1u);
+  // The PIN is nowhere: not in stdout, stderr, the profile, the JSON or the CSV.
+  for (const std::string& text : {r.out, r.err, slurp(profile), slurp(json), slurp(csv)})
+    EXPECT_EQ(text.find(kUserPin), std::string::npos);
+  EXPECT_NE(r.out.find("signatures/s"), std::string::npos);
+}
+
+TEST_F(CalibrateHsm, ThePinIsNotInTheCommandLineOrEnvironmentOfTheRunningProcess) {
+  const fs::path profile = out("proc.json");
+  setenv("SURGE_PKCS11_PIN", kUserPin, 1);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string module = kSoftHsmModule;
+    execl(SURGE_CLI, SURGE_CLI, "calibrate", "hsm", "--module", module.c_str(), "--token", kToken, "--key-type", "p256",
+          "--threads", "1", "--duration", "2s", "--warmup", "0.1s", "--open-loop", "none", "--out", profile.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  unsetenv("SURGE_PKCS11_PIN");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // signing by now
+  const std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+  const std::string environ = slurp("/proc/" + std::to_string(pid) + "/environ");
+  EXPECT_NE(cmdline.find("calibrate"), std::string::npos) << "read the running process";
+  EXPECT_EQ(cmdline.find(kUserPin), std::string::npos);
+  EXPECT_EQ(environ.find(kUserPin), std::string::npos);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(slurp(profile).find(kUserPin), std::string::npos);
+}
+
+TEST_F(CalibrateHsm, AWrongPinIsTriedOnceExitsThreeAndWritesNothing) {
+  const fs::path profile = out("wrong-pin.json");
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
+                                 profile.string() + " --processes 2",
+                             "wrong-pin-0000");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err, "surge calibrate hsm: C_Login: CKR_PIN_INCORRECT\n");
+  EXPECT_FALSE(fs::exists(profile));
+  // One failed attempt, not two (two processes, but the second never starts): SoftHSM counts them.
+  Pkcs11Module m(kSoftHsmModule);
+  CK_TOKEN_INFO info{};
+  m.api()->C_GetTokenInfo(m.slot_by_label(kToken), &info);
+  EXPECT_FALSE(info.flags & CKF_USER_PIN_LOCKED);
+  const Result ok = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
+                              profile.string());
+  EXPECT_EQ(ok.code, 0) << ok.err;
+}
+
+TEST_F(CalibrateHsm, FaultsAreOneLineExitThreeAndNoProfile) {
+  const fs::path profile = out("fault.json");
+  const std::string base = " --key-type p256 --threads 1" + kQuick + "--out " + profile.string();
+  Result r = calibrate("--token no-such-token" + base);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err, "surge calibrate hsm: no token labelled 'no-such-token': CKR_TOKEN_NOT_PRESENT\n");
+  r = calibrate(std::string("--token ") + kToken + " --existing-key no-such-key --threads 1" + kQuick + "--out " +
+                profile.string());
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err, "surge calibrate hsm: no private key labelled 'no-such-key' on the token: CKR_KEY_HANDLE_INVALID\n");
+  // A session that dies mid-run (closed under the worker, as a failed HSM would): the run stops.
+  r = calibrate(std::string("--token ") + kToken + " --inject-fault 0:50" + base);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("token 'calib-a': C_Sign: CKR_SESSION_HANDLE_INVALID (1 error, --max-errors 0)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(profile));
+  r = calibrate("--token " + std::string(kToken) + " --module /nonexistent/libhsm.so" + base);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("cannot load PKCS#11 module /nonexistent/libhsm.so"), std::string::npos);
+  EXPECT_FALSE(fs::exists(profile));
+}
+
+TEST_F(CalibrateHsm, PinFilesMustBePrivateAndPinsNeverComeFromTheCommandLine) {
+  const fs::path pin = out("pin.txt"), profile = out("pinfile.json");
+  std::ofstream(pin) << kUserPin << "\n";
+  chmod(pin.c_str(), 0644);
+  const std::string base = std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
+                           profile.string() + " --pin-file " + pin.string();
+  Result r = calibrate(base, "");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate hsm: the PIN file " + pin.string() +
+                       " must not be readable by group or others (mode 0644); chmod 600 " + pin.string() + "\n");
+  EXPECT_FALSE(fs::exists(profile));
+  chmod(pin.c_str(), 0600);
+  r = calibrate(base, "");
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = calibrate(std::string("--token ") + kToken + " --pin " + kUserPin + kQuick + "--out " + profile.string());
+  EXPECT_EQ(r.code, 2) << "there is no --pin option";
+}
+
+TEST_F(CalibrateHsm, AStoredKeySignsRandomDigestsOnlyAndRefusesStructures) {
+  const fs::path profile = out("stored.json");
+  Result r = calibrate(std::string("--token ") + kToken + " --existing-key " + kStoredKey + " --structure cert" +
+                       kQuick + "--out " + profile.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "surge calibrate hsm: --existing-key signs random digests only: --structure, --pipeline and --crl-sizes "
+            "need session keys (signing a certificate, OCSP or CRL structure with an issuing key is issuance)\n");
+  r = calibrate(std::string("--token ") + kToken + " --existing-key " + kStoredKey + " --pipeline" + kQuick + "--out " +
+                profile.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(fs::exists(profile));
+  r = calibrate(std::string("--token ") + kToken + " --existing-key " + kStoredKey + " --threads 1,2" + kQuick +
+                "--out " + profile.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json p = nlohmann::json::parse(slurp(profile));
+  EXPECT_EQ(p.at("metadata").at("key_storage"), "token");
+  EXPECT_EQ(p.at("metadata").at("structures"), nlohmann::json({"random-digest"}));
+  EXPECT_EQ(p.at("key_types").size(), 1u);
+  EXPECT_TRUE(p.at("key_types").contains("ecdsa-p256"));
+}
+
+TEST_F(CalibrateHsm, ModulesOtherThanSoftHsmNeedExplicitConsent) {
+  const std::string other = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so";
+  ASSERT_TRUE(fs::exists(other)) << "scripts/setup.sh installs p11-kit-modules";
+  const fs::path profile = out("other.json");
+  const Result r = calibrate("--token " + std::string(kToken) + " --module " + other + " --threads 1" + kQuick +
+                             "--out " + profile.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("only SoftHSM2 is driven without --i-accept-hsm-load"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(profile));
+}
+
+TEST_F(CalibrateHsm, APairCarriesOnWhenOneMemberFailsWithinMaxErrors) {
+  const fs::path profile = out("pair.json"), json = out("pair-all.json");
+  const Result r = calibrate(std::string("--token ") + kToken + " --token " + kToken2 +
+                             " --key-type p256 --threads 2 --max-errors 5 --inject-fault 1:20" + kQuick + "--out " +
+                             profile.string() + " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  const nlohmann::json& key = all.at("key_types").at(0);
+  ASSERT_EQ(key.at("pair").size(), 2u);
+  EXPECT_EQ(key.at("sweep").at("members"), "calib-a");
+  EXPECT_EQ(key.at("pair").at(0).at("members"), "calib-b");
+  const nlohmann::json& both = key.at("pair").at(1);
+  EXPECT_EQ(both.at("members"), "calib-a+calib-b");
+  // Worker 0 lost its session on calib-b after 20 signatures: one error, counted against calib-b; the
+  // pool opened a new session and went on signing.
+  const nlohmann::json& level = both.at("levels").at(0);
+  EXPECT_EQ(level.at("errors"), 1);
+  EXPECT_EQ(level.at("errors_by_member").at("calib-b"), 1);
+  EXPECT_GT(level.at("signatures").get<double>(), 100);
+  // The member alone, with the fault injected too: the worker reopens its session, as a CA's pool would.
+  EXPECT_EQ(key.at("pair").at(0).at("levels").at(0).at("errors"), 1);
+}
+
+TEST_F(CalibrateHsm, MaxRateCapsTheSignaturesPerSecond) {
+  const fs::path profile = out("rate.json");
+  constexpr double kRate = 500;
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 4 --max-rate 500" + kQuick +
+                             "--out " + profile.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json p = nlohmann::json::parse(slurp(profile));
+  const double x = p.at("key_types").at("ecdsa-p256").at("levels").at(0).at("throughput_per_s");
+  EXPECT_LE(x, kRate * 1.05);  // a cap: never above it (one slot's rounding at the window's edge)
+  EXPECT_GT(x, 0);
+}
+
+TEST_F(CalibrateHsm, ProcessesSpreadALevelAndMergeItsMeasurements) {
+  const fs::path json = out("procs-all.json"), profile = out("procs.json");
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1,4 --processes 2" +
+                             kQuick + "--out " + profile.string() + " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  const nlohmann::json& levels = all.at("key_types").at(0).at("sweep").at("levels");
+  EXPECT_EQ(levels.at(0).at("processes"), 1);  // one thread: one process
+  EXPECT_EQ(levels.at(1).at("processes"), 2);
+  EXPECT_EQ(levels.at(1).at("threads"), 4);
+  // Merged: the signatures are the latency samples of both processes, and the per-second series sums them.
+  std::uint64_t per_second = 0;
+  for (const auto& c : levels.at(1).at("per_second")) per_second += c.get<std::uint64_t>();
+  EXPECT_EQ(per_second, levels.at(1).at("signatures").get<std::uint64_t>());
+  EXPECT_EQ(levels.at(1).at("latency").at("count"), levels.at(1).at("signatures"));
+}
+
+TEST_F(CalibrateHsm, PipelineReportsTheCaSideCpuOfEveryStructure) {
+  const fs::path json = out("pipeline-all.json"), profile = out("pipeline.json");
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1 --pipeline" + kQuick +
+                             "--out " + profile.string() + " --json " + json.string() + " --crl-entries 100");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(all.at("metadata").at("mode"), "pipeline");
+  const nlohmann::json& level = all.at("key_types").at(0).at("sweep").at("levels").at(0);
+  for (const char* s : {"precert", "cert", "ocsp", "crl"})
+    EXPECT_GT(level.at("ca_cpu_us_per_structure").at(s).get<double>(), 0) << s;
+  // Building a CRL of 100 entries costs the CA more than building one OCSP response.
+  EXPECT_GT(level.at("ca_cpu_us_per_structure").at("crl").get<double>(),
+            level.at("ca_cpu_us_per_structure").at("ocsp").get<double>());
+  // A whole operation takes longer than its signature.
+  EXPECT_GT(level.at("operation_latency").at("mean_s").get<double>(), level.at("latency").at("mean_s").get<double>());
+}
+
+TEST_F(CalibrateHsm, MixedLoadsOpenLoopAndCrlSizes) {
+  const fs::path json = out("extras-all.json"), profile = out("extras.json");
+  const Result r = calibrate(std::string("--token ") + kToken +
+                             " --key-type rsa2048,p256 --threads 2 --duration 0.4s --warmup 0.1s --bootstrap 0"
+                             " --mix rsa2048=0.25,p256=0.75 --open-loop 0.5 --crl-sizes 10,1000 --out " +
+                             profile.string() + " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  // The mix signs each key type at its share (a weighted round robin: exact up to one pattern's rounding).
+  const nlohmann::json& mix = all.at("mix").at("levels").at(0);
+  const double rsa = mix.at("by_key_type").at("rsa2048"), p256 = mix.at("by_key_type").at("p256");
+  EXPECT_NEAR(rsa / (rsa + p256), 0.25, 0.02);
+  // Open loop at half the measured peak: the arrivals are served (nothing queues without bound).
+  for (const auto& key : all.at("key_types")) {
+    const nlohmann::json& open = key.at("open_loop").at(0);
+    const double peak = key.at("sweep").at("levels").at(0).at("throughput_per_s");
+    EXPECT_NEAR(open.at("offered_per_s").get<double>(), 0.5 * peak, 1e-6 * peak);
+  }
+  // CRL shards grow by one entry's DER per revoked serial: SEQUENCE { INTEGER (16 bytes, the surge
+  // prefix keeps it positive, so 2 + 16 or 2 + 17), UTCTime (2 + 13) } = 2 + 33 or 34 bytes.
+  const nlohmann::json& crl = all.at("crl");
+  ASSERT_EQ(crl.size(), 2u);
+  const double per_entry = (crl.at(1).at("der_bytes").get<double>() - crl.at(0).at("der_bytes").get<double>()) / 990;
+  EXPECT_NEAR(per_entry, 35.0, 1.0);
+}
+
+TEST_F(CalibrateHsm, BadOptionsAreExitTwoBeforeAnythingRuns) {
+  const fs::path profile = out("bad.json");
+  struct Case {
+    std::string args, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"--key-type rsa4096", "--key-type: unknown key type 'rsa4096' (rsa2048, p256, p384)"},
+           {"--threads 0", "--threads: '0' is not a thread count from 1 to 1024"},
+           {"--structure x509", "--structure: unknown structure 'x509' (precert, cert, ocsp, crl)"},
+           {"--mix rsa2048", "--mix: 'rsa2048' is not KEY=SHARE (e.g. rsa2048=0.5)"},
+           {"--key-type p256 --mix rsa2048=1", "--mix: rsa2048 is not among --key-type"},
+           {"--open-loop 1.5", "--open-loop: fractions of the peak lie in (0, 1], got 1.5"},
+           {"--duration 0s", "--duration: must be positive"},
+       }) {
+    const Result r = calibrate(std::string("--token ") + kToken + " " + c.args + " --out " + profile.string());
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_EQ(r.err, "surge calibrate hsm: " + c.message + "\n") << c.args;
+  }
+  const Result r = calibrate(std::string("--token ") + kToken + " --out /nonexistent/dir/p.json");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate hsm: --out: folder /nonexistent/dir does not exist\n");
+  EXPECT_FALSE(fs::exists(profile));
+}
+
+}  // namespace
+}  // namespace surge::real
