@@ -360,11 +360,11 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
         if (i >= arrivals_ns.size()) break;
         arrival_ns = start_ns + arrivals_ns[i];
         if (arrival_ns >= end_ns) break;
-        sleep_until_ns(arrival_ns);
+        if (arrival_ns > monotonic_ns()) sleep_until_ns(arrival_ns);  // behind schedule: no system call
       } else if (rate_interval_ns > 0) {
         const std::int64_t slot = next_slot_ns.fetch_add(rate_interval_ns);
         if (slot >= end_ns) break;
-        sleep_until_ns(slot);
+        if (slot > monotonic_ns()) sleep_until_ns(slot);
       }
       // Client-side balancing: round robin over the members this worker still has.
       int member = -1;

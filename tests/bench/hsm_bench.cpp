@@ -131,9 +131,10 @@ int main(int argc, char** argv) {
     m.init_token(kToken, "bench-so-pin", kPin);
   }
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  std::printf("HSM calibration benchmark: SoftHSM2, %d rounds of A (minimal C_SignInit + C_Sign loop) and B (surge "
-              "calibrate hsm, default mode), interleaved, %.1f s measured after %.1f s warm-up, %u cores\n\n",
-              rounds, duration_s, kWarmup_s, cores);
+  std::printf(
+      "HSM calibration benchmark: SoftHSM2, %d rounds of A (minimal C_SignInit + C_Sign loop) and B (surge "
+      "calibrate hsm, default mode), interleaved, %.1f s measured after %.1f s warm-up, %u cores\n\n",
+      rounds, duration_s, kWarmup_s, cores);
   std::printf("%-8s %7s  %-28s %-28s %6s  %-22s %-22s %6s\n", "key", "threads", "A signatures/s median [range]",
               "B signatures/s median [range]", "B/A", "A p99 ms [range]", "B p99 ms [range]", "B/A");
   nlohmann::json report = nlohmann::json::array();
@@ -149,14 +150,15 @@ int main(int argc, char** argv) {
       const double x_ratio = median(bx) / median(ax), p_ratio = median(bp) / median(ap);
       const bool ok = x_ratio >= 0.95 && (threads > static_cast<int>(cores) || p_ratio <= 1.2);
       met = met && ok;
-      std::printf("%-8s %7d  %8.0f [%8.0f, %8.0f] %8.0f [%8.0f, %8.0f] %6.3f  %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f] "
-                  "%6.2f %s\n",
-                  surge::real::key_type_name(type).c_str(), threads, median(ax), *std::min_element(ax.begin(), ax.end()),
-                  *std::max_element(ax.begin(), ax.end()), median(bx), *std::min_element(bx.begin(), bx.end()),
-                  *std::max_element(bx.begin(), bx.end()), x_ratio, median(ap) * 1e3,
-                  *std::min_element(ap.begin(), ap.end()) * 1e3, *std::max_element(ap.begin(), ap.end()) * 1e3,
-                  median(bp) * 1e3, *std::min_element(bp.begin(), bp.end()) * 1e3,
-                  *std::max_element(bp.begin(), bp.end()) * 1e3, p_ratio, ok ? "" : "(target missed)");
+      std::printf(
+          "%-8s %7d  %8.0f [%8.0f, %8.0f] %8.0f [%8.0f, %8.0f] %6.3f  %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f] "
+          "%6.2f %s\n",
+          surge::real::key_type_name(type).c_str(), threads, median(ax), *std::min_element(ax.begin(), ax.end()),
+          *std::max_element(ax.begin(), ax.end()), median(bx), *std::min_element(bx.begin(), bx.end()),
+          *std::max_element(bx.begin(), bx.end()), x_ratio, median(ap) * 1e3,
+          *std::min_element(ap.begin(), ap.end()) * 1e3, *std::max_element(ap.begin(), ap.end()) * 1e3,
+          median(bp) * 1e3, *std::min_element(bp.begin(), bp.end()) * 1e3,
+          *std::max_element(bp.begin(), bp.end()) * 1e3, p_ratio, ok ? "" : "(target missed)");
       std::fflush(stdout);
       report.push_back({{"key_type", surge::real::key_type_name(type)},
                         {"threads", threads},
@@ -176,14 +178,16 @@ int main(int argc, char** argv) {
                   .c_str());
 
   // The CA's own CPU per structure (--pipeline), one thread per key type.
-  std::printf("\nsurge calibrate hsm --pipeline: CA-side CPU per structure (build + hash + assemble, HSM call "
-              "excluded), 1 thread:\n");
+  std::printf(
+      "\nsurge calibrate hsm --pipeline: CA-side CPU per structure (build + hash + assemble, HSM call "
+      "excluded), 1 thread:\n");
   for (const char* key : {"rsa2048", "p256", "p384"}) {
     const fs::path json = dir / "pipeline.json", profile = dir / "pipeline-profile.json";
-    const std::string cmd = std::string("SURGE_PKCS11_PIN=") + kPin + " " + cli + " calibrate hsm --module " +
-                            kModule + " --token " + kToken + " --key-type " + key +
-                            " --threads 1 --duration 2s --warmup 0.5s --open-loop none --bootstrap 0 --pipeline --out " +
-                            profile.string() + " --json " + json.string() + " >/dev/null 2>&1";
+    const std::string cmd =
+        std::string("SURGE_PKCS11_PIN=") + kPin + " " + cli + " calibrate hsm --module " + kModule + " --token " +
+        kToken + " --key-type " + key +
+        " --threads 1 --duration 2s --warmup 0.5s --open-loop none --bootstrap 0 --pipeline --out " + profile.string() +
+        " --json " + json.string() + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) continue;
     std::ifstream in(json);
     const nlohmann::json j = nlohmann::json::parse(in);

@@ -357,8 +357,8 @@ Result analyze(const std::string& args) {
 
 TEST_F(CalibrateHsm, TheProfileRatesTheScenariosHsmsAsItsFitSays) {
   const fs::path profile = out("for-scenario.json");
-  const Result r = calibrate(std::string("--token ") + kToken + " --key-type rsa2048 --threads 1,2,4,8,16,32" +
-                             kQuick + "--out " + profile.string());
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type rsa2048 --threads 1,2,4,8,16,32" + kQuick +
+                             "--out " + profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json key = nlohmann::json::parse(slurp(profile)).at("key_types").at("rsa-2048");
   // The fixture scenario: one data center, a pair of HSMs at 4 sessions each, RSA-2048 issuing key.
