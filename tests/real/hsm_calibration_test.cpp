@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "command_result.hpp"
 #include "pkcs11_module.hpp"
 #include "softhsm_token.hpp"
 
@@ -32,11 +33,7 @@ constexpr const char* kStoredKey = "stored-p256";
 // Short levels: these tests check behaviour, not the figures of a 2-core machine.
 const std::string kQuick = " --duration 0.3s --warmup 0.1s --bootstrap 20 --open-loop none ";
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = surge::testing::CommandResult;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -62,20 +59,11 @@ class CalibrateHsm : public ::testing::Test {
 
   // Runs `surge calibrate hsm` with the PIN in the environment variable only (never the command line).
   static Result calibrate(const std::string& args, const std::string& pin = kUserPin) {
-    static int n = 0;
-    const fs::path err = token_->dir() / ("stderr-" + std::to_string(n++));
     const std::string module =
         args.find("--module ") == std::string::npos ? std::string(" --module ") + kSoftHsmModule : "";
-    const std::string cmd = std::string(SURGE_CLI) + " calibrate hsm" + module + " " + args + " 2>" + err.string();
     setenv("SURGE_PKCS11_PIN", pin.c_str(), 1);
-    Result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    for (size_t got; (got = fread(buf.data(), 1, buf.size(), p)) > 0;) r.out.append(buf.data(), got);
-    const int status = pclose(p);
+    const Result r = surge::testing::run_command(std::string(SURGE_CLI) + " calibrate hsm" + module + " " + args);
     unsetenv("SURGE_PKCS11_PIN");
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = slurp(err);
     return r;
   }
 
@@ -146,10 +134,24 @@ TEST_F(CalibrateHsm, ThePinIsNotInTheCommandLineOrEnvironmentOfTheRunningProcess
   unsetenv("SURGE_PKCS11_PIN");
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // signing by now
   const std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+  const std::string limits = slurp("/proc/" + std::to_string(pid) + "/limits");
   const std::string environ = slurp("/proc/" + std::to_string(pid) + "/environ");
   EXPECT_NE(cmdline.find("calibrate"), std::string::npos) << "read the running process";
   EXPECT_EQ(cmdline.find(kUserPin), std::string::npos);
   EXPECT_EQ(environ.find(kUserPin), std::string::npos);
+  // Core dumps are off: no dump can carry the PIN or key material away.
+  std::istringstream lines(limits);
+  bool core_limit_seen = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("Max core file size", 0) != 0) continue;
+    core_limit_seen = true;
+    std::istringstream fields(line.substr(std::string("Max core file size").size()));
+    std::string soft, hard;
+    fields >> soft >> hard;
+    EXPECT_EQ(soft, "0");
+    EXPECT_EQ(hard, "0");
+  }
+  EXPECT_TRUE(core_limit_seen) << limits;
   int status = 0;
   waitpid(pid, &status, 0);
   EXPECT_EQ(WEXITSTATUS(status), 0);
@@ -235,6 +237,19 @@ TEST_F(CalibrateHsm, AStoredKeySignsRandomDigestsOnlyAndRefusesStructures) {
   EXPECT_EQ(p.at("metadata").at("structures"), nlohmann::json({"random-digest"}));
   EXPECT_EQ(p.at("key_types").size(), 1u);
   EXPECT_TRUE(p.at("key_types").contains("ecdsa-p256"));
+}
+
+TEST_F(CalibrateHsm, ATokenIsFoundBySlotIdAsWellAsByLabel) {
+  Pkcs11Module m(kSoftHsmModule);
+  const CK_SLOT_ID slot = m.slot_by_label(kToken2);
+  const fs::path profile = out("slot.json");
+  Result r = calibrate("--slot " + std::to_string(slot) + " --key-type p256 --threads 1" + kQuick + "--out " +
+                       profile.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(profile)).at("metadata").at("tokens").at(0).at("label"), kToken2);
+  r = calibrate("--slot 987654 --key-type p256 --threads 1" + kQuick + "--out " + profile.string());
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err, "surge calibrate hsm: no token in slot 987654: CKR_SLOT_ID_INVALID\n");
 }
 
 TEST_F(CalibrateHsm, ModulesOtherThanSoftHsmNeedExplicitConsent) {
@@ -343,16 +358,9 @@ TEST_F(CalibrateHsm, MixedLoadsOpenLoopAndCrlSizes) {
   EXPECT_NEAR(per_entry, 35.0, 1.0);
 }
 
-// Runs `surge analyze` (not calibrate) and returns its result.
+// Runs `surge analyze` (not calibrate), its standard error merged into its output.
 Result analyze(const std::string& args) {
-  const std::string cmd = std::string(SURGE_CLI) + " analyze " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  for (size_t got; (got = fread(buf.data(), 1, buf.size(), p)) > 0;) r.out.append(buf.data(), got);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return surge::testing::run_command(std::string(SURGE_CLI) + " analyze " + args + " 2>&1");
 }
 
 TEST_F(CalibrateHsm, TheProfileRatesTheScenariosHsmsAsItsFitSays) {

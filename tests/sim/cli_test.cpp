@@ -9,34 +9,17 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "command_result.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = surge::testing::CommandResult;
 
 // Runs the CLI with arguments (shell-quoted by the caller), capturing stdout and stderr.
 Result surge(const std::string& args) {
-  static int n = 0;
-  const fs::path err_file =
-      fs::temp_directory_path() / ("surge-cli-test-" + std::to_string(getpid()) + "-" + std::to_string(n++));
-  const std::string cmd = std::string(SURGE_CLI) + " " + args + " 2>" + err_file.string();
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  for (size_t got; (got = fread(buf.data(), 1, buf.size(), p)) > 0;) r.out.append(buf.data(), got);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  fs::remove(err_file);
-  return r;
+  return surge::testing::run_command(std::string(SURGE_CLI) + " " + args);
 }
 
 std::string scenario(const std::string& name) {
