@@ -263,6 +263,29 @@ TEST_F(CalibrateHsm, ModulesOtherThanSoftHsmNeedExplicitConsent) {
   EXPECT_FALSE(fs::exists(profile));
 }
 
+TEST_F(CalibrateHsm, ATokenWithoutTheSigningMechanismIsAFaultBeforeAnyKeyIsMade) {
+  // p11-kit's trust module is a real PKCS#11 module whose tokens (the system's trust stores) sign nothing.
+  const std::string other = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so";
+  Pkcs11Module m(other);
+  CK_ULONG n = 0;
+  ASSERT_EQ(m.api()->C_GetSlotList(CK_TRUE, nullptr, &n), static_cast<CK_RV>(CKR_OK));
+  ASSERT_GT(n, 0u) << "the trust module shows no token";
+  std::vector<CK_SLOT_ID> slots(n);
+  m.api()->C_GetSlotList(CK_TRUE, slots.data(), &n);
+  const std::string label = m.describe(slots[0]).token_label;
+  const fs::path profile = out("no-mechanism.json");
+  const Result r = calibrate("--module " + other + " --i-accept-hsm-load --token '" + label + "' --key-type p256" +
+                             kQuick + "--out " + profile.string());
+  EXPECT_EQ(r.code, 3);
+  // surge's one line ends standard error (the module may print its own complaints before it).
+  const std::string line =
+      "surge calibrate hsm: token '" + label + "' does not offer CKM_ECDSA for p256: CKR_MECHANISM_INVALID\n";
+  ASSERT_GE(r.err.size(), line.size()) << r.err;
+  EXPECT_EQ(r.err.substr(r.err.size() - line.size()), line);
+  EXPECT_EQ(r.err.find("surge calibrate hsm:"), r.err.size() - line.size()) << "one line of surge's own";
+  EXPECT_FALSE(fs::exists(profile));
+}
+
 TEST_F(CalibrateHsm, APairCarriesOnWhenOneMemberFailsWithinMaxErrors) {
   const fs::path profile = out("pair.json"), json = out("pair-all.json");
   const Result r = calibrate(std::string("--token ") + kToken + " --token " + kToken2 +
@@ -358,9 +381,9 @@ TEST_F(CalibrateHsm, MixedLoadsOpenLoopAndCrlSizes) {
   EXPECT_NEAR(per_entry, 35.0, 1.0);
 }
 
-// Runs `surge analyze` (not calibrate), its standard error merged into its output.
+// Runs `surge analyze` (not calibrate).
 Result analyze(const std::string& args) {
-  return surge::testing::run_command(std::string(SURGE_CLI) + " analyze " + args + " 2>&1");
+  return surge::testing::run_command(std::string(SURGE_CLI) + " analyze " + args);
 }
 
 TEST_F(CalibrateHsm, TheProfileRatesTheScenariosHsmsAsItsFitSays) {
@@ -375,10 +398,12 @@ TEST_F(CalibrateHsm, TheProfileRatesTheScenariosHsmsAsItsFitSays) {
   if (!key.at("identified")) {
     // Noise on 2 cores can leave the curve unfitted: the scenario then refuses the profile, saying why.
     EXPECT_EQ(a.code, 2);
-    EXPECT_NE(a.out.find(key.at("reason").get<std::string>()), std::string::npos) << a.out;
+    EXPECT_NE(a.err.find("key type 'rsa-2048' has no fitted curve (" + key.at("reason").get<std::string>() + ")"),
+              std::string::npos)
+        << a.err;
     return;
   }
-  ASSERT_EQ(a.code, 0) << a.out;
+  ASSERT_EQ(a.code, 0) << a.err;
   const double lambda = key.at("lambda").at("value"), sigma = key.at("sigma").at("value");
   const double kappa = key.at("kappa").at("value");
   constexpr double kSessions = 4, kMembers = 2;
@@ -391,6 +416,18 @@ TEST_F(CalibrateHsm, TheProfileRatesTheScenariosHsmsAsItsFitSays) {
     EXPECT_NEAR(res.at("capacity").get<double>(), kMembers * per_member, 1e-6 * per_member);
   }
   EXPECT_TRUE(found) << a.out.substr(0, 2000) << slurp(profile).substr(0, 1500);
+}
+
+TEST_F(CalibrateHsm, AScenarioRefusesAProfileWhoseCurveIsUnidentified) {
+  const fs::path profile = out("two-levels.json");
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type rsa2048 --threads 1,2" + kQuick +
+                             "--out " + profile.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string scenario = std::string(SURGE_SOURCE_DIR) + "/data/fixtures/hsm-profile.yaml";
+  const Result a = analyze(scenario + " --set data_centers.dc1.hsm.profile=" + profile.string());
+  EXPECT_EQ(a.code, 2);
+  EXPECT_EQ(a.err, "--set data_centers.dc1.hsm.profile=" + profile.string() + ": profile " + profile.string() +
+                       ": key type 'rsa-2048' has no fitted curve (unidentified: 2 levels, at least 6 needed)\n");
 }
 
 TEST_F(CalibrateHsm, BadOptionsAreExitTwoBeforeAnythingRuns) {
