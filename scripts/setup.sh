@@ -9,6 +9,7 @@ packages=(
   libsimgrid-dev libboost-graph-dev libeigen3-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev
   libssl-dev libp11-kit-dev softhsm2 p11-kit-modules
+  mariadb-server mariadb-client libmariadb-dev
 )
 
 missing=()

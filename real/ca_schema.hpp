@@ -1,0 +1,35 @@
+// The CA's database as surge writes it: tables, columns, types and indexes after Boulder's
+// sa/db/boulder_sa schema (the fourteen tables the SA's write path touches), in a database named surge_*
+// that surge created itself and stamped (surge_meta), with a row per calibration run (surge_runs).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "db_connection.hpp"
+
+namespace surge::real {
+
+/// The CA tables, in creation order.
+const std::vector<std::string>& ca_tables();
+
+/// Refused: a database surge did not create, or a server it must not write to.
+class RefusedTarget : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Creates `database` (which must be named surge_*) with CREATE DATABASE, the CA tables and the stamp;
+/// or, when it exists, checks the stamp and reuses it (a later run appends). A database that exists
+/// without surge's stamp is refused and left untouched. Returns the stamp's UUID.
+std::string open_surge_database(DbConnection& c, const std::string& database);
+
+/// Registers a new calibration run; returns its id (runs append, never overwrite).
+std::int64_t start_run(DbConnection& c, const std::string& description);
+
+/// Table and index sizes in bytes, from information_schema: {table: {data, index}}.
+std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> table_sizes(DbConnection& c,
+                                                                               const std::string& database);
+
+}  // namespace surge::real

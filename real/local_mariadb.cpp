@@ -1,0 +1,247 @@
+#include "local_mariadb.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace surge::real {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int kStartTimeout_s = 60;
+constexpr int kStopTimeout_s = 60;
+constexpr const char* kUser = "surge";
+
+// A free TCP port on 127.0.0.1 (bound, read, released: the server binds it a moment later).
+unsigned free_port() {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+    throw DbError("cannot find a free port on 127.0.0.1", 0);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+std::string random_password() {
+  unsigned char bytes[18];
+  RAND_bytes(bytes, sizeof bytes);
+  static const char* kAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  std::string p;
+  for (unsigned char b : bytes) p += kAlphabet[b % 56];
+  return p;
+}
+
+std::string tail(const fs::path& file, size_t bytes) {
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string s = ss.str();
+  return s.size() > bytes ? s.substr(s.size() - bytes) : s;
+}
+
+// Runs a program with arguments, waits, returns its exit status; output goes to `log`.
+int run(const std::vector<std::string>& argv, const fs::path& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool running_as_root() {
+  return geteuid() == 0;
+}
+
+}  // namespace
+
+LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
+  keep_ = o.keep;
+  if (o.dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "surge-mariadb-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw DbError("cannot create a temporary directory", 0);
+    dir_ = tmpl;
+  } else {
+    dir_ = o.dir;
+    fs::create_directories(dir_);
+  }
+  const fs::path d(dir_);
+  const unsigned port = free_port();
+  config_ = (d / "my.cnf").string();
+  const Durability& du = o.durability;
+  std::ofstream cnf(config_);
+  cnf << "[mariadbd]\n"
+      << "datadir=" << (d / "data").string() << "\n"
+      << "socket=" << (d / "mariadb.sock").string() << "\n"
+      << "pid-file=" << (d / "mariadb.pid").string() << "\n"
+      << "log_error=" << (d / "error.log").string() << "\n"
+      << "port=" << port << "\n"
+      << "bind-address=127.0.0.1\n"
+      << "skip-name-resolve\n"
+      << "server_id=" << o.server_id << "\n"
+      << "innodb_buffer_pool_size=" << o.buffer_pool << "\n"
+      << "innodb_flush_log_at_trx_commit=" << du.flush_log_at_trx_commit << "\n"
+      << "max_connections=600\n";
+  if (du.log_bin) {
+    cnf << "log_bin=" << (d / "binlog").string() << "\n"
+        << "sync_binlog=" << du.sync_binlog << "\n"
+        << "binlog_format=" << du.binlog_format << "\n";
+  }
+  cnf << "[client]\nsocket=" << (d / "mariadb.sock").string() << "\n";
+  cnf.close();
+  if (running_as_root()) {
+    // mariadbd will not run as root: the folder goes to the mysql user.
+    fs::permissions(d, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
+    const passwd* pw = getpwnam("mysql");
+    if (!pw) throw DbError("no 'mysql' user to run the server as (is mariadb-server installed?)", 0);
+    chown(dir_.c_str(), pw->pw_uid, pw->pw_gid);
+  }
+  std::vector<std::string> install = {"mariadb-install-db", "--defaults-file=" + config_,
+                                      "--auth-root-authentication-method=normal", "--skip-test-db"};
+  if (running_as_root()) install.push_back("--user=mysql");
+  if (run(install, d / "install.log") != 0)
+    throw DbError("mariadb-install-db failed: " + tail(d / "install.log", 600), 0);
+  start();
+  // The calibration user: TCP on loopback, a random password that lives in memory only.
+  target_.host = "127.0.0.1";
+  target_.port = port;
+  target_.user = kUser;
+  target_.password = random_password();
+  auto admin = connect_mariadb(admin_target());
+  admin->execute("CREATE USER '" + std::string(kUser) + "'@'127.0.0.1' IDENTIFIED BY '" + target_.password + "'");
+  admin->execute("GRANT ALL PRIVILEGES ON `surge\\_%`.* TO '" + std::string(kUser) + "'@'127.0.0.1'");
+  admin->execute("GRANT PROCESS, REPLICATION CLIENT, BINLOG MONITOR, SLAVE MONITOR ON *.* TO '" + std::string(kUser) +
+                 "'@'127.0.0.1'");
+}
+
+LocalMariaDb::LocalMariaDb(LocalMariaDb&& o) noexcept
+    : dir_(std::move(o.dir_)), config_(std::move(o.config_)), pid_(o.pid_), keep_(o.keep_), target_(o.target_) {
+  o.pid_ = -1;
+  o.dir_.clear();
+}
+
+LocalMariaDb LocalMariaDb::reopen(const std::string& dir) {
+  LocalMariaDb db{Existing{}};
+  db.dir_ = dir;
+  db.keep_ = true;
+  db.config_ = (fs::path(dir) / "my.cnf").string();
+  db.start();
+  return db;
+}
+
+void LocalMariaDb::start() {
+  const fs::path d(dir_);
+  pid_ = fork();
+  if (pid_ == 0) {
+    const int fd = open((d / "mariadbd.out").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    setsid();  // its own session: a terminal's Ctrl-C reaches surge, which stops the server itself
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // and if surge dies, the server shuts down cleanly by itself
+    const std::string defaults = "--defaults-file=" + config_;
+    if (running_as_root()) {
+      execlp("mariadbd", "mariadbd", defaults.c_str(), "--user=mysql", static_cast<char*>(nullptr));
+    } else {
+      execlp("mariadbd", "mariadbd", defaults.c_str(), static_cast<char*>(nullptr));
+    }
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kStartTimeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw DbError("the local MariaDB server exited at start: " + tail(d / "error.log", 800), 0);
+    }
+    try {
+      connect_mariadb(admin_target());
+      return;
+    } catch (const DbError&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  kill_hard();
+  throw DbError("the local MariaDB server did not come up in " + std::to_string(kStartTimeout_s) +
+                    " s: " + tail(d / "error.log", 800),
+                0);
+}
+
+DbTarget LocalMariaDb::admin_target() const {
+  DbTarget t;
+  t.user = "root";
+  t.socket = (fs::path(dir_) / "mariadb.sock").string();
+  return t;
+}
+
+void LocalMariaDb::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kStopTimeout_s);
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  pid_ = -1;
+}
+
+void LocalMariaDb::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::map<std::string, std::string> LocalMariaDb::settings() {
+  auto c = connect_mariadb(admin_target());
+  std::map<std::string, std::string> out;
+  for (const DbRow& r : c->query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit',"
+                                 "'log_bin','sync_binlog','binlog_format','innodb_buffer_pool_size','version')"))
+    out[*r[0]] = r[1].value_or("");
+  return out;
+}
+
+LocalMariaDb::~LocalMariaDb() {
+  stop();
+  if (!keep_ && !dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+}  // namespace surge::real

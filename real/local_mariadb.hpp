@@ -1,0 +1,69 @@
+// A throwaway MariaDB server on loopback in a temporary directory (`surge calibrate db --local`, and
+// the tests): mariadb-install-db, mariadbd with its own defaults file (127.0.0.1 on a free port, a
+// private socket, durable settings and the binary log on by default), a calibration user with a random
+// password, stopped (SIGTERM, then SIGKILL after a grace period) and removed when it goes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+#include "db_connection.hpp"
+
+namespace surge::real {
+
+/// Durability settings of a local server.
+struct Durability {
+  int flush_log_at_trx_commit = 1;  ///< innodb_flush_log_at_trx_commit
+  bool log_bin = true;
+  int sync_binlog = 1;
+  std::string binlog_format = "ROW";
+};
+
+/// Options of a local server.
+struct LocalServerOptions {
+  Durability durability;
+  std::string buffer_pool = "128M";  ///< innodb_buffer_pool_size
+  std::string dir;                   ///< where to put it (empty: a new folder under the temp directory)
+  bool keep = false;                 ///< leave the folder (for --check-integrity --local-dir later)
+  int server_id = 1;
+};
+
+/// A running private server. Not copyable.
+class LocalMariaDb {
+ public:
+  /// Installs and starts it; throws DbError with the server's log tail if it does not come up.
+  explicit LocalMariaDb(const LocalServerOptions& options = {});
+  /// Starts an existing data directory again (after a crash or a stop), same port and socket.
+  static LocalMariaDb reopen(const std::string& dir);
+  ~LocalMariaDb();
+  LocalMariaDb(const LocalMariaDb&) = delete;
+  LocalMariaDb& operator=(const LocalMariaDb&) = delete;
+  LocalMariaDb(LocalMariaDb&& other) noexcept;
+
+  /// The calibration user over TCP on 127.0.0.1 (its password random, held in memory only).
+  DbTarget target() const { return target_; }
+  /// root over the private socket (administration: SET GLOBAL, SHUTDOWN).
+  DbTarget admin_target() const;
+  const std::string& dir() const { return dir_; }
+  pid_t pid() const { return pid_; }
+  /// Stops it cleanly (SIGTERM, waits); the data stays until destruction (unless kept).
+  void stop();
+  /// SIGKILL: a crash. The data directory stays; reopen() recovers it.
+  void kill_hard();
+  /// The settings in force (SHOW GLOBAL VARIABLES for durability and buffer pool).
+  std::map<std::string, std::string> settings();
+
+ private:
+  struct Existing {};
+  explicit LocalMariaDb(Existing) {}
+  void start();
+  std::string dir_;
+  std::string config_;
+  pid_t pid_ = -1;
+  bool keep_ = false;
+  DbTarget target_;
+};
+
+}  // namespace surge::real

@@ -1,0 +1,273 @@
+#include "sa_operations.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+namespace surge::real {
+namespace {
+
+constexpr int kMaxRetries = 10;
+constexpr int kDerMin = 1300, kDerSpan = 400;  // DOMAIN.md: DER ~1-2 KB
+constexpr std::size_t kHashBytes = 32;
+constexpr int kIdentifierDns = 0;
+constexpr int kAuthzPending = 0, kAuthzValid = 1;
+constexpr int kChallengeTypes = 7;  // http-01 | dns-01 | tls-alpn-01, as a bit field
+constexpr int kRevokedReason = 4;   // superseded: a mass reissue replaces the certificate
+constexpr std::int64_t kIssuerId = 1;
+constexpr std::int64_t kCrlShards = 128;
+constexpr std::size_t kReusablePool = 1024;  // valid authorizations a new order may reuse
+
+std::string sha256(const std::string& s) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(s.data(), s.size(), out, &len, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+// "www.example.com" -> "com.example.www", as issuedNames stores names.
+std::string reversed(const std::string& name) {
+  std::vector<std::string> labels;
+  size_t start = 0;
+  for (size_t dot; (dot = name.find('.', start)) != std::string::npos; start = dot + 1)
+    labels.push_back(name.substr(start, dot - start));
+  labels.push_back(name.substr(start));
+  std::string out;
+  for (auto it = labels.rbegin(); it != labels.rend(); ++it) out += (out.empty() ? "" : ".") + *it;
+  return out;
+}
+
+}  // namespace
+
+// ---- synthetic data -------------------------------------------------------------------------------------
+
+std::string SyntheticData::serial() {
+  static const char* kHex = "0123456789abcdef";
+  std::string s = "5e";
+  while (s.size() < 36) s += kHex[rng_.next() & 0xf];
+  return s;
+}
+
+std::string SyntheticData::bytes(std::size_t n) {
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng_.next() & 0xff);
+  return s;
+}
+
+std::string SyntheticData::der() {
+  return bytes(static_cast<std::size_t>(kDerMin + static_cast<int>(rng_.uniform() * kDerSpan)));
+}
+
+int SyntheticData::names_count() {
+  const double u = rng_.uniform();
+  if (u < 0.55) return 1;
+  if (u < 0.85) return 2;
+  if (u < 0.93) return 3;
+  return 4 + static_cast<int>(rng_.uniform() * 7);  // 4..10
+}
+
+std::vector<std::string> SyntheticData::names() {
+  const int n = names_count();
+  const std::string site = "s" + std::to_string(rng_.next() % 1'000'000'000ULL) + ".surge.invalid";
+  std::vector<std::string> out = {site};
+  for (int i = 1; i < n; ++i) out.push_back("n" + std::to_string(i) + "." + site);
+  return out;
+}
+
+// ---- counts ------------------------------------------------------------------------------------------------
+
+void WriteCounts::add(const std::string& call, std::uint64_t rows_written) {
+  ++commits[call];
+  rows[call] += rows_written;
+}
+
+// ---- the SA's writes -----------------------------------------------------------------------------------------
+
+SaWriter::SaWriter(DbConnection& c, SyntheticData& data) : c_(c), data_(data) {}
+
+DbStatement& SaWriter::stmt(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) it = statements_.emplace(sql, c_.prepare(sql)).first;
+  return *it->second;
+}
+
+template <typename Fn>
+void SaWriter::commit(const std::string& call, bool transaction, Fn&& fn) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (transaction) c_.begin();
+      const std::uint64_t rows = fn();
+      if (transaction) {
+        try {
+          c_.commit();
+        } catch (const DbError& e) {
+          if (e.connection_lost()) ++counts_.unknown;  // sent, never acknowledged: committed or not
+          throw;
+        }
+      }
+      counts_.add(call, rows);
+      return;
+    } catch (const DbError& e) {
+      if (transaction && !e.connection_lost()) c_.rollback();
+      if (!e.retryable() || attempt >= kMaxRetries) throw;
+      ++counts_.retries;
+    }
+  }
+}
+
+std::int64_t SaWriter::new_registration() {
+  std::int64_t id = 0;
+  commit("NewRegistration", false, [&] {
+    const std::string jwk = data_.bytes(300);
+    DbStatement& s = stmt(
+        "INSERT INTO registrations (jwk, jwk_sha256, contact, agreement, LockCol, initialIP, createdAt, status) "
+        "VALUES (?, ?, '[]', 'https://surge.invalid/terms', 0, ?, UTC_TIMESTAMP(), 'valid')");
+    const std::uint64_t rows = s.execute({jwk, data_.serial() + data_.serial(), data_.bytes(16)});
+    id = static_cast<std::int64_t>(s.last_insert_id());
+    return rows;
+  });
+  return id;
+}
+
+PendingOrder SaWriter::new_order(std::int64_t registration_id, double reuse,
+                                 const std::optional<std::string>& replaces) {
+  PendingOrder o;
+  o.registration_id = registration_id;
+  o.names = data_.names();
+  std::vector<std::string> sorted = o.names;
+  std::sort(sorted.begin(), sorted.end());
+  std::string joined;
+  for (const std::string& n : sorted) joined += n + ",";
+  o.set_hash = sha256(joined);
+  o.replaces = replaces;
+  commit("NewOrderAndAuthzs", true, [&] {
+    o.new_authz_ids.clear();
+    std::uint64_t rows = 0;
+    DbStatement& order = stmt(
+        "INSERT INTO orders (registrationID, expires, created, beganProcessing) "
+        "VALUES (?, UTC_TIMESTAMP() + INTERVAL 7 DAY, UTC_TIMESTAMP(), 0)");
+    rows += order.execute({registration_id});
+    o.order_id = static_cast<std::int64_t>(order.last_insert_id());
+    DbStatement& authz = stmt(
+        "INSERT INTO authz2 (identifierType, identifierValue, registrationID, status, expires, challenges, token) "
+        "VALUES (?, ?, ?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY, ?, ?)");
+    DbStatement& link = stmt("INSERT INTO orderToAuthz2 (orderID, authzID) VALUES (?, ?)");
+    for (const std::string& name : o.names) {
+      std::int64_t id = 0;
+      if (!reusable_.empty() && data_.chance(reuse)) {
+        id = reusable_[static_cast<std::size_t>(data_.index(reusable_.size()))];  // validated earlier: no new one
+      } else {
+        rows += authz.execute({std::int64_t{kIdentifierDns}, name, registration_id, std::int64_t{kAuthzPending},
+                               std::int64_t{kChallengeTypes}, data_.bytes(kHashBytes)});
+        id = static_cast<std::int64_t>(authz.last_insert_id());
+        o.new_authz_ids.push_back(id);
+      }
+      rows += link.execute({o.order_id, id});
+    }
+    rows += stmt(
+                "INSERT INTO orderFqdnSets (setHash, orderID, registrationID, expires) "
+                "VALUES (?, ?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY)")
+                .execute({o.set_hash, o.order_id, registration_id});
+    if (replaces)
+      rows += stmt(
+                  "INSERT INTO replacementOrders (serial, orderID, orderExpires, replaced) "
+                  "VALUES (?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY, false)")
+                  .execute({*replaces, o.order_id});
+    return rows;
+  });
+  for (std::int64_t id : o.new_authz_ids)
+    if (reusable_.size() < kReusablePool) reusable_.push_back(id);
+  return o;
+}
+
+void SaWriter::finalize_authorizations(const PendingOrder& o) {
+  for (std::int64_t id : o.new_authz_ids) {
+    commit("FinalizeAuthorization2", false, [&] {
+      return stmt(
+                 "UPDATE authz2 SET status = ?, attempted = 0, attemptedAt = UTC_TIMESTAMP(), "
+                 "validationRecord = ? WHERE id = ? AND status = ?")
+          .execute({std::int64_t{kAuthzValid}, data_.bytes(200), id, std::int64_t{kAuthzPending}});
+    });
+  }
+}
+
+std::string SaWriter::issue(const PendingOrder& o) {
+  const std::string serial = data_.serial();
+  commit("SetOrderProcessing", false, [&] {
+    return stmt("UPDATE orders SET beganProcessing = 1 WHERE id = ? AND beganProcessing = 0").execute({o.order_id});
+  });
+  commit("AddSerial", false, [&] {
+    return stmt(
+               "INSERT INTO serials (registrationID, serial, created, expires) "
+               "VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
+        .execute({o.registration_id, serial});
+  });
+  const std::string key_hash = data_.bytes(kHashBytes);
+  commit("AddPrecertificate", true, [&] {
+    std::uint64_t rows = stmt(
+                             "INSERT INTO precertificates (registrationID, serial, der, issued, expires) "
+                             "VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
+                             .execute({o.registration_id, serial, data_.der()});
+    rows += stmt(
+                "INSERT INTO certificateStatus (serial, status, ocspLastUpdated, revokedDate, revokedReason, "
+                "lastExpirationNagSent, notAfter, isExpired, issuerID) VALUES (?, 'notReady', '1970-01-01', "
+                "'1970-01-01', 0, '1970-01-01', UTC_TIMESTAMP() + INTERVAL 90 DAY, 0, ?)")
+                .execute({serial, kIssuerId});
+    DbStatement& name = stmt(
+        "INSERT INTO issuedNames (reversedName, notBefore, serial, renewal) "
+        "VALUES (?, UTC_TIMESTAMP(), ?, ?)");
+    for (const std::string& n : o.names) rows += name.execute({reversed(n), serial, std::int64_t{o.replaces ? 1 : 0}});
+    rows += stmt(
+                "INSERT INTO keyHashToSerial (keyHash, certNotAfter, certSerial) "
+                "VALUES (?, UTC_TIMESTAMP() + INTERVAL 90 DAY, ?)")
+                .execute({key_hash, serial});
+    return rows;
+  });
+  commit("SetCertificateStatusReady", false, [&] {
+    return stmt("UPDATE certificateStatus SET status = 'good' WHERE serial = ? AND status = 'notReady'")
+        .execute({serial});
+  });
+  commit("AddCertificate", false, [&] {
+    return stmt(
+               "INSERT INTO certificates (registrationID, serial, digest, der, issued, expires) "
+               "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
+        .execute({o.registration_id, serial, data_.serial(), data_.der()});
+  });
+  commit("AddFQDNSet", false, [&] {
+    return stmt(
+               "INSERT INTO fqdnSets (setHash, serial, issued, expires) "
+               "VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
+        .execute({o.set_hash, serial});
+  });
+  commit("FinalizeOrder", true, [&] {
+    std::uint64_t rows = stmt("UPDATE orders SET certificateSerial = ? WHERE id = ? AND beganProcessing = 1")
+                             .execute({serial, o.order_id});
+    rows += stmt("DELETE FROM orderFqdnSets WHERE orderID = ?").execute({o.order_id});
+    if (o.replaces)
+      rows += stmt("UPDATE replacementOrders SET replaced = true WHERE orderID = ?").execute({o.order_id});
+    return rows;
+  });
+  return serial;
+}
+
+void SaWriter::revoke(const std::string& serial) {
+  commit("RevokeCertificate", true, [&] {
+    std::uint64_t rows =
+        stmt(
+            "UPDATE certificateStatus SET status = 'revoked', revokedReason = ?, revokedDate = UTC_TIMESTAMP(), "
+            "ocspLastUpdated = UTC_TIMESTAMP() WHERE serial = ? AND status <> 'revoked'")
+            .execute({std::int64_t{kRevokedReason}, serial});
+    if (rows == 0) return rows;  // already revoked (or unknown): nothing to add
+    // Boulder shards CRLs by serial; the shard here is the serial's low bits.
+    const std::int64_t shard =
+        static_cast<std::int64_t>(std::stoull(serial.substr(serial.size() - 4), nullptr, 16)) % kCrlShards;
+    rows += stmt(
+                "INSERT INTO revokedCertificates (issuerID, serial, notAfterHour, shardIdx, revokedDate, "
+                "revokedReason) VALUES (?, ?, DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 90 DAY, '%Y-%m-%d %H:00:00'), "
+                "?, UTC_TIMESTAMP(), ?)")
+                .execute({kIssuerId, serial, shard, std::int64_t{kRevokedReason}});
+    return rows;
+  });
+}
+
+}  // namespace surge::real

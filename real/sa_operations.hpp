@@ -1,0 +1,98 @@
+// The CA's write path as Boulder's SA commits it (DOMAIN.md), one prepared statement per SQL and one
+// commit per SA call: NewOrderAndAuthzs, FinalizeAuthorization2, then per issued certificate
+// SetOrderProcessing, AddSerial, AddPrecertificate (precertificates, certificateStatus 'notReady',
+// issuedNames per name, keyHashToSerial), SetCertificateStatusReady, AddCertificate, the fqdnSets insert,
+// FinalizeOrder (orders, orderFqdnSets, replacementOrders); revocation as one transaction
+// (certificateStatus through its serial index, revokedCertificates). Synthetic data only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db_connection.hpp"
+#include "random.hpp"
+
+namespace surge::real {
+
+/// Synthetic contents: serials with surge's prefix, DER blobs of realistic size, names per certificate
+/// from a stated distribution (1: 55%, 2: 30%, 3: 8%, 4-10: 7% evenly; a planning distribution).
+class SyntheticData {
+ public:
+  SyntheticData(std::uint64_t seed, std::uint64_t stream) : rng_(seed, stream) {}
+  /// 36 hex digits starting "5e" (surge's prefix), as Boulder stores serials.
+  std::string serial();
+  /// A DER-sized blob: 1,300 to 1,700 bytes.
+  std::string der();
+  /// `n` bytes of noise (hashes, tokens, keys).
+  std::string bytes(std::size_t n);
+  /// The names of one certificate, DNS names under .surge.invalid.
+  std::vector<std::string> names();
+  /// Draws from the names-per-certificate distribution.
+  int names_count();
+  /// True with probability p.
+  bool chance(double p) { return rng_.uniform() < p; }
+  /// A uniform index below n.
+  std::uint64_t index(std::uint64_t n) { return rng_.next() % n; }
+
+ private:
+  Rng rng_;
+};
+
+/// An order on its way to a certificate.
+struct PendingOrder {
+  std::int64_t registration_id = 0;
+  std::int64_t order_id = 0;
+  std::vector<std::int64_t> new_authz_ids;  ///< authorizations created for it (reused ones are not)
+  std::vector<std::string> names;
+  std::string set_hash;
+  std::optional<std::string> replaces;  ///< the serial it replaces (ARI), if any
+};
+
+/// Commits and rows written, by SA call.
+struct WriteCounts {
+  std::map<std::string, std::uint64_t> commits;
+  std::map<std::string, std::uint64_t> rows;
+  std::uint64_t retries = 0;  ///< deadlocks and lock wait timeouts retried
+  std::uint64_t unknown = 0;  ///< commits sent whose acknowledgement was lost (committed or not)
+  void add(const std::string& call, std::uint64_t rows_written);
+};
+
+/// The SA's writes on one connection.
+class SaWriter {
+ public:
+  SaWriter(DbConnection& c, SyntheticData& data);
+
+  /// One account (INSERT registrations): 1 commit.
+  std::int64_t new_registration();
+  /// NewOrderAndAuthzs: orders, orderToAuthz2 per name, authz2 per name not reused, orderFqdnSets and
+  /// replacementOrders when it replaces a certificate; 1 commit. `reuse` of the names' authorizations
+  /// (0..1) is the share that needs no new validation.
+  PendingOrder new_order(std::int64_t registration_id, double reuse, const std::optional<std::string>& replaces);
+  /// FinalizeAuthorization2 for each new authorization: 1 commit each.
+  void finalize_authorizations(const PendingOrder& o);
+  /// The seven finalize commits; returns the new certificate's serial.
+  std::string issue(const PendingOrder& o);
+  /// Revocation: certificateStatus to revoked (through its serial index) and a revokedCertificates row, in
+  /// one transaction; 1 commit.
+  void revoke(const std::string& serial);
+
+  const WriteCounts& counts() const { return counts_; }
+
+ private:
+  // Runs fn in a transaction (or autocommit for a single statement), retried on deadlock.
+  template <typename Fn>
+  void commit(const std::string& call, bool transaction, Fn&& fn);
+  DbStatement& stmt(const std::string& sql);
+
+  DbConnection& c_;
+  SyntheticData& data_;
+  std::map<std::string, std::unique_ptr<DbStatement>> statements_;
+  std::vector<std::int64_t> reusable_;  ///< authorizations this writer created, reusable by later orders
+  WriteCounts counts_;
+};
+
+}  // namespace surge::real
