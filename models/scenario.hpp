@@ -39,7 +39,10 @@ struct DbSpec {
   double commits_per_s = 0;  ///< writer throughput for the issuance mix at `connections`
   int connections = 0;       ///< connections the SA pool keeps to the writer
   CapacityCurve curve;       ///< throughput versus connections, normalised at `connections`
-  std::string source;        ///< where the figure comes from
+  /// From a calibration profile: one connection's commits/s (the USL lambda); the parser turns it into
+  /// commits_per_s at `connections` unless a rate is written.
+  double connection_rate = 0;
+  std::string source;  ///< where the figure comes from ("profile PATH (server_version, date)" for a profile)
 };
 
 /// The internal network of one data center: every host's NIC runs at this speed.

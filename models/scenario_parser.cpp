@@ -1,7 +1,6 @@
 #include "scenario_parser.hpp"
 
 #include <yaml-cpp/yaml.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "calibration_profile.hpp"
 #include "topology.hpp"
 #include "units.hpp"
 
@@ -67,6 +67,8 @@ class Context {
       d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
     out_.push_back(d);
   }
+  // Reports a problem found elsewhere, e.g. in the catalogue (located by its own Context).
+  void error_from(const Diagnostic& d) { out_.push_back(d); }
   size_t error_count() const { return out_.size(); }
   const std::string& file() const { return file_; }
 
@@ -188,9 +190,7 @@ Context& ctx_of(const MapReader& m) {
   return m.context();
 }
 
-// ---- HSM calibration profiles (JSON written by `surge calibrate hsm`) ---------------------------
-
-constexpr int kProfileVersion = 1;
+// ---- calibration profiles (JSON written by `surge calibrate hsm|db`, read by calibration_profile) ----
 
 // A profile an HSM entry names, kept for the problems that depend on the workload's key type (read
 // after the data centers).
@@ -201,75 +201,27 @@ struct ProfileNote {
   std::map<std::string, std::string> unfitted;  // key type -> why the calibration could not fit it
 };
 
-// What an HSM calibration profile says.
-struct HsmProfile {
-  std::map<std::string, double> lambda_by_key;  // one session's signatures/s, fitted key types only
-  std::map<std::string, CapacityCurve> curve_by_key;
-  std::vector<std::string> key_types;
-  std::map<std::string, std::string> unfitted;
-  std::string source;  // "profile NAME (module, date)"
+// The `profile` value of an entry, when one is written.
+struct ProfileRef {
+  YAML::Node node;   // the value, where its problems are reported
+  std::string path;  // its scenario path, e.g. data_centers.dc1.db.profile
+  std::string file;  // the file it names
 };
 
-// Reads the profile at `file` into out; `name` (the path as written) heads every message. Returns the
-// problem, if any, as the message of a diagnostic.
-std::optional<std::string> read_hsm_profile(const std::string& file, const std::string& name, HsmProfile& out) {
-  using nlohmann::json;
-  const std::string head = "profile " + name + ": ";
-  std::error_code ec;
-  std::ifstream in(file);
-  if (!std::filesystem::is_regular_file(file, ec) || !in) return head + "cannot read " + file;
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    const size_t tag_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
-    if (tag_end != std::string::npos) what = what.substr(tag_end + 2);
-    return head + "not valid JSON (" + what + ")";
+// Reads m's `profile`: relative to base_dir, or to the current directory when it comes from --set;
+// absolute paths as they are. Reports a value that is not a single one.
+std::optional<ProfileRef> profile_ref(MapReader& m, const std::filesystem::path& base_dir) {
+  YAML::Node p = m.get("profile", false);
+  if (!p || p.IsNull()) return std::nullopt;
+  const std::string path = join(m.path(), "profile");
+  if (!p.IsScalar()) {
+    ctx_of(m).error(p, path, "'profile' must be a single value");
+    return std::nullopt;
   }
-  if (!j.is_object() || !j.contains("surge_profile")) return head + "not a surge profile (no 'surge_profile')";
-  if (j["surge_profile"] != kProfileVersion)
-    return head + "unsupported surge_profile " + j["surge_profile"].dump() + "; this surge reads " +
-           std::to_string(kProfileVersion);
-  if (!j.contains("kind") || j["kind"] != "hsm")
-    return head + "'kind' is " + (j.contains("kind") ? j["kind"].dump() : std::string("missing")) +
-           ", expected \"hsm\"";
-  if (!j.contains("key_types") || !j["key_types"].is_object() || j["key_types"].empty())
-    return head + "'key_types' must be a non-empty object of key types";
-  for (const auto& [key, entry] : j["key_types"].items()) {
-    const std::string at = head + "key type '" + key + "'";
-    if (!entry.is_object()) return at + " must be an object";
-    out.key_types.push_back(key);
-    if (!entry.contains("identified") || !entry["identified"].is_boolean())
-      return at + ": 'identified' must be true or false";
-    if (!entry["identified"].get<bool>()) {
-      const auto reason = entry.find("reason");
-      out.unfitted[key] = reason != entry.end() && reason->is_string() ? reason->get<std::string>() : "";
-      continue;
-    }
-    double values[3] = {0, 0, 0};
-    const char* names[3] = {"lambda", "sigma", "kappa"};
-    for (int i = 0; i < 3; ++i) {
-      const std::string field = std::string("'") + names[i] + ".value'";
-      const auto param = entry.find(names[i]);
-      if (param == entry.end() || !param->is_object() || !param->contains("value") || (*param)["value"].is_null())
-        return at + ": " + field + " is missing";
-      const json& value = (*param)["value"];
-      if (!value.is_number()) return at + ": " + field + " must be a number, got '" + value.dump() + "'";
-      values[i] = value.get<double>();
-      if (i == 0 && values[i] <= 0) return at + ": " + field + " must be positive, got '" + value.dump() + "'";
-      if (values[i] < 0) return at + ": " + field + " must not be negative, got '" + value.dump() + "'";
-    }
-    out.lambda_by_key[key] = values[0];
-    out.curve_by_key[key] = CapacityCurve{values[1], values[2]};
-  }
-  std::string details;
-  if (j.contains("metadata") && j["metadata"].is_object())
-    for (const char* field : {"module", "date"})
-      if (j["metadata"].contains(field) && j["metadata"][field].is_string())
-        details += (details.empty() ? "" : ", ") + j["metadata"][field].get<std::string>();
-  out.source = "profile " + name + (details.empty() ? "" : " (" + details + ")");
-  return std::nullopt;
+  const bool from_set = p.Mark().is_null() || p.Mark().line < 0;
+  std::filesystem::path file(p.Scalar());
+  if (!from_set && file.is_relative()) file = base_dir / file;
+  return ProfileRef{p, path, file.lexically_normal().string()};
 }
 
 struct Catalogue {
@@ -277,6 +229,7 @@ struct Catalogue {
   std::map<std::string, HsmSpec> hsm;
   std::map<std::string, ProfileNote> hsm_profile;  // by HSM model, for entries that name a profile
   std::map<std::string, DbSpec> db;
+  std::map<std::string, Diagnostic> db_unfitted;  // by DB model, for entries naming an unidentified profile
   std::map<std::string, FabricSpec> fabric;
 };
 
@@ -290,31 +243,31 @@ void read_curve(MapReader& m, CapacityCurve& curve) {
 // and source spec had; rates, sigma, kappa and source written beside it override the profile's.
 void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::filesystem::path& base_dir,
                      std::optional<ProfileNote>& note) {
-  bool profiled = false;
-  if (YAML::Node p = m.get("profile", false); p && !p.IsNull()) {
-    const std::string path = join(m.path(), "profile");
-    if (!p.IsScalar()) {
-      ctx_of(m).error(p, path, "'profile' must be a single value");
+  const std::optional<ProfileRef> ref = profile_ref(m, base_dir);
+  const bool profiled = ref.has_value();
+  if (ref) {
+    // Cleared even when the profile is unusable, so that its problem is not followed by a missing rate.
+    spec.signatures_per_s_by_key.clear();
+    spec.session_rate_by_key.clear();
+    spec.curve_by_key.clear();
+    note.reset();
+    HsmProfile profile;
+    if (auto problem = read_hsm_profile(ref->file, ref->node.Scalar(), profile)) {
+      ctx_of(m).error(ref->node, ref->path, *problem);
     } else {
-      profiled = true;
-      const bool from_set = p.Mark().is_null() || p.Mark().line < 0;
-      std::filesystem::path file(p.Scalar());
-      if (!from_set && file.is_relative()) file = base_dir / file;
-      // Cleared even when the profile is unusable, so that its problem is not followed by a missing rate.
-      spec.signatures_per_s_by_key.clear();
-      spec.session_rate_by_key.clear();
-      spec.curve_by_key.clear();
-      note.reset();
-      HsmProfile profile;
-      if (auto problem = read_hsm_profile(file.lexically_normal().string(), p.Scalar(), profile)) {
-        ctx_of(m).error(p, path, *problem);
-      } else {
-        spec.session_rate_by_key = profile.lambda_by_key;
-        spec.curve_by_key = profile.curve_by_key;
-        spec.curve = CapacityCurve{};
-        spec.source = profile.source;
-        note = ProfileNote{p.Scalar(), ctx_of(m).locate(p, path), profile.key_types, profile.unfitted};
+      ProfileNote found{ref->node.Scalar(), ctx_of(m).locate(ref->node, ref->path), {}, {}};
+      for (const auto& [key, fit] : profile.key_types) {
+        found.key_types.push_back(key);
+        if (!fit.identified) {
+          found.unfitted[key] = fit.reason;
+          continue;
+        }
+        spec.session_rate_by_key[key] = fit.lambda;
+        spec.curve_by_key[key] = fit.curve;
       }
+      spec.curve = CapacityCurve{};
+      spec.source = profile.source;
+      note = found;
     }
   }
   // One rate for every key type, or a map of rates by key type ({rsa-2048: 10k/s, ecdsa-p384: 7k/s}).
@@ -343,11 +296,48 @@ void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::file
   if (auto v = m.text("source", required && !profiled)) spec.source = *v;
 }
 
-void read_db_fields(MapReader& m, DbSpec& spec, bool required) {
-  if (auto v = m.quantity("commits_per_s", QuantityKind::RATE, required, true)) spec.commits_per_s = *v;
+// Reads DB fields present in m onto spec (a catalogue entry, or overrides in a scenario). A `profile`
+// (paths as for the HSM's) replaces the rate, curve and source spec had: its commits fit is rated at the
+// connections once the entry is read (resolve_db_rate); commits_per_s, sigma, kappa and source written
+// beside it override the profile's. `unfitted` receives the problem of a profile whose commits curve is
+// unidentified, reported only if no rate is written (resolve_db_rate).
+void read_db_fields(MapReader& m, DbSpec& spec, bool required, const std::filesystem::path& base_dir,
+                    std::optional<Diagnostic>& unfitted) {
+  const std::optional<ProfileRef> ref = profile_ref(m, base_dir);
+  const bool profiled = ref.has_value();
+  if (ref) {
+    // Cleared even when the profile is unusable, so that its problem is not followed by a missing rate.
+    spec.commits_per_s = 0;
+    spec.connection_rate = 0;
+    unfitted.reset();
+    DbProfile profile;
+    if (auto problem = read_db_profile(ref->file, ref->node.Scalar(), profile)) {
+      ctx_of(m).error(ref->node, ref->path, *problem);
+    } else {
+      spec.connection_rate = profile.commits.lambda;
+      spec.curve = profile.commits.curve;
+      spec.source = profile.source;
+      if (!profile.commits.identified) {
+        unfitted = ctx_of(m).locate(ref->node, ref->path);
+        unfitted->message = db_unidentified_message(ref->node.Scalar(), profile.commits);
+      }
+    }
+  }
+  if (auto v = m.quantity("commits_per_s", QuantityKind::RATE, required && !profiled, true)) spec.commits_per_s = *v;
   if (auto v = m.integer("connections", required, 1)) spec.connections = *v;
   read_curve(m, spec.curve);
-  if (auto v = m.text("source", required)) spec.source = *v;
+  if (auto v = m.text("source", required && !profiled)) spec.source = *v;
+}
+
+// The DB's commits/s once its entry is read: unless a rate is written, a profile's fit at the entry's
+// connections, lambda shape(connections); a profile without a fitted curve is a problem only then.
+void resolve_db_rate(Context& ctx, DbSpec& spec, const std::optional<Diagnostic>& unfitted) {
+  if (spec.commits_per_s > 0) return;
+  if (spec.connection_rate > 0) {
+    spec.commits_per_s = spec.connection_rate * spec.curve.shape(spec.connections);
+  } else if (unfitted) {
+    ctx.error_from(*unfitted);
+  }
 }
 
 void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required) {
@@ -403,8 +393,10 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
   each("db", [&](const std::string& name, MapReader& m) {
     DbSpec s;
     s.model = name;
-    read_db_fields(m, s, true);
+    std::optional<Diagnostic> unfitted;
+    read_db_fields(m, s, true, std::filesystem::path(path).parent_path(), unfitted);
     cat.db[name] = s;
+    if (unfitted) cat.db_unfitted[name] = *unfitted;
   });
   each("fabric", [&](const std::string& name, MapReader& m) {
     FabricSpec s;
@@ -487,10 +479,15 @@ void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, const st
   YAML::Node db = m.get("db", true);
   if (db) {
     MapReader d(ctx, db, join(m.path(), "db"));
-    if (auto spec = catalogue_entry(ctx, d, cat.db, "database", cat)) dc.db = *spec;
+    std::optional<Diagnostic> unfitted;  // the entry's profile's, else its catalogue model's
+    if (auto spec = catalogue_entry(ctx, d, cat.db, "database", cat)) {
+      dc.db = *spec;
+      if (auto it = cat.db_unfitted.find(spec->model); it != cat.db_unfitted.end()) unfitted = it->second;
+    }
     if (auto v = d.boolean("writer")) dc.db_writer = *v;
     if (auto v = d.integer("replicas", false, 0)) dc.db_replicas = *v;
-    read_db_fields(d, dc.db, false);
+    read_db_fields(d, dc.db, false, base_dir, unfitted);
+    resolve_db_rate(ctx, dc.db, unfitted);
     d.finish();
   }
   m.finish();
@@ -808,8 +805,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       Diagnostic problem = note->at;
       auto unfitted = note->unfitted.find(key);
       if (unfitted != note->unfitted.end()) {
-        problem.message = "profile " + note->name + ": key type '" + key + "' has no fitted curve" +
-                          (unfitted->second.empty() ? "" : " (" + unfitted->second + ")");
+        problem.message = hsm_unfitted_message(note->name, key, unfitted->second);
       } else {
         std::string has;
         for (const std::string& k : note->key_types) has += (has.empty() ? "" : ", ") + k;

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "atomic_file.hpp"
 #include "signing_level.hpp"
 #include "usl_fit.hpp"
 
@@ -74,8 +75,5 @@ nlohmann::json results_json(const HsmCalibration& c);
 std::string render_csv(const HsmCalibration& c);
 /// The table on stdout.
 std::string render_table(const HsmCalibration& c);
-
-/// Writes `text` to `path` through a temporary file in the same folder, fsynced, then renamed.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace surge::real

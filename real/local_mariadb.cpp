@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -93,8 +92,14 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
     fs::create_directories(dir_);
   }
   const fs::path d(dir_);
-  const unsigned port = free_port();
   config_ = (d / "my.cnf").string();
+  if (fs::exists(config_)) {
+    // A kept folder from an earlier run: start it as it is; the next run appends under a new run id.
+    start();
+    create_user(target_from_config());
+    return;
+  }
+  const unsigned port = free_port();
   const Durability& du = o.durability;
   std::ofstream cnf(config_);
   cnf << "[mariadbd]\n"
@@ -116,30 +121,40 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
   }
   cnf << "[client]\nsocket=" << (d / "mariadb.sock").string() << "\n";
   cnf.close();
-  if (running_as_root()) {
-    // mariadbd will not run as root: the folder goes to the mysql user.
-    fs::permissions(d, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                           fs::perms::others_exec);
-    const passwd* pw = getpwnam("mysql");
-    if (!pw) throw DbError("no 'mysql' user to run the server as (is mariadb-server installed?)", 0);
-    chown(dir_.c_str(), pw->pw_uid, pw->pw_gid);
-  }
   std::vector<std::string> install = {"mariadb-install-db", "--defaults-file=" + config_,
                                       "--auth-root-authentication-method=normal", "--skip-test-db"};
-  if (running_as_root()) install.push_back("--user=mysql");
+  // As root, the server runs as root (--user=root) rather than switching to mysql: a process that changes
+  // its credentials loses its parent-death signal, and the server must not outlive surge.
+  if (running_as_root()) install.push_back("--user=root");
   if (run(install, d / "install.log") != 0)
     throw DbError("mariadb-install-db failed: " + tail(d / "install.log", 600), 0);
   start();
-  // The calibration user: TCP on loopback, a random password that lives in memory only.
-  target_.host = "127.0.0.1";
-  target_.port = port;
-  target_.user = kUser;
-  target_.password = random_password();
+  DbTarget t;
+  t.port = port;
+  create_user(t);
+}
+
+DbTarget LocalMariaDb::target_from_config() const {
+  DbTarget t;
+  std::ifstream in(config_);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("port=", 0) == 0) t.port = static_cast<unsigned>(std::stoul(line.substr(5)));
+  return t;
+}
+
+void LocalMariaDb::create_user(DbTarget t) {
+  // The calibration user: TCP on loopback, a random password that lives in memory only (a new one each
+  // time the server is started by surge).
+  t.host = "127.0.0.1";
+  t.user = kUser;
+  t.password = random_password();
+  target_ = t;
   auto admin = connect_mariadb(admin_target());
-  admin->execute("CREATE USER '" + std::string(kUser) + "'@'127.0.0.1' IDENTIFIED BY '" + target_.password + "'");
-  admin->execute("GRANT ALL PRIVILEGES ON `surge\\_%`.* TO '" + std::string(kUser) + "'@'127.0.0.1'");
-  admin->execute("GRANT PROCESS, REPLICATION CLIENT, BINLOG MONITOR, SLAVE MONITOR ON *.* TO '" + std::string(kUser) +
-                 "'@'127.0.0.1'");
+  const std::string who = "'" + std::string(kUser) + "'@'127.0.0.1'";
+  admin->execute("CREATE USER IF NOT EXISTS " + who + " IDENTIFIED BY '" + t.password + "'");
+  admin->execute("ALTER USER " + who + " IDENTIFIED BY '" + t.password + "'");
+  admin->execute("GRANT ALL PRIVILEGES ON `surge\\_%`.* TO " + who);
+  admin->execute("GRANT PROCESS, REPLICATION CLIENT, BINLOG MONITOR, SLAVE MONITOR ON *.* TO " + who);
 }
 
 LocalMariaDb::LocalMariaDb(LocalMariaDb&& o) noexcept
@@ -170,7 +185,7 @@ void LocalMariaDb::start() {
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // and if surge dies, the server shuts down cleanly by itself
     const std::string defaults = "--defaults-file=" + config_;
     if (running_as_root()) {
-      execlp("mariadbd", "mariadbd", defaults.c_str(), "--user=mysql", static_cast<char*>(nullptr));
+      execlp("mariadbd", "mariadbd", defaults.c_str(), "--user=root", static_cast<char*>(nullptr));
     } else {
       execlp("mariadbd", "mariadbd", defaults.c_str(), static_cast<char*>(nullptr));
     }

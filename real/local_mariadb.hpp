@@ -33,7 +33,8 @@ struct LocalServerOptions {
 /// A running private server. Not copyable.
 class LocalMariaDb {
  public:
-  /// Installs and starts it; throws DbError with the server's log tail if it does not come up.
+  /// Installs and starts it (or, when `options.dir` holds a server surge made before, starts that one);
+  /// throws DbError with the server's log tail if it does not come up.
   explicit LocalMariaDb(const LocalServerOptions& options = {});
   /// Starts an existing data directory again (after a crash or a stop), same port and socket.
   static LocalMariaDb reopen(const std::string& dir);
@@ -59,6 +60,8 @@ class LocalMariaDb {
   struct Existing {};
   explicit LocalMariaDb(Existing) {}
   void start();
+  DbTarget target_from_config() const;
+  void create_user(DbTarget t);
   std::string dir_;
   std::string config_;
   pid_t pid_ = -1;

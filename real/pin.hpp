@@ -33,9 +33,10 @@ class Pin {
 inline constexpr const char* kPinEnvironment = "SURGE_PKCS11_PIN";
 
 /// Reads the PIN from `variable` and removes it from the environment (children never inherit it).
-Pin pin_from_environment(const std::string& variable = kPinEnvironment);
+/// `what` names the secret in messages ("the token PIN", "the database password").
+Pin pin_from_environment(const std::string& variable = kPinEnvironment, const std::string& what = "the token PIN");
 /// Reads the PIN from a regular file that group and others cannot read (mode 0600 or stricter); one
 /// trailing newline is dropped.
-Pin pin_from_file(const std::string& path);
+Pin pin_from_file(const std::string& path, const std::string& what = "PIN");
 
 }  // namespace surge::real

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace surge::real {
 namespace {
@@ -94,6 +95,8 @@ DbStatement& SaWriter::stmt(const std::string& sql) {
 template <typename Fn>
 void SaWriter::commit(const std::string& call, bool transaction, Fn&& fn) {
   for (int attempt = 0;; ++attempt) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t trips0 = c_.round_trips();
     try {
       if (transaction) c_.begin();
       const std::uint64_t rows = fn();
@@ -106,6 +109,9 @@ void SaWriter::commit(const std::string& call, bool transaction, Fn&& fn) {
         }
       }
       counts_.add(call, rows);
+      if (observer_)
+        observer_(call, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), rows,
+                  c_.round_trips() - trips0);
       return;
     } catch (const DbError& e) {
       if (transaction && !e.connection_lost()) c_.rollback();
@@ -152,10 +158,13 @@ PendingOrder SaWriter::new_order(std::int64_t registration_id, double reuse,
         "INSERT INTO authz2 (identifierType, identifierValue, registrationID, status, expires, challenges, token) "
         "VALUES (?, ?, ?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY, ?, ?)");
     DbStatement& link = stmt("INSERT INTO orderToAuthz2 (orderID, authzID) VALUES (?, ?)");
+    std::vector<std::int64_t> linked;
     for (const std::string& name : o.names) {
       std::int64_t id = 0;
-      if (!reusable_.empty() && data_.chance(reuse)) {
-        id = reusable_[static_cast<std::size_t>(data_.index(reusable_.size()))];  // validated earlier: no new one
+      const std::int64_t candidate =
+          reusable_.empty() ? 0 : reusable_[static_cast<std::size_t>(data_.index(reusable_.size()))];
+      if (candidate != 0 && data_.chance(reuse) && std::find(linked.begin(), linked.end(), candidate) == linked.end()) {
+        id = candidate;  // validated earlier: no new authorization
       } else {
         rows += authz.execute({std::int64_t{kIdentifierDns}, name, registration_id, std::int64_t{kAuthzPending},
                                std::int64_t{kChallengeTypes}, data_.bytes(kHashBytes)});
@@ -163,6 +172,7 @@ PendingOrder SaWriter::new_order(std::int64_t registration_id, double reuse,
         o.new_authz_ids.push_back(id);
       }
       rows += link.execute({o.order_id, id});
+      linked.push_back(id);
     }
     rows += stmt(
                 "INSERT INTO orderFqdnSets (setHash, orderID, registrationID, expires) "

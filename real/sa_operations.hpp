@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,10 +62,17 @@ struct WriteCounts {
   void add(const std::string& call, std::uint64_t rows_written);
 };
 
+/// Told of every acknowledged commit: the SA call, its time from the first statement to the commit's
+/// acknowledgement (seconds), its rows and its round trips.
+using CommitObserver =
+    std::function<void(const std::string& call, double seconds, std::uint64_t rows, std::uint64_t round_trips)>;
+
 /// The SA's writes on one connection.
 class SaWriter {
  public:
   SaWriter(DbConnection& c, SyntheticData& data);
+  /// Times every commit from now on.
+  void observe(CommitObserver observer) { observer_ = std::move(observer); }
 
   /// One account (INSERT registrations): 1 commit.
   std::int64_t new_registration();
@@ -91,7 +99,8 @@ class SaWriter {
   DbConnection& c_;
   SyntheticData& data_;
   std::map<std::string, std::unique_ptr<DbStatement>> statements_;
-  std::vector<std::int64_t> reusable_;  ///< authorizations this writer created, reusable by later orders
+  std::vector<std::int64_t> reusable_;
+  CommitObserver observer_;  ///< authorizations this writer created, reusable by later orders
   WriteCounts counts_;
 };
 

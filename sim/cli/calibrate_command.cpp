@@ -84,13 +84,6 @@ double duration(const std::string& text, const std::string& option) {
   return *q.value;
 }
 
-void check_writable_parent(const std::string& path, const std::string& option) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw BadInput(option + ": folder " + dir.string() + " does not exist");
-}
-
 real::HsmCalibrationOptions options_from_args() {
   real::HsmCalibrationOptions o;
   o.bench.module = args.module;
@@ -160,11 +153,26 @@ real::HsmCalibrationOptions options_from_args() {
     o.fault.after_signatures = static_cast<long>(number(f[1], "--inject-fault"));
   }
   if (!args.pin_env.empty() && !args.pin_file.empty()) throw BadInput("give --pin-env or --pin-file, not both");
-  check_writable_parent(args.out, "--out");
-  if (!args.json.empty()) check_writable_parent(args.json, "--json");
-  if (!args.csv.empty()) check_writable_parent(args.csv, "--csv");
+  try {
+    check_writable_parent(args.out, "--out");
+    if (!args.json.empty()) check_writable_parent(args.json, "--json");
+    if (!args.csv.empty()) check_writable_parent(args.csv, "--csv");
+  } catch (const std::invalid_argument& e) {
+    throw BadInput(e.what());
+  }
   return o;
 }
+
+}  // namespace
+
+void check_writable_parent(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir)) throw std::invalid_argument(option + ": folder " + dir.string() + " does not exist");
+}
+
+namespace {
 
 // No core dump can carry the PIN or key material out of this process.
 void harden_process() {
@@ -226,10 +234,12 @@ CLI::App* add_calibrate_command(CLI::App& app) {
       ->check(CLI::Range(0, 100000));
   hsm->add_option("--seed", args.seed, "Seed of the bootstrap and the random inputs (default 1)");
   hsm->add_option("--inject-fault", args.fault, "")->group("");  // tests: MEMBER:AFTER closes a session
+  add_calibrate_db(calibrate);
   return calibrate;
 }
 
 int run_calibrate_command() {
+  if (const int db = run_calibrate_db(); db >= 0) return db;
   if (!args.cmd || !*args.cmd) return -1;
   harden_process();
   real::HsmCalibrationOptions options;

@@ -6,16 +6,17 @@
 #include <fstream>
 
 #include "analytic.hpp"
+#include "profile_test_support.hpp"
 #include "scenario_parser.hpp"
 
 namespace surge {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace profile_test;
 
 constexpr double kHour = 3600;
 
-const std::string kFixtures = std::string(SURGE_SOURCE_DIR) + "/data/fixtures/";
 const std::string kScenario = kFixtures + "hsm-profile.yaml";
 const std::string kProfile = "hsm-profile-softhsm.json";
 
@@ -23,70 +24,14 @@ const std::string kProfile = "hsm-profile-softhsm.json";
 constexpr double kRsaLambda = 1500, kRsaSigma = 0.08, kRsaKappa = 0.002;
 constexpr double kEcLambda = 21000, kEcSigma = 0.05, kEcKappa = 0.001;
 
-// X(N) = lambda N / (1 + sigma (N - 1) + kappa N (N - 1)), written out rather than taken from CapacityCurve.
-double usl(double lambda, double sigma, double kappa, double n) {
-  return lambda * n / (1 + sigma * (n - 1) + kappa * n * (n - 1));
-}
-
 Scenario fixture(const std::vector<Override>& overrides = {}) {
   return load_scenario(kScenario, overrides);
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-// 1-based "line:column" of the first occurrence of `needle` in `text`.
-std::string where(const std::string& text, const std::string& needle) {
-  const size_t at = text.find(needle);
-  const size_t line_start = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
-  int line = 1;
-  for (size_t i = 0; i < at; ++i) line += text[i] == '\n' ? 1 : 0;
-  return std::to_string(line) + ":" + std::to_string(at - line_start + 1);
-}
-
-// Headlines of every problem found in `text` read as if it were the file `file`; empty when it parses.
-std::string problems(const std::string& text, const std::string& file, const std::vector<Override>& overrides = {}) {
-  try {
-    parse_scenario(text, file, overrides);
-  } catch (const ScenarioError& e) {
-    std::string out;
-    for (const Diagnostic& d : e.diagnostics()) out += (out.empty() ? "" : "\n") + d.headline();
-    return out;
-  }
-  return "";
-}
-
 // A scratch folder holding broken profiles beside a scenario that names them.
-class BrokenProfile : public ::testing::Test {
+class BrokenProfile : public ScratchProfile {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("surge-hsm-profile-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Writes `json` as x.json and returns the problems of the fixture scenario pointed at it.
-  std::string problems_with(const std::string& json) {
-    std::ofstream(dir_ / "x.json") << json;
-    return problems(text(), file());
-  }
-  std::string file() const { return (dir_ / "s.yaml").string(); }
-  std::string text() const { return replace(read(kScenario), "profile: " + kProfile, "profile: x.json"); }
-  // "FILE:LINE:COL: profile x.json: " for a problem reported at the profile value.
-  std::string at_profile() const { return file() + ":" + where(text(), "x.json") + ": profile x.json: "; }
-
-  fs::path dir_;
+  BrokenProfile() : ScratchProfile(kScenario, kProfile) {}
 };
 
 // A valid profile with one key type's entry replaced.

@@ -1,0 +1,573 @@
+#include "db_calibration.hpp"
+
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "ca_schema.hpp"
+#include "db_integrity.hpp"
+#include "db_prefill.hpp"
+#include "sa_operations.hpp"
+
+namespace surge::real {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kFallsToStop = 2;
+constexpr double kAuthzReuseIssuance = 0.5;  // a day's orders: half their names validated recently
+constexpr double kAuthzReuseReissue = 0.9;   // a replacement: the names were validated for the old one
+constexpr std::uint64_t kMinFreeDiskBytes = 1ULL << 30;
+constexpr double kSampleEvery_s = 1.0;
+// The server's counters sampled each second (cumulative ones as per-second differences).
+const std::vector<std::string> kCounters = {"Binlog_commits", "Binlog_group_commits", "Innodb_data_fsyncs",
+                                            "Innodb_row_lock_waits", "Com_commit"};
+const std::vector<std::string> kGauges = {"Innodb_history_list_length", "Innodb_checkpoint_age",
+                                          "Innodb_row_lock_current_waits", "Threads_running"};
+
+double process_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::map<std::string, std::string> status(DbConnection& c) {
+  std::string in;
+  for (const auto* list : {&kCounters, &kGauges})
+    for (const std::string& v : *list) in += (in.empty() ? "'" : ",'") + v + "'";
+  std::map<std::string, std::string> out;
+  for (const DbRow& r : c.query("SHOW GLOBAL STATUS WHERE Variable_name IN (" + in + ")"))
+    out[r[0].value_or("")] = r[1].value_or("");
+  return out;
+}
+
+std::map<std::string, std::string> settings(DbConnection& c) {
+  std::map<std::string, std::string> out;
+  for (const DbRow& r :
+       c.query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit','log_bin',"
+               "'sync_binlog','binlog_format','innodb_buffer_pool_size','innodb_log_file_size','version',"
+               "'innodb_doublewrite','max_connections')"))
+    out[r[0].value_or("")] = r[1].value_or("");
+  return out;
+}
+
+bool loopback(const DbTarget& t) {
+  return !t.socket.empty() || t.host == "localhost" || t.host.rfind("127.", 0) == 0 || t.host == "::1";
+}
+
+// A worker's connection, writer and account for one level.
+struct Worker {
+  std::unique_ptr<DbConnection> connection;
+  std::unique_ptr<SyntheticData> data;
+  std::unique_ptr<SaWriter> writer;
+  std::int64_t registration = 0;
+  std::map<std::string, CallStats> calls;
+  std::uint64_t units = 0;
+};
+
+nlohmann::json interval_json(const Interval& i) {
+  return {{"value", i.value}, {"low", i.low}, {"high", i.high}};
+}
+
+nlohmann::json fit_json(const UslFit& f) {
+  nlohmann::json j = {{"identified", f.identified}, {"reason", f.reason}};
+  if (f.identified) {
+    j["lambda"] = interval_json(f.lambda);
+    j["sigma"] = interval_json(f.sigma);
+    j["kappa"] = interval_json(f.kappa);
+    j["n_peak"] = std::isfinite(f.n_peak) ? nlohmann::json(f.n_peak) : nlohmann::json(nullptr);
+    j["x_peak"] = std::isfinite(f.x_peak) ? nlohmann::json(f.x_peak) : nlohmann::json(nullptr);
+    j["rms_relative_error"] = f.rms_relative_error;
+  }
+  return j;
+}
+
+nlohmann::json level_json(const DbLevel& l, bool with_series) {
+  nlohmann::json calls = nlohmann::json::object();
+  for (const auto& [name, s] : l.calls)
+    calls[name] = {{"commits", s.commits},
+                   {"commits_per_s", static_cast<double>(s.commits) / l.duration_s},
+                   {"rows_per_s", static_cast<double>(s.rows) / l.duration_s},
+                   {"round_trips_per_commit", s.commits ? static_cast<double>(s.round_trips) / s.commits : 0.0},
+                   {"latency", s.latency.summary_json()},
+                   {"histogram", s.latency.histogram_json()}};
+  nlohmann::json j = {{"connections", l.connections},
+                      {"duration_s", l.duration_s},
+                      {"commits", l.commits},
+                      {"commits_per_s", l.commits_per_s},
+                      {"rows_per_s", l.rows_per_s},
+                      {"units", l.units},
+                      {"retries", l.retries},
+                      {"unknown_commits", l.unknown},
+                      {"client_cpu_cores", l.client_cpu_cores},
+                      {"calls", calls}};
+  if (with_series) j["per_second"] = l.per_second;
+  return j;
+}
+
+class Sweep {
+ public:
+  Sweep(const DbCalibrationOptions& o, const DbTarget& target, std::int64_t run, std::vector<std::string> revocable,
+        const std::function<void(const std::string&)>& log)
+      : o_(o), target_(target), run_(run), revocable_(std::move(revocable)), log_(log) {}
+
+  DbLevel run(int connections, int level_index) {
+    std::vector<Worker> workers(static_cast<size_t>(connections));
+    for (int w = 0; w < connections; ++w) {
+      Worker& wk = workers[static_cast<size_t>(w)];
+      wk.connection = connect_mariadb(target_);
+      wk.connection->execute("USE `" + o_.database + "`");
+      // Streams differ by run, level and worker: a later run into the same database writes new keys.
+      wk.data = std::make_unique<SyntheticData>(
+          o_.seed, (static_cast<std::uint64_t>(run_) << 32) ^ (static_cast<std::uint64_t>(level_index) * 10007 + w));
+      wk.writer = std::make_unique<SaWriter>(*wk.connection, *wk.data);
+      wk.registration = wk.writer->new_registration();
+    }
+    auto monitor = connect_mariadb(target_);
+    const auto start = Clock::now() + std::chrono::milliseconds(50);
+    const auto measure =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.warmup_s));
+    const auto end =
+        measure + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.duration_s));
+    std::atomic<bool> stop{false};
+    std::atomic<std::int64_t> last_commit_ns{start.time_since_epoch().count()};
+    std::mutex mu;
+    std::string error;
+    unsigned error_code = 0;
+
+    auto work = [&](Worker& wk) {
+      wk.writer->observe([&](const std::string& call, double s, std::uint64_t rows, std::uint64_t trips) {
+        const auto now = Clock::now();
+        last_commit_ns.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+        if (now < measure || now > end) return;
+        CallStats& cs = wk.calls[call];
+        ++cs.commits;
+        cs.rows += rows;
+        cs.round_trips += trips;
+        cs.latency.record(s);
+      });
+      std::this_thread::sleep_until(start);
+      try {
+        while (!stop.load(std::memory_order_relaxed) && Clock::now() < end) {
+          if (!unit(wk)) break;
+          if (Clock::now() >= measure && Clock::now() <= end) ++wk.units;
+        }
+      } catch (const DbError& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (error.empty()) error = e.what(), error_code = e.code();
+        stop = true;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (Worker& wk : workers) threads.emplace_back(work, std::ref(wk));
+
+    // The monitor: the server's counters each second, and the watchdog.
+    DbLevel level;
+    level.connections = connections;
+    std::this_thread::sleep_until(measure);
+    const double cpu0 = process_cpu_s();
+    try {
+      std::map<std::string, std::string> prev = status(*monitor);
+      const auto every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kSampleEvery_s));
+      for (auto t = measure + every; t <= end && !stop; t += every) {
+        std::this_thread::sleep_until(t);
+        const std::map<std::string, std::string> now = status(*monitor);
+        nlohmann::json sample = nlohmann::json::object();
+        for (const std::string& k : kCounters)
+          if (now.count(k) && prev.count(k)) sample[k] = std::stod(now.at(k)) - std::stod(prev.at(k));
+        for (const std::string& k : kGauges)
+          if (now.count(k)) sample[k] = std::stod(now.at(k));
+        level.per_second.push_back(sample);
+        prev = now;
+        const double idle_s = std::chrono::duration<double>(Clock::now().time_since_epoch() -
+                                                            Clock::duration(last_commit_ns.load()))
+                                  .count();
+        if (idle_s > o_.stall_timeout_s) stall(*monitor, idle_s);
+      }
+    } catch (const DbError& e) {
+      // The monitor lost the server too: stop the workers, then report.
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.empty()) error = e.what(), error_code = e.code();
+      stop = true;
+    }
+    const double cpu1 = process_cpu_s();
+    for (std::thread& t : threads) t.join();
+    if (!error.empty()) throw DbError(error, error_code);
+
+    level.duration_s = o_.duration_s;
+    level.client_cpu_cores = (cpu1 - cpu0) / o_.duration_s;
+    std::uint64_t rows = 0;
+    for (Worker& wk : workers) {
+      for (auto& [name, cs] : wk.calls) {
+        CallStats& into = level.calls[name];
+        into.commits += cs.commits;
+        into.rows += cs.rows;
+        into.round_trips += cs.round_trips;
+        into.latency.merge(cs.latency);
+        level.commits += cs.commits;
+        rows += cs.rows;
+      }
+      level.units += wk.units;
+      level.retries += wk.writer->counts().retries;
+      level.unknown += wk.writer->counts().unknown;
+    }
+    level.commits_per_s = static_cast<double>(level.commits) / level.duration_s;
+    level.rows_per_s = static_cast<double>(rows) / level.duration_s;
+    return level;
+  }
+
+ private:
+  // One unit of the mix; false when there is nothing left to revoke.
+  bool unit(Worker& wk) {
+    SaWriter& sa = *wk.writer;
+    switch (o_.mix) {
+      case DbMix::ISSUANCE: {
+        const PendingOrder order = sa.new_order(wk.registration, kAuthzReuseIssuance, std::nullopt);
+        sa.finalize_authorizations(order);
+        sa.issue(order);
+        return true;
+      }
+      case DbMix::REVOCATION: {
+        const std::optional<std::string> serial = next_revocable();
+        if (!serial) return false;
+        sa.revoke(*serial);
+        return true;
+      }
+      case DbMix::REISSUE: {
+        const std::optional<std::string> serial = next_revocable();
+        if (!serial) return false;
+        const PendingOrder order = sa.new_order(wk.registration, kAuthzReuseReissue, *serial);
+        sa.finalize_authorizations(order);
+        sa.issue(order);
+        sa.revoke(*serial);  // replace first, then revoke: the site never breaks
+        return true;
+      }
+      case DbMix::NEW_ORDER:
+        sa.new_order(wk.registration, kAuthzReuseIssuance, std::nullopt);
+        return true;
+    }
+    return false;
+  }
+
+  std::optional<std::string> next_revocable() {
+    const std::size_t i = next_.fetch_add(1);
+    if (i >= revocable_.size()) {
+      if (i == revocable_.size()) log_("prefilled certificates exhausted: raise --prefill for longer levels");
+      return std::nullopt;
+    }
+    return revocable_[i];
+  }
+
+  // No commit for too long: say what the server is doing and stop (exit 3, no profile).
+  [[noreturn]] void stall(DbConnection& monitor, double idle_s) {
+    std::ostringstream d;
+    d << "surge calibrate db: no commit for " << static_cast<int>(idle_s) << " s (watchdog); the server's threads:";
+    try {
+      for (const DbRow& r : monitor.query("SELECT state, COUNT(*) FROM information_schema.processlist WHERE "
+                                          "command <> 'Sleep' GROUP BY state"))
+        d << " [" << r[0].value_or("") << ": " << r[1].value_or("0") << "]";
+      const std::optional<std::string> base = monitor.scalar("SELECT @@log_bin_basename");
+      if (base && loopback(target_)) {
+        struct statvfs fs {};
+        if (statvfs(std::filesystem::path(*base).parent_path().c_str(), &fs) == 0)
+          d << "; free disk where the binary logs go: "
+            << static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) / 1e9 << " GB";
+      }
+    } catch (const DbError& e) {
+      d << " (cannot ask the server: " << e.what() << ")";
+    }
+    std::fprintf(stderr, "%s\n", d.str().c_str());
+    std::fflush(stderr);
+    std::_Exit(3);  // workers are blocked in the server; a local server follows its parent down (SIGTERM)
+  }
+
+  const DbCalibrationOptions& o_;
+  DbTarget target_;
+  std::int64_t run_;
+  std::vector<std::string> revocable_;
+  std::atomic<std::size_t> next_{0};
+  const std::function<void(const std::string&)>& log_;
+};
+
+}  // namespace
+
+std::string mix_name(DbMix m) {
+  switch (m) {
+    case DbMix::ISSUANCE:
+      return "issuance";
+    case DbMix::REVOCATION:
+      return "revocation";
+    case DbMix::REISSUE:
+      return "reissue";
+    case DbMix::NEW_ORDER:
+      return "new-order";
+  }
+  return "?";
+}
+
+std::optional<DbMix> parse_mix(const std::string& name) {
+  for (DbMix m : {DbMix::ISSUANCE, DbMix::REVOCATION, DbMix::REISSUE, DbMix::NEW_ORDER})
+    if (mix_name(m) == name) return m;
+  return std::nullopt;
+}
+
+nlohmann::json check_target(DbConnection& c, const DbTarget& target, bool allow_replicated) {
+  nlohmann::json found;
+  const DbRow ro = c.query("SELECT @@global.read_only, @@global.innodb_read_only").at(0);
+  if (ro[0].value_or("0") != "0" || ro[1].value_or("0") != "0")
+    throw RefusedTarget("the server is read-only: surge calibrates a writer");
+  found["read_only"] = false;
+  bool replica = false;
+  try {
+    replica = !c.query("SHOW ALL SLAVES STATUS").empty();
+  } catch (const DbError& e) {
+    if (!allow_replicated)
+      throw RefusedTarget("cannot tell whether the server is a replica (" + std::string(e.what()) +
+                          "); grant SLAVE MONITOR or pass --allow-replicated");
+  }
+  const std::uint64_t attached = std::stoull(
+      c.scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'").value_or("0"));
+  found["replica"] = replica;
+  found["replicas_attached"] = attached;
+  if (!allow_replicated && replica)
+    throw RefusedTarget("the server is a replica: its writes come from its primary (--allow-replicated to override)");
+  if (!allow_replicated && attached > 0)
+    throw RefusedTarget("the server has " + std::to_string(attached) +
+                        " replica(s) attached: calibration writes would reach them (--allow-replicated to override)");
+  const std::optional<std::string> binlog = c.scalar("SELECT @@log_bin_basename");
+  if (binlog && loopback(target)) {
+    struct statvfs fs {};
+    if (statvfs(std::filesystem::path(*binlog).parent_path().c_str(), &fs) == 0) {
+      const auto free = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+      found["binlog_free_disk_bytes"] = free;
+      if (free < kMinFreeDiskBytes)
+        throw RefusedTarget("only " + std::to_string(free / (1 << 20)) + " MiB free where the binary logs go (" +
+                            *binlog + "): at least 1 GiB is needed");
+    }
+  } else {
+    found["binlog_free_disk_bytes"] = nullptr;  // a remote server's disk cannot be seen from here
+  }
+  return found;
+}
+
+DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<void(const std::string&)>& log) {
+  std::unique_ptr<LocalMariaDb> server;
+  DbTarget target = o.target;
+  if (o.local) {
+    server = std::make_unique<LocalMariaDb>(o.local_server);
+    target = server->target();
+    log("local MariaDB in " + server->dir() + " on 127.0.0.1:" + std::to_string(target.port));
+  }
+  auto c = connect_mariadb(target);
+  DbCalibration cal;
+  const nlohmann::json checks = check_target(*c, target, o.allow_replicated);
+  const std::string uuid = open_surge_database(*c, o.database);
+  const std::int64_t run = start_run(*c, "surge calibrate db, mix " + mix_name(o.mix));
+  const std::map<std::string, std::string> set = settings(*c);
+
+  // Realistic state: by default twice the buffer pool.
+  const std::uint64_t buffer_pool =
+      std::stoull(set.count("innodb_buffer_pool_size") ? set.at("innodb_buffer_pool_size") : "0");
+  const std::uint64_t target_bytes = o.prefill_bytes.value_or(2 * buffer_pool);
+  SyntheticData prefill_data(o.seed, (static_cast<std::uint64_t>(run) << 32) ^ 0xF111);
+  SaWriter owner(*c, prefill_data);
+  const std::int64_t reg = owner.new_registration();
+  log("prefilling " + std::to_string(target_bytes / (1 << 20)) + " MiB");
+  const Prefill p = prefill(*c, prefill_data, reg, target_bytes);
+  for (const std::string& t : ca_tables()) c->execute("ANALYZE TABLE `" + t + "`");
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const auto& [table, data, index] : table_sizes(*c, o.database))
+    sizes[table] = {{"data_bytes", data}, {"index_bytes", index}};
+  cal.prefill = {
+      {"certificates", p.certificates}, {"bytes_written", p.bytes}, {"seconds", p.seconds}, {"tables", sizes}};
+
+  Sweep sweep(o, target, run, p.serials, log);
+  std::vector<DbLevel>& levels = cal.levels;
+  int falls = 0;
+  for (int n = 1, i = 0;; ++i) {
+    const int connections = o.connections.empty() ? n : o.connections[static_cast<size_t>(i)];
+    DbLevel l = sweep.run(connections, i);
+    char line[256];
+    std::snprintf(line, sizeof line, "%s: %d connections: %.0f commits/s, %.0f rows/s, %llu units, %llu retries",
+                  mix_name(o.mix).c_str(), connections, l.commits_per_s, l.rows_per_s,
+                  static_cast<unsigned long long>(l.units), static_cast<unsigned long long>(l.retries));
+    log(line);
+    if (!levels.empty()) falls = l.commits_per_s < levels.back().commits_per_s ? falls + 1 : 0;
+    levels.push_back(std::move(l));
+    if (!o.connections.empty()) {
+      if (i + 1 >= static_cast<int>(o.connections.size())) break;
+    } else {
+      n *= 2;
+      if (falls >= kFallsToStop || n > o.max_connections) break;
+    }
+  }
+  std::vector<UslSample> samples;
+  std::map<std::string, std::vector<UslSample>> by_call;
+  for (const DbLevel& l : levels) {
+    samples.push_back({static_cast<double>(l.connections), l.commits_per_s});
+    for (const auto& [name, s] : l.calls)
+      by_call[name].push_back({static_cast<double>(l.connections), static_cast<double>(s.commits) / l.duration_s});
+  }
+  cal.fit = fit_usl(samples, o.bootstrap, o.seed);
+  for (const auto& [name, s] : by_call) cal.fits_by_call[name] = fit_usl(s, o.bootstrap, o.seed);
+
+  const IntegrityReport integrity = check_integrity(*c);
+  cal.integrity = nlohmann::json::array();
+  for (const IntegrityCheck& ic : integrity.checks)
+    cal.integrity.push_back({{"invariant", ic.invariant}, {"violations", ic.violations}});
+  if (!integrity.ok()) throw DbError("the integrity check failed after the sweep (see --check-integrity)", 0);
+
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  cal.metadata = {{"target", o.local ? "local" : "dsn"},
+                  {"server", o.local ? "127.0.0.1 (throwaway)" : target.host + ":" + std::to_string(target.port)},
+                  {"server_version", set.count("version") ? set.at("version") : ""},
+                  {"settings", set},
+                  {"checks", checks},
+                  {"database", o.database},
+                  {"database_uuid", uuid},
+                  {"run", run},
+                  {"mix", mix_name(o.mix)},
+                  {"duration_s", o.duration_s},
+                  {"warmup_s", o.warmup_s},
+                  {"surge_version", SURGE_VERSION},
+                  {"date", utc_now()},
+                  {"host", host}};
+  return cal;
+}
+
+nlohmann::json db_profile_json(const DbCalibration& c) {
+  nlohmann::json commits = fit_json(c.fit);
+  const DbLevel* one = nullptr;
+  for (const DbLevel& l : c.levels)
+    if (l.connections == 1) one = &l;
+  if (one) {
+    LatencyStats all;
+    for (const auto& [name, s] : one->calls) all.merge(s.latency);
+    commits["service_time_n1"] = {{"mean_s", all.mean()}, {"cv", all.cv()}};
+  } else {
+    commits["service_time_n1"] = nullptr;
+  }
+  nlohmann::json levels = nlohmann::json::array();
+  for (const DbLevel& l : c.levels)
+    levels.push_back(
+        {{"connections", l.connections}, {"commits_per_s", l.commits_per_s}, {"rows_per_s", l.rows_per_s}});
+  commits["levels"] = levels;
+  nlohmann::json types = nlohmann::json::object();
+  for (const auto& [name, fit] : c.fits_by_call) {
+    nlohmann::json t = fit_json(fit);
+    nlohmann::json tl = nlohmann::json::array();
+    for (const DbLevel& l : c.levels) {
+      if (!l.calls.count(name)) continue;
+      const CallStats& s = l.calls.at(name);
+      tl.push_back({{"connections", l.connections},
+                    {"commits_per_s", static_cast<double>(s.commits) / l.duration_s},
+                    {"latency", s.latency.summary_json()},
+                    {"histogram", s.latency.histogram_json()}});
+    }
+    t["levels"] = tl;
+    types[name] = t;
+  }
+  return {{"surge_profile", 1},
+          {"kind", "db"},
+          {"metadata", c.metadata},
+          {"commits", commits},
+          {"transaction_types", types}};
+}
+
+nlohmann::json db_results_json(const DbCalibration& c) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (const DbLevel& l : c.levels) levels.push_back(level_json(l, true));
+  nlohmann::json fits = nlohmann::json::object();
+  for (const auto& [name, f] : c.fits_by_call) fits[name] = fit_json(f);
+  return {{"metadata", c.metadata}, {"prefill", c.prefill}, {"levels", levels},
+          {"fit", fit_json(c.fit)}, {"fits_by_call", fits}, {"integrity", c.integrity}};
+}
+
+std::string render_db_csv(const DbCalibration& c) {
+  std::ostringstream out;
+  out << "connections,call,commits_per_s,rows_per_s,round_trips_per_commit,p50_s,p90_s,p99_s,max_s,retries,"
+         "unknown_commits\n";
+  for (const DbLevel& l : c.levels) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%d,all,%.6g,%.6g,,,,,,%llu,%llu\n", l.connections, l.commits_per_s, l.rows_per_s,
+                  static_cast<unsigned long long>(l.retries), static_cast<unsigned long long>(l.unknown));
+    out << buf;
+    for (const auto& [name, s] : l.calls) {
+      std::snprintf(buf, sizeof buf, "%d,%s,%.6g,%.6g,%.4g,%.6g,%.6g,%.6g,%.6g,,\n", l.connections, name.c_str(),
+                    static_cast<double>(s.commits) / l.duration_s, static_cast<double>(s.rows) / l.duration_s,
+                    s.commits ? static_cast<double>(s.round_trips) / static_cast<double>(s.commits) : 0.0,
+                    s.latency.quantile(0.5), s.latency.quantile(0.9), s.latency.quantile(0.99), s.latency.max());
+      out << buf;
+    }
+  }
+  return out.str();
+}
+
+std::string render_db_table(const DbCalibration& c) {
+  std::ostringstream out;
+  char buf[512];
+  const nlohmann::json& s = c.metadata.at("settings");
+  auto setting = [&](const char* k) { return s.contains(k) ? s.at(k).get<std::string>() : std::string("?"); };
+  out << "surge calibrate db: " << c.metadata.at("server").get<std::string>() << ", MariaDB "
+      << c.metadata.at("server_version").get<std::string>() << ", mix " << c.metadata.at("mix").get<std::string>()
+      << "\n  innodb_flush_log_at_trx_commit=" << setting("innodb_flush_log_at_trx_commit")
+      << " log_bin=" << setting("log_bin") << " sync_binlog=" << setting("sync_binlog")
+      << " binlog_format=" << setting("binlog_format") << " buffer pool " << setting("innodb_buffer_pool_size")
+      << "\n  prefill: " << c.prefill.at("certificates").get<std::uint64_t>() << " certificates, "
+      << c.prefill.at("bytes_written").get<std::uint64_t>() / (1 << 20) << " MiB written\n\n";
+  out << "  connections  commits/s    rows/s  units/s  retries  unknown  client CPU\n";
+  for (const DbLevel& l : c.levels) {
+    std::snprintf(buf, sizeof buf, "  %11d  %9.0f  %8.0f  %7.0f  %7llu  %7llu  %10.2f\n", l.connections,
+                  l.commits_per_s, l.rows_per_s, static_cast<double>(l.units) / l.duration_s,
+                  static_cast<unsigned long long>(l.retries), static_cast<unsigned long long>(l.unknown),
+                  l.client_cpu_cores);
+    out << buf;
+  }
+  if (c.fit.identified) {
+    std::snprintf(buf, sizeof buf,
+                  "  USL fit: lambda %.0f commits/s [%.0f, %.0f], sigma %.4f [%.4f, %.4f], kappa %.6f [%.6f, %.6f]; "
+                  "peak %.0f/s at N = %.1f\n",
+                  c.fit.lambda.value, c.fit.lambda.low, c.fit.lambda.high, c.fit.sigma.value, c.fit.sigma.low,
+                  c.fit.sigma.high, c.fit.kappa.value, c.fit.kappa.low, c.fit.kappa.high, c.fit.x_peak, c.fit.n_peak);
+    out << buf;
+  } else {
+    out << "  USL fit: " << c.fit.reason << "\n";
+  }
+  out << "\n  per SA call at each level: commits/s, p50 / p99 commit latency (ms), round trips per commit\n";
+  for (const DbLevel& l : c.levels) {
+    for (const auto& [name, cs] : l.calls) {
+      std::snprintf(buf, sizeof buf, "  %4d  %-26s %9.0f  %7.3f / %7.3f  %5.1f\n", l.connections, name.c_str(),
+                    static_cast<double>(cs.commits) / l.duration_s, cs.latency.quantile(0.5) * 1e3,
+                    cs.latency.quantile(0.99) * 1e3,
+                    cs.commits ? static_cast<double>(cs.round_trips) / static_cast<double>(cs.commits) : 0.0);
+      out << buf;
+    }
+  }
+  out << "\n  integrity:";
+  for (const auto& i : c.integrity)
+    out << " " << i.at("invariant").get<std::string>() << ": " << i.at("violations").get<std::uint64_t>() << ";";
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace surge::real

@@ -1,0 +1,201 @@
+// `surge calibrate db` end to end on MariaDB servers the tests start on loopback: a local calibration and
+// its profile, appending runs, the integrity check (and a deliberately broken row), SIGKILL of the client
+// and of the server mid-run, refusal of targets surge must not write to, credentials.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "command_result.hpp"
+#include "local_mariadb.hpp"
+
+namespace surge::real {
+namespace {
+
+namespace fs = std::filesystem;
+using Result = surge::testing::CommandResult;
+
+// Small and short: these tests check behaviour, not the machine's figures.
+const std::string kQuick = " --buffer-pool 32M --prefill 1MiB --duration 1s --warmup 0.2s --bootstrap 20 ";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path temp(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("surge-db-test-" + std::to_string(getpid()));
+  fs::create_directories(d);
+  return d / name;
+}
+
+Result calibrate_db(const std::string& args, const std::string& password = "") {
+  if (!password.empty()) setenv("SURGE_DB_PASSWORD", password.c_str(), 1);
+  const Result r = surge::testing::run_command(std::string(SURGE_CLI) + " calibrate db " + args);
+  unsetenv("SURGE_DB_PASSWORD");
+  return r;
+}
+
+class CalibrateDb : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() { fs::remove_all(temp("").parent_path()); }
+};
+
+TEST_F(CalibrateDb, ALocalRunWritesAProfileKeepsTheInvariantsAndLaterRunsAppend) {
+  const fs::path dir = temp("kept"), profile = temp("db.json"), json = temp("db-all.json");
+  fs::remove_all(dir);
+  Result r = calibrate_db("--local --local-dir " + dir.string() + " --connections 1,2" + kQuick + "--out " +
+                          profile.string() + " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json p = nlohmann::json::parse(slurp(profile));
+  EXPECT_EQ(p.at("kind"), "db");
+  EXPECT_EQ(p.at("metadata").at("settings").at("innodb_flush_log_at_trx_commit"), "1");
+  EXPECT_EQ(p.at("metadata").at("settings").at("log_bin"), "ON");
+  EXPECT_EQ(p.at("metadata").at("settings").at("sync_binlog"), "1");
+  EXPECT_EQ(p.at("metadata").at("settings").at("binlog_format"), "ROW");
+  ASSERT_EQ(p.at("commits").at("levels").size(), 2u);
+  EXPECT_FALSE(p.at("commits").at("identified"));  // two levels: too few for a curve
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  for (const auto& level : all.at("levels")) {
+    // The level's commits are its SA calls' commits; an issued certificate is one of each finalize call
+    // (within the certificates in flight at the window's edges: one per connection).
+    std::uint64_t sum = 0;
+    for (const auto& [name, call] : level.at("calls").items()) sum += call.at("commits").get<std::uint64_t>();
+    EXPECT_EQ(sum, level.at("commits").get<std::uint64_t>());
+    const double serials = level.at("calls").at("AddSerial").at("commits");
+    const double connections = level.at("connections");
+    for (const char* call : {"SetOrderProcessing", "AddPrecertificate", "SetCertificateStatusReady", "AddCertificate",
+                             "AddFQDNSet", "FinalizeOrder", "NewOrderAndAuthzs"})
+      EXPECT_NEAR(level.at("calls").at(call).at("commits").get<double>(), serials, connections) << call;
+    // One round trip per single-statement commit; the precertificate's transaction has BEGIN, four or
+    // more inserts (one issuedNames row per name) and COMMIT.
+    EXPECT_DOUBLE_EQ(level.at("calls").at("AddSerial").at("round_trips_per_commit").get<double>(), 1.0);
+    EXPECT_GE(level.at("calls").at("AddPrecertificate").at("round_trips_per_commit").get<double>(), 6.0);
+    EXPECT_GT(level.at("per_second").size(), 0u);
+  }
+  for (const auto& check : all.at("integrity")) EXPECT_EQ(check.at("violations"), 0) << check;
+  // A second run into the kept folder appends under a new run id, in the same (stamped) database.
+  r = calibrate_db("--local --local-dir " + dir.string() + " --connections 1" + kQuick + "--out " + profile.string() +
+                   " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json second = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(second.at("metadata").at("database_uuid"), all.at("metadata").at("database_uuid"));
+  EXPECT_GT(second.at("metadata").at("run").get<int>(), all.at("metadata").at("run").get<int>());
+
+  // The integrity check passes; a deliberately broken row is caught (exit 1).
+  r = calibrate_db("--check-integrity --local-dir " + dir.string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("ok       every certificateStatus row has its precertificate: 0 rows"), std::string::npos);
+  {
+    LocalMariaDb server = LocalMariaDb::reopen(dir.string());
+    auto admin = connect_mariadb(server.admin_target());
+    admin->execute("DELETE FROM surge_calibration.precertificates ORDER BY id DESC LIMIT 1");
+  }
+  r = calibrate_db("--check-integrity --local-dir " + dir.string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("VIOLATED every certificateStatus row has its precertificate: 1 rows"), std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
+TEST_F(CalibrateDb, KillingTheClientOrTheServerMidRunLeavesTheInvariantsIntact) {
+  for (const bool kill_server : {false, true}) {
+    const fs::path dir = temp(kill_server ? "killed-server" : "killed-client"), profile = temp("killed.json");
+    fs::remove_all(dir);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const std::string d = dir.string(), out = profile.string();
+      const int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execl(SURGE_CLI, SURGE_CLI, "calibrate", "db", "--local", "--local-dir", d.c_str(), "--buffer-pool", "32M",
+            "--prefill", "1MiB", "--connections", "4", "--duration", "30s", "--warmup", "0", "--out", out.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    // Wait until the sweep is committing: certificates beyond the prefill's.
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    int status = 0;
+    if (kill_server) {
+      const pid_t server = static_cast<pid_t>(std::stol(slurp(dir / "mariadb.pid")));
+      ASSERT_EQ(kill(server, SIGKILL), 0);
+      waitpid(pid, &status, 0);
+      EXPECT_EQ(WEXITSTATUS(status), 3) << "the client reports the lost server";
+    } else {
+      ASSERT_EQ(kill(pid, SIGKILL), 0);
+      waitpid(pid, &status, 0);
+      // The server follows its parent down (SIGTERM): wait for it to be gone before reopening the folder.
+      for (int i = 0; i < 600 && fs::exists(dir / "mariadb.pid"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_FALSE(fs::exists(profile));
+    const Result r = calibrate_db("--check-integrity --local-dir " + dir.string());
+    EXPECT_EQ(r.code, 0) << (kill_server ? "server killed: " : "client killed: ") << r.out << r.err;
+    EXPECT_EQ(r.out.find("VIOLATED"), std::string::npos) << r.out;
+    fs::remove_all(dir);
+  }
+}
+
+TEST_F(CalibrateDb, RefusesTargetsItMustNotWriteTo) {
+  LocalServerOptions o;
+  o.buffer_pool = "32M";
+  LocalMariaDb server(o);
+  const DbTarget t = server.target();
+  const std::string dsn = "mariadb://surge@127.0.0.1:" + std::to_string(t.port) + "/";
+  const fs::path profile = temp("refused.json");
+  auto admin = connect_mariadb(server.admin_target());
+  // A surge_* database that surge did not create.
+  admin->execute("CREATE DATABASE surge_theirs");
+  Result r = calibrate_db("--dsn " + dsn + "surge_theirs" + kQuick + "--out " + profile.string(), t.password);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "surge calibrate db: refused: database 'surge_theirs' exists and surge did not create it (no surge_meta): "
+            "refusing to write to it\n");
+  // A database not named surge_*.
+  r = calibrate_db("--dsn " + dsn + "boulder_sa" + kQuick + "--out " + profile.string(), t.password);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("surge writes only into databases named surge_*"), std::string::npos) << r.err;
+  // A read-only server.
+  admin->execute("SET GLOBAL read_only = 1");
+  r = calibrate_db("--dsn " + dsn + "surge_mine" + kQuick + "--out " + profile.string(), t.password);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate db: refused: the server is read-only: surge calibrates a writer\n");
+  admin->execute("SET GLOBAL read_only = 0");
+  // A wrong password: one line, exit 3, the password nowhere.
+  r = calibrate_db("--dsn " + dsn + "surge_mine" + kQuick + "--out " + profile.string(), "wrong-password-2718");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("Access denied for user 'surge'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("wrong-password-2718"), std::string::npos);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  // No password at all; a password in the DSN.
+  r = calibrate_db("--dsn " + dsn + "surge_mine" + kQuick + "--out " + profile.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "surge calibrate db: environment variable SURGE_DB_PASSWORD is not set (it holds the database password)\n");
+  r = calibrate_db("--dsn mariadb://surge:secret@127.0.0.1:3306/surge_mine" + kQuick + "--out " + profile.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("a DSN carries no password"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("secret"), std::string::npos);
+  EXPECT_FALSE(fs::exists(profile));
+  // The foreign database is as it was.
+  EXPECT_EQ(admin->scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'surge_theirs'").value(),
+            "0");
+  // With the right password and a database of its own, the same server calibrates.
+  r = calibrate_db("--dsn " + dsn + "surge_mine --connections 1" + kQuick + "--out " + profile.string(), t.password);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(profile)).at("metadata").at("target"), "dsn");
+}
+
+}  // namespace
+}  // namespace surge::real
