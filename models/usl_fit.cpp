@@ -104,6 +104,23 @@ Interval interval(double value, std::vector<double> draws) {
 
 }  // namespace
 
+nlohmann::json usl_fit_json(const UslFit& f) {
+  auto interval_json = [](const Interval& i) {
+    return nlohmann::json{{"value", i.value}, {"low", i.low}, {"high", i.high}};
+  };
+  auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json j = {{"identified", f.identified}, {"reason", f.reason}};
+  if (f.identified) {
+    j["lambda"] = interval_json(f.lambda);
+    j["sigma"] = interval_json(f.sigma);
+    j["kappa"] = interval_json(f.kappa);
+    j["n_peak"] = finite(f.n_peak);
+    j["x_peak"] = finite(f.x_peak);
+    j["rms_relative_error"] = f.rms_relative_error;
+  }
+  return j;
+}
+
 double UslFit::throughput(double n) const {
   return usl(Params{lambda.value, sigma.value, kappa.value}, n);
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace surge {
 
 /// One level of a sweep.
@@ -36,6 +38,11 @@ struct UslFit {
   /// X(N) under the fitted parameters.
   double throughput(double n) const;
 };
+
+/// The fit as calibration profiles write it: {"identified", "reason"} and, when identified, "lambda",
+/// "sigma", "kappa" as {"value", "low", "high"}, "n_peak" and "x_peak" (null when infinite),
+/// "rms_relative_error".
+nlohmann::json usl_fit_json(const UslFit& fit);
 
 /// Fits the USL; `bootstrap` resamples (0: no intervals) drawn from the project's generator.
 UslFit fit_usl(const std::vector<UslSample>& samples, int bootstrap = 200, std::uint64_t seed = 1);

@@ -1,5 +1,7 @@
 #include "ca_schema.hpp"
 
+#include "run_environment.hpp"
+
 #include <mysqld_error.h>
 #include <openssl/rand.h>
 #include <unistd.h>
@@ -97,12 +99,6 @@ std::string uuid4() {
   return out;
 }
 
-std::string hostname() {
-  char h[256] = "";
-  gethostname(h, sizeof h - 1);
-  return h;
-}
-
 }  // namespace
 
 const std::vector<std::string>& ca_tables() {
@@ -147,13 +143,13 @@ std::string open_surge_database(DbConnection& c, const std::string& database) {
       "NULL, description TEXT NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB");
   const std::string uuid = uuid4();
   auto stamp = c.prepare("INSERT INTO surge_meta (uuid, host, created) VALUES (?, ?, UTC_TIMESTAMP())");
-  stamp->execute({uuid, hostname()});
+  stamp->execute({uuid, host_name()});
   return uuid;
 }
 
 std::int64_t start_run(DbConnection& c, const std::string& description) {
   auto s = c.prepare("INSERT INTO surge_runs (started, host, description) VALUES (UTC_TIMESTAMP(), ?, ?)");
-  s->execute({hostname(), description});
+  s->execute({host_name(), description});
   return static_cast<std::int64_t>(s->last_insert_id());
 }
 

@@ -17,6 +17,7 @@
 #include "ca_schema.hpp"
 #include "db_integrity.hpp"
 #include "db_prefill.hpp"
+#include "run_environment.hpp"
 #include "sa_operations.hpp"
 
 namespace surge::real {
@@ -33,22 +34,6 @@ const std::vector<std::string> kCounters = {"Binlog_commits", "Binlog_group_comm
                                             "Innodb_row_lock_waits", "Com_commit"};
 const std::vector<std::string> kGauges = {"Innodb_history_list_length", "Innodb_checkpoint_age",
                                           "Innodb_row_lock_current_waits", "Threads_running"};
-
-double process_cpu_s() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::map<std::string, std::string> status(DbConnection& c) {
   std::string in;
@@ -83,23 +68,6 @@ struct Worker {
   std::map<std::string, CallStats> calls;
   std::uint64_t units = 0;
 };
-
-nlohmann::json interval_json(const Interval& i) {
-  return {{"value", i.value}, {"low", i.low}, {"high", i.high}};
-}
-
-nlohmann::json fit_json(const UslFit& f) {
-  nlohmann::json j = {{"identified", f.identified}, {"reason", f.reason}};
-  if (f.identified) {
-    j["lambda"] = interval_json(f.lambda);
-    j["sigma"] = interval_json(f.sigma);
-    j["kappa"] = interval_json(f.kappa);
-    j["n_peak"] = std::isfinite(f.n_peak) ? nlohmann::json(f.n_peak) : nlohmann::json(nullptr);
-    j["x_peak"] = std::isfinite(f.x_peak) ? nlohmann::json(f.x_peak) : nlohmann::json(nullptr);
-    j["rms_relative_error"] = f.rms_relative_error;
-  }
-  return j;
-}
 
 nlohmann::json level_json(const DbLevel& l, bool with_series) {
   nlohmann::json calls = nlohmann::json::object();
@@ -184,7 +152,7 @@ class Sweep {
     DbLevel level;
     level.connections = connections;
     std::this_thread::sleep_until(measure);
-    const double cpu0 = process_cpu_s();
+    const double cpu0 = process_cpu_seconds();
     try {
       std::map<std::string, std::string> prev = status(*monitor);
       const auto every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kSampleEvery_s));
@@ -198,9 +166,9 @@ class Sweep {
           if (now.count(k)) sample[k] = std::stod(now.at(k));
         level.per_second.push_back(sample);
         prev = now;
-        const double idle_s = std::chrono::duration<double>(Clock::now().time_since_epoch() -
-                                                            Clock::duration(last_commit_ns.load()))
-                                  .count();
+        const double idle_s =
+            std::chrono::duration<double>(Clock::now().time_since_epoch() - Clock::duration(last_commit_ns.load()))
+                .count();
         if (idle_s > o_.stall_timeout_s) stall(*monitor, idle_s);
       }
     } catch (const DbError& e) {
@@ -209,7 +177,7 @@ class Sweep {
       if (error.empty()) error = e.what(), error_code = e.code();
       stop = true;
     }
-    const double cpu1 = process_cpu_s();
+    const double cpu1 = process_cpu_seconds();
     for (std::thread& t : threads) t.join();
     if (!error.empty()) throw DbError(error, error_code);
 
@@ -436,8 +404,6 @@ DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<vo
     cal.integrity.push_back({{"invariant", ic.invariant}, {"violations", ic.violations}});
   if (!integrity.ok()) throw DbError("the integrity check failed after the sweep (see --check-integrity)", 0);
 
-  char host[256] = "";
-  gethostname(host, sizeof host - 1);
   cal.metadata = {{"target", o.local ? "local" : "dsn"},
                   {"server", o.local ? "127.0.0.1 (throwaway)" : target.host + ":" + std::to_string(target.port)},
                   {"server_version", set.count("version") ? set.at("version") : ""},
@@ -450,13 +416,13 @@ DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<vo
                   {"duration_s", o.duration_s},
                   {"warmup_s", o.warmup_s},
                   {"surge_version", SURGE_VERSION},
-                  {"date", utc_now()},
-                  {"host", host}};
+                  {"date", utc_timestamp()},
+                  {"host", host_name()}};
   return cal;
 }
 
 nlohmann::json db_profile_json(const DbCalibration& c) {
-  nlohmann::json commits = fit_json(c.fit);
+  nlohmann::json commits = usl_fit_json(c.fit);
   const DbLevel* one = nullptr;
   for (const DbLevel& l : c.levels)
     if (l.connections == 1) one = &l;
@@ -474,7 +440,7 @@ nlohmann::json db_profile_json(const DbCalibration& c) {
   commits["levels"] = levels;
   nlohmann::json types = nlohmann::json::object();
   for (const auto& [name, fit] : c.fits_by_call) {
-    nlohmann::json t = fit_json(fit);
+    nlohmann::json t = usl_fit_json(fit);
     nlohmann::json tl = nlohmann::json::array();
     for (const DbLevel& l : c.levels) {
       if (!l.calls.count(name)) continue;
@@ -498,9 +464,9 @@ nlohmann::json db_results_json(const DbCalibration& c) {
   nlohmann::json levels = nlohmann::json::array();
   for (const DbLevel& l : c.levels) levels.push_back(level_json(l, true));
   nlohmann::json fits = nlohmann::json::object();
-  for (const auto& [name, f] : c.fits_by_call) fits[name] = fit_json(f);
-  return {{"metadata", c.metadata}, {"prefill", c.prefill}, {"levels", levels},
-          {"fit", fit_json(c.fit)}, {"fits_by_call", fits}, {"integrity", c.integrity}};
+  for (const auto& [name, f] : c.fits_by_call) fits[name] = usl_fit_json(f);
+  return {{"metadata", c.metadata},     {"prefill", c.prefill}, {"levels", levels},
+          {"fit", usl_fit_json(c.fit)}, {"fits_by_call", fits}, {"integrity", c.integrity}};
 }
 
 std::string render_db_csv(const DbCalibration& c) {

@@ -1,5 +1,7 @@
 #include "hsm_calibration.hpp"
 
+#include "run_environment.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -265,15 +267,6 @@ std::string level_line(const std::string& what, const LevelResult& r) {
   return buf;
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 struct Calibrator {
   const HsmCalibrationOptions& o;
   LevelRunner& runner;
@@ -345,31 +338,10 @@ struct Calibrator {
   }
 };
 
-nlohmann::json interval_json(const Interval& i) {
-  return {{"value", i.value}, {"low", i.low}, {"high", i.high}};
-}
-
-nlohmann::json number_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
-
-nlohmann::json fit_json(const UslFit& f) {
-  nlohmann::json j = {{"identified", f.identified}, {"reason", f.reason}};
-  if (f.identified) {
-    j["lambda"] = interval_json(f.lambda);
-    j["sigma"] = interval_json(f.sigma);
-    j["kappa"] = interval_json(f.kappa);
-    j["n_peak"] = number_or_null(f.n_peak);
-    j["x_peak"] = number_or_null(f.x_peak);
-    j["rms_relative_error"] = f.rms_relative_error;
-  }
-  return j;
-}
-
 nlohmann::json sweep_json(const Sweep& s) {
   nlohmann::json levels = nlohmann::json::array();
   for (const LevelResult& r : s.levels) levels.push_back(r.to_json(false));
-  return {{"name", s.name}, {"members", s.members}, {"fit", fit_json(s.fit)}, {"levels", levels}};
+  return {{"name", s.name}, {"members", s.members}, {"fit", usl_fit_json(s.fit)}, {"levels", levels}};
 }
 
 }  // namespace
@@ -396,8 +368,6 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
   }
   Calibrator cal{o, *runner, log};
   HsmCalibration c;
-  char host[256] = "";
-  gethostname(host, sizeof host - 1);
   nlohmann::json structures = nlohmann::json::array();
   if (o.bench.existing_key.empty()) {
     for (Structure s : o.bench.structures) structures.push_back(structure_name(s));
@@ -418,8 +388,8 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
                 {"warmup_s", o.warmup_s},
                 {"max_rate_per_s", o.max_rate_per_s},
                 {"surge_version", SURGE_VERSION},
-                {"date", utc_now()},
-                {"host", host}};
+                {"date", utc_timestamp()},
+                {"host", host_name()}};
 
   const bool pair = o.bench.tokens.size() > 1;
   for (KeyType type : runner->key_types) {
@@ -450,7 +420,7 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
 nlohmann::json profile_json(const HsmCalibration& c) {
   nlohmann::json keys = nlohmann::json::object();
   for (const KeyCalibration& k : c.keys) {
-    nlohmann::json j = fit_json(k.sweep.fit);
+    nlohmann::json j = usl_fit_json(k.sweep.fit);
     const LevelResult* one = nullptr;
     for (const LevelResult& r : k.sweep.levels)
       if (r.threads == 1) one = &r;

@@ -12,6 +12,7 @@
 #include "legacy_key.hpp"
 #include "random.hpp"
 #include "revocation_structures.hpp"
+#include "run_environment.hpp"
 
 namespace surge::real {
 namespace {
@@ -31,13 +32,6 @@ double thread_cpu_s() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double process_cpu_s() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
 }
 
 void sleep_until_ns(std::int64_t t_ns) {
@@ -460,10 +454,10 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
   for (int w = 0; w < n; ++w) threads.emplace_back(worker, w);
   // Process CPU over the measured window (the main thread sleeps meanwhile).
   sleep_until_ns(measure_ns);
-  const double cpu0 = process_cpu_s();
+  const double cpu0 = process_cpu_seconds();
   const std::int64_t wall0 = monotonic_ns();
   sleep_until_ns(end_ns);
-  const double cpu1 = process_cpu_s();
+  const double cpu1 = process_cpu_seconds();
   const std::int64_t wall1 = monotonic_ns();
   for (std::thread& t : threads) t.join();
   if (!setup_error.empty()) throw HsmError(setup_error, CKR_SESSION_COUNT);
