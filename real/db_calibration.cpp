@@ -96,7 +96,9 @@ class Sweep {
  public:
   Sweep(const DbCalibrationOptions& o, const DbTarget& target, std::int64_t run, std::vector<std::string> revocable,
         const std::function<void(const std::string&)>& log)
-      : o_(o), target_(target), run_(run), revocable_(std::move(revocable)), log_(log) {}
+      : o_(o), target_(target), run_(run), revocable_(std::move(revocable)), log_(log) {
+    if (!o.journal.empty()) journal_ = std::make_unique<AckJournal>(o.journal);
+  }
 
   DbLevel run(int connections, int level_index) {
     std::vector<Worker> workers(static_cast<size_t>(connections));
@@ -211,13 +213,14 @@ class Sweep {
       case DbMix::ISSUANCE: {
         const PendingOrder order = sa.new_order(wk.registration, kAuthzReuseIssuance, std::nullopt);
         sa.finalize_authorizations(order);
-        sa.issue(order);
+        acknowledged_certificate(sa.issue(order));
         return true;
       }
       case DbMix::REVOCATION: {
         const std::optional<std::string> serial = next_revocable();
         if (!serial) return false;
         sa.revoke(*serial);
+        acknowledged_revocation(*serial);
         return true;
       }
       case DbMix::REISSUE: {
@@ -225,8 +228,9 @@ class Sweep {
         if (!serial) return false;
         const PendingOrder order = sa.new_order(wk.registration, kAuthzReuseReissue, *serial);
         sa.finalize_authorizations(order);
-        sa.issue(order);
+        acknowledged_certificate(sa.issue(order));
         sa.revoke(*serial);  // replace first, then revoke: the site never breaks
+        acknowledged_revocation(*serial);
         return true;
       }
       case DbMix::NEW_ORDER:
@@ -234,6 +238,13 @@ class Sweep {
         return true;
     }
     return false;
+  }
+
+  void acknowledged_certificate(const std::string& serial) {
+    if (journal_) journal_->certificate(serial);
+  }
+  void acknowledged_revocation(const std::string& serial) {
+    if (journal_) journal_->revoked(serial);
   }
 
   std::optional<std::string> next_revocable() {
@@ -274,6 +285,7 @@ class Sweep {
   std::vector<std::string> revocable_;
   std::atomic<std::size_t> next_{0};
   const std::function<void(const std::string&)>& log_;
+  std::unique_ptr<AckJournal> journal_;
 };
 
 }  // namespace

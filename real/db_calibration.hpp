@@ -48,6 +48,7 @@ struct DbCalibrationOptions {
   std::optional<std::uint64_t> prefill_bytes;  ///< default: twice the buffer pool
   DbMix mix = DbMix::ISSUANCE;
   double stall_timeout_s = 30;  ///< no commit for this long: diagnose and stop
+  std::string journal;          ///< acknowledged commits are appended here (empty: none)
   int bootstrap = 200;
   std::uint64_t seed = 1;
 };

@@ -27,4 +27,29 @@ struct IntegrityReport {
 
 IntegrityReport check_integrity(DbConnection& c);
 
+/// Acknowledged commits, one line each ("cert SERIAL" once AddCertificate was acknowledged, "revoked
+/// SERIAL" once the revocation was), appended with one write(2) per line: they survive a SIGKILL of
+/// surge, and a crash of the server must not lose them. Thread-safe.
+class AckJournal {
+ public:
+  /// Opens (creates, appends to) `path`; throws std::runtime_error.
+  explicit AckJournal(const std::string& path);
+  ~AckJournal();
+  AckJournal(const AckJournal&) = delete;
+  AckJournal& operator=(const AckJournal&) = delete;
+  void certificate(const std::string& serial);
+  void revoked(const std::string& serial);
+
+ private:
+  void line(const std::string& text);
+  int fd_ = -1;
+};
+
+/// Checks every acknowledged commit of a journal against the database.
+struct JournalCheck {
+  std::uint64_t acknowledged = 0;  ///< lines in the journal
+  std::uint64_t missing = 0;       ///< of them, not found (certificates) or not revoked (revocations)
+};
+JournalCheck check_journal(DbConnection& c, const std::string& path);
+
 }  // namespace surge::real

@@ -1,4 +1,5 @@
 // `surge calibrate db` and `surge calibrate db --check-integrity`: the CLI over real/db_calibration.
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -34,6 +35,7 @@ struct DbArgs {
   std::string prefill;
   std::string mix = "issuance";
   std::string stall_timeout = "30s";
+  std::string journal;
   bool check_integrity = false;
   std::string out, csv, json;
   int bootstrap = 200;
@@ -80,6 +82,13 @@ void read_password(real::DbTarget& t) {
   t.password = p.value();
 }
 
+// The journal of acknowledged commits: --journal, or by default acknowledged.log in a kept local folder.
+std::string journal_path() {
+  if (!args.journal.empty()) return args.journal;
+  if (!args.local_dir.empty()) return (std::filesystem::path(args.local_dir) / "acknowledged.log").string();
+  return "";
+}
+
 real::DbCalibrationOptions options_from_args() {
   real::DbCalibrationOptions o;
   if (args.local == !args.dsn.empty()) throw BadInput("give --local or --dsn mariadb://USER@HOST:PORT/DB");
@@ -102,6 +111,7 @@ real::DbCalibrationOptions options_from_args() {
   o.duration_s = seconds(args.duration, "--duration", false);
   o.warmup_s = seconds(args.warmup, "--warmup", true);
   o.stall_timeout_s = seconds(args.stall_timeout, "--stall-timeout", false);
+  o.journal = journal_path();
   if (!args.prefill.empty()) {
     const Quantity q = parse_quantity(args.prefill, QuantityKind::SIZE);
     if (!q.value) throw BadInput("--prefill: '" + args.prefill + "': " + q.error);
@@ -137,8 +147,17 @@ int check_integrity_command() {
   const real::IntegrityReport r = real::check_integrity(*c);
   for (const real::IntegrityCheck& ic : r.checks)
     std::cout << (ic.violations ? "VIOLATED " : "ok       ") << ic.invariant << ": " << ic.violations << " rows\n";
+  bool ok = r.ok();
+  const std::string journal = journal_path();
+  if (!journal.empty() && std::filesystem::exists(journal)) {
+    const real::JournalCheck j = real::check_journal(*c, journal);
+    std::cout << (j.missing ? "VIOLATED " : "ok       ")
+              << "every acknowledged commit is in the database: " << j.missing << " of " << j.acknowledged
+              << " missing (" << journal << ")\n";
+    ok = ok && j.missing == 0;
+  }
   for (const auto& [table, rows] : r.rows) std::cout << "  " << table << ": " << rows << " rows\n";
-  return r.ok() ? 0 : kExitIntegrity;
+  return ok ? 0 : kExitIntegrity;
 }
 
 }  // namespace
@@ -171,6 +190,9 @@ void add_calibrate_db(CLI::App* calibrate) {
                  "Bytes of issued certificates written first (default: twice the buffer pool)");
   db->add_option("--mix", args.mix, "Work: issuance, revocation, reissue (replace, then revoke), new-order");
   db->add_option("--stall-timeout", args.stall_timeout, "No commit for this long: diagnose and exit 3 (default 30s)");
+  db->add_option("--journal", args.journal,
+                 "Append every acknowledged commit here (default: acknowledged.log in --local-dir), and check it with "
+                 "--check-integrity");
   db->add_flag("--check-integrity", args.check_integrity,
                "Check the invariants of a surge database instead of calibrating (exit 1 if violated)");
   db->add_option("--out", args.out, "Profile JSON to write (e.g. data/profiles/NAME.json)");

@@ -3,6 +3,7 @@
 // connection errors.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -159,6 +160,38 @@ TEST_F(MariaDbWritePath, TheIntegrityCheckCatchesBrokenRows) {
   EXPECT_EQ(r.checks[0].violations, 1u);
   EXPECT_EQ(r.checks[1].violations, 1u);  // its certificate too
   EXPECT_EQ(r.checks[2].violations, 1u);
+}
+
+TEST_F(MariaDbWritePath, TheJournalOfAcknowledgedCommitsFindsOnesTheDatabaseLost) {
+  auto c = connect_mariadb(server_->target());
+  open_surge_database(*c, "surge_journal");
+  SyntheticData data(13, 1);
+  SaWriter sa(*c, data);
+  const std::string path = server_->dir() + "/journal-test.log";
+  const std::int64_t reg = sa.new_registration();
+  std::vector<std::string> serials;
+  {
+    AckJournal journal(path);
+    for (int i = 0; i < 3; ++i) {
+      const PendingOrder o = sa.new_order(reg, 0.0, std::nullopt);
+      sa.finalize_authorizations(o);
+      serials.push_back(sa.issue(o));
+      journal.certificate(serials.back());
+    }
+    sa.revoke(serials[0]);
+    journal.revoked(serials[0]);
+  }
+  JournalCheck j = check_journal(*c, path);
+  EXPECT_EQ(j.acknowledged, 4u);
+  EXPECT_EQ(j.missing, 0u);
+  // A certificate acknowledged but gone, a revocation acknowledged but undone, and a line cut short by a
+  // kill (not an acknowledgement).
+  c->execute("DELETE FROM certificates WHERE serial = '" + serials[1] + "'");
+  c->execute("UPDATE certificateStatus SET status = 'good' WHERE serial = '" + serials[0] + "'");
+  std::ofstream(path, std::ios::app) << "cert 5e01";
+  j = check_journal(*c, path);
+  EXPECT_EQ(j.acknowledged, 4u);
+  EXPECT_EQ(j.missing, 2u);
 }
 
 TEST_F(MariaDbWritePath, AWrongPasswordIsAClearErrorWithoutThePassword) {
