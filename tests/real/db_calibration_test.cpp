@@ -154,6 +154,41 @@ TEST_F(CalibrateDb, KillingTheClientOrTheServerMidRunLeavesTheInvariantsIntact) 
   }
 }
 
+TEST_F(CalibrateDb, AStalledServerIsDiagnosedByTheWatchdogAndExitsThree) {
+  LocalServerOptions o;
+  o.buffer_pool = "32M";
+  LocalMariaDb server(o);
+  const DbTarget t = server.target();
+  const fs::path journal = temp("stall.log"), profile = temp("stall.json"), err = temp("stall.err");
+  fs::remove(journal);
+  setenv("SURGE_DB_PASSWORD", t.password.c_str(), 1);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string dsn = "mariadb://surge@127.0.0.1:" + std::to_string(t.port) + "/surge_stall";
+    const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 2);
+    execl(SURGE_CLI, SURGE_CLI, "calibrate", "db", "--dsn", dsn.c_str(), "--prefill", "1MiB", "--connections", "2",
+          "--duration", "60s", "--warmup", "0", "--stall-timeout", "2s", "--journal", journal.c_str(), "--out",
+          profile.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  unsetenv("SURGE_DB_PASSWORD");
+  for (int i = 0; i < 300 && (!fs::exists(journal) || fs::file_size(journal) < 1024); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Every write now waits (as behind a full disk's binlog): the commits stop.
+  auto admin = connect_mariadb(server.admin_target());
+  admin->execute("FLUSH TABLES WITH READ LOCK");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  admin->execute("UNLOCK TABLES");
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  const std::string e = slurp(err);
+  EXPECT_NE(e.find("surge calibrate db: no commit for "), std::string::npos) << e;
+  EXPECT_NE(e.find("s (watchdog); the server's threads: ["), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(profile));
+}
+
 TEST_F(CalibrateDb, RefusesTargetsItMustNotWriteTo) {
   LocalServerOptions o;
   o.buffer_pool = "32M";
