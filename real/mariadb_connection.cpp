@@ -33,9 +33,13 @@ class MariaDbStatement : public DbStatement {
     if (params.size() != params_)
       throw DbError("statement takes " + std::to_string(params_) + " parameters, got " + std::to_string(params.size()),
                     0);
-    std::vector<MYSQL_BIND> bind(params.size());
-    std::vector<long long> ints(params.size());
-    std::vector<unsigned long> lengths(params.size());
+    // Reused between executions: no allocation on the write path once the statement has run.
+    bind_.resize(params.size());
+    ints_.resize(params.size());
+    lengths_.resize(params.size());
+    std::vector<MYSQL_BIND>& bind = bind_;
+    std::vector<long long>& ints = ints_;
+    std::vector<unsigned long>& lengths = lengths_;
     for (size_t i = 0; i < params.size(); ++i) {
       MYSQL_BIND& b = bind[i];
       std::memset(&b, 0, sizeof b);
@@ -71,6 +75,9 @@ class MariaDbStatement : public DbStatement {
   MYSQL_STMT* stmt_ = nullptr;
   unsigned long params_ = 0;
   std::uint64_t* round_trips_;
+  std::vector<MYSQL_BIND> bind_;
+  std::vector<long long> ints_;
+  std::vector<unsigned long> lengths_;
 };
 
 class MariaDbConnection : public DbConnection {

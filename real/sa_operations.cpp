@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace surge::real {
 namespace {
@@ -51,7 +52,10 @@ std::string SyntheticData::serial() {
 
 std::string SyntheticData::bytes(std::size_t n) {
   std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng_.next() & 0xff);
+  for (std::size_t i = 0; i < n; i += sizeof(std::uint64_t)) {
+    const std::uint64_t r = rng_.next();  // eight bytes per draw
+    std::memcpy(s.data() + i, &r, std::min(sizeof r, n - i));
+  }
   return s;
 }
 
@@ -86,7 +90,7 @@ void WriteCounts::add(const std::string& call, std::uint64_t rows_written) {
 
 SaWriter::SaWriter(DbConnection& c, SyntheticData& data) : c_(c), data_(data) {}
 
-DbStatement& SaWriter::stmt(const std::string& sql) {
+DbStatement& SaWriter::stmt(const char* sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) it = statements_.emplace(sql, c_.prepare(sql)).first;
   return *it->second;
@@ -125,9 +129,7 @@ std::int64_t SaWriter::new_registration() {
   std::int64_t id = 0;
   commit("NewRegistration", false, [&] {
     const std::string jwk = data_.bytes(300);
-    DbStatement& s = stmt(
-        "INSERT INTO registrations (jwk, jwk_sha256, contact, agreement, LockCol, initialIP, createdAt, status) "
-        "VALUES (?, ?, '[]', 'https://surge.invalid/terms', 0, ?, UTC_TIMESTAMP(), 'valid')");
+    DbStatement& s = stmt(sa_sql::kInsertRegistration);
     const std::uint64_t rows = s.execute({jwk, data_.serial() + data_.serial(), data_.bytes(16)});
     id = static_cast<std::int64_t>(s.last_insert_id());
     return rows;
@@ -149,15 +151,11 @@ PendingOrder SaWriter::new_order(std::int64_t registration_id, double reuse,
   commit("NewOrderAndAuthzs", true, [&] {
     o.new_authz_ids.clear();
     std::uint64_t rows = 0;
-    DbStatement& order = stmt(
-        "INSERT INTO orders (registrationID, expires, created, beganProcessing) "
-        "VALUES (?, UTC_TIMESTAMP() + INTERVAL 7 DAY, UTC_TIMESTAMP(), 0)");
+    DbStatement& order = stmt(sa_sql::kInsertOrder);
     rows += order.execute({registration_id});
     o.order_id = static_cast<std::int64_t>(order.last_insert_id());
-    DbStatement& authz = stmt(
-        "INSERT INTO authz2 (identifierType, identifierValue, registrationID, status, expires, challenges, token) "
-        "VALUES (?, ?, ?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY, ?, ?)");
-    DbStatement& link = stmt("INSERT INTO orderToAuthz2 (orderID, authzID) VALUES (?, ?)");
+    DbStatement& authz = stmt(sa_sql::kInsertAuthz);
+    DbStatement& link = stmt(sa_sql::kLinkOrderAuthz);
     std::vector<std::int64_t> linked;
     for (const std::string& name : o.names) {
       std::int64_t id = 0;
@@ -174,15 +172,8 @@ PendingOrder SaWriter::new_order(std::int64_t registration_id, double reuse,
       rows += link.execute({o.order_id, id});
       linked.push_back(id);
     }
-    rows += stmt(
-                "INSERT INTO orderFqdnSets (setHash, orderID, registrationID, expires) "
-                "VALUES (?, ?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY)")
-                .execute({o.set_hash, o.order_id, registration_id});
-    if (replaces)
-      rows += stmt(
-                  "INSERT INTO replacementOrders (serial, orderID, orderExpires, replaced) "
-                  "VALUES (?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY, false)")
-                  .execute({*replaces, o.order_id});
+    rows += stmt(sa_sql::kInsertOrderFqdnSet).execute({o.set_hash, o.order_id, registration_id});
+    if (replaces) rows += stmt(sa_sql::kInsertReplacementOrder).execute({*replaces, o.order_id});
     return rows;
   });
   for (std::int64_t id : o.new_authz_ids)
@@ -193,9 +184,7 @@ PendingOrder SaWriter::new_order(std::int64_t registration_id, double reuse,
 void SaWriter::finalize_authorizations(const PendingOrder& o) {
   for (std::int64_t id : o.new_authz_ids) {
     commit("FinalizeAuthorization2", false, [&] {
-      return stmt(
-                 "UPDATE authz2 SET status = ?, attempted = 0, attemptedAt = UTC_TIMESTAMP(), "
-                 "validationRecord = ? WHERE id = ? AND status = ?")
+      return stmt(sa_sql::kFinalizeAuthz)
           .execute({std::int64_t{kAuthzValid}, data_.bytes(200), id, std::int64_t{kAuthzPending}});
     });
   }
@@ -203,58 +192,26 @@ void SaWriter::finalize_authorizations(const PendingOrder& o) {
 
 std::string SaWriter::issue(const PendingOrder& o) {
   const std::string serial = data_.serial();
-  commit("SetOrderProcessing", false, [&] {
-    return stmt("UPDATE orders SET beganProcessing = 1 WHERE id = ? AND beganProcessing = 0").execute({o.order_id});
-  });
-  commit("AddSerial", false, [&] {
-    return stmt(
-               "INSERT INTO serials (registrationID, serial, created, expires) "
-               "VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
-        .execute({o.registration_id, serial});
-  });
+  commit("SetOrderProcessing", false, [&] { return stmt(sa_sql::kSetOrderProcessing).execute({o.order_id}); });
+  commit("AddSerial", false, [&] { return stmt(sa_sql::kInsertSerial).execute({o.registration_id, serial}); });
   const std::string key_hash = data_.bytes(kHashBytes);
   commit("AddPrecertificate", true, [&] {
-    std::uint64_t rows = stmt(
-                             "INSERT INTO precertificates (registrationID, serial, der, issued, expires) "
-                             "VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
-                             .execute({o.registration_id, serial, data_.der()});
-    rows += stmt(
-                "INSERT INTO certificateStatus (serial, status, ocspLastUpdated, revokedDate, revokedReason, "
-                "lastExpirationNagSent, notAfter, isExpired, issuerID) VALUES (?, 'notReady', '1970-01-01', "
-                "'1970-01-01', 0, '1970-01-01', UTC_TIMESTAMP() + INTERVAL 90 DAY, 0, ?)")
-                .execute({serial, kIssuerId});
-    DbStatement& name = stmt(
-        "INSERT INTO issuedNames (reversedName, notBefore, serial, renewal) "
-        "VALUES (?, UTC_TIMESTAMP(), ?, ?)");
+    std::uint64_t rows = stmt(sa_sql::kInsertPrecertificate).execute({o.registration_id, serial, data_.der()});
+    rows += stmt(sa_sql::kInsertCertificateStatus).execute({serial, kIssuerId});
+    DbStatement& name = stmt(sa_sql::kInsertIssuedName);
     for (const std::string& n : o.names) rows += name.execute({reversed(n), serial, std::int64_t{o.replaces ? 1 : 0}});
-    rows += stmt(
-                "INSERT INTO keyHashToSerial (keyHash, certNotAfter, certSerial) "
-                "VALUES (?, UTC_TIMESTAMP() + INTERVAL 90 DAY, ?)")
-                .execute({key_hash, serial});
+    rows += stmt(sa_sql::kInsertKeyHash).execute({key_hash, serial});
     return rows;
   });
-  commit("SetCertificateStatusReady", false, [&] {
-    return stmt("UPDATE certificateStatus SET status = 'good' WHERE serial = ? AND status = 'notReady'")
-        .execute({serial});
-  });
+  commit("SetCertificateStatusReady", false, [&] { return stmt(sa_sql::kSetStatusReady).execute({serial}); });
   commit("AddCertificate", false, [&] {
-    return stmt(
-               "INSERT INTO certificates (registrationID, serial, digest, der, issued, expires) "
-               "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
-        .execute({o.registration_id, serial, data_.serial(), data_.der()});
+    return stmt(sa_sql::kInsertCertificate).execute({o.registration_id, serial, data_.serial(), data_.der()});
   });
-  commit("AddFQDNSet", false, [&] {
-    return stmt(
-               "INSERT INTO fqdnSets (setHash, serial, issued, expires) "
-               "VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)")
-        .execute({o.set_hash, serial});
-  });
+  commit("AddFQDNSet", false, [&] { return stmt(sa_sql::kInsertFqdnSet).execute({o.set_hash, serial}); });
   commit("FinalizeOrder", true, [&] {
-    std::uint64_t rows = stmt("UPDATE orders SET certificateSerial = ? WHERE id = ? AND beganProcessing = 1")
-                             .execute({serial, o.order_id});
-    rows += stmt("DELETE FROM orderFqdnSets WHERE orderID = ?").execute({o.order_id});
-    if (o.replaces)
-      rows += stmt("UPDATE replacementOrders SET replaced = true WHERE orderID = ?").execute({o.order_id});
+    std::uint64_t rows = stmt(sa_sql::kFinalizeOrder).execute({serial, o.order_id});
+    rows += stmt(sa_sql::kDeleteOrderFqdnSets).execute({o.order_id});
+    if (o.replaces) rows += stmt(sa_sql::kSetReplaced).execute({o.order_id});
     return rows;
   });
   return serial;
@@ -262,20 +219,12 @@ std::string SaWriter::issue(const PendingOrder& o) {
 
 void SaWriter::revoke(const std::string& serial) {
   commit("RevokeCertificate", true, [&] {
-    std::uint64_t rows =
-        stmt(
-            "UPDATE certificateStatus SET status = 'revoked', revokedReason = ?, revokedDate = UTC_TIMESTAMP(), "
-            "ocspLastUpdated = UTC_TIMESTAMP() WHERE serial = ? AND status <> 'revoked'")
-            .execute({std::int64_t{kRevokedReason}, serial});
+    std::uint64_t rows = stmt(sa_sql::kRevokeStatus).execute({std::int64_t{kRevokedReason}, serial});
     if (rows == 0) return rows;  // already revoked (or unknown): nothing to add
     // Boulder shards CRLs by serial; the shard here is the serial's low bits.
     const std::int64_t shard =
         static_cast<std::int64_t>(std::stoull(serial.substr(serial.size() - 4), nullptr, 16)) % kCrlShards;
-    rows += stmt(
-                "INSERT INTO revokedCertificates (issuerID, serial, notAfterHour, shardIdx, revokedDate, "
-                "revokedReason) VALUES (?, ?, DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 90 DAY, '%Y-%m-%d %H:00:00'), "
-                "?, UTC_TIMESTAMP(), ?)")
-                .execute({kIssuerId, serial, shard, std::int64_t{kRevokedReason}});
+    rows += stmt(sa_sql::kInsertRevoked).execute({kIssuerId, serial, shard, std::int64_t{kRevokedReason}});
     return rows;
   });
 }

@@ -19,6 +19,66 @@
 
 namespace surge::real {
 
+/// The SA's statements, as surge prepares them (the benchmark's minimal client prepares the same).
+namespace sa_sql {
+inline constexpr const char* kInsertRegistration =
+    "INSERT INTO registrations (jwk, jwk_sha256, contact, agreement, LockCol, initialIP, createdAt, "
+    "status) VALUES (?, ?, '[]', 'https://surge.invalid/terms', 0, ?, UTC_TIMESTAMP(), 'valid')";
+inline constexpr const char* kInsertOrder =
+    "INSERT INTO orders (registrationID, expires, created, beganProcessing) VALUES (?, "
+    "UTC_TIMESTAMP() + INTERVAL 7 DAY, UTC_TIMESTAMP(), 0)";
+inline constexpr const char* kInsertAuthz =
+    "INSERT INTO authz2 (identifierType, identifierValue, registrationID, status, expires, "
+    "challenges, token) VALUES (?, ?, ?, ?, UTC_TIMESTAMP() + INTERVAL 7 DAY, ?, ?)";
+inline constexpr const char* kLinkOrderAuthz = "INSERT INTO orderToAuthz2 (orderID, authzID) VALUES (?, ?)";
+inline constexpr const char* kInsertOrderFqdnSet =
+    "INSERT INTO orderFqdnSets (setHash, orderID, registrationID, expires) VALUES (?, ?, ?, "
+    "UTC_TIMESTAMP() + INTERVAL 7 DAY)";
+inline constexpr const char* kInsertReplacementOrder =
+    "INSERT INTO replacementOrders (serial, orderID, orderExpires, replaced) VALUES (?, ?, "
+    "UTC_TIMESTAMP() + INTERVAL 7 DAY, false)";
+inline constexpr const char* kFinalizeAuthz =
+    "UPDATE authz2 SET status = ?, attempted = 0, attemptedAt = UTC_TIMESTAMP(), validationRecord = "
+    "? WHERE id = ? AND status = ?";
+inline constexpr const char* kSetOrderProcessing =
+    "UPDATE orders SET beganProcessing = 1 WHERE id = ? AND beganProcessing = 0";
+inline constexpr const char* kInsertSerial =
+    "INSERT INTO serials (registrationID, serial, created, expires) VALUES (?, ?, UTC_TIMESTAMP(), "
+    "UTC_TIMESTAMP() + INTERVAL 90 DAY)";
+inline constexpr const char* kInsertPrecertificate =
+    "INSERT INTO precertificates (registrationID, serial, der, issued, expires) VALUES (?, ?, ?, "
+    "UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)";
+inline constexpr const char* kInsertCertificateStatus =
+    "INSERT INTO certificateStatus (serial, status, ocspLastUpdated, revokedDate, revokedReason, "
+    "lastExpirationNagSent, notAfter, isExpired, issuerID) VALUES (?, 'notReady', '1970-01-01', "
+    "'1970-01-01', 0, '1970-01-01', UTC_TIMESTAMP() + INTERVAL 90 DAY, 0, ?)";
+inline constexpr const char* kInsertIssuedName =
+    "INSERT INTO issuedNames (reversedName, notBefore, serial, renewal) VALUES (?, UTC_TIMESTAMP(), "
+    "?, ?)";
+inline constexpr const char* kInsertKeyHash =
+    "INSERT INTO keyHashToSerial (keyHash, certNotAfter, certSerial) VALUES (?, UTC_TIMESTAMP() + "
+    "INTERVAL 90 DAY, ?)";
+inline constexpr const char* kSetStatusReady =
+    "UPDATE certificateStatus SET status = 'good' WHERE serial = ? AND status = 'notReady'";
+inline constexpr const char* kInsertCertificate =
+    "INSERT INTO certificates (registrationID, serial, digest, der, issued, expires) VALUES (?, ?, "
+    "?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 90 DAY)";
+inline constexpr const char* kInsertFqdnSet =
+    "INSERT INTO fqdnSets (setHash, serial, issued, expires) VALUES (?, ?, UTC_TIMESTAMP(), "
+    "UTC_TIMESTAMP() + INTERVAL 90 DAY)";
+inline constexpr const char* kFinalizeOrder =
+    "UPDATE orders SET certificateSerial = ? WHERE id = ? AND beganProcessing = 1";
+inline constexpr const char* kDeleteOrderFqdnSets = "DELETE FROM orderFqdnSets WHERE orderID = ?";
+inline constexpr const char* kSetReplaced = "UPDATE replacementOrders SET replaced = true WHERE orderID = ?";
+inline constexpr const char* kRevokeStatus =
+    "UPDATE certificateStatus SET status = 'revoked', revokedReason = ?, revokedDate = "
+    "UTC_TIMESTAMP(), ocspLastUpdated = UTC_TIMESTAMP() WHERE serial = ? AND status <> 'revoked'";
+inline constexpr const char* kInsertRevoked =
+    "INSERT INTO revokedCertificates (issuerID, serial, notAfterHour, shardIdx, revokedDate, "
+    "revokedReason) VALUES (?, ?, DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 90 DAY, '%Y-%m-%d "
+    "%H:00:00'), ?, UTC_TIMESTAMP(), ?)";
+}  // namespace sa_sql
+
 /// Synthetic contents: serials with surge's prefix, DER blobs of realistic size, names per certificate
 /// from a stated distribution (1: 55%, 2: 30%, 3: 8%, 4-10: 7% evenly; a planning distribution).
 class SyntheticData {
@@ -94,11 +154,11 @@ class SaWriter {
   // Runs fn in a transaction (or autocommit for a single statement), retried on deadlock.
   template <typename Fn>
   void commit(const std::string& call, bool transaction, Fn&& fn);
-  DbStatement& stmt(const std::string& sql);
+  DbStatement& stmt(const char* sql);
 
   DbConnection& c_;
   SyntheticData& data_;
-  std::map<std::string, std::unique_ptr<DbStatement>> statements_;
+  std::map<const char*, std::unique_ptr<DbStatement>> statements_;  ///< by sa_sql constant (its address)
   std::vector<std::int64_t> reusable_;
   CommitObserver observer_;  ///< authorizations this writer created, reusable by later orders
   WriteCounts counts_;

@@ -1,0 +1,289 @@
+// The database calibration's benchmark (not a test). On a throwaway MariaDB (durable settings, binlog on),
+// interleaved A B A B (3 rounds by default) at each connection count:
+//   A. a minimal client on the MariaDB C library: per connection a thread that prepares the SA's
+//      statements (real/sa_operations.hpp, sa_sql) and runs the issuance unit's exact sequence (new order
+//      with its authorizations, their finalisation, the seven finalize commits) over data generated
+//      before timing; commits counted after the same warm-up;
+//   B. `surge calibrate db --dsn` on the same server, mix issuance, one level.
+// It prints the medians of commits/s with the range of the rounds, B/A (target: at least 0.90 at every
+// level), the server's settings, and `mariadb-slap` (write load) for context.
+#include <mysql.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <variant>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <thread>
+
+#include "local_mariadb.hpp"
+#include "sa_operations.hpp"
+
+namespace fs = std::filesystem;
+using namespace surge::real;
+
+namespace {
+
+constexpr const char* kDatabase = "surge_bench";
+constexpr double kWarmup_s = 2;
+constexpr int kUnitsPerThread = 6000;  // pre-generated: more than a level can use
+constexpr double kReuse = 0.5;         // as the issuance mix
+
+struct Unit {
+  std::vector<std::string> names, reversed_names, tokens;
+  std::vector<bool> reuse;
+  std::string set_hash, serial, precert, cert, key_hash, digest, record;
+};
+
+std::string reverse_name(const std::string& n) {
+  std::vector<std::string> labels;
+  size_t start = 0;
+  for (size_t dot; (dot = n.find('.', start)) != std::string::npos; start = dot + 1)
+    labels.push_back(n.substr(start, dot - start));
+  labels.push_back(n.substr(start));
+  std::string out;
+  for (auto it = labels.rbegin(); it != labels.rend(); ++it) out += (out.empty() ? "" : ".") + *it;
+  return out;
+}
+
+std::vector<Unit> generate(std::uint64_t stream) {
+  SyntheticData d(99, stream);
+  std::vector<Unit> units(kUnitsPerThread);
+  for (Unit& u : units) {
+    u.names = d.names();
+    std::vector<std::string> sorted = u.names;
+    std::sort(sorted.begin(), sorted.end());
+    std::string joined;
+    for (const std::string& n : sorted) joined += n + ",";
+    unsigned char h[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(joined.data(), joined.size(), h, &len, EVP_sha256(), nullptr);
+    u.set_hash.assign(reinterpret_cast<char*>(h), len);
+    for (const std::string& n : u.names) {
+      u.reversed_names.push_back(reverse_name(n));
+      u.tokens.push_back(d.bytes(32));
+      u.reuse.push_back(d.chance(kReuse));
+    }
+    u.serial = d.serial();
+    u.digest = d.serial();
+    u.precert = d.der();
+    u.cert = d.der();
+    u.key_hash = d.bytes(32);
+    u.record = d.bytes(200);
+  }
+  return units;
+}
+
+// A prepared statement and a way to run it with integer and byte parameters.
+struct Stmt {
+  MYSQL_STMT* s = nullptr;
+  void prepare(MYSQL* db, const char* sql) {
+    s = mysql_stmt_init(db);
+    if (mysql_stmt_prepare(s, sql, std::strlen(sql)) != 0) throw std::runtime_error(mysql_stmt_error(s));
+  }
+  using Param = std::variant<long long, const std::string*>;
+  std::uint64_t run(std::initializer_list<Param> params) {
+    MYSQL_BIND b[8] = {};
+    long long ints[8];
+    unsigned long lens[8];
+    int i = 0;
+    for (const Param& p : params) {
+      if (const auto* v = std::get_if<long long>(&p)) {
+        ints[i] = *v;
+        b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+        b[i].buffer = &ints[i];
+      } else {
+        const std::string* str = std::get<const std::string*>(p);
+        lens[i] = str->size();
+        b[i].buffer_type = MYSQL_TYPE_BLOB;
+        b[i].buffer = const_cast<char*>(str->data());
+        b[i].buffer_length = str->size();
+        b[i].length = &lens[i];
+      }
+      ++i;
+    }
+    if ((i && mysql_stmt_bind_param(s, b)) || mysql_stmt_execute(s)) throw std::runtime_error(mysql_stmt_error(s));
+    return mysql_stmt_insert_id(s);
+  }
+};
+
+// A: the minimal client at `connections` for `duration_s` after the warm-up; returns commits/s.
+double minimal_client(const DbTarget& t, int connections, double duration_s, std::uint64_t round) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<std::vector<Unit>> data;
+  for (int c = 0; c < connections; ++c) data.push_back(generate((round << 20) + static_cast<std::uint64_t>(c)));
+  const auto start = Clock::now() + std::chrono::milliseconds(200);
+  const auto measure = start + std::chrono::milliseconds(static_cast<int>(kWarmup_s * 1000));
+  const auto end = measure + std::chrono::milliseconds(static_cast<int>(duration_s * 1000));
+  std::atomic<std::uint64_t> commits{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      MYSQL* db = mysql_init(nullptr);
+      if (!mysql_real_connect(db, t.host.c_str(), t.user.c_str(), t.password.c_str(), kDatabase, t.port, nullptr, 0))
+        throw std::runtime_error(mysql_error(db));
+      Stmt reg, order, authz, link, ofs, fin_authz, processing, serial, precert, status, name, key, ready, cert, fqdn,
+          fin_order, del_ofs;
+      reg.prepare(db, sa_sql::kInsertRegistration);
+      order.prepare(db, sa_sql::kInsertOrder);
+      authz.prepare(db, sa_sql::kInsertAuthz);
+      link.prepare(db, sa_sql::kLinkOrderAuthz);
+      ofs.prepare(db, sa_sql::kInsertOrderFqdnSet);
+      fin_authz.prepare(db, sa_sql::kFinalizeAuthz);
+      processing.prepare(db, sa_sql::kSetOrderProcessing);
+      serial.prepare(db, sa_sql::kInsertSerial);
+      precert.prepare(db, sa_sql::kInsertPrecertificate);
+      status.prepare(db, sa_sql::kInsertCertificateStatus);
+      name.prepare(db, sa_sql::kInsertIssuedName);
+      key.prepare(db, sa_sql::kInsertKeyHash);
+      ready.prepare(db, sa_sql::kSetStatusReady);
+      cert.prepare(db, sa_sql::kInsertCertificate);
+      fqdn.prepare(db, sa_sql::kInsertFqdnSet);
+      fin_order.prepare(db, sa_sql::kFinalizeOrder);
+      del_ofs.prepare(db, sa_sql::kDeleteOrderFqdnSets);
+      const std::string jwk(300, 'j'), jwk_hash = data[c][0].serial + data[c][0].digest, ip(16, '\0');
+      const long long r = static_cast<long long>(reg.run({&jwk, &jwk_hash, &ip}));
+      std::vector<long long> pool;
+      std::uint64_t mine = 0;
+      auto begin = [&] { mysql_real_query(db, "START TRANSACTION", 17); };
+      auto count = [&](std::uint64_t n) {  // commits acknowledged now, inside the window or not
+        if (Clock::now() >= measure && Clock::now() <= end) mine += n;
+      };
+      auto commit = [&] {
+        if (mysql_commit(db)) throw std::runtime_error(mysql_error(db));
+        count(1);
+      };
+      std::this_thread::sleep_until(start);
+      for (const Unit& u : data[c]) {
+        if (Clock::now() > end) break;
+        begin();
+        const long long o = static_cast<long long>(order.run({r}));
+        std::vector<long long> linked, fresh;
+        for (size_t i = 0; i < u.names.size(); ++i) {
+          long long id = pool.empty() ? 0 : pool[(static_cast<size_t>(o) * 31 + i) % pool.size()];
+          if (!(id && u.reuse[i] && std::find(linked.begin(), linked.end(), id) == linked.end())) {
+            id = static_cast<long long>(authz.run({0LL, &u.names[i], r, 0LL, 7LL, &u.tokens[i]}));
+            fresh.push_back(id);
+          }
+          link.run({o, id});
+          linked.push_back(id);
+        }
+        ofs.run({&u.set_hash, o, r});
+        commit();
+        for (long long id : fresh) {
+          fin_authz.run({1LL, &u.record, id, 0LL});
+          count(1);  // an autocommit statement is its own commit
+        }
+        processing.run({o});
+        count(1);
+        serial.run({r, &u.serial});
+        count(1);
+        begin();
+        precert.run({r, &u.serial, &u.precert});
+        status.run({&u.serial, 1LL});
+        for (const std::string& n : u.reversed_names) name.run({&n, &u.serial, 0LL});
+        key.run({&u.key_hash, &u.serial});
+        commit();
+        ready.run({&u.serial});
+        count(1);
+        cert.run({r, &u.serial, &u.digest, &u.cert});
+        count(1);
+        fqdn.run({&u.set_hash, &u.serial});
+        count(1);
+        begin();
+        fin_order.run({&u.serial, o});
+        del_ofs.run({o});
+        commit();
+        for (long long id : fresh)
+          if (pool.size() < 1024) pool.push_back(id);
+      }
+      commits += mine;
+      mysql_close(db);
+    });
+  }
+  for (auto& th : threads) th.join();
+  return static_cast<double>(commits.load()) / duration_s;
+}
+
+double surge_level(const std::string& cli, const DbTarget& t, int connections, double duration_s, const fs::path& dir) {
+  const fs::path json = dir / "b.json", profile = dir / "b-profile.json";
+  setenv("SURGE_DB_PASSWORD", t.password.c_str(), 1);
+  char cmd[1024];
+  std::snprintf(cmd, sizeof cmd,
+                "%s calibrate db --dsn mariadb://%s@127.0.0.1:%u/%s --connections %d --duration %gs --warmup %gs "
+                "--prefill 1MiB --bootstrap 0 --out %s --json %s >/dev/null 2>&1",
+                cli.c_str(), t.user.c_str(), t.port, kDatabase, connections, duration_s, kWarmup_s, profile.c_str(),
+                json.c_str());
+  const int rc = std::system(cmd);
+  unsetenv("SURGE_DB_PASSWORD");
+  if (rc != 0) throw std::runtime_error(std::string("failed: ") + cmd);
+  std::ifstream in(json);
+  return nlohmann::json::parse(in).at("levels").at(0).at("commits_per_s");
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 3;
+  const double duration_s = argc > 2 ? std::atof(argv[2]) : 8;
+  LocalServerOptions o;
+  o.buffer_pool = "256M";
+  LocalMariaDb server(o);
+  const DbTarget t = server.target();
+  const fs::path dir = fs::path(server.dir()) / "bench";
+  fs::create_directories(dir);
+  // The database surge creates (and the minimal client then uses): one surge run at one connection.
+  surge_level(SURGE_CLI, t, 1, 1, dir);
+  std::printf("database benchmark: MariaDB %s, settings:", server.settings()["version"].c_str());
+  for (const auto& [k, v] : server.settings())
+    if (k != "version") std::printf(" %s=%s", k.c_str(), v.c_str());
+  std::printf("\n%d rounds, interleaved A (minimal C client, the SA's statements, data generated ahead) and B (surge "
+              "calibrate db, mix issuance), %.0f s measured after %.0f s warm-up\n\n",
+              rounds, duration_s, kWarmup_s);
+  std::printf("connections  A commits/s median [range]      B commits/s median [range]      B/A\n");
+  nlohmann::json report = nlohmann::json::array();
+  bool met = true;
+  for (int connections : {1, 2, 4, 8, 16}) {
+    std::vector<double> a, b;
+    for (int r = 0; r < rounds; ++r) {
+      a.push_back(minimal_client(t, connections, duration_s, static_cast<std::uint64_t>(connections * 100 + r)));
+      b.push_back(surge_level(SURGE_CLI, t, connections, duration_s, dir));
+    }
+    const double ratio = median(b) / median(a);
+    met = met && ratio >= 0.9;
+    std::printf("%11d  %8.0f [%8.0f, %8.0f]      %8.0f [%8.0f, %8.0f]      %.3f%s\n", connections, median(a),
+                *std::min_element(a.begin(), a.end()), *std::max_element(a.begin(), a.end()), median(b),
+                *std::min_element(b.begin(), b.end()), *std::max_element(b.begin(), b.end()), ratio,
+                ratio >= 0.9 ? "" : " (target missed)");
+    std::fflush(stdout);
+    report.push_back({{"connections", connections}, {"a_median", median(a)}, {"b_median", median(b)}, {"ratio", ratio}});
+  }
+  std::printf("\ntarget (B >= 0.90 A at every level): %s\n", met ? "met" : "MISSED");
+  // mariadb-slap for context; its password through a 0600 defaults file, never the command line.
+  const fs::path defaults = dir / "slap.cnf";
+  {
+    std::ofstream f(defaults);
+    f << "[client]\nuser=" << t.user << "\npassword=" << t.password << "\nhost=127.0.0.1\nport=" << t.port << "\n";
+  }
+  fs::permissions(defaults, fs::perms::owner_read | fs::perms::owner_write);
+  std::printf("\nmariadb-slap (auto-generated single-row writes, autocommit) for context:\n");
+  std::fflush(stdout);
+  const std::string slap = "mariadb-slap --defaults-extra-file=" + defaults.string() +
+                           " --create-schema=surge_slap --auto-generate-sql --auto-generate-sql-load-type=write "
+                           "--auto-generate-sql-add-autoincrement --concurrency=1,4,16 --number-of-queries=20000 "
+                           "--iterations=1 2>&1 | grep -E 'Average|concurrency|Number of clients'";
+  std::system(slap.c_str());
+  std::printf("\n%s\n", nlohmann::json{{"db_bench", report}}.dump().c_str());
+  return 0;
+}
