@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include <openssl/rand.h>
 #include "ca_schema.hpp"
 #include "db_integrity.hpp"
 #include "db_prefill.hpp"
@@ -92,12 +93,25 @@ nlohmann::json level_json(const DbLevel& l, bool with_series) {
   return j;
 }
 
+std::uint64_t gtid_seq(const std::optional<std::string>& pos) {
+  // "0-1-1234" (one domain): the sequence number is the last field.
+  if (!pos || pos->empty()) return 0;
+  const std::size_t dash = pos->rfind('-');
+  return std::stoull(pos->substr(dash + 1));
+}
+
 class Sweep {
  public:
   Sweep(const DbCalibrationOptions& o, const DbTarget& target, std::int64_t run, std::vector<std::string> revocable,
         const std::function<void(const std::string&)>& log)
       : o_(o), target_(target), run_(run), revocable_(std::move(revocable)), log_(log) {
     if (!o.journal.empty()) journal_ = std::make_unique<AckJournal>(o.journal);
+  }
+
+  /// Samples a replica's progress each second (GTID sequence numbers on both sides).
+  void watch_replica(DbConnection* replica, DbConnection* primary) {
+    replica_ = replica;
+    primary_ = primary;
   }
 
   DbLevel run(int connections, int level_index) {
@@ -157,6 +171,7 @@ class Sweep {
     const double cpu0 = process_cpu_seconds();
     try {
       std::map<std::string, std::string> prev = status(*monitor);
+      if (replica_) replica_prev_ = gtid_seq(replica_->scalar("SELECT @@gtid_slave_pos"));
       const auto every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kSampleEvery_s));
       for (auto t = measure + every; t <= end && !stop; t += every) {
         std::this_thread::sleep_until(t);
@@ -166,6 +181,13 @@ class Sweep {
           if (now.count(k) && prev.count(k)) sample[k] = std::stod(now.at(k)) - std::stod(prev.at(k));
         for (const std::string& k : kGauges)
           if (now.count(k)) sample[k] = std::stod(now.at(k));
+        if (replica_) {
+          const std::uint64_t applied = gtid_seq(replica_->scalar("SELECT @@gtid_slave_pos"));
+          const std::uint64_t written = gtid_seq(primary_->scalar("SELECT @@gtid_binlog_pos"));
+          sample["replica_applied"] = static_cast<double>(applied - std::min(applied, replica_prev_));
+          sample["replica_lag_transactions"] = static_cast<double>(written - std::min(written, applied));
+          replica_prev_ = applied;
+        }
         level.per_second.push_back(sample);
         prev = now;
         const double idle_s =
@@ -286,6 +308,9 @@ class Sweep {
   std::atomic<std::size_t> next_{0};
   const std::function<void(const std::string&)>& log_;
   std::unique_ptr<AckJournal> journal_;
+  DbConnection* replica_ = nullptr;
+  DbConnection* primary_ = nullptr;
+  std::uint64_t replica_prev_ = 0;
 };
 
 }  // namespace
@@ -349,17 +374,80 @@ nlohmann::json check_target(DbConnection& c, const DbTarget& target, bool allow_
   return found;
 }
 
-DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<void(const std::string&)>& log) {
+std::vector<Durability> durability_matrix() {
+  Durability binlog_off;
+  binlog_off.log_bin = false;
+  Durability relaxed;
+  relaxed.flush_log_at_trx_commit = 2;
+  relaxed.sync_binlog = 0;
+  return {Durability{}, binlog_off, relaxed};
+}
+
+std::string describe(const Durability& d) {
+  return "flush_log_at_trx_commit=" + std::to_string(d.flush_log_at_trx_commit) +
+         (d.log_bin ? " log_bin=ON sync_binlog=" + std::to_string(d.sync_binlog) : std::string(" log_bin=OFF"));
+}
+
+namespace {
+
+// A replica of a local server, fed from the primary's binary log from now on (GTID).
+struct LocalReplica {
+  std::unique_ptr<LocalMariaDb> server;
+  std::unique_ptr<DbConnection> admin;
+  std::unique_ptr<DbConnection> primary_admin;
+};
+
+LocalReplica start_replica(LocalMariaDb& primary, const LocalServerOptions& o) {
+  LocalReplica r;
+  LocalServerOptions ro = o;
+  ro.dir.clear();
+  ro.keep = false;
+  ro.server_id = o.server_id + 1;
+  r.server = std::make_unique<LocalMariaDb>(ro);
+  r.primary_admin = connect_mariadb(primary.admin_target());
+  r.admin = connect_mariadb(r.server->admin_target());
+  unsigned char raw[12];
+  RAND_bytes(raw, sizeof raw);
+  std::string password;
+  for (unsigned char b : raw) password += "abcdefghijkmnopqrstuvwxyz23456789"[b % 33];
+  r.primary_admin->execute("CREATE USER 'surge_repl'@'127.0.0.1' IDENTIFIED BY '" + password + "'");
+  r.primary_admin->execute("GRANT REPLICATION SLAVE ON *.* TO 'surge_repl'@'127.0.0.1'");
+  const std::string from = r.primary_admin->scalar("SELECT @@gtid_binlog_pos").value_or("");
+  r.admin->execute("SET GLOBAL gtid_slave_pos = '" + from + "'");
+  r.admin->execute(
+      "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + std::to_string(primary.target().port) +
+      ", MASTER_USER = 'surge_repl', MASTER_PASSWORD = '" + password + "', MASTER_USE_GTID = slave_pos");
+  r.admin->execute("START SLAVE");
+  // Connected when the primary serves it its binary log.
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (r.primary_admin
+             ->scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE command LIKE "
+                      "'Binlog Dump%'")
+             .value_or("0") == "0") {
+    if (Clock::now() > deadline) throw DbError("the local replica did not connect to its primary in 30 s", 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return r;
+}
+
+DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<void(const std::string&)>& log) {
   std::unique_ptr<LocalMariaDb> server;
   DbTarget target = o.target;
+  LocalReplica replica;
   if (o.local) {
     server = std::make_unique<LocalMariaDb>(o.local_server);
     target = server->target();
-    log("local MariaDB in " + server->dir() + " on 127.0.0.1:" + std::to_string(target.port));
+    log("local MariaDB in " + server->dir() + " on 127.0.0.1:" + std::to_string(target.port) + " (" +
+        describe(o.local_server.durability) + ")");
+    if (o.local_replica) {
+      replica = start_replica(*server, o.local_server);
+      log("local replica in " + replica.server->dir());
+    }
   }
   auto c = connect_mariadb(target);
   DbCalibration cal;
-  const nlohmann::json checks = check_target(*c, target, o.allow_replicated);
+  // The local replica is surge's own: its primary may have it attached.
+  const nlohmann::json checks = check_target(*c, target, o.allow_replicated || o.local_replica);
   const std::string uuid = open_surge_database(*c, o.database);
   const std::int64_t run = start_run(*c, "surge calibrate db, mix " + mix_name(o.mix));
   const std::map<std::string, std::string> set = settings(*c);
@@ -381,6 +469,7 @@ DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<vo
       {"certificates", p.certificates}, {"bytes_written", p.bytes}, {"seconds", p.seconds}, {"tables", sizes}};
 
   Sweep sweep(o, target, run, p.serials, log);
+  if (replica.admin) sweep.watch_replica(replica.admin.get(), replica.primary_admin.get());
   std::vector<DbLevel>& levels = cal.levels;
   int falls = 0;
   for (int n = 1, i = 0;; ++i) {
@@ -430,6 +519,51 @@ DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<vo
                   {"surge_version", SURGE_VERSION},
                   {"date", utc_timestamp()},
                   {"host", host_name()}};
+  if (replica.admin) {
+    // After the last level: how long the replica takes to apply what it was behind by.
+    const auto t0 = Clock::now();
+    const std::uint64_t target_seq = gtid_seq(replica.primary_admin->scalar("SELECT @@gtid_binlog_pos"));
+    while (gtid_seq(replica.admin->scalar("SELECT @@gtid_slave_pos")) < target_seq &&
+           Clock::now() - t0 < std::chrono::seconds(600))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    nlohmann::json levels = nlohmann::json::array();
+    for (const DbLevel& l : cal.levels) {
+      double applied = 0, max_lag = 0;
+      for (const auto& sample : l.per_second) {
+        applied += sample.value("replica_applied", 0.0);
+        max_lag = std::max(max_lag, sample.value("replica_lag_transactions", 0.0));
+      }
+      const double seconds = std::max<double>(1.0, static_cast<double>(l.per_second.size()));
+      levels.push_back({{"connections", l.connections},
+                        {"primary_transactions_per_s", l.commits_per_s},
+                        {"replica_applied_per_s", applied / seconds},
+                        {"max_lag_transactions", max_lag}});
+    }
+    cal.replica = {{"levels", levels},
+                   {"catch_up_s", std::chrono::duration<double>(Clock::now() - t0).count()},
+                   {"caught_up", gtid_seq(replica.admin->scalar("SELECT @@gtid_slave_pos")) >= target_seq}};
+  }
+  return cal;
+}
+
+}  // namespace
+
+DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<void(const std::string&)>& log) {
+  DbCalibration cal = calibrate_one(o, log);
+  if (o.local && o.durability_matrix) {
+    // The other settings, each on a fresh server (log_bin cannot change at run time); the profile keeps
+    // the first, the CA's own.
+    const std::vector<Durability> matrix = durability_matrix();
+    for (std::size_t i = 1; i < matrix.size(); ++i) {
+      DbCalibrationOptions other = o;
+      other.local_server.durability = matrix[i];
+      other.local_server.dir.clear();
+      other.local_server.keep = false;
+      other.journal.clear();
+      other.local_replica = other.local_replica && matrix[i].log_bin;
+      cal.durability.push_back(calibrate_one(other, log));
+    }
+  }
   return cal;
 }
 
@@ -477,27 +611,52 @@ nlohmann::json db_results_json(const DbCalibration& c) {
   for (const DbLevel& l : c.levels) levels.push_back(level_json(l, true));
   nlohmann::json fits = nlohmann::json::object();
   for (const auto& [name, f] : c.fits_by_call) fits[name] = usl_fit_json(f);
-  return {{"metadata", c.metadata},     {"prefill", c.prefill}, {"levels", levels},
-          {"fit", usl_fit_json(c.fit)}, {"fits_by_call", fits}, {"integrity", c.integrity}};
+  nlohmann::json j = {{"metadata", c.metadata},     {"prefill", c.prefill}, {"levels", levels},
+                      {"fit", usl_fit_json(c.fit)}, {"fits_by_call", fits}, {"integrity", c.integrity}};
+  if (!c.replica.is_null()) j["replica"] = c.replica;
+  if (!c.durability.empty()) {
+    j["durability_matrix"] = nlohmann::json::array();
+    for (const DbCalibration& d : c.durability) j["durability_matrix"].push_back(db_results_json(d));
+  }
+  return j;
 }
 
-std::string render_db_csv(const DbCalibration& c) {
-  std::ostringstream out;
-  out << "connections,call,commits_per_s,rows_per_s,round_trips_per_commit,p50_s,p90_s,p99_s,max_s,retries,"
-         "unknown_commits\n";
+namespace {
+
+std::string settings_of(const DbCalibration& c) {
+  const nlohmann::json& s = c.metadata.at("settings");
+  auto get = [&](const char* k) { return s.contains(k) ? s.at(k).get<std::string>() : std::string("?"); };
+  return "flush_log_at_trx_commit=" + get("innodb_flush_log_at_trx_commit") + " log_bin=" + get("log_bin") +
+         " sync_binlog=" + get("sync_binlog");
+}
+
+void csv_rows(std::ostringstream& out, const DbCalibration& c) {
+  const std::string settings = settings_of(c);
+  char buf[640];
   for (const DbLevel& l : c.levels) {
-    char buf[512];
-    std::snprintf(buf, sizeof buf, "%d,all,%.6g,%.6g,,,,,,%llu,%llu\n", l.connections, l.commits_per_s, l.rows_per_s,
-                  static_cast<unsigned long long>(l.retries), static_cast<unsigned long long>(l.unknown));
+    std::snprintf(buf, sizeof buf, "%s,%d,all,%.6g,%.6g,,,,,,%llu,%llu\n", settings.c_str(), l.connections,
+                  l.commits_per_s, l.rows_per_s, static_cast<unsigned long long>(l.retries),
+                  static_cast<unsigned long long>(l.unknown));
     out << buf;
     for (const auto& [name, s] : l.calls) {
-      std::snprintf(buf, sizeof buf, "%d,%s,%.6g,%.6g,%.4g,%.6g,%.6g,%.6g,%.6g,,\n", l.connections, name.c_str(),
-                    static_cast<double>(s.commits) / l.duration_s, static_cast<double>(s.rows) / l.duration_s,
+      std::snprintf(buf, sizeof buf, "%s,%d,%s,%.6g,%.6g,%.4g,%.6g,%.6g,%.6g,%.6g,,\n", settings.c_str(), l.connections,
+                    name.c_str(), static_cast<double>(s.commits) / l.duration_s,
+                    static_cast<double>(s.rows) / l.duration_s,
                     s.commits ? static_cast<double>(s.round_trips) / static_cast<double>(s.commits) : 0.0,
                     s.latency.quantile(0.5), s.latency.quantile(0.9), s.latency.quantile(0.99), s.latency.max());
       out << buf;
     }
   }
+}
+
+}  // namespace
+
+std::string render_db_csv(const DbCalibration& c) {
+  std::ostringstream out;
+  out << "settings,connections,call,commits_per_s,rows_per_s,round_trips_per_commit,p50_s,p90_s,p99_s,max_s,retries,"
+         "unknown_commits\n";
+  csv_rows(out, c);
+  for (const DbCalibration& d : c.durability) csv_rows(out, d);
   return out.str();
 }
 
@@ -539,6 +698,31 @@ std::string render_db_table(const DbCalibration& c) {
                     cs.latency.quantile(0.99) * 1e3,
                     cs.commits ? static_cast<double>(cs.round_trips) / static_cast<double>(cs.commits) : 0.0);
       out << buf;
+    }
+  }
+  if (!c.replica.is_null()) {
+    out << "\n  replica: applied per second and largest lag (transactions) at each level; caught up "
+        << c.replica.at("catch_up_s").get<double>() << " s after the last\n";
+    for (const auto& l : c.replica.at("levels")) {
+      std::snprintf(buf, sizeof buf, "  %4d  primary %9.0f commits/s  replica applied %9.0f/s  max lag %8.0f\n",
+                    l.at("connections").get<int>(), l.at("primary_transactions_per_s").get<double>(),
+                    l.at("replica_applied_per_s").get<double>(), l.at("max_lag_transactions").get<double>());
+      out << buf;
+    }
+  }
+  if (!c.durability.empty()) {
+    out << "\n  durability matrix (commits/s at each level):\n";
+    for (const DbCalibration* d : [&] {
+           std::vector<const DbCalibration*> all = {&c};
+           for (const DbCalibration& x : c.durability) all.push_back(&x);
+           return all;
+         }()) {
+      out << "  " << settings_of(*d) << ":";
+      for (const DbLevel& l : d->levels) {
+        std::snprintf(buf, sizeof buf, "  %d: %.0f", l.connections, l.commits_per_s);
+        out << buf;
+      }
+      out << "\n";
     }
   }
   out << "\n  integrity:";

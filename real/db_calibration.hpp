@@ -47,8 +47,10 @@ struct DbCalibrationOptions {
   double warmup_s = 30;
   std::optional<std::uint64_t> prefill_bytes;  ///< default: twice the buffer pool
   DbMix mix = DbMix::ISSUANCE;
-  double stall_timeout_s = 30;  ///< no commit for this long: diagnose and stop
-  std::string journal;          ///< acknowledged commits are appended here (empty: none)
+  double stall_timeout_s = 30;     ///< no commit for this long: diagnose and stop
+  std::string journal;             ///< acknowledged commits are appended here (empty: none)
+  bool durability_matrix = false;  ///< local only: also sweep with the binary log off, and with relaxed flushing
+  bool local_replica = false;      ///< local only: a replica of the local server; its apply rate and lag
   int bootstrap = 200;
   std::uint64_t seed = 1;
 };
@@ -84,7 +86,14 @@ struct DbCalibration {
   UslFit fit;                                  ///< commits/s over connections
   std::map<std::string, UslFit> fits_by_call;  ///< each SA call's commits/s
   nlohmann::json integrity;
+  nlohmann::json replica;                 ///< with --local-replica: per level apply rate and lag, catch-up
+  std::vector<DbCalibration> durability;  ///< with --durability-matrix: the other settings' calibrations
 };
+
+/// The settings --durability-matrix sweeps, the CA's own (durable, binlog on) first.
+std::vector<Durability> durability_matrix();
+/// "flush_log_at_trx_commit=1 log_bin=ON sync_binlog=1".
+std::string describe(const Durability& d);
 
 /// Runs it. Throws DbError (server faults), RefusedTarget (a server or database surge must not write to).
 DbCalibration calibrate_db(const DbCalibrationOptions& options, const std::function<void(const std::string&)>& log);

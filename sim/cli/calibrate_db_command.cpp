@@ -36,6 +36,8 @@ struct DbArgs {
   std::string mix = "issuance";
   std::string stall_timeout = "30s";
   std::string journal;
+  bool durability_matrix = false;
+  bool local_replica = false;
   bool check_integrity = false;
   std::string out, csv, json;
   int bootstrap = 200;
@@ -112,6 +114,10 @@ real::DbCalibrationOptions options_from_args() {
   o.warmup_s = seconds(args.warmup, "--warmup", true);
   o.stall_timeout_s = seconds(args.stall_timeout, "--stall-timeout", false);
   o.journal = journal_path();
+  if ((args.durability_matrix || args.local_replica) && !args.local)
+    throw BadInput("--durability-matrix and --local-replica need --local (surge never changes an existing server)");
+  o.durability_matrix = args.durability_matrix;
+  o.local_replica = args.local_replica;
   if (!args.prefill.empty()) {
     const Quantity q = parse_quantity(args.prefill, QuantityKind::SIZE);
     if (!q.value) throw BadInput("--prefill: '" + args.prefill + "': " + q.error);
@@ -190,6 +196,11 @@ void add_calibrate_db(CLI::App* calibrate) {
                  "Bytes of issued certificates written first (default: twice the buffer pool)");
   db->add_option("--mix", args.mix, "Work: issuance, revocation, reissue (replace, then revoke), new-order");
   db->add_option("--stall-timeout", args.stall_timeout, "No commit for this long: diagnose and exit 3 (default 30s)");
+  db->add_flag("--durability-matrix", args.durability_matrix,
+               "With --local: also sweep with the binary log off and with relaxed flushing (flush_log_at_trx_commit=2, "
+               "sync_binlog=0), each on a fresh server; the profile keeps the durable settings");
+  db->add_flag("--local-replica", args.local_replica,
+               "With --local: start a replica of the local server and measure its apply rate, lag and catch-up");
   db->add_option("--journal", args.journal,
                  "Append every acknowledged commit here (default: acknowledged.log in --local-dir), and check it with "
                  "--check-integrity");

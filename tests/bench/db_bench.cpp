@@ -10,17 +10,17 @@
 #include <mysql.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <algorithm>
-#include <cstring>
-#include <variant>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <thread>
+#include <variant>
 
 #include "local_mariadb.hpp"
 #include "sa_operations.hpp"
@@ -248,9 +248,10 @@ int main(int argc, char** argv) {
   std::printf("database benchmark: MariaDB %s, settings:", server.settings()["version"].c_str());
   for (const auto& [k, v] : server.settings())
     if (k != "version") std::printf(" %s=%s", k.c_str(), v.c_str());
-  std::printf("\n%d rounds, interleaved A (minimal C client, the SA's statements, data generated ahead) and B (surge "
-              "calibrate db, mix issuance), %.0f s measured after %.0f s warm-up\n\n",
-              rounds, duration_s, kWarmup_s);
+  std::printf(
+      "\n%d rounds, interleaved A (minimal C client, the SA's statements, data generated ahead) and B (surge "
+      "calibrate db, mix issuance), %.0f s measured after %.0f s warm-up\n\n",
+      rounds, duration_s, kWarmup_s);
   std::printf("connections  A commits/s median [range]      B commits/s median [range]      B/A\n");
   nlohmann::json report = nlohmann::json::array();
   bool met = true;
@@ -267,7 +268,8 @@ int main(int argc, char** argv) {
                 *std::min_element(b.begin(), b.end()), *std::max_element(b.begin(), b.end()), ratio,
                 ratio >= 0.9 ? "" : " (target missed)");
     std::fflush(stdout);
-    report.push_back({{"connections", connections}, {"a_median", median(a)}, {"b_median", median(b)}, {"ratio", ratio}});
+    report.push_back(
+        {{"connections", connections}, {"a_median", median(a)}, {"b_median", median(b)}, {"ratio", ratio}});
   }
   std::printf("\ntarget (B >= 0.90 A at every level): %s\n", met ? "met" : "MISSED");
   // mariadb-slap for context; its password through a 0600 defaults file, never the command line.

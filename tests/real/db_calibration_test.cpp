@@ -109,6 +109,49 @@ TEST_F(CalibrateDb, ALocalRunWritesAProfileKeepsTheInvariantsAndLaterRunsAppend)
   fs::remove_all(dir);
 }
 
+TEST_F(CalibrateDb, TheDurabilityMatrixRunsEachSettingOnItsOwnServerAndTheProfileKeepsTheDurableOne) {
+  const fs::path profile = temp("matrix.json"), json = temp("matrix-all.json"), csv = temp("matrix.csv");
+  const Result r = calibrate_db("--local --durability-matrix --connections 1" + kQuick + "--out " + profile.string() +
+                                " --json " + json.string() + " --csv " + csv.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(all.at("durability_matrix").size(), 2u);
+  // The settings as each server reports them (SHOW GLOBAL VARIABLES), not as surge asked for them.
+  const nlohmann::json& off = all.at("durability_matrix").at(0).at("metadata").at("settings");
+  EXPECT_EQ(off.at("log_bin"), "OFF");
+  EXPECT_EQ(off.at("innodb_flush_log_at_trx_commit"), "1");
+  const nlohmann::json& relaxed = all.at("durability_matrix").at(1).at("metadata").at("settings");
+  EXPECT_EQ(relaxed.at("innodb_flush_log_at_trx_commit"), "2");
+  EXPECT_EQ(relaxed.at("sync_binlog"), "0");
+  EXPECT_EQ(relaxed.at("log_bin"), "ON");
+  for (const auto& d : all.at("durability_matrix")) EXPECT_GT(d.at("levels").at(0).at("commits").get<int>(), 0);
+  const nlohmann::json p = nlohmann::json::parse(slurp(profile));
+  EXPECT_EQ(p.at("metadata").at("settings").at("log_bin"), "ON");
+  EXPECT_EQ(p.at("metadata").at("settings").at("sync_binlog"), "1");
+  const std::string rows = slurp(csv);
+  for (const char* settings : {"flush_log_at_trx_commit=1 log_bin=ON sync_binlog=1,1,all,",
+                               "flush_log_at_trx_commit=1 log_bin=OFF sync_binlog=",
+                               "flush_log_at_trx_commit=2 log_bin=ON sync_binlog=0,1,all,"})
+    EXPECT_NE(rows.find(settings), std::string::npos) << settings << "\n" << rows;
+}
+
+TEST_F(CalibrateDb, ALocalReplicaAppliesTheWritesAndCatchesUp) {
+  const fs::path profile = temp("replica.json"), json = temp("replica-all.json");
+  const Result r = calibrate_db("--local --local-replica --connections 1,2" + kQuick + "--out " + profile.string() +
+                                " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json all = nlohmann::json::parse(slurp(json));
+  const nlohmann::json& replica = all.at("replica");
+  ASSERT_EQ(replica.at("levels").size(), 2u);
+  EXPECT_TRUE(replica.at("caught_up"));
+  for (const auto& l : replica.at("levels")) {
+    EXPECT_GT(l.at("replica_applied_per_s").get<double>(), 0) << l;
+    EXPECT_GE(l.at("max_lag_transactions").get<double>(), 0) << l;
+  }
+  // The primary had a replica attached, its own: the target check let it through and recorded it.
+  EXPECT_EQ(all.at("metadata").at("checks").at("replicas_attached"), 1);
+}
+
 TEST_F(CalibrateDb, KillingTheClientOrTheServerMidRunLeavesTheInvariantsIntact) {
   for (const bool kill_server : {false, true}) {
     const fs::path dir = temp(kill_server ? "killed-server" : "killed-client"), profile = temp("killed.json");
