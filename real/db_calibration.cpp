@@ -86,6 +86,7 @@ nlohmann::json level_json(const DbLevel& l, bool with_series) {
                       {"rows_per_s", l.rows_per_s},
                       {"units", l.units},
                       {"retries", l.retries},
+                      {"deadlocks", l.deadlocks},
                       {"unknown_commits", l.unknown},
                       {"client_cpu_cores", l.client_cpu_cores},
                       {"calls", calls}};
@@ -220,6 +221,7 @@ class Sweep {
       }
       level.units += wk.units;
       level.retries += wk.writer->counts().retries;
+      level.deadlocks += wk.writer->counts().deadlocks;
       level.unknown += wk.writer->counts().unknown;
     }
     level.commits_per_s = static_cast<double>(level.commits) / level.duration_s;
@@ -390,46 +392,6 @@ std::string describe(const Durability& d) {
 
 namespace {
 
-// A replica of a local server, fed from the primary's binary log from now on (GTID).
-struct LocalReplica {
-  std::unique_ptr<LocalMariaDb> server;
-  std::unique_ptr<DbConnection> admin;
-  std::unique_ptr<DbConnection> primary_admin;
-};
-
-LocalReplica start_replica(LocalMariaDb& primary, const LocalServerOptions& o) {
-  LocalReplica r;
-  LocalServerOptions ro = o;
-  ro.dir.clear();
-  ro.keep = false;
-  ro.server_id = o.server_id + 1;
-  r.server = std::make_unique<LocalMariaDb>(ro);
-  r.primary_admin = connect_mariadb(primary.admin_target());
-  r.admin = connect_mariadb(r.server->admin_target());
-  unsigned char raw[12];
-  RAND_bytes(raw, sizeof raw);
-  std::string password;
-  for (unsigned char b : raw) password += "abcdefghijkmnopqrstuvwxyz23456789"[b % 33];
-  r.primary_admin->execute("CREATE USER 'surge_repl'@'127.0.0.1' IDENTIFIED BY '" + password + "'");
-  r.primary_admin->execute("GRANT REPLICATION SLAVE ON *.* TO 'surge_repl'@'127.0.0.1'");
-  const std::string from = r.primary_admin->scalar("SELECT @@gtid_binlog_pos").value_or("");
-  r.admin->execute("SET GLOBAL gtid_slave_pos = '" + from + "'");
-  r.admin->execute(
-      "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + std::to_string(primary.target().port) +
-      ", MASTER_USER = 'surge_repl', MASTER_PASSWORD = '" + password + "', MASTER_USE_GTID = slave_pos");
-  r.admin->execute("START SLAVE");
-  // Connected when the primary serves it its binary log.
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
-  while (r.primary_admin
-             ->scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE command LIKE "
-                      "'Binlog Dump%'")
-             .value_or("0") == "0") {
-    if (Clock::now() > deadline) throw DbError("the local replica did not connect to its primary in 30 s", 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return r;
-}
-
 DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<void(const std::string&)>& log) {
   std::unique_ptr<LocalMariaDb> server;
   DbTarget target = o.target;
@@ -440,7 +402,7 @@ DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<v
     log("local MariaDB in " + server->dir() + " on 127.0.0.1:" + std::to_string(target.port) + " (" +
         describe(o.local_server.durability) + ")");
     if (o.local_replica) {
-      replica = start_replica(*server, o.local_server);
+      replica = start_local_replica(*server, o.local_server);
       log("local replica in " + replica.server->dir());
     }
   }

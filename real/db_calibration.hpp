@@ -72,8 +72,9 @@ struct DbLevel {
   double rows_per_s = 0;
   std::uint64_t units = 0;  ///< units of work finished (certificates issued, revoked, orders)
   std::map<std::string, CallStats> calls;
-  std::uint64_t retries = 0;  ///< deadlocks and lock wait timeouts, retried
-  std::uint64_t unknown = 0;  ///< commits whose acknowledgement was lost
+  std::uint64_t retries = 0;    ///< deadlocks and lock wait timeouts, retried
+  std::uint64_t deadlocks = 0;  ///< of them, deadlocks
+  std::uint64_t unknown = 0;    ///< commits whose acknowledgement was lost
   double client_cpu_cores = 0;
   nlohmann::json per_second = nlohmann::json::array();  ///< the server's counters, each second
 };

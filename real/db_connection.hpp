@@ -20,6 +20,8 @@ class DbError : public std::runtime_error {
   unsigned code() const { return code_; }
   /// True for errors a transaction is retried after (deadlock, lock wait timeout).
   bool retryable() const;
+  /// True for a deadlock (one of the retryable errors).
+  bool deadlock() const;
   /// True when the connection is gone (the outcome of a commit in flight is then unknown).
   bool connection_lost() const;
 

@@ -259,4 +259,35 @@ LocalMariaDb::~LocalMariaDb() {
   }
 }
 
+LocalReplica start_local_replica(LocalMariaDb& primary, const LocalServerOptions& o) {
+  LocalReplica r;
+  LocalServerOptions ro = o;
+  ro.dir.clear();
+  ro.keep = false;
+  ro.server_id = o.server_id + 1;
+  r.server = std::make_unique<LocalMariaDb>(ro);
+  r.primary_admin = connect_mariadb(primary.admin_target());
+  r.admin = connect_mariadb(r.server->admin_target());
+  const std::string password = random_password();
+  r.primary_admin->execute("CREATE USER 'surge_repl'@'127.0.0.1' IDENTIFIED BY '" + password + "'");
+  r.primary_admin->execute("GRANT REPLICATION SLAVE ON *.* TO 'surge_repl'@'127.0.0.1'");
+  const std::string from = r.primary_admin->scalar("SELECT @@gtid_binlog_pos").value_or("");
+  r.admin->execute("SET GLOBAL gtid_slave_pos = '" + from + "'");
+  r.admin->execute(
+      "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + std::to_string(primary.target().port) +
+      ", MASTER_USER = 'surge_repl', MASTER_PASSWORD = '" + password + "', MASTER_USE_GTID = slave_pos");
+  r.admin->execute("START SLAVE");
+  // Connected when the primary serves it its binary log.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (r.primary_admin
+             ->scalar("SELECT COUNT(*) FROM information_schema.processlist WHERE command LIKE "
+                      "'Binlog Dump%'")
+             .value_or("0") == "0") {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw DbError("the local replica did not connect to its primary in 30 s", 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return r;
+}
+
 }  // namespace surge::real

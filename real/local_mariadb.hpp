@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "db_connection.hpp"
@@ -68,5 +69,17 @@ class LocalMariaDb {
   bool keep_ = false;
   DbTarget target_;
 };
+
+/// A replica of a local server, fed by GTID from the primary's binary log from the moment it starts
+/// (earlier events, such as the servers' own users, are not replayed).
+struct LocalReplica {
+  std::unique_ptr<LocalMariaDb> server;
+  std::unique_ptr<DbConnection> admin;          ///< root on the replica
+  std::unique_ptr<DbConnection> primary_admin;  ///< root on the primary
+};
+
+/// Starts a replica of `primary` (server id + 1, settings of `options`) and waits until the primary serves
+/// it its binary log. Throws DbError.
+LocalReplica start_local_replica(LocalMariaDb& primary, const LocalServerOptions& options);
 
 }  // namespace surge::real

@@ -164,6 +164,10 @@ bool DbError::retryable() const {
   return code_ == ER_LOCK_DEADLOCK || code_ == ER_LOCK_WAIT_TIMEOUT;
 }
 
+bool DbError::deadlock() const {
+  return code_ == ER_LOCK_DEADLOCK;
+}
+
 bool DbError::connection_lost() const {
   return code_ == CR_SERVER_GONE_ERROR || code_ == CR_SERVER_LOST || code_ == CR_CONNECTION_ERROR ||
          code_ == CR_CONN_HOST_ERROR;

@@ -121,6 +121,7 @@ void SaWriter::commit(const std::string& call, bool transaction, Fn&& fn) {
       if (transaction && !e.connection_lost()) c_.rollback();
       if (!e.retryable() || attempt >= kMaxRetries) throw;
       ++counts_.retries;
+      if (e.deadlock()) ++counts_.deadlocks;
     }
   }
 }

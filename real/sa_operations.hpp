@@ -117,8 +117,9 @@ struct PendingOrder {
 struct WriteCounts {
   std::map<std::string, std::uint64_t> commits;
   std::map<std::string, std::uint64_t> rows;
-  std::uint64_t retries = 0;  ///< deadlocks and lock wait timeouts retried
-  std::uint64_t unknown = 0;  ///< commits sent whose acknowledgement was lost (committed or not)
+  std::uint64_t deadlocks = 0;  ///< of the retries, deadlocks (the rest: lock wait timeouts)
+  std::uint64_t retries = 0;    ///< deadlocks and lock wait timeouts retried
+  std::uint64_t unknown = 0;    ///< commits sent whose acknowledgement was lost (committed or not)
   void add(const std::string& call, std::uint64_t rows_written);
 };
 

@@ -232,6 +232,53 @@ TEST_F(CalibrateDb, AStalledServerIsDiagnosedByTheWatchdogAndExitsThree) {
   EXPECT_FALSE(fs::exists(profile));
 }
 
+TEST_F(CalibrateDb, RefusesReplicasAndPrimariesWithReplicasAndReportsMissingPrivileges) {
+  LocalServerOptions o;
+  o.buffer_pool = "32M";
+  LocalMariaDb primary(o);
+  LocalReplica replica = start_local_replica(primary, o);
+  const fs::path profile = temp("replicated.json");
+  // The primary: a replica is attached.
+  const DbTarget p = primary.target();
+  Result r = calibrate_db(
+      "--dsn mariadb://surge@127.0.0.1:" + std::to_string(p.port) + "/surge_x" + kQuick + "--out " + profile.string(),
+      p.password);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "surge calibrate db: refused: the server has 1 replica(s) attached: calibration writes would reach them "
+            "(--allow-replicated to override)\n");
+  // The replica: it replicates from a primary. (Its calibration user is its own; the primary's events from
+  // before the replica started, its users among them, are not replayed.)
+  const DbTarget q = replica.server->target();
+  r = calibrate_db(
+      "--dsn mariadb://surge@127.0.0.1:" + std::to_string(q.port) + "/surge_x" + kQuick + "--out " + profile.string(),
+      q.password);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "surge calibrate db: refused: the server is a replica: its writes come from its primary "
+            "(--allow-replicated to override)\n");
+  EXPECT_FALSE(fs::exists(profile));
+  // Nothing was written on either.
+  EXPECT_EQ(replica.primary_admin
+                ->scalar("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = "
+                         "'surge_x'")
+                .value(),
+            "0");
+
+  // A user without the privileges: it cannot even tell whether the server replicates, and, allowed past that,
+  // cannot create the database: one line, exit 3.
+  replica.primary_admin->execute("CREATE USER 'weak'@'127.0.0.1' IDENTIFIED BY 'weak-password-1618'");
+  const std::string weak = "--dsn mariadb://weak@127.0.0.1:" + std::to_string(p.port) + "/surge_x";
+  r = calibrate_db(weak + kQuick + "--out " + profile.string(), "weak-password-1618");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("refused: cannot tell whether the server is a replica"), std::string::npos) << r.err;
+  r = calibrate_db(weak + " --allow-replicated" + kQuick + "--out " + profile.string(), "weak-password-1618");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("Access denied for user 'weak'"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(profile));
+}
+
 TEST_F(CalibrateDb, RefusesTargetsItMustNotWriteTo) {
   LocalServerOptions o;
   o.buffer_pool = "32M";
