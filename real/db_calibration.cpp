@@ -204,7 +204,14 @@ class Sweep {
     }
     const double cpu1 = process_cpu_seconds();
     for (std::thread& t : threads) t.join();
-    if (!error.empty()) throw DbError(error, error_code);
+    if (!error.empty()) {
+      std::uint64_t unknown = 0;
+      for (const Worker& wk : workers) unknown += wk.writer->counts().unknown;
+      if (unknown > 0)
+        error += " (" + std::to_string(unknown) + " commit" + (unknown == 1 ? "" : "s") +
+                 " sent and never acknowledged: unknown whether committed)";
+      throw DbError(error, error_code);
+    }
 
     level.duration_s = o_.duration_s;
     level.client_cpu_cores = (cpu1 - cpu0) / o_.duration_s;

@@ -75,6 +75,15 @@ int run(const std::vector<std::string>& argv, const fs::path& log) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The lines of a server log that say what went wrong (its generic advice is left out).
+std::string errors_in(const fs::path& log) {
+  std::ifstream in(log);
+  std::string out;
+  for (std::string line; std::getline(in, line);)
+    if (line.find("ERROR") != std::string::npos || line.find("rror:") != std::string::npos) out += line + " | ";
+  return out.empty() ? tail(log, 600) : out;
+}
+
 bool running_as_root() {
   return geteuid() == 0;
 }
@@ -107,6 +116,7 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
       << "socket=" << (d / "mariadb.sock").string() << "\n"
       << "pid-file=" << (d / "mariadb.pid").string() << "\n"
       << "log_error=" << (d / "error.log").string() << "\n"
+      << "tmpdir=" << (d / "tmp").string() << "\n"  // concurrent servers' temporary tables never collide
       << "port=" << port << "\n"
       << "bind-address=127.0.0.1\n"
       << "skip-name-resolve\n"
@@ -121,13 +131,14 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
   }
   cnf << "[client]\nsocket=" << (d / "mariadb.sock").string() << "\n";
   cnf.close();
+  fs::create_directories(d / "tmp");
   std::vector<std::string> install = {"mariadb-install-db", "--defaults-file=" + config_,
                                       "--auth-root-authentication-method=normal", "--skip-test-db"};
   // As root, the server runs as root (--user=root) rather than switching to mysql: a process that changes
   // its credentials loses its parent-death signal, and the server must not outlive surge.
   if (running_as_root()) install.push_back("--user=root");
   if (run(install, d / "install.log") != 0)
-    throw DbError("mariadb-install-db failed: " + tail(d / "install.log", 600), 0);
+    throw DbError("mariadb-install-db failed in " + dir_ + ": " + errors_in(d / "install.log"), 0);
   start();
   DbTarget t;
   t.port = port;

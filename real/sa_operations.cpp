@@ -118,6 +118,8 @@ void SaWriter::commit(const std::string& call, bool transaction, Fn&& fn) {
                   c_.round_trips() - trips0);
       return;
     } catch (const DbError& e) {
+      // An autocommit statement whose answer never came may or may not have committed.
+      if (!transaction && e.connection_lost()) ++counts_.unknown;
       if (transaction && !e.connection_lost()) c_.rollback();
       if (!e.retryable() || attempt >= kMaxRetries) throw;
       ++counts_.retries;
