@@ -1,6 +1,7 @@
 // `surge calibrate db` and `surge calibrate db --check-integrity`: the CLI over real/db_calibration.
 #include <filesystem>
 #include <iostream>
+#include <regex>
 #include <sstream>
 
 #include "atomic_file.hpp"
@@ -97,6 +98,9 @@ real::DbCalibrationOptions options_from_args() {
   o.local = args.local;
   o.local_server.dir = args.local_dir;
   o.local_server.keep = !args.local_dir.empty();
+  static const std::regex buffer_pool_re("^[1-9][0-9]*[KMG]?$");
+  if (!std::regex_match(args.buffer_pool, buffer_pool_re))
+    throw BadInput("--buffer-pool: '" + args.buffer_pool + "' is not a size such as 128M or 2G");
   o.local_server.buffer_pool = args.buffer_pool;
   if (!args.dsn.empty()) o.target = dsn_target();
   o.allow_replicated = args.allow_replicated;

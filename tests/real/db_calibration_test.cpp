@@ -279,6 +279,31 @@ TEST_F(CalibrateDb, RefusesReplicasAndPrimariesWithReplicasAndReportsMissingPriv
   EXPECT_FALSE(fs::exists(profile));
 }
 
+TEST_F(CalibrateDb, BadOptionsAreExitTwoBeforeAnyServerStarts) {
+  const fs::path profile = temp("bad.json");
+  struct Case {
+    std::string args, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"--connections 1", "give --local or --dsn mariadb://USER@HOST:PORT/DB"},
+           {"--local --dsn mariadb://a@127.0.0.1/surge_x", "give --local or --dsn mariadb://USER@HOST:PORT/DB"},
+           {"--local --buffer-pool lots", "--buffer-pool: 'lots' is not a size such as 128M or 2G"},
+           {"--local --mix everything", "--mix: unknown mix 'everything' (issuance, revocation, reissue, new-order)"},
+           {"--local --connections 0", "--connections: '0' is not a connection count from 1 to 1024"},
+           {"--local --duration 0s", "--duration: must be positive"},
+           {"--dsn mariadb://a@127.0.0.1/surge_x --local-replica",
+            "--durability-matrix and --local-replica need --local (surge never changes an existing server)"},
+       }) {
+    const Result r = calibrate_db(c.args + " --out " + profile.string());
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_EQ(r.err, "surge calibrate db: " + c.message + "\n") << c.args;
+  }
+  const Result r = calibrate_db("--local --out /nonexistent/dir/p.json");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate db: --out: folder /nonexistent/dir does not exist\n");
+  EXPECT_FALSE(fs::exists(profile));
+}
+
 TEST_F(CalibrateDb, RefusesTargetsItMustNotWriteTo) {
   LocalServerOptions o;
   o.buffer_pool = "32M";
