@@ -153,23 +153,22 @@ real::HsmCalibrationOptions options_from_args() {
     o.fault.after_signatures = static_cast<long>(number(f[1], "--inject-fault"));
   }
   if (!args.pin_env.empty() && !args.pin_file.empty()) throw BadInput("give --pin-env or --pin-file, not both");
-  try {
-    check_writable_parent(args.out, "--out");
-    if (!args.json.empty()) check_writable_parent(args.json, "--json");
-    if (!args.csv.empty()) check_writable_parent(args.csv, "--csv");
-  } catch (const std::invalid_argument& e) {
-    throw BadInput(e.what());
-  }
+  if (const std::string bad = output_folders_problem(args.out, args.json, args.csv); !bad.empty()) throw BadInput(bad);
   return o;
 }
 
 }  // namespace
 
-void check_writable_parent(const std::string& path, const std::string& option) {
+std::string output_folders_problem(const std::string& out, const std::string& json, const std::string& csv) {
   namespace fs = std::filesystem;
-  const fs::path p(path);
-  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw std::invalid_argument(option + ": folder " + dir.string() + " does not exist");
+  for (const auto& [option, path] :
+       {std::pair<const char*, const std::string*>{"--out", &out}, {"--json", &json}, {"--csv", &csv}}) {
+    if (path->empty()) continue;
+    const fs::path p(*path);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir)) return std::string(option) + ": folder " + dir.string() + " does not exist";
+  }
+  return "";
 }
 
 namespace {

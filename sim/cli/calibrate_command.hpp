@@ -15,7 +15,8 @@ int run_calibrate_command();
 void add_calibrate_db(CLI::App* calibrate);
 int run_calibrate_db();
 
-/// Throws if the folder `path` would be written in does not exist (checked before anything runs).
-void check_writable_parent(const std::string& path, const std::string& option);
+/// What is wrong with the output files' folders ("--out: folder X does not exist"), or "" (checked
+/// before anything runs; empty paths are not asked for).
+std::string output_folders_problem(const std::string& out, const std::string& json, const std::string& csv);
 
 }  // namespace surge::cli

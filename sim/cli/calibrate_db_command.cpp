@@ -223,13 +223,8 @@ int run_calibrate_db() {
   try {
     if (args.check_integrity) return check_integrity_command();
     real::DbCalibrationOptions o = options_from_args();
-    try {
-      check_writable_parent(args.out, "--out");
-      if (!args.json.empty()) check_writable_parent(args.json, "--json");
-      if (!args.csv.empty()) check_writable_parent(args.csv, "--csv");
-    } catch (const std::invalid_argument& e) {
-      throw BadInput(e.what());
-    }
+    if (const std::string bad = output_folders_problem(args.out, args.json, args.csv); !bad.empty())
+      throw BadInput(bad);
     if (!o.local) read_password(o.target);
     const real::DbCalibration c =
         real::calibrate_db(o, [](const std::string& line) { std::cerr << line << std::endl; });
