@@ -39,6 +39,33 @@ struct UslFit {
   double throughput(double n) const;
 };
 
+/// The levels of a concurrency sweep: as listed, or 1, 2, 4, ... doubling until throughput falls for two
+/// levels in a row or the next level would pass a cap (the rule both calibrations follow).
+class LevelSchedule {
+ public:
+  LevelSchedule(std::vector<int> listed, int cap) : listed_(std::move(listed)), cap_(cap) {}
+  /// The concurrency of the next level.
+  int level() const { return listed_.empty() ? doubling_ : listed_[index_]; }
+  /// Records the level's throughput; false when the sweep is over.
+  bool next(double throughput) {
+    falls_ = index_ > 0 && throughput < last_ ? falls_ + 1 : 0;
+    last_ = throughput;
+    ++index_;
+    if (!listed_.empty()) return index_ < listed_.size();
+    doubling_ *= 2;
+    return falls_ < kFallsToStop && doubling_ <= cap_;
+  }
+
+ private:
+  static constexpr int kFallsToStop = 2;
+  std::vector<int> listed_;
+  int cap_;
+  int doubling_ = 1;
+  std::size_t index_ = 0;
+  int falls_ = 0;
+  double last_ = 0;
+};
+
 /// The fit as calibration profiles write it: {"identified", "reason"} and, when identified, "lambda",
 /// "sigma", "kappa" as {"value", "low", "high"}, "n_peak" and "x_peak" (null when infinite),
 /// "rms_relative_error".

@@ -25,7 +25,6 @@ namespace surge::real {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kFallsToStop = 2;
 constexpr double kAuthzReuseIssuance = 0.5;  // a day's orders: half their names validated recently
 constexpr double kAuthzReuseReissue = 0.9;   // a replacement: the names were validated for the old one
 constexpr std::uint64_t kMinFreeDiskBytes = 1ULL << 30;
@@ -44,20 +43,6 @@ std::map<std::string, std::string> status(DbConnection& c) {
   for (const DbRow& r : c.query("SHOW GLOBAL STATUS WHERE Variable_name IN (" + in + ")"))
     out[r[0].value_or("")] = r[1].value_or("");
   return out;
-}
-
-std::map<std::string, std::string> settings(DbConnection& c) {
-  std::map<std::string, std::string> out;
-  for (const DbRow& r :
-       c.query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit','log_bin',"
-               "'sync_binlog','binlog_format','innodb_buffer_pool_size','innodb_log_file_size','version',"
-               "'innodb_doublewrite','max_connections')"))
-    out[r[0].value_or("")] = r[1].value_or("");
-  return out;
-}
-
-bool loopback(const DbTarget& t) {
-  return !t.socket.empty() || t.host == "localhost" || t.host.rfind("127.", 0) == 0 || t.host == "::1";
 }
 
 // A worker's connection, writer and account for one level.
@@ -296,7 +281,7 @@ class Sweep {
                                           "command <> 'Sleep' GROUP BY state"))
         d << " [" << r[0].value_or("") << ": " << r[1].value_or("0") << "]";
       const std::optional<std::string> base = monitor.scalar("SELECT @@log_bin_basename");
-      if (base && loopback(target_)) {
+      if (base && is_loopback(target_)) {
         struct statvfs fs {};
         if (statvfs(std::filesystem::path(*base).parent_path().c_str(), &fs) == 0)
           d << "; free disk where the binary logs go: "
@@ -368,7 +353,7 @@ nlohmann::json check_target(DbConnection& c, const DbTarget& target, bool allow_
     throw RefusedTarget("the server has " + std::to_string(attached) +
                         " replica(s) attached: calibration writes would reach them (--allow-replicated to override)");
   const std::optional<std::string> binlog = c.scalar("SELECT @@log_bin_basename");
-  if (binlog && loopback(target)) {
+  if (binlog && is_loopback(target)) {
     struct statvfs fs {};
     if (statvfs(std::filesystem::path(*binlog).parent_path().c_str(), &fs) == 0) {
       const auto free = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
@@ -381,6 +366,16 @@ nlohmann::json check_target(DbConnection& c, const DbTarget& target, bool allow_
     found["binlog_free_disk_bytes"] = nullptr;  // a remote server's disk cannot be seen from here
   }
   return found;
+}
+
+std::map<std::string, std::string> server_settings(DbConnection& c) {
+  std::map<std::string, std::string> out;
+  for (const DbRow& r :
+       c.query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit','log_bin',"
+               "'sync_binlog','binlog_format','innodb_buffer_pool_size','innodb_log_file_size','version',"
+               "'innodb_doublewrite','max_connections')"))
+    out[r[0].value_or("")] = r[1].value_or("");
+  return out;
 }
 
 std::vector<Durability> durability_matrix() {
@@ -419,7 +414,7 @@ DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<v
   const nlohmann::json checks = check_target(*c, target, o.allow_replicated || o.local_replica);
   const std::string uuid = open_surge_database(*c, o.database);
   const std::int64_t run = start_run(*c, "surge calibrate db, mix " + mix_name(o.mix));
-  const std::map<std::string, std::string> set = settings(*c);
+  const std::map<std::string, std::string> set = server_settings(*c);
 
   // Realistic state: by default twice the buffer pool.
   const std::uint64_t buffer_pool =
@@ -440,23 +435,17 @@ DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<v
   Sweep sweep(o, target, run, p.serials, log);
   if (replica.admin) sweep.watch_replica(replica.admin.get(), replica.primary_admin.get());
   std::vector<DbLevel>& levels = cal.levels;
-  int falls = 0;
-  for (int n = 1, i = 0;; ++i) {
-    const int connections = o.connections.empty() ? n : o.connections[static_cast<size_t>(i)];
+  LevelSchedule schedule(o.connections, o.max_connections);
+  for (int i = 0;; ++i) {
+    const int connections = schedule.level();
     DbLevel l = sweep.run(connections, i);
     char line[256];
     std::snprintf(line, sizeof line, "%s: %d connections: %.0f commits/s, %.0f rows/s, %llu units, %llu retries",
                   mix_name(o.mix).c_str(), connections, l.commits_per_s, l.rows_per_s,
                   static_cast<unsigned long long>(l.units), static_cast<unsigned long long>(l.retries));
     log(line);
-    if (!levels.empty()) falls = l.commits_per_s < levels.back().commits_per_s ? falls + 1 : 0;
     levels.push_back(std::move(l));
-    if (!o.connections.empty()) {
-      if (i + 1 >= static_cast<int>(o.connections.size())) break;
-    } else {
-      n *= 2;
-      if (falls >= kFallsToStop || n > o.max_connections) break;
-    }
+    if (!schedule.next(levels.back().commits_per_s)) break;
   }
   std::vector<UslSample> samples;
   std::map<std::string, std::vector<UslSample>> by_call;

@@ -91,6 +91,10 @@ struct DbCalibration {
   std::vector<DbCalibration> durability;  ///< with --durability-matrix: the other settings' calibrations
 };
 
+/// The server's settings that decide its write rate (durability, binary log, buffer pool, version), as
+/// SHOW GLOBAL VARIABLES reports them.
+std::map<std::string, std::string> server_settings(DbConnection& c);
+
 /// The settings --durability-matrix sweeps, the CA's own (durable, binlog on) first.
 std::vector<Durability> durability_matrix();
 /// "flush_log_at_trx_commit=1 log_bin=ON sync_binlog=1".

@@ -75,8 +75,11 @@ struct DbTarget {
   bool require_tls = false;
 };
 
-/// Parses "mariadb://USER@HOST:PORT/DB" (no password in it: that comes from the environment or a file).
-/// Throws std::invalid_argument naming what is wrong.
+/// True for a Unix socket or a loopback host (localhost, 127.x, ::1).
+bool is_loopback(const DbTarget& target);
+
+/// Parses "mariadb://USER@HOST:PORT/DB" (no password in it: that comes from the environment or a file);
+/// TLS is required unless the host is loopback. Throws std::invalid_argument naming what is wrong.
 DbTarget parse_dsn(const std::string& dsn);
 
 /// Connects to MariaDB (MySQL protocol) with the C client library. Throws DbError.

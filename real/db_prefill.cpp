@@ -47,13 +47,14 @@ Prefill prefill(DbConnection& c, SyntheticData& data, std::int64_t reg, std::uin
       row(serials, r + "," + q + ",UTC_TIMESTAMP()," + expires);
       row(precerts, r + "," + q + "," + hex(precert) + ",UTC_TIMESTAMP()," + expires);
       row(status, q + ",'good','1970-01-01','1970-01-01',0,'1970-01-01'," + expires + ",0,1");
-      for (const std::string& n : data.names()) {
-        row(names, "'" + n + "',UTC_TIMESTAMP()," + q + ",0");  // names are [a-z0-9.]: safe to quote
+      const std::vector<std::string> cert_names = data.names();
+      for (const std::string& n : cert_names) {
+        row(names, "'" + reversed_name(n) + "',UTC_TIMESTAMP()," + q + ",0");  // [a-z0-9.]: safe to quote
         p.bytes += n.size() + 60;
       }
       row(keys, hex(data.bytes(32)) + "," + expires + "," + q);
       row(certs, r + "," + q + ",'" + data.serial() + "'," + hex(cert) + ",UTC_TIMESTAMP()," + expires);
-      row(sets, hex(data.bytes(32)) + "," + q + ",UTC_TIMESTAMP()," + expires);
+      row(sets, hex(name_set_hash(cert_names)) + "," + q + ",UTC_TIMESTAMP()," + expires);
       p.bytes += precert.size() + cert.size() + 6 * (serial.size() + 40);
       batch.push_back(serial);
     }

@@ -18,16 +18,9 @@
 namespace surge::real {
 namespace {
 
-constexpr int kFallsToStop = 2;                       // the doubling sweep stops after two falls in a row
 constexpr std::int64_t kStartDelay_ns = 300'000'000;  // children need a moment to reach the start line
 constexpr int kCrlRepetitionsSmall = 3;
 constexpr long kCrlLargeEntries = 100'000;
-
-std::int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 nlohmann::json describe_json(const TokenDescription& d) {
   return {{"label", d.token_label},
@@ -292,20 +285,11 @@ struct Calibrator {
     Sweep s;
     s.name = name;
     s.members = join_members(o.bench.tokens, members);
-    int falls = 0;
-    for (int n = 1, i = 0;; ++i) {
-      const int threads = fixed_levels.empty() ? n : fixed_levels[static_cast<size_t>(i)];
-      LevelResult r = runner.run(spec(mix, threads, members));
-      log(level_line(name + " on " + s.members, r));
-      if (!s.levels.empty()) falls = r.throughput_per_s < s.levels.back().throughput_per_s ? falls + 1 : 0;
-      s.levels.push_back(std::move(r));
-      if (!fixed_levels.empty()) {
-        if (i + 1 >= static_cast<int>(fixed_levels.size())) break;
-      } else {
-        n *= 2;
-        if (falls >= kFallsToStop || n > o.max_threads) break;
-      }
-    }
+    LevelSchedule schedule(fixed_levels, o.max_threads);
+    do {
+      s.levels.push_back(runner.run(spec(mix, schedule.level(), members)));
+      log(level_line(name + " on " + s.members, s.levels.back()));
+    } while (schedule.next(s.levels.back().throughput_per_s));
     std::vector<UslSample> samples;
     for (const LevelResult& r : s.levels) samples.push_back({static_cast<double>(r.threads), r.throughput_per_s});
     s.fit = fit_usl(samples, o.bootstrap, o.bench.seed);

@@ -253,15 +253,6 @@ void LocalMariaDb::kill_hard() {
   pid_ = -1;
 }
 
-std::map<std::string, std::string> LocalMariaDb::settings() {
-  auto c = connect_mariadb(admin_target());
-  std::map<std::string, std::string> out;
-  for (const DbRow& r : c->query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit',"
-                                 "'log_bin','sync_binlog','binlog_format','innodb_buffer_pool_size','version')"))
-    out[*r[0]] = r[1].value_or("");
-  return out;
-}
-
 LocalMariaDb::~LocalMariaDb() {
   stop();
   if (!keep_ && !dir_.empty()) {

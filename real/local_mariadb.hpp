@@ -54,8 +54,6 @@ class LocalMariaDb {
   void stop();
   /// SIGKILL: a crash. The data directory stays; reopen() recovers it.
   void kill_hard();
-  /// The settings in force (SHOW GLOBAL VARIABLES for durability and buffer pool).
-  std::map<std::string, std::string> settings();
 
  private:
   struct Existing {};

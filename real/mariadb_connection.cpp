@@ -179,6 +179,10 @@ std::optional<std::string> DbConnection::scalar(const std::string& sql) {
   return rows.front().front();
 }
 
+bool is_loopback(const DbTarget& t) {
+  return !t.socket.empty() || t.host == "localhost" || t.host.rfind("127.", 0) == 0 || t.host == "::1";
+}
+
 DbTarget parse_dsn(const std::string& dsn) {
   static const std::regex re(R"(^mariadb://([A-Za-z0-9_.-]+)@([A-Za-z0-9_.:-]+?)(?::([0-9]{1,5}))?/([A-Za-z0-9_]*)$)");
   std::smatch m;
@@ -192,6 +196,7 @@ DbTarget parse_dsn(const std::string& dsn) {
   t.port = m[3].matched ? static_cast<unsigned>(std::stoul(m[3])) : 3306;
   t.database = m[4];
   if (t.port == 0 || t.port > 65535) throw std::invalid_argument("port " + std::string(m[3]) + " is out of range");
+  t.require_tls = !is_loopback(t);  // a password never crosses a network in the clear
   return t;
 }
 

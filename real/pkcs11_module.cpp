@@ -367,6 +367,18 @@ bool Pkcs11Module::is_softhsm() const {
   return trimmed(info.manufacturerID, sizeof info.manufacturerID).rfind("SoftHSM", 0) == 0;
 }
 
+std::size_t signature_bytes(KeyType type) {
+  switch (type) {
+    case KeyType::RSA_2048:
+      return kRsaBits / 8;
+    case KeyType::ECDSA_P256:
+      return 2 * 32;
+    case KeyType::ECDSA_P384:
+      return 2 * 48;
+  }
+  return 0;
+}
+
 CK_MECHANISM_TYPE signing_mechanism(KeyType type) {
   return type == KeyType::RSA_2048 ? CKM_RSA_PKCS : CKM_ECDSA;
 }

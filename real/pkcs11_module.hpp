@@ -55,6 +55,8 @@ struct TokenDescription {
 
 /// The mechanism a key type signs with, the way Boulder does: CKM_RSA_PKCS or CKM_ECDSA.
 CK_MECHANISM_TYPE signing_mechanism(KeyType type);
+/// The length of a raw signature: 256 bytes for RSA-2048, r || s of 64 (P-256) or 96 (P-384).
+std::size_t signature_bytes(KeyType type);
 /// The bytes the HSM signs for a digest: the DigestInfo-prefixed digest for RSA, the digest for ECDSA.
 std::vector<unsigned char> signing_input(KeyType type, const std::vector<unsigned char>& digest);
 

@@ -2,6 +2,7 @@
 // and the CPU the process has used (its own cost, beside what it measures).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace surge::real {
@@ -12,5 +13,8 @@ std::string utc_timestamp();
 std::string host_name();
 /// User plus system CPU this process has used so far, in seconds.
 double process_cpu_seconds();
+/// CLOCK_MONOTONIC in nanoseconds: one clock for every process on the machine (levels spread over
+/// processes start at the same instant of it).
+std::int64_t monotonic_ns();
 
 }  // namespace surge::real

@@ -27,8 +27,11 @@ std::string sha256(const std::string& s) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-// "www.example.com" -> "com.example.www", as issuedNames stores names.
-std::string reversed(const std::string& name) {
+}  // namespace
+
+// ---- names ---------------------------------------------------------------------------------------------
+
+std::string reversed_name(const std::string& name) {
   std::vector<std::string> labels;
   size_t start = 0;
   for (size_t dot; (dot = name.find('.', start)) != std::string::npos; start = dot + 1)
@@ -39,7 +42,12 @@ std::string reversed(const std::string& name) {
   return out;
 }
 
-}  // namespace
+std::string name_set_hash(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  std::string joined;
+  for (const std::string& n : names) joined += n + ",";
+  return sha256(joined);
+}
 
 // ---- synthetic data -------------------------------------------------------------------------------------
 
@@ -145,11 +153,7 @@ PendingOrder SaWriter::new_order(std::int64_t registration_id, double reuse,
   PendingOrder o;
   o.registration_id = registration_id;
   o.names = data_.names();
-  std::vector<std::string> sorted = o.names;
-  std::sort(sorted.begin(), sorted.end());
-  std::string joined;
-  for (const std::string& n : sorted) joined += n + ",";
-  o.set_hash = sha256(joined);
+  o.set_hash = name_set_hash(o.names);
   o.replaces = replaces;
   commit("NewOrderAndAuthzs", true, [&] {
     o.new_authz_ids.clear();
@@ -202,7 +206,8 @@ std::string SaWriter::issue(const PendingOrder& o) {
     std::uint64_t rows = stmt(sa_sql::kInsertPrecertificate).execute({o.registration_id, serial, data_.der()});
     rows += stmt(sa_sql::kInsertCertificateStatus).execute({serial, kIssuerId});
     DbStatement& name = stmt(sa_sql::kInsertIssuedName);
-    for (const std::string& n : o.names) rows += name.execute({reversed(n), serial, std::int64_t{o.replaces ? 1 : 0}});
+    for (const std::string& n : o.names)
+      rows += name.execute({reversed_name(n), serial, std::int64_t{o.replaces ? 1 : 0}});
     rows += stmt(sa_sql::kInsertKeyHash).execute({key_hash, serial});
     return rows;
   });

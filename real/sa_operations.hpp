@@ -79,6 +79,11 @@ inline constexpr const char* kInsertRevoked =
     "%H:00:00'), ?, UTC_TIMESTAMP(), ?)";
 }  // namespace sa_sql
 
+/// "www.example.com" -> "com.example.www", as issuedNames stores names.
+std::string reversed_name(const std::string& name);
+/// The hash of a certificate's name set (orderFqdnSets, fqdnSets): SHA-256 over the sorted names.
+std::string name_set_hash(std::vector<std::string> names);
+
 /// Synthetic contents: serials with surge's prefix, DER blobs of realistic size, names per certificate
 /// from a stated distribution (1: 55%, 2: 30%, 3: 8%, 4-10: 7% evenly; a planning distribution).
 class SyntheticData {

@@ -18,15 +18,8 @@ namespace surge::real {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kCrlRingSize = 16;   // CRL shards are slow to build; fewer distinct ones suffice
 constexpr int kMixPattern = 1000;  // slots of the weighted round robin over key types
 constexpr size_t kSignatureBuffer = 512;
-
-std::int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 double thread_cpu_s() {
   timespec ts{};
@@ -201,11 +194,8 @@ SigningBench::SigningBench(const BenchSetup& setup, const Pin& pin) : setup_(set
           return module_->sign_digest(first.key_session, k, d);
         };
         km.issuer = std::make_unique<IssuerMaterial>(make_issuer_material(k, sign));
-        for (Structure s : setup.structures) {
-          const int size = s == Structure::CRL ? std::min(kCrlRingSize, setup.ring_size) : setup.ring_size;
-          std::vector<SigningRing> r = prepare_rings(km.issuer.get(), type, {s}, size, setup.crl_entries, setup.seed);
-          km.rings.push_back(std::move(r.front()));
-        }
+        km.rings =
+            prepare_rings(km.issuer.get(), type, setup.structures, setup.ring_size, setup.crl_entries, setup.seed);
       } else {
         km.rings = prepare_rings(nullptr, type, {}, setup.ring_size, 0, setup.seed);
       }
@@ -332,7 +322,7 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
           if (rv != CKR_OK) {
             // Never throw through OpenSSL's C frames: remember the failure, answer with a placeholder.
             sign_rv = rv;
-            len = type == KeyType::RSA_2048 ? 256 : type == KeyType::ECDSA_P256 ? 64 : 96;
+            len = signature_bytes(type);
             std::fill(sigbuf, sigbuf + len, 0x01);
           }
           return std::vector<unsigned char>(sigbuf, sigbuf + len);

@@ -44,8 +44,8 @@ struct SigningRing {
 
 /// Builds `size` structures of each kind with OpenSSL and keeps the signing input of each (the TBS
 /// bytes hashed exactly where the HSM would sign them; nothing is signed). CRL shards hold
-/// `crl_entries` entries; OCSP responses alternate good and revoked. Without material (a stored key),
-/// random digests.
+/// `crl_entries` entries, 16 of them at most (slow to build); OCSP responses alternate good and revoked. Without
+/// material (a stored key), random digests.
 std::vector<SigningRing> prepare_rings(const IssuerMaterial* material, KeyType type,
                                        const std::vector<Structure>& structures, int size, long crl_entries,
                                        std::uint64_t seed);

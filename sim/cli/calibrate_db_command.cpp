@@ -67,8 +67,6 @@ real::DbTarget dsn_target() {
   } catch (const std::invalid_argument& e) {
     throw BadInput(std::string("--dsn: ") + e.what());
   }
-  const bool loopback = t.host == "localhost" || t.host.rfind("127.", 0) == 0 || t.host == "::1";
-  t.require_tls = !loopback;  // a password never crosses a network in the clear
   if (!t.database.empty()) args.database = t.database;
   t.database.clear();  // surge creates or checks the database itself
   return t;

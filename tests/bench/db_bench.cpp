@@ -10,7 +10,6 @@
 #include <mysql.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,6 +21,7 @@
 #include <thread>
 #include <variant>
 
+#include "db_calibration.hpp"
 #include "local_mariadb.hpp"
 #include "sa_operations.hpp"
 
@@ -41,32 +41,14 @@ struct Unit {
   std::string set_hash, serial, precert, cert, key_hash, digest, record;
 };
 
-std::string reverse_name(const std::string& n) {
-  std::vector<std::string> labels;
-  size_t start = 0;
-  for (size_t dot; (dot = n.find('.', start)) != std::string::npos; start = dot + 1)
-    labels.push_back(n.substr(start, dot - start));
-  labels.push_back(n.substr(start));
-  std::string out;
-  for (auto it = labels.rbegin(); it != labels.rend(); ++it) out += (out.empty() ? "" : ".") + *it;
-  return out;
-}
-
 std::vector<Unit> generate(std::uint64_t stream) {
   SyntheticData d(99, stream);
   std::vector<Unit> units(kUnitsPerThread);
   for (Unit& u : units) {
     u.names = d.names();
-    std::vector<std::string> sorted = u.names;
-    std::sort(sorted.begin(), sorted.end());
-    std::string joined;
-    for (const std::string& n : sorted) joined += n + ",";
-    unsigned char h[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(joined.data(), joined.size(), h, &len, EVP_sha256(), nullptr);
-    u.set_hash.assign(reinterpret_cast<char*>(h), len);
+    u.set_hash = name_set_hash(u.names);
     for (const std::string& n : u.names) {
-      u.reversed_names.push_back(reverse_name(n));
+      u.reversed_names.push_back(reversed_name(n));
       u.tokens.push_back(d.bytes(32));
       u.reuse.push_back(d.chance(kReuse));
     }
@@ -245,8 +227,9 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   // The database surge creates (and the minimal client then uses): one surge run at one connection.
   surge_level(SURGE_CLI, t, 1, 1, dir);
-  std::printf("database benchmark: MariaDB %s, settings:", server.settings()["version"].c_str());
-  for (const auto& [k, v] : server.settings())
+  const std::map<std::string, std::string> settings = server_settings(*connect_mariadb(server.admin_target()));
+  std::printf("database benchmark: MariaDB %s, settings:", settings.at("version").c_str());
+  for (const auto& [k, v] : settings)
     if (k != "version") std::printf(" %s=%s", k.c_str(), v.c_str());
   std::printf(
       "\n%d rounds, interleaved A (minimal C client, the SA's statements, data generated ahead) and B (surge "

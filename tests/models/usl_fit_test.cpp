@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <cmath>
 
 #include "distributions.hpp"
@@ -52,6 +54,28 @@ TEST(UslFit, IsUnidentifiedWithTooFewLevelsOrNoneBeyondThePeak) {
   const UslFit rising = fit_usl(sweep({1, 2, 4, 6, 8, 12, 16}, 0, 1));
   EXPECT_FALSE(rising.identified);
   EXPECT_EQ(rising.reason, "unidentified: 0 levels past the peak, at least 2 needed (sweep further)");
+}
+
+// Runs a schedule against throughputs given per level; returns the levels it asked for.
+std::vector<int> levels_asked(LevelSchedule schedule, const std::map<int, double>& throughput) {
+  std::vector<int> asked;
+  do asked.push_back(schedule.level());
+  while (schedule.next(throughput.at(asked.back())));
+  return asked;
+}
+
+TEST(LevelSchedule, DoublesUntilThroughputFallsTwiceInARow) {
+  const std::map<int, double> x = {{1, 10}, {2, 20}, {4, 15}, {8, 18}, {16, 17}, {32, 16}, {64, 30}};
+  // 4 falls (once), 8 rises, 16 and 32 fall: two in a row, stop.
+  EXPECT_EQ(levels_asked(LevelSchedule({}, 256), x), (std::vector<int>{1, 2, 4, 8, 16, 32}));
+}
+
+TEST(LevelSchedule, StopsAtTheCapOrRunsTheListedLevels) {
+  const std::map<int, double> rising = {{1, 1}, {2, 2}, {3, 3}, {4, 4}, {8, 8}, {16, 16}};
+  EXPECT_EQ(levels_asked(LevelSchedule({}, 16), rising), (std::vector<int>{1, 2, 4, 8, 16}));
+  const std::map<int, double> falling = {{3, 9}, {2, 5}, {1, 1}};
+  // Listed levels are all run, falls or not.
+  EXPECT_EQ(levels_asked(LevelSchedule({3, 2, 1}, 16), falling), (std::vector<int>{3, 2, 1}));
 }
 
 }  // namespace

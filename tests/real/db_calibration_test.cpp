@@ -144,10 +144,13 @@ TEST_F(CalibrateDb, ALocalReplicaAppliesTheWritesAndCatchesUp) {
   const nlohmann::json& replica = all.at("replica");
   ASSERT_EQ(replica.at("levels").size(), 2u);
   EXPECT_TRUE(replica.at("caught_up"));
-  for (const auto& l : replica.at("levels")) {
-    EXPECT_GT(l.at("replica_applied_per_s").get<double>(), 0) << l;
-    EXPECT_GE(l.at("max_lag_transactions").get<double>(), 0) << l;
-  }
+  for (const auto& l : replica.at("levels")) EXPECT_GT(l.at("replica_applied_per_s").get<double>(), 0) << l;
+  // One writer connection is slow enough for the replica to keep up: it applies about what the primary
+  // commits.
+  const nlohmann::json& one = replica.at("levels").at(0);
+  EXPECT_NEAR(one.at("replica_applied_per_s").get<double>(), one.at("primary_transactions_per_s").get<double>(),
+              0.25 * one.at("primary_transactions_per_s").get<double>())
+      << one;
   // The primary had a replica attached, its own: the target check let it through and recorded it.
   EXPECT_EQ(all.at("metadata").at("checks").at("replicas_attached"), 1);
 }
