@@ -78,6 +78,7 @@ class Analysis {
   std::vector<Resource> res_;
   int hsm_ = -1, db_ = -1;
   std::vector<std::string> live_hsm_groups_;
+  std::vector<double> link_down_;  // by link: when a link failure takes it down (+inf: never)
 };
 
 void Analysis::build_arrivals() {
@@ -117,26 +118,86 @@ void Analysis::build_resources() {
   // Which data centers are up after every failure, and when capacities change.
   std::vector<double> dc_down(dcs, kInf);
   std::map<std::string, double> hsm_down;
+  const std::vector<LinkProps> props = topo_.links();
+  link_down_.assign(props.size(), kInf);
   double writer_lost = kInf;
   for (const Failure& f : s.failures) {
-    if (f.kind == FailureKind::DATA_CENTER) {
-      const int d = s.data_center_index(f.target);
-      dc_down[static_cast<size_t>(d)] = std::min(dc_down[static_cast<size_t>(d)], f.at_s);
-      if (s.data_centers[static_cast<size_t>(d)].db_writer) writer_lost = std::min(writer_lost, f.at_s);
-    } else if (f.kind == FailureKind::HSM) {
-      hsm_down[f.target] = std::min(hsm_down.count(f.target) ? hsm_down[f.target] : kInf, f.at_s);
-    } else {
-      writer_lost = std::min(writer_lost, f.at_s);
+    switch (f.kind) {
+      case FailureKind::DATA_CENTER: {
+        const int d = s.data_center_index(f.target);
+        dc_down[static_cast<size_t>(d)] = std::min(dc_down[static_cast<size_t>(d)], f.at_s);
+        if (s.data_centers[static_cast<size_t>(d)].db_writer) writer_lost = std::min(writer_lost, f.at_s);
+        break;
+      }
+      case FailureKind::HSM:
+        hsm_down[f.target] = std::min(hsm_down.count(f.target) ? hsm_down[f.target] : kInf, f.at_s);
+        break;
+      case FailureKind::DB_WRITER:
+        writer_lost = std::min(writer_lost, f.at_s);
+        break;
+      case FailureKind::LINK:
+        if (const int l = topo_.find_link(f.target); l >= 0)  // the parser names only links of the topology
+          link_down_[static_cast<size_t>(l)] = std::min(link_down_[static_cast<size_t>(l)], f.at_s);
+        break;
     }
   }
-  // The HSM pool: every live member of every live data center.
+
+  // The writer: lost, then a replica promoted after the delay (another live data center first).
+  const int wdc = s.writer_data_center();
+  const int first_writer = topo_.find(host_name(s.data_centers[static_cast<size_t>(wdc)].name, "db-writer"));
+  int writer = first_writer;
+  Resource db;
+  db.name = "db-writer";
+  db.kind = "db";
+  db.unit = "commits/s";
+  db.capacity0 = s.data_centers[static_cast<size_t>(wdc)].db.commits_per_s;
+  db.servers = s.data_centers[static_cast<size_t>(wdc)].db.connections;
+  db.timeline = CapacityTimeline(db.capacity0);
+  if (std::isfinite(writer_lost)) {
+    db.timeline.set(writer_lost, 0);
+    int next = -1;
+    for (int pass = 0; pass < 2 && next < 0; ++pass)
+      for (size_t d = 0; d < dcs && next < 0; ++d)
+        if (dc_down[d] > writer_lost + s.incident.db_promotion_delay_s && ((static_cast<int>(d) == wdc) == (pass == 1)))
+          for (int r : topo_.replicas(static_cast<int>(d)))
+            if (next < 0) next = r;
+    if (next >= 0) {
+      writer = next;
+      db.timeline.set(writer_lost + s.incident.db_promotion_delay_s,
+                      s.data_centers[static_cast<size_t>(topo_.node(next).dc)].db.commits_per_s);
+    }
+  }
+
+  // A data center issues only while its front end has a route to the writer that no link failure has cut
+  // (the simulator's router; routes are static, so a cut link is not routed around). From the writer's
+  // loss on, the route that counts is the one to the replica being promoted.
+  auto cut_at = [&](const std::vector<RouteHop>& route, double time) {
+    for (const RouteHop& hop : route)
+      if (link_down_[static_cast<size_t>(hop.link)] <= time) return true;
+    return false;
+  };
+  std::vector<std::vector<RouteHop>> to_first(dcs), to_final(dcs);  // each front end's route to the writer
+  for (size_t d = 0; d < dcs; ++d) {
+    const int fe = topo_.find(host_name(s.data_centers[d].name, "frontend"));
+    to_first[d] = topo_.route(fe, first_writer);
+    to_final[d] = topo_.route(fe, writer);
+  }
+  auto reaches_writer = [&](double time, size_t d) {
+    return !cut_at(time >= writer_lost ? to_final[d] : to_first[d], time);
+  };
+
+  // The HSM pool: every live member of every live data center that reaches the writer.
   std::vector<double> change_times{0.0};
   for (double d : dc_down) change_times.push_back(d);
   for (const auto& [name, at] : hsm_down) change_times.push_back(at);
+  for (double at : link_down_) change_times.push_back(at);
+  // Losing the writer changes which route counts, which matters only where a link failure cut one.
+  if (std::any_of(link_down_.begin(), link_down_.end(), [](double at) { return std::isfinite(at); }))
+    change_times.push_back(writer_lost);
   std::sort(change_times.begin(), change_times.end());
   auto hsm_capacity_at = [&](double time, size_t d) {
     const DataCenter& dc = s.data_centers[d];
-    if (dc_down[d] <= time) return 0.0;
+    if (dc_down[d] <= time || !reaches_writer(time, d)) return 0.0;
     double cap = 0;
     for (int m = 1; m <= dc.hsm_count; ++m) {
       auto it = hsm_down.find(host_name(dc.name, "hsm-" + std::to_string(m)));
@@ -165,32 +226,8 @@ void Analysis::build_resources() {
   if (hsm.name.empty()) hsm.name = "hsm";
   hsm.capacity0 = hsm.timeline.at(0);
   for (size_t d = 0; d < dcs; ++d)
-    if (dc_down[d] > s.incident.horizon_s) hsm.servers += s.data_centers[d].hsm_count * s.data_centers[d].hsm.sessions;
-
-  // The writer: lost, then a replica promoted after the delay (another live data center first).
-  const int wdc = s.writer_data_center();
-  int writer = topo_.find(host_name(s.data_centers[static_cast<size_t>(wdc)].name, "db-writer"));
-  Resource db;
-  db.name = "db-writer";
-  db.kind = "db";
-  db.unit = "commits/s";
-  db.capacity0 = s.data_centers[static_cast<size_t>(wdc)].db.commits_per_s;
-  db.servers = s.data_centers[static_cast<size_t>(wdc)].db.connections;
-  db.timeline = CapacityTimeline(db.capacity0);
-  if (std::isfinite(writer_lost)) {
-    db.timeline.set(writer_lost, 0);
-    int next = -1;
-    for (int pass = 0; pass < 2 && next < 0; ++pass)
-      for (size_t d = 0; d < dcs && next < 0; ++d)
-        if (dc_down[d] > writer_lost + s.incident.db_promotion_delay_s && ((static_cast<int>(d) == wdc) == (pass == 1)))
-          for (int r : topo_.replicas(static_cast<int>(d)))
-            if (next < 0) next = r;
-    if (next >= 0) {
-      writer = next;
-      db.timeline.set(writer_lost + s.incident.db_promotion_delay_s,
-                      s.data_centers[static_cast<size_t>(topo_.node(next).dc)].db.commits_per_s);
-    }
-  }
+    if (dc_down[d] > s.incident.horizon_s && reaches_writer(s.incident.horizon_s, d))
+      hsm.servers += s.data_centers[d].hsm_count * s.data_centers[d].hsm.sessions;
 
   // Traffic equations over the journey's steps (per data center d): issue NET(d) -> DB(d) -> HSM(d);
   // revoke HSM(d) -> NET'(d) -> DB'(d). Visits v solve (I - P^T) v = e, e the entry shares.
@@ -233,7 +270,6 @@ void Analysis::build_resources() {
 
   // Links: the flows from each front end to the writer, and the binlog to every live replica.
   std::map<int, Resource> links;
-  const std::vector<LinkProps> props = topo_.links();
   auto add_bytes = [&](int from, int to, double affected, double revocation, double background) {
     for (const RouteHop& hop : topo_.route(from, to)) {
       Resource& l = links[hop.link];
@@ -251,7 +287,8 @@ void Analysis::build_resources() {
   for (size_t d = 0; d < dcs; ++d)
     if (dc_down[d] > s.incident.horizon_s)
       for (int r : topo_.replicas(static_cast<int>(d)))
-        if (r != writer) add_bytes(writer, r, iss.db_bytes + rev.db_bytes, rev.db_bytes, iss.db_bytes);
+        if (r != writer && !cut_at(topo_.route(writer, r), s.incident.horizon_s))  // a cut link stops replication
+          add_bytes(writer, r, iss.db_bytes + rev.db_bytes, rev.db_bytes, iss.db_bytes);
   for (auto& [index, l] : links) {
     const LinkProps& p = props[static_cast<size_t>(index)];
     l.name = "link:" + p.name;
@@ -261,6 +298,8 @@ void Analysis::build_resources() {
     l.timeline = CapacityTimeline(p.bandwidth_Bps);
     if (p.dc >= 0 && std::isfinite(dc_down[static_cast<size_t>(p.dc)]))
       l.timeline.set(dc_down[static_cast<size_t>(p.dc)], 0);
+    if (std::isfinite(link_down_[static_cast<size_t>(index)]))
+      l.timeline.set(link_down_[static_cast<size_t>(index)], 0);
     // Both directions share the per-certificate figure: a flow's bytes cross a link one way, so the
     // busier direction is at most this; the analysis keeps the sum (conservative).
     res_.push_back(l);
@@ -498,18 +537,20 @@ Report Analysis::report(const AnalyticOptions& options) {
   if (std::isfinite(sustainable)) r.max_sustainable_rate_per_s = sustainable;
   r.headroom = options.headroom;
 
-  // Incident transfers, each alone on its path: done when its narrowest link has carried it. (The
-  // simulator shares links between them and with issuance; see docs/MODEL.md.)
+  // Incident transfers, each alone on its path: done when its narrowest link has carried it, unless a
+  // link failure cuts the path first (the simulator does not retry a broken transfer). (The simulator
+  // shares links between them and with issuance; see docs/MODEL.md.)
   const std::vector<LinkProps> links = topo_.links();
   for (const Transfer& tr : s.transfers) {
-    double narrowest = kInf, latency = 0;
+    double narrowest = kInf, latency = 0, cut = kInf;
     for (const RouteHop& hop : topo_.route(topo_.place(tr.from), topo_.place(tr.to))) {
       narrowest = std::min(narrowest, links[static_cast<size_t>(hop.link)].bandwidth_Bps);
       latency += links[static_cast<size_t>(hop.link)].latency_s;
+      cut = std::min(cut, link_down_[static_cast<size_t>(hop.link)]);
     }
     TransferOutcome out{tr.name, tr.bytes, tr.start_s, std::nullopt};
     const double done = tr.start_s + latency + tr.bytes / narrowest;
-    if (std::isfinite(done) && done <= s.incident.horizon_s) out.done_s = done;
+    if (std::isfinite(done) && done <= s.incident.horizon_s && done < cut) out.done_s = done;
     r.transfers.push_back(out);
   }
 

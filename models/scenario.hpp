@@ -124,13 +124,20 @@ struct Incident {
 };
 
 /// What fails.
-enum class FailureKind { DATA_CENTER, HSM, DB_WRITER };
+enum class FailureKind {
+  DATA_CENTER,  ///< a whole data center
+  HSM,          ///< one HSM member
+  DB_WRITER,    ///< the DB writer host
+  LINK,         ///< one WAN link (between two data centers, or a data center and the cloud)
+};
 
-/// A failure at a time: a data center, one HSM member ("dc1/hsm-1"), or the DB writer.
+/// A failure at a time: a data center, one HSM member ("dc1/hsm-1"), the DB writer, or a WAN link.
 struct Failure {
   FailureKind kind = FailureKind::DATA_CENTER;
   double at_s = 0;
-  std::string target;  ///< data center name, or "dc/hsm-N"; empty for the writer
+  /// Data center name, "dc/hsm-N", or a WAN link's topology name ("wan/dc1-dc2", as wan_link_name()
+  /// writes it, whichever way the scenario wrote it); empty for the writer.
+  std::string target;
   SourceLoc loc;
 };
 

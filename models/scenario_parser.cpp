@@ -46,10 +46,12 @@ class Context {
     Diagnostic d;
     if (mark.is_null() || mark.line < 0) {
       // The value came from --set, not from the file.
+      // The value came from --set, not from the file: name the override that wrote it (the path itself,
+      // or a list or map written whole, e.g. --set 'failures=[{data_center: dc2, at: 0h}]').
       d.file = "--set " + path;
       if (overrides_) {
-        auto it = overrides_->find(path);
-        if (it != overrides_->end()) d.file += "=" + it->second;
+        for (const auto& [key, value] : *overrides_)
+          if (path == key || path.rfind(key + ".", 0) == 0) d.file = "--set " + key + "=" + value;
       }
       return d;
     }
@@ -526,6 +528,22 @@ bool place_exists(const Scenario& s, const std::string& place, bool allow_cloud,
   return false;
 }
 
+// The topology name of the WAN link a failure writes as "dc1-dc2", "dc2-dc1" or "wan/dc1-dc2" (a link
+// fails both ways, so either order of its ends names it; the order written in `wan` wins a tie). Empty,
+// with `why`, when the scenario has no such link.
+std::string wan_link_named(const Scenario& s, const std::string& written, std::string& why) {
+  const std::string prefix = "wan/";
+  const std::string ends = written.rfind(prefix, 0) == 0 ? written.substr(prefix.size()) : written;
+  // Data center names may hold '-' themselves (us-east-1), so whole names are compared, never split.
+  for (const bool reversed : {false, true})
+    for (const WanLink& w : s.wan)
+      if (ends == (reversed ? w.to + "-" + w.from : w.from + "-" + w.to)) return wan_link_name(w.from, w.to);
+  std::string links;
+  for (const WanLink& w : s.wan) links += (links.empty() ? "" : ", ") + w.from + "-" + w.to;
+  why = "'" + written + "' is not a WAN link (" + (links.empty() ? "the scenario has none" : "links: " + links) + ")";
+  return "";
+}
+
 Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, std::vector<Diagnostic>& diags) {
   Scenario s;
   s.file = file;
@@ -846,7 +864,12 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
           ++kinds, f.kind = FailureKind::DB_WRITER;
           if (*v != "lost") ctx.error(fl[i]["db_writer"], m.path() + ".db_writer", "db_writer failure must be 'lost'");
         }
-        if (kinds != 1) ctx.error(fl[i], m.path(), "a failure names exactly one of data_center, hsm, db_writer");
+        if (auto v = m.text("link", false)) {
+          std::string not_a_link;
+          ++kinds, f.kind = FailureKind::LINK, f.target = wan_link_named(s, *v, not_a_link);
+          if (f.target.empty()) ctx.error(fl[i]["link"], m.path() + ".link", not_a_link);
+        }
+        if (kinds != 1) ctx.error(fl[i], m.path(), "a failure names exactly one of data_center, hsm, db_writer, link");
         if (auto v = m.quantity("at", QuantityKind::DURATION, true, false)) f.at_s = *v;
         m.finish();
         s.failures.push_back(f);
@@ -887,6 +910,27 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
 
 // ---- overrides ---------------------------------------------------------------------------------
 
+// A copy of a YAML tree whose nodes carry no position, so that errors on them name the override that
+// wrote them instead of a line of the scenario file.
+YAML::Node without_marks(const YAML::Node& n) {
+  if (n.IsScalar()) {
+    YAML::Node out;
+    out = n.Scalar();
+    return out;
+  }
+  if (n.IsSequence()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const YAML::Node& el : n) out.push_back(without_marks(el));
+    return out;
+  }
+  if (n.IsMap()) {
+    YAML::Node out(YAML::NodeType::Map);
+    for (const auto& kv : n) out[kv.first.Scalar()] = without_marks(kv.second);
+    return out;
+  }
+  return YAML::Node(YAML::NodeType::Null);
+}
+
 // Applies one override to the YAML tree; returns the normalised path (list elements by name) or
 // reports why it cannot apply.
 std::optional<std::string> apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>& diags) {
@@ -921,7 +965,16 @@ std::optional<std::string> apply_override(YAML::Node root, const Override& o, st
     normal = join(normal, part);
     if (last) {
       YAML::Node value;
-      value = o.value;  // a plain scalar with no mark: errors on it name the override
+      if (!o.value.empty() && (o.value.front() == '[' || o.value.front() == '{')) {
+        // A list or a map written whole in YAML flow style, e.g. failures=[{data_center: dc2, at: 0h}].
+        try {
+          value = without_marks(YAML::Load(o.value));
+        } catch (const YAML::Exception& e) {
+          return bad("YAML syntax in the value: " + e.msg);
+        }
+      } else {
+        value = o.value;  // a plain scalar with no mark: errors on it name the override
+      }
       node[part] = value;
       return normal;
     }
@@ -1012,6 +1065,63 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
   if (diags.empty()) check_connectivity(ctx, s);
   if (!diags.empty()) throw ScenarioError(diags);
   return s;
+}
+
+namespace {
+// A path written in a file in `from_dir` (or given on the command line, relative to the current directory),
+// rewritten for a file in `to_dir`. Absolute paths stay as they are.
+std::string rebase_path(const std::string& written, const std::filesystem::path& from_dir,
+                        const std::filesystem::path& to_dir) {
+  namespace fs = std::filesystem;
+  const fs::path p(written);
+  if (p.is_absolute()) return written;
+  const fs::path target = fs::absolute(from_dir / p).lexically_normal();
+  const fs::path rel = target.lexically_relative(fs::absolute(to_dir).lexically_normal());
+  return rel.empty() ? target.string() : rel.string();
+}
+
+bool from_file(const YAML::Node& n) {
+  return !n.Mark().is_null() && n.Mark().line >= 0;
+}
+}  // namespace
+
+std::string write_scenario_yaml(const std::string& text, const std::string& file,
+                                const std::vector<Override>& overrides, const std::string& save_path) {
+  namespace fs = std::filesystem;
+  parse_scenario(text, file, overrides);  // the same validation, the same errors: nothing is written otherwise
+  YAML::Node root = YAML::Load(text);
+  std::vector<Diagnostic> diags;
+  for (const Override& o : overrides) apply_override(root, o, diags);
+  const fs::path old_dir = fs::path(file).parent_path(), new_dir = fs::path(save_path).parent_path();
+  const fs::path cwd = fs::current_path();
+  if (root["catalogue"]) {
+    root["catalogue"] = rebase_path(root["catalogue"].Scalar(), from_file(root["catalogue"]) ? old_dir : cwd, new_dir);
+  } else if (fs::absolute(old_dir).lexically_normal() != fs::absolute(new_dir).lexically_normal()) {
+    // The default catalogue is found beside the scenario's folder: name it, so that the copy finds the same.
+    fs::path cat = old_dir / ".." / "data" / "catalogue.yaml";
+    if (!fs::exists(cat)) cat = fs::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
+    root["catalogue"] = rebase_path(cat.string(), ".", new_dir);
+  }
+  if (root["data_centers"] && root["data_centers"].IsSequence()) {
+    for (YAML::Node dc : root["data_centers"]) {
+      for (const char* part : {"hsm", "db"}) {
+        YAML::Node n = dc[part];
+        if (!n.IsMap() || !n["profile"]) continue;
+        n["profile"] = rebase_path(n["profile"].Scalar(), from_file(n["profile"]) ? old_dir : cwd, new_dir);
+      }
+    }
+  }
+  // The file's leading comment block (name, question, sources), then a note of what was changed.
+  std::string out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line) && line.rfind('#', 0) == 0;) out += line + "\n";
+  if (!overrides.empty()) {
+    out += "# Edited from " + file + " with:\n";
+    for (const Override& o : overrides) out += "#   --set '" + o.path + "=" + o.value + "'\n";
+  }
+  YAML::Emitter emit;
+  emit << root;
+  return out + emit.c_str() + "\n";
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {

@@ -51,4 +51,11 @@ Scenario load_scenario(const std::string& path, const std::vector<Override>& ove
 /// Same, from text in memory; `file` is the name errors report.
 Scenario parse_scenario(const std::string& text, const std::string& file, const std::vector<Override>& overrides = {});
 
+/// The scenario text with the overrides written into it, as YAML that parses back to the same scenario
+/// (the file's leading comment block is kept, with a note of the overrides; other comments are not).
+/// Relative paths (catalogue, profiles) are rewritten for a file saved at `save_path`. Validates first and
+/// throws ScenarioError exactly as parse_scenario does.
+std::string write_scenario_yaml(const std::string& text, const std::string& file,
+                                const std::vector<Override>& overrides, const std::string& save_path);
+
 }  // namespace surge

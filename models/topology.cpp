@@ -9,6 +9,10 @@ std::string host_name(const std::string& dc, const std::string& role) {
   return dc + "/" + role;
 }
 
+std::string wan_link_name(const std::string& from, const std::string& to) {
+  return "wan/" + from + "-" + to;
+}
+
 Topology::Topology(const Scenario& s) {
   auto add_node = [&](NodeProps p) { return static_cast<int>(boost::add_vertex(p, g_)); };
   int link_count = 0;
@@ -48,7 +52,7 @@ Topology::Topology(const Scenario& s) {
     } else {
       b = switches[static_cast<size_t>(s.data_center_index(w.to))];
     }
-    add_link(a, b, LinkProps{"wan/" + w.from + "-" + w.to, w.bandwidth_Bps, w.latency_s, true, -1, 0});
+    add_link(a, b, LinkProps{wan_link_name(w.from, w.to), w.bandwidth_Bps, w.latency_s, true, -1, 0});
   }
 }
 
@@ -88,6 +92,12 @@ std::vector<LinkProps> Topology::links() const {
   std::vector<LinkProps> out(boost::num_edges(g_));
   for (auto [it, end] = boost::edges(g_); it != end; ++it) out[static_cast<size_t>(g_[*it].index)] = g_[*it];
   return out;
+}
+
+int Topology::find_link(const std::string& name) const {
+  for (auto [it, end] = boost::edges(g_); it != end; ++it)
+    if (g_[*it].name == name) return g_[*it].index;
+  return -1;
 }
 
 std::vector<RouteHop> Topology::route(int from, int to) const {

@@ -63,6 +63,8 @@ class Topology {
   std::vector<LinkProps> links() const;
   /// The links from one vertex to another (fewest hops; the graph is a tree of stars).
   std::vector<RouteHop> route(int from, int to) const;
+  /// Index in links() of the link with this name ("wan/dc1-dc2"), or -1.
+  int find_link(const std::string& name) const;
   /// Vertex name.
   const std::string& name(int v) const { return g_[static_cast<size_t>(v)].name; }
   /// Vertex properties.
@@ -74,5 +76,8 @@ class Topology {
 
 /// The canonical host name "dc/role".
 std::string host_name(const std::string& dc, const std::string& role);
+
+/// The canonical name of the WAN link written {from, to} in the scenario: "wan/from-to".
+std::string wan_link_name(const std::string& from, const std::string& to);
 
 }  // namespace surge

@@ -232,11 +232,15 @@ class Model {
   void mark_revoke_queued(CohortState& c);
   Waiter& new_waiter() { return *waiters_.emplace_back(std::make_unique<Waiter>()); }
   int route_dc(double signatures);
-  int any_dc_up() const {
+  /// Up, and its front end has a live route to the writer (or to the replica being promoted).
+  bool dc_issues(int dc) const { return dc_up_[static_cast<size_t>(dc)] && reaches_writer_[static_cast<size_t>(dc)]; }
+  int any_dc_issuing() const {
     for (size_t d = 0; d < dc_up_.size(); ++d)
-      if (dc_up_[d]) return static_cast<int>(d);
+      if (dc_issues(static_cast<int>(d))) return static_cast<int>(d);
     return -1;
   }
+  bool route_live(int from, int to);
+  void update_reachability();
   void reroute(Job j);
   void lose_writer();
   void schedule_promotion();
@@ -271,13 +275,16 @@ class Model {
   int first_link_tracked_ = 0;
   std::vector<HsmGroup> hsm_;
   std::vector<bool> dc_up_;
-  std::vector<bool> down_;       // by vertex: failed, or failing in this scheduling round
-  std::vector<BusyMeter> busy_;  // by vertex: HSM members and DB servers
+  std::vector<bool> reaches_writer_;  // by data center: its front end's route to the writer is live
+  std::vector<bool> link_cut_;        // by link: taken down by a link failure
+  std::vector<bool> down_;            // by vertex: failed, or failing in this scheduling round
+  std::vector<BusyMeter> busy_;       // by vertex: HSM members and DB servers
   Queue net_queue_;
   Queue db_queue_;
   StationStats db_stats_;
   std::vector<int> frontends_;  // vertex of each data center's front end
   int writer_ = -1;             // vertex of the current writer
+  int promoting_ = -1;          // vertex of the replica being promoted, while a promotion is pending
   bool writer_up_ = true;
   double promotion_at_ = 0;
   double writer_rate_ = 0;     // commits/s of the current (or the promoted) writer
@@ -480,8 +487,8 @@ void Model::net_worker() {
     if (!wait_for_writer()) return;  // no replica left to promote
     CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
     const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
-    if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)]) c.dc = route_dc(0);
-    if (c.dc < 0) c.dc = any_dc_up();  // nothing can sign, but a revocation may need no signature (CRL era)
+    if (c.dc < 0 || !dc_issues(c.dc)) c.dc = route_dc(0);
+    if (c.dc < 0) c.dc = any_dc_issuing();  // nothing can sign, but a revocation may need no signature (CRL era)
     if (c.dc < 0) continue;
     try {
       send(frontends_[static_cast<size_t>(c.dc)], writer_, c.c.size * (op.rpc_bytes + op.db_bytes) * service_factor(j));
@@ -622,6 +629,12 @@ void Model::replication(int replica) {
       sg4::this_actor::sleep_for(kReplicationBatch_s);
       continue;
     }
+    if (!route_live(writer_, replica)) {
+      // Cut off by a link failure: the binlog waits (and the lag grows) until a promotion puts the writer
+      // on this replica's side, if one ever does.
+      sg4::this_actor::sleep_for(kReplicationBatch_s);
+      continue;
+    }
     try {
       send(writer_, replica, pending);
     } catch (const std::exception&) {
@@ -673,7 +686,8 @@ void Model::count_progress(InFlight& f, double sent) {
 void Model::set_hsm_capacity(int dc) {
   HsmGroup& g = hsm_[static_cast<size_t>(dc)];
   g.live_capacity = 0;
-  if (dc_up_[static_cast<size_t>(dc)])
+  // A data center cut off from the writer cannot issue: its members' signatures are no use to anyone.
+  if (dc_issues(dc))
     for (int m : g.members)
       if (up(m)) g.live_capacity += s_.data_centers[static_cast<size_t>(dc)].hsm.signatures_per_s;
   Tracked& t = tracked_[static_cast<size_t>(dc)];
@@ -684,6 +698,32 @@ void Model::set_hsm_capacity(int dc) {
       g.stats.leave(sg4::Engine::get_clock());
       reroute(j);
     }
+}
+
+// True when no link on the static route from one host to another was taken down by a link failure.
+bool Model::route_live(int from, int to) {
+  for (const RouteHop& hop : route(from, to))
+    if (link_cut_[static_cast<size_t>(hop.link)]) return false;
+  return true;
+}
+
+// Which data centers' front ends reach the writer (the replica being promoted, while one is) over links
+// that are up; a data center that changes side gains or loses its signing capacity. Routes are static,
+// so a cut link is not routed around.
+void Model::update_reachability() {
+  const int target = promoting_ >= 0 ? promoting_ : writer_;
+  std::vector<int> gained, lost;
+  for (size_t d = 0; d < reaches_writer_.size(); ++d) {
+    const bool reaches = route_live(frontends_[d], target);
+    if (reaches == reaches_writer_[d]) continue;
+    reaches_writer_[d] = reaches;
+    (reaches ? gained : lost).push_back(static_cast<int>(d));
+    XBT_INFO("data center %s %s the DB writer (%s)", s_.data_centers[d].name.c_str(),
+             reaches ? "reaches" : "is cut off from", topo_.name(target).c_str());
+  }
+  // Capacity first where it appears, so that the queues handed on from where it vanishes find it.
+  for (int d : gained) set_hsm_capacity(d);
+  for (int d : lost) set_hsm_capacity(d);
 }
 
 void Model::lose_writer() {
@@ -708,11 +748,14 @@ void Model::schedule_promotion() {
     }
   if (next < 0) {
     promotion_at_ = std::numeric_limits<double>::infinity();
+    promoting_ = -1;
     db.alive = false;
     XBT_INFO("DB writer lost and no replica left to promote");
     return;
   }
   promotion_at_ = now + s_.incident.db_promotion_delay_s;
+  promoting_ = next;
+  update_reachability();  // work goes where the new writer will be reachable from
   writer_rate_ = s_.data_centers[static_cast<size_t>(topo_.node(next).dc)].db.commits_per_s;
   db.timeline.set(promotion_at_, writer_rate_);
   sg4::Actor::create("promote", platform_.control, [this, next] {
@@ -723,6 +766,7 @@ void Model::schedule_promotion() {
       return;
     }
     writer_ = next;
+    promoting_ = -1;
     writer_up_ = true;
     XBT_INFO("replica %s promoted to writer", topo_.name(next).c_str());
   })->daemonize();
@@ -785,6 +829,20 @@ void Model::failure(size_t i) {
       set_hsm_capacity(dc);
       break;
     }
+    case FailureKind::LINK: {
+      const int l = topo_.find_link(f.target);  // the parser names only links of the topology
+      if (l < 0 || link_cut_[static_cast<size_t>(l)]) return;
+      link_cut_[static_cast<size_t>(l)] = true;
+      Tracked& t = tracked_[static_cast<size_t>(first_link_tracked_ + l)];
+      t.alive = false;
+      t.timeline.set(sg4::Engine::get_clock(), 0);
+      links.push_back(platform_.links[static_cast<size_t>(l)]);
+      // Data centers behind the link stop issuing; their queues go to those still reaching the writer.
+      // Flows in flight across it fail when it goes off: RPC flows are resent from a data center that
+      // issues, replication waits, and transfers fail for good.
+      update_reachability();
+      break;
+    }
   }
   sg4::this_actor::yield();
   for (int v : hosts) host(v)->turn_off();
@@ -804,6 +862,8 @@ Report Model::run() {
 
   // Resources and their tracking.
   dc_up_.assign(s_.data_centers.size(), true);
+  reaches_writer_.assign(s_.data_centers.size(), true);  // checked at loading: every data center does
+  link_cut_.assign(topo_.links().size(), false);
   down_.assign(boost::num_vertices(topo_.graph()), false);
   busy_.assign(boost::num_vertices(topo_.graph()), BusyMeter{});
   const int k = s_.effective_cohort_size();

@@ -55,6 +55,73 @@ TEST(AnalyticPlanner, DrainTimeEqualsTheHandComputedFluidAnswerWithOneCapacityDr
   EXPECT_EQ(r.mode, "analytic");
 }
 
+Failure link_down(const std::string& link, double at_s) {
+  Failure f;
+  f.kind = FailureKind::LINK;
+  f.target = link;
+  f.at_s = at_s;
+  return f;
+}
+
+TEST(AnalyticPlanner, ADataCenterCutOffFromTheWriterStopsIssuing) {
+  // Both pairs sign at 40,000/s, ahead of the ARI arrivals (27,800 signatures/s at first). An hour after
+  // the decision the dc1-dc2 link goes down: dc2's front end no longer reaches the writer in dc1, so
+  // dc2 stops issuing and dc1's 20,000/s finish the rest alone.
+  Scenario s = shipped("le-2021-hardware");
+  s.failures.push_back(link_down("wan/dc1-dc2", 5 * kHour));
+  const Report r = analyze(s, {0.2, false});
+  const double signed_by_5h = 3 * 200e6 / 6;  // the first hour's arrivals: 1 h / 6 h of the clients
+  const double expected = 5 * kHour + (600e6 - signed_by_5h) / 20000;
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  EXPECT_NEAR(*r.completion_time_s, expected, 0.005 * expected);
+  EXPECT_EQ(r.bottleneck, std::vector<std::string>{"hsm:dc1"});
+  // The link itself offers nothing at the horizon.
+  bool link_seen = false;
+  for (const ResourceUse& u : r.resources) {
+    if (u.name != "link:wan/dc1-dc2") continue;
+    link_seen = true;
+    EXPECT_FALSE(u.available);
+  }
+  EXPECT_TRUE(link_seen);
+}
+
+TEST(AnalyticPlanner, ALinkToTheCloudDownLeavesIssuanceAlone) {
+  // Nothing of issuance crosses dc1-cloud: both pairs keep signing at 40,000/s, above the arrivals, and
+  // the last replacement follows the last request, at decision + Retry-After x (1 + 20%).
+  Scenario s = shipped("le-2021-hardware");
+  s.failures.push_back(link_down("wan/dc1-cloud", 5 * kHour));
+  const Report r = analyze(s, {0.2, false});
+  const double expected = 4 * kHour + 6 * kHour * 1.2;
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  EXPECT_NEAR(*r.completion_time_s, expected, 0.005 * expected);
+  bool both = false;
+  for (const ResourceUse& u : r.resources) both = both || u.name == "hsm:dc1+hsm:dc2";
+  EXPECT_TRUE(both);
+}
+
+TEST(AnalyticPlanner, ATransferCrossingALinkThatGoesDownIsNeverDone) {
+  Scenario s = shipped("le-2021-hardware", {{"workload.certificates", "20M"}});
+  auto transfer = [](const std::string& name, const std::string& from, const std::string& to, double start_s) {
+    Transfer t;
+    t.name = name, t.from = from, t.to = to, t.bytes = 1e12, t.start_s = start_s;
+    return t;
+  };
+  s.transfers = {transfer("before", "dc1/db-writer", "dc2/db-replica-1", 0),  // done at 800 s, before the cut
+                 transfer("across", "dc1/db-writer", "dc2/db-replica-1", 5 * kHour - 400),
+                 transfer("after", "dc1/frontend", "dc2/frontend", 6 * kHour),
+                 transfer("elsewhere", "dc2/frontend", "cloud", 5 * kHour - 400)};
+  s.failures.push_back(link_down("wan/dc1-dc2", 5 * kHour));
+  const Report r = analyze(s, {0.2, false});
+  ASSERT_EQ(r.transfers.size(), 4u);
+  // 1 TB over a 10 Gbps WAN link: 800 s.
+  ASSERT_TRUE(r.transfers[0].done_s.has_value());
+  EXPECT_NEAR(*r.transfers[0].done_s, 1e12 / (10e9 / 8), 1.0);
+  EXPECT_FALSE(r.transfers[1].done_s.has_value());
+  EXPECT_FALSE(r.transfers[2].done_s.has_value());
+  ASSERT_TRUE(r.transfers[3].done_s.has_value());
+  EXPECT_NEAR(*r.transfers[3].done_s, 5 * kHour - 400 + 1e12 / (10e9 / 8), 1.0);
+}
+
 TEST(AnalyticPlanner, ReproducesTheSeedsAnswers) {
   const Report old = analyze(shipped("le-2020-hardware-one-dc"));
   EXPECT_FALSE(old.deadline_met);

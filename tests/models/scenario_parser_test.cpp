@@ -124,6 +124,59 @@ TEST(ScenarioParser, RejectsReferencesToDataCentersAndHostsThatDoNotExist) {
   EXPECT_EQ(problems(wan), "bad.yaml:" + where(wan, "dc9") + ": no data center named 'dc9'");
 }
 
+// kBase with WAN links to the cloud as well: three links, "dc1-dc2", "dc1-cloud", "dc2-cloud".
+std::string with_cloud_links() {
+  return replace(kBase, "latency: 15ms}\n",
+                 "latency: 15ms}\n  - {from: dc1, to: cloud, bandwidth: 10Gbps, latency: 10ms}\n"
+                 "  - {from: dc2, to: cloud, bandwidth: 10Gbps, latency: 10ms}\n");
+}
+
+TEST(ScenarioParser, NamesAFailedLinkByItsTopologyNameWhicheverWayItIsWritten) {
+  for (const std::string written : {"dc1-dc2", "dc2-dc1", "wan/dc1-dc2", "wan/dc2-dc1"}) {
+    const Scenario s =
+        parse_scenario(replace(kBase, "{data_center: dc2, at: 0h}", "{link: " + written + ", at: 2h}"), "ok.yaml");
+    ASSERT_EQ(s.failures.size(), 1u);
+    EXPECT_EQ(s.failures[0].kind, FailureKind::LINK) << written;
+    EXPECT_EQ(s.failures[0].target, "wan/dc1-dc2") << written;
+    EXPECT_EQ(s.failures[0].at_s, 2 * 3600) << written;
+  }
+  const Scenario cloud =
+      parse_scenario(replace(with_cloud_links(), "{data_center: dc2, at: 0h}", "{link: cloud-dc2, at: 2h}"), "ok.yaml");
+  EXPECT_EQ(cloud.failures[0].target, "wan/dc2-cloud");
+  // As a GUI would write it: the whole list from the command line.
+  const Scenario set = parse_scenario(kBase, "ok.yaml", {{"failures", "[{link: dc2-dc1, at: 2h}]"}});
+  ASSERT_EQ(set.failures.size(), 1u);
+  EXPECT_EQ(set.failures[0].kind, FailureKind::LINK);
+  EXPECT_EQ(set.failures[0].target, "wan/dc1-dc2");
+}
+
+TEST(ScenarioParser, RejectsALinkFailureThatNamesNoWanLinkListingTheLinks) {
+  const std::string text = replace(with_cloud_links(), "{data_center: dc2, at: 0h}", "{link: dc1-dc3, at: 2h}");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "dc1-dc3") +
+                                ": 'dc1-dc3' is not a WAN link (links: dc1-dc2, dc1-cloud, dc2-cloud)");
+  // Only "wan/" may prefix a link, and hosts are not its ends.
+  const std::string host =
+      replace(with_cloud_links(), "{data_center: dc2, at: 0h}", "{link: dc1/frontend-dc2, at: 2h}");
+  EXPECT_EQ(problems(host), "bad.yaml:" + where(host, "dc1/frontend-dc2") +
+                                ": 'dc1/frontend-dc2' is not a WAN link (links: dc1-dc2, dc1-cloud, dc2-cloud)");
+  const std::string none =
+      replace(replace(kBase, "wan:\n  - {from: dc1, to: dc2, bandwidth: 10Gbps, latency: 15ms}\n", ""),
+              "{data_center: dc2, at: 0h}", "{link: dc1-dc2, at: 2h}");
+  EXPECT_EQ(problems(none),
+            "bad.yaml:" + where(none, "dc1-dc2") + ": 'dc1-dc2' is not a WAN link (the scenario has none)");
+  EXPECT_EQ(problems(kBase, {{"failures", "[{link: dc9-dc1, at: 2h}]"}}),
+            "--set failures=[{link: dc9-dc1, at: 2h}]: 'dc9-dc1' is not a WAN link (links: dc1-dc2)");
+}
+
+TEST(ScenarioParser, AFailureNamesExactlyOneKind) {
+  const std::string two = replace(kBase, "{data_center: dc2, at: 0h}", "{data_center: dc2, link: dc1-dc2, at: 0h}");
+  EXPECT_EQ(problems(two), "bad.yaml:" + where(two, "{data_center: dc2, link") +
+                               ": a failure names exactly one of data_center, hsm, db_writer, link");
+  const std::string none = replace(kBase, "{data_center: dc2, at: 0h}", "{at: 0h}");
+  EXPECT_EQ(problems(none), "bad.yaml:" + where(none, "{at: 0h}") +
+                                ": a failure names exactly one of data_center, hsm, db_writer, link");
+}
+
 TEST(ScenarioParser, RejectsADeadlineBeforeTheDecision) {
   const std::string text = replace(kBase, "deadline: 24h", "deadline: 3h");
   EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "3h") + ": deadline (3h) is not after the decision (4h)");
@@ -267,6 +320,30 @@ TEST(ScenarioOverrides, ValidatesOverridesLikeTheFileAndNamesThem) {
       "transfers:\n  - {name: backup, from: dc1/db-writer, to: cloud, size: 20TB}\n";
   EXPECT_EQ(problems(with_transfer, {{"transfers.backup.size", "0TB"}}),
             "--set transfers.backup.size=0TB: 'size' must be positive, got '0TB'");
+}
+
+TEST(ScenarioOverrides, AListOrMapWrittenWholeInFlowStyleReplacesTheFilesValue) {
+  // The workbench's outages and fabric edits travel this way, so the CLI reproduces any of its states.
+  const Scenario none = parse_scenario(kBase, "ok.yaml", {{"failures", "[]"}});
+  EXPECT_TRUE(none.failures.empty());
+  const Scenario two =
+      parse_scenario(kBase, "ok.yaml", {{"failures", "[{hsm: dc1/hsm-1, at: 90min}, {db_writer: lost, at: 2h}]"}});
+  ASSERT_EQ(two.failures.size(), 2u);
+  EXPECT_EQ(two.failures[0].kind, FailureKind::HSM);
+  EXPECT_EQ(two.failures[0].at_s, 90 * 60);
+  EXPECT_EQ(two.failures[1].kind, FailureKind::DB_WRITER);
+  const Scenario slow =
+      parse_scenario(kBase, "ok.yaml", {{"data_centers.dc1.fabric", "{model: 25g-fiber, bandwidth: 1Gbps}"}});
+  EXPECT_EQ(slow.data_centers[0].fabric.bandwidth_Bps, 1e9 / 8);
+  // Errors inside the value name the override that wrote it, not a line of the file.
+  EXPECT_EQ(problems(kBase, {{"failures", "[{hsm: dc1/hsm-9, at: 1h}]"}}),
+            "--set failures=[{hsm: dc1/hsm-9, at: 1h}]: data center 'dc1' has no host 'hsm-9' (hosts: frontend, ca, "
+            "sa, hsm-1..2, db-writer, db-replica-1..1)");
+  EXPECT_EQ(problems(kBase, {{"failures", "[{data_center: dc2, at: 1h"}})
+                .rfind("--set failures=[{data_center: dc2, "
+                       "at: 1h: YAML syntax in the value: ",
+                       0),
+            0u);
 }
 
 }  // namespace

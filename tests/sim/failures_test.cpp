@@ -53,6 +53,68 @@ TEST(Failures, ADataCenterLostMidRunHandsItsWorkToTheSurvivor) {
   EXPECT_EQ(r.bottleneck, std::vector<std::string>{"hsm:dc1"});
 }
 
+double signatures_of(const Report& r, const std::string& group) {
+  for (const ResourceUse& u : r.resources)
+    if (u.name == group) return u.work;
+  return -1;
+}
+
+TEST(Failures, ADataCenterCutOffFromTheWriterByALinkStopsIssuing) {
+  // As above, but dc2 stays up and only the dc1-dc2 link goes down: dc2's front end no longer reaches
+  // the writer in dc1, so dc2 stops issuing, its queue goes to dc1, and dc1's 20,000/s finish alone.
+  Scenario s = shipped("le-2021-hardware");
+  s.failures.push_back(fail(FailureKind::LINK, "wan/dc1-dc2", 5 * kHour));
+  const Report r = simulate(s);
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  const double signed_by_5h = 3 * 200e6 * (1.0 / 6.0);  // arrivals in the first hour: 1/6 of the clients
+  const double expected = 5 * kHour + (600e6 - signed_by_5h) / 20000;
+  EXPECT_NEAR(*r.completion_time_s, expected, 0.02 * expected);
+  EXPECT_EQ(r.replaced_within_horizon, 200e6);
+  EXPECT_DOUBLE_EQ(r.signatures, 600e6);  // what dc2 had queued was signed in dc1, once
+  // dc2 signed its half of the first hour, and nothing after.
+  EXPECT_NEAR(signatures_of(r, "hsm:dc2"), signed_by_5h / 2, 0.02 * signed_by_5h / 2);
+  EXPECT_EQ(r.bottleneck, std::vector<std::string>{"hsm:dc1"});
+}
+
+TEST(Failures, ALinkToTheCloudDownLeavesIssuanceAlone) {
+  // No certificate traffic crosses dc1-cloud: both pairs keep signing at 40,000/s, above the arrivals,
+  // share the work by capacity, and the last replacement follows the last request (decision +
+  // Retry-After x 1.2).
+  Scenario s = shipped("le-2021-hardware", {{"workload.certificates", "20M"}});
+  s.failures.push_back(fail(FailureKind::LINK, "wan/dc1-cloud", 5 * kHour));
+  const Report r = simulate(s);
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  const double expected = kDecision + 6 * kHour * 1.2;
+  EXPECT_NEAR(*r.completion_time_s, expected, 0.02 * expected);
+  const double dc1 = signatures_of(r, "hsm:dc1"), dc2 = signatures_of(r, "hsm:dc2");
+  EXPECT_DOUBLE_EQ(dc1 + dc2, 60e6);
+  EXPECT_NEAR(dc1, dc2, 0.05 * dc1);
+}
+
+TEST(Failures, ALinkDownBreaksTheTransfersThatCrossIt) {
+  Scenario s = shipped("le-2021-hardware", {{"workload.certificates", "20M"}});
+  auto transfer = [](const std::string& name, const std::string& from, const std::string& to, double start_s) {
+    Transfer t;
+    t.name = name, t.from = from, t.to = to, t.bytes = 1e12, t.start_s = start_s;
+    return t;
+  };
+  s.transfers = {transfer("before", "dc1/db-writer", "dc2/db-replica-1", 0),  // done at 800 s, before the cut
+                 transfer("across", "dc1/db-writer", "dc2/db-replica-1", 5 * kHour - 400),  // in flight at 5 h
+                 transfer("after", "dc1/frontend", "dc2/frontend", 6 * kHour),
+                 transfer("elsewhere", "dc2/frontend", "cloud", 5 * kHour - 400)};
+  s.failures.push_back(fail(FailureKind::LINK, "wan/dc1-dc2", 5 * kHour));
+  const Report r = simulate(s);
+  ASSERT_EQ(r.transfers.size(), 4u);
+  // 1 TB over a 10 Gbps WAN link: 800 s, alone before the decision.
+  ASSERT_TRUE(r.transfers[0].done_s.has_value());
+  EXPECT_NEAR(*r.transfers[0].done_s, 1e12 / (10e9 / 8), 0.005 * 800);
+  EXPECT_FALSE(r.transfers[1].done_s.has_value());
+  EXPECT_FALSE(r.transfers[2].done_s.has_value());
+  // dc2 is cut off from dc1, not from the cloud.
+  ASSERT_TRUE(r.transfers[3].done_s.has_value());
+  EXPECT_NEAR(*r.transfers[3].done_s, 5 * kHour - 400 + 800, 0.01 * 800);
+}
+
 TEST(Failures, TheWriterLostFailsOverToAReplicaAfterThePromotionDelay) {
   // One data center (dc2 down): the replica promoted is dc1's own. For two hours nothing commits; the
   // HSMs first drain the orders that had already committed, then idle.
