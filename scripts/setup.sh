@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whatever surge needs to build and test that is missing. Idempotent: a machine
 # that has everything installs nothing and does not touch the network.
-#   scripts/setup.sh          build + tests (simulator, CLI, real mode with SoftHSM2, GoogleTest)
+#   scripts/setup.sh          build + tests (simulator, CLI, real mode with SoftHSM2 and MariaDB, the Qt 6
+#                             workbench and its tests under Xvfb, GoogleTest)
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev
   libssl-dev libp11-kit-dev softhsm2 p11-kit-modules
   mariadb-server mariadb-client libmariadb-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev xvfb xauth fonts-dejavu-core
 )
 
 missing=()

@@ -1,0 +1,125 @@
+// surge-gui: the planner's workbench.
+//   surge-gui [SCENARIO]
+//   surge-gui --screenshot OUT.png [--down NAME]... [--set path=value]... [--wait-simulation] [--seed N] SCENARIO
+// The second form renders the workbench with that what-if applied, writes the PNG and exits: for reports
+// and docs. Exit codes: 0 ok, 2 bad input, 3 runtime failure (the simulation failed, the PNG not written).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QEventLoop>
+#include <QImageWriter>
+#include <QSaveFile>
+#include <QTimer>
+#include <cstdio>
+
+#include "main_window.hpp"
+#include "scenario_parser.hpp"
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+constexpr int kExitRuntime = 3;
+
+int fail(int code, const QString& message) {
+  std::fprintf(stderr, "surge-gui: %s\n", message.toLocal8Bit().constData());
+  return code;
+}
+
+// What a --down name means: a data center, an HSM member, the DB writer or a WAN link.
+std::optional<std::pair<surge::FailureKind, QString>> outage_of(const surge::Scenario& s, const QString& name) {
+  if (s.data_center_index(name.toStdString()) >= 0) return std::pair{surge::FailureKind::DATA_CENTER, name};
+  if (name.contains("/hsm-")) return std::pair{surge::FailureKind::HSM, name};
+  if (name == "db-writer") return std::pair{surge::FailureKind::DB_WRITER, QString()};
+  if (name.contains('-')) return std::pair{surge::FailureKind::LINK, name};
+  return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("surge-gui");
+  QApplication::setApplicationVersion(SURGE_VERSION);
+
+  QCommandLineParser cli;
+  cli.setApplicationDescription("surge workbench: one-data-center-down what-ifs for a CA's mass revoke-and-reissue.");
+  cli.addHelpOption();
+  cli.addVersionOption();
+  cli.addPositionalArgument("scenario", "Scenario YAML file to open");
+  const QCommandLineOption screenshot("screenshot", "Render the workbench into OUT.png and exit", "OUT.png");
+  const QCommandLineOption down("down",
+                                "Take NAME down from the start: a data center, dc/hsm-N, db-writer or a WAN link "
+                                "(dc1-dc2); repeatable",
+                                "NAME");
+  const QCommandLineOption set("set", "Override a scenario field as `surge run --set` does; repeatable", "path=value");
+  const QCommandLineOption wait("wait-simulation", "With --screenshot: wait for the simulation and show its answer");
+  const QCommandLineOption seed("seed", "Random seed for the simulations (default: the scenario's)", "N");
+  cli.addOptions({screenshot, down, set, wait, seed});
+  cli.process(app);
+
+  const QStringList files = cli.positionalArguments();
+  const bool scripted = cli.isSet(screenshot);
+  if (scripted && files.size() != 1) return fail(kExitBadInput, "--screenshot needs exactly one scenario file");
+  if (files.size() > 1) return fail(kExitBadInput, "one scenario at a time");
+
+  surge::gui::MainWindow window;
+  surge::gui::Workbench& bench = window.workbench();
+  if (cli.isSet(seed)) {
+    bool ok = false;
+    const qulonglong n = cli.value(seed).toULongLong(&ok);
+    if (!ok) return fail(kExitBadInput, "--seed: '" + cli.value(seed) + "' is not a number");
+    bench.setSeed(n);
+  }
+  if (scripted) bench.setAutoSimulate(false);  // one simulation, of the final state
+  if (!files.isEmpty()) {
+    QString error;
+    if (!window.openScenario(files.first(), &error, scripted)) {
+      if (scripted) return fail(kExitBadInput, error);
+    }
+  }
+  if (bench.isOpen()) {
+    QString rejected;
+    QObject::connect(&bench, &surge::gui::Workbench::rejected, [&](const QString& m) { rejected = m; });
+    std::vector<surge::Override> edits;
+    for (const QString& s : cli.values(set)) {
+      try {
+        edits.push_back(surge::parse_override(s.toStdString()));
+      } catch (const surge::ScenarioError& e) {
+        return fail(kExitBadInput, e.what());
+      }
+    }
+    if (!edits.empty() && !bench.edit(edits)) return fail(kExitBadInput, rejected);
+    for (const QString& name : cli.values(down)) {
+      const auto outage = outage_of(bench.document().scenario(), name);
+      if (!outage)
+        return fail(kExitBadInput, "--down: '" + name + "' is not a data center, HSM, db-writer or WAN link");
+      if (!bench.setDown(outage->first, outage->second, 0.0)) return fail(kExitBadInput, rejected);
+    }
+  }
+
+  if (!scripted) {
+    window.show();
+    return app.exec();
+  }
+
+  // Scripted: render, optionally after the simulation, then write the PNG whole or not at all.
+  window.show();
+  if (cli.isSet(wait)) {
+    QEventLoop loop;
+    QString failure;
+    QObject::connect(&bench, &surge::gui::Workbench::simulationFinished, &loop, &QEventLoop::quit);
+    QObject::connect(&bench, &surge::gui::Workbench::simulationFailed, &loop, [&](const QString& m) {
+      failure = m;
+      loop.quit();
+    });
+    bench.simulate();
+    loop.exec();
+    if (!failure.isEmpty()) return fail(kExitRuntime, "the simulation failed: " + failure);
+  }
+  QApplication::processEvents();
+  const QImage image = window.grab().toImage();
+  QSaveFile out(cli.value(screenshot));
+  if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
+    return fail(kExitRuntime, "cannot write " + cli.value(screenshot));
+  std::printf("%s\n", window.summaryText().toLocal8Bit().constData());
+  return 0;
+}

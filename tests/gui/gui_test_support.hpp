@@ -1,0 +1,34 @@
+// Shared by the GUI tests: paths, the CLI's answer for comparison, a QApplication-aware main.
+#pragma once
+
+#include <QString>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "command_result.hpp"
+#include "report.hpp"
+#include "scenario_document.hpp"
+
+namespace surge::testing {
+
+/// A shipped scenario by name.
+inline std::string shipped(const std::string& name) {
+  return std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
+}
+
+/// The command line `surge run` for a document's state, with extra arguments.
+inline std::string cli_run(const gui::ScenarioDocument& doc, const std::string& extra) {
+  std::string cmd = gui::shell_quote(SURGE_CLI) + " run " + gui::shell_quote(doc.path());
+  for (const std::string& a : doc.cli_arguments()) cmd += " " + gui::shell_quote(a);
+  return cmd + " " + extra;
+}
+
+/// A report's JSON without what differs from run to run (wall time).
+inline nlohmann::json comparable(const Report& r) {
+  nlohmann::json j = to_json(r);
+  j.erase("wall_s");
+  return j;
+}
+
+}  // namespace surge::testing
