@@ -2,7 +2,10 @@
 #pragma once
 
 #include <QString>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +14,10 @@
 #include "scenario_document.hpp"
 
 namespace surge::testing {
+
+constexpr double kHour_s = 3600;
+/// How long a test waits for one simulation child (a 200M scenario takes about 3 s here).
+constexpr int kSimulationTimeout_ms = 120000;
 
 /// A shipped scenario by name.
 inline std::string shipped(const std::string& name) {
@@ -29,6 +36,17 @@ inline nlohmann::json comparable(const Report& r) {
   nlohmann::json j = to_json(r);
   j.erase("wall_s");
   return j;
+}
+
+/// The last row of a series.csv, as numbers.
+inline std::vector<double> last_csv_row(const std::string& path) {
+  std::ifstream csv(path);
+  std::string line, last;
+  while (std::getline(csv, line)) last = line;
+  std::vector<double> row;
+  std::stringstream cells(last);
+  for (std::string c; std::getline(cells, c, ',');) row.push_back(std::stod(c));
+  return row;
 }
 
 }  // namespace surge::testing

@@ -21,13 +21,8 @@
 namespace surge::gui {
 namespace {
 
-using surge::testing::cli_run;
-using surge::testing::comparable;
-using surge::testing::run_command;
-using surge::testing::shipped;
+using namespace surge::testing;
 
-constexpr double kHour_s = 3600;
-constexpr int kSimulationTimeout_ms = 120000;
 const QString kShots = QStringLiteral(SURGE_SCREENSHOT_DIR);
 
 // Distinct colours in an image: a blank or failed render has one or two.
@@ -72,12 +67,7 @@ TEST(Screenshot, OneDataCenterDownShowsTheClisAnswer) {
   ASSERT_TRUE(expected.completion_time_s);
   EXPECT_TRUE(w.summaryText().contains(QString::fromStdString(format_duration(*expected.completion_time_s))));
 
-  std::ifstream csv(out.filePath("series.csv").toStdString());
-  std::string line, last;
-  while (std::getline(csv, line)) last = line;
-  std::vector<double> row;
-  std::stringstream cells(last);
-  for (std::string c; std::getline(cells, c, ',');) row.push_back(std::stod(c));
+  const std::vector<double> row = last_csv_row(out.filePath("series.csv").toStdString());
   const auto* replaced = qobject_cast<QLineSeries*>(w.chart("progress")->series().at(0));
   ASSERT_NE(replaced, nullptr);
   EXPECT_DOUBLE_EQ(replaced->points().back().x() * kHour_s, row[0]);

@@ -27,13 +27,8 @@
 namespace surge::gui {
 namespace {
 
-using surge::testing::cli_run;
-using surge::testing::comparable;
-using surge::testing::run_command;
-using surge::testing::shipped;
+using namespace surge::testing;
 
-constexpr double kHour_s = 3600;
-constexpr double kSimulationTimeout_ms = 120000;
 // The seed's arithmetic: 200M certificates x 3 signatures, decision 4 h after discovery.
 constexpr double kSignatures = 200e6 * 3;
 constexpr double kDecision_s = 4 * kHour_s;
@@ -217,13 +212,7 @@ TEST(Workbench, ASimulationStartedFromTheGuiEqualsSurgeRun) {
   EXPECT_GT(progress.count(), 0);
 
   // The chart shows the same series: its last point is the CSV's last row.
-  std::ifstream csv(out.filePath("series.csv").toStdString());
-  std::string header, line, last;
-  std::getline(csv, header);
-  while (std::getline(csv, line)) last = line;
-  std::vector<double> row;
-  std::stringstream cells(last);
-  for (std::string c; std::getline(cells, c, ',');) row.push_back(std::stod(c));
+  const std::vector<double> row = last_csv_row(out.filePath("series.csv").toStdString());
   auto* replaced = qobject_cast<QLineSeries*>(w->chart("progress")->series().at(0));
   ASSERT_NE(replaced, nullptr);
   EXPECT_EQ(replaced->name(), "replaced");
