@@ -12,6 +12,7 @@ packages=(
   libssl-dev libp11-kit-dev softhsm2 p11-kit-modules
   mariadb-server mariadb-client libmariadb-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev xvfb xauth fonts-dejavu-core
+  libsqlite3-dev sqlite3 openmpi-bin libopenmpi-dev
 )
 
 missing=()

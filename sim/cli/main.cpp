@@ -4,6 +4,7 @@
 //             [--replications R [--parallel J]]
 //   surge analyze FILE [--set path=value]... [--json] [--headroom F]
 //   surge check FILE [--set path=value]...
+//   surge sweep FILE [-j N] --out DIR
 //   surge calibrate hsm --module PATH --token LABEL --out PROFILE.json [...] (with SURGE_BUILD_REAL)
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "replications.hpp"
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
+#include "sweep_command.hpp"
 #include "units.hpp"
 #ifdef SURGE_HAS_REAL
 #include "calibrate_command.hpp"
@@ -161,7 +163,34 @@ int run_command(const RunArgs& a) {
 
 }  // namespace
 
+namespace {
+
+// `surge plot ...` is surge-plot (gui/, Qt Charts off-screen): the CLI itself does not link Qt.
+int run_plot(int argc, char** argv) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("SURGE_PLOT"); env && *env) candidates.emplace_back(env);
+  if (!ec) {
+    candidates.push_back(self.parent_path() / "surge-plot");
+    candidates.push_back(self.parent_path() / ".." / "gui" / "surge-plot");
+  }
+  for (const fs::path& c : candidates) {
+    if (access(c.c_str(), X_OK) != 0) continue;
+    std::vector<char*> args{const_cast<char*>(c.c_str())};
+    for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+    args.push_back(nullptr);
+    execv(c.c_str(), args.data());
+  }
+  std::fprintf(stderr, "surge plot: surge-plot is not built (configure with -DSURGE_BUILD_GUI=ON) or not beside surge\n");
+  return kExitRuntime;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "plot") return run_plot(argc, argv);
   CLI::App app{
       "surge: capacity planning for a CA's mass revoke-and-reissue.\n"
       "Exit codes: 0 ok, 1 deadline missed (only with --fail-on-miss), 2 bad input, 3 runtime failure."};
@@ -219,6 +248,10 @@ int main(int argc, char** argv) {
   check_cmd->add_option("file", check_file, "Scenario YAML file")->required();
   check_cmd->add_option("--set", check_sets, "Override a scenario field: path=value (repeatable)");
 
+  surge::cli::add_sweep_command(app);
+  app.add_subcommand("plot",
+                     "Chart a sweep's results as PNG: surge plot DIR --x PARAM [--y PARAM] --metric NAME -o OUT.png "
+                     "(runs surge-plot, built with the GUI)");
 #ifdef SURGE_HAS_REAL
   surge::cli::add_calibrate_command(app);
 #endif
@@ -231,6 +264,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (const int code = surge::cli::run_sweep_command(argv[0]); code >= 0) return code;
 #ifdef SURGE_HAS_REAL
     if (const int code = surge::cli::run_calibrate_command(); code >= 0) return code;
 #endif

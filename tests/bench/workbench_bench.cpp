@@ -31,8 +31,11 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : kDefaultRounds;
   std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+  for (const auto& e : std::filesystem::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios")) {
+    // Sweep files (*.sweep.yaml) live beside the scenarios but are no scenarios.
+    if (e.path().extension() == ".yaml" && !e.path().string().ends_with(".sweep.yaml"))
+      files.push_back(e.path().string());
+  }
   std::sort(files.begin(), files.end());
 
   std::printf("%-36s %12s %12s %12s %8s\n", "scenario", "edit ms", "edit+answer", "slowest", "ratio");

@@ -31,8 +31,11 @@ TEST_P(CrossCheck, SimulatedAndAnalyticAgreeWithRandomnessOff) {
 
 std::vector<std::string> shipped_scenarios() {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  for (const auto& e : std::filesystem::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios")) {
+    // Sweep files (*.sweep.yaml) live beside the scenarios but are no scenarios.
+    if (e.path().extension() == ".yaml" && !e.path().string().ends_with(".sweep.yaml"))
+      names.push_back(e.path().stem().string());
+  }
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -1,0 +1,207 @@
+// Reading a YAML document with positions: Context collects Diagnostics ("file:line:col: message" with the
+// source line for the caret), MapReader reads one map's keys with units and reports the keys no one read.
+// Shared by the scenario parser and the sweep parser so that both word and place their errors alike.
+// Internal to surge_models: not part of any public interface.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario.hpp"
+#include "scenario_parser.hpp"
+#include "units.hpp"
+
+namespace surge::yaml_input {
+
+// Splits text into lines for caret display.
+inline std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Collects diagnostics for one YAML document (a scenario or the catalogue).
+class Context {
+ public:
+  Context(std::string file, const std::string& text, const std::map<std::string, std::string>* overrides,
+          std::vector<Diagnostic>& out)
+      : file_(std::move(file)), lines_(split_lines(text)), overrides_(overrides), out_(out) {}
+
+  // Reports a problem at `node` (read at `path`); `offset` moves the column right within a scalar.
+  void error(const YAML::Node& node, const std::string& path, const std::string& message, int offset = 0) {
+    Diagnostic d = locate(node, path, offset);
+    d.message = message;
+    out_.push_back(d);
+  }
+  // A diagnostic without its message pointing at `node`, for a problem found later (see error()).
+  Diagnostic locate(const YAML::Node& node, const std::string& path, int offset = 0) const {
+    const YAML::Mark mark = node.Mark();
+    Diagnostic d;
+    if (mark.is_null() || mark.line < 0) {
+      // The value came from --set, not from the file.
+      // The value came from --set, not from the file: name the override that wrote it (the path itself,
+      // or a list or map written whole, e.g. --set 'failures=[{data_center: dc2, at: 0h}]').
+      d.file = "--set " + path;
+      if (overrides_) {
+        for (const auto& [key, value] : *overrides_)
+          if (path == key || path.rfind(key + ".", 0) == 0) d.file = "--set " + key + "=" + value;
+      }
+      return d;
+    }
+    int quote = (node.IsScalar() && node.Tag() == "!") ? 1 : 0;  // quoted scalars start one column later
+    d.file = file_;
+    d.line = mark.line + 1;
+    d.column = mark.column + 1 + quote + offset;
+    if (mark.line < static_cast<int>(lines_.size())) d.source_line = lines_[mark.line];
+    return d;
+  }
+  // Reports a problem at a remembered position (for checks made after reading, e.g. connectivity).
+  void error_at(const SourceLoc& loc, const std::string& message) {
+    Diagnostic d{file_, loc.line, loc.column, message, ""};
+    if (loc.line >= 1 && loc.line <= static_cast<int>(lines_.size()))
+      d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
+    out_.push_back(d);
+  }
+  // Reports a problem found elsewhere, e.g. in the catalogue (located by its own Context).
+  void error_from(const Diagnostic& d) { out_.push_back(d); }
+  size_t error_count() const { return out_.size(); }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<std::string> lines_;
+  const std::map<std::string, std::string>* overrides_;
+  std::vector<Diagnostic>& out_;
+};
+
+// What a seed must be; the text of its error.
+inline constexpr const char* kSeedMessage = "'seed' must be a whole number from 0 to 18446744073709551615";
+
+// A seed written as digits only, 0 to 2^64 - 1 (no sign, no exponent, no suffix: a seed is an identity,
+// not a quantity); nullopt otherwise.
+inline std::optional<std::uint64_t> parse_seed(const std::string& text) {
+  constexpr std::string_view kMaxSeed = "18446744073709551615";  // 2^64 - 1
+  if (text.empty() || text.size() > kMaxSeed.size() || text.find_first_not_of("0123456789") != std::string::npos ||
+      (text.size() == kMaxSeed.size() && text > kMaxSeed))
+    return std::nullopt;
+  return std::stoull(text);
+}
+
+inline std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+// A view of one YAML map that remembers which keys were read, so that the rest are "unknown".
+class MapReader {
+ public:
+  // `root_label` names the top-level map (empty path) in messages: "unknown key 'x' in 'scenario'".
+  MapReader(Context& ctx, YAML::Node node, std::string path, std::string root_label = "scenario")
+      : ctx_(ctx), node_(node), path_(std::move(path)), root_label_(std::move(root_label)) {
+    ok_ = node_.IsMap();
+    if (!ok_) ctx_.error(node_, path_, "'" + label() + "' must be a map of keys to values");
+  }
+
+  bool ok() const { return ok_; }
+  const std::string& path() const { return path_; }
+  Context& context() const { return ctx_; }
+  YAML::Node node() const { return node_; }
+
+  // The child at key, or an invalid node; reports a missing required key at the map.
+  YAML::Node get(const std::string& key, bool required) {
+    used_.insert(key);
+    if (!ok_) return YAML::Node(YAML::NodeType::Undefined);
+    YAML::Node child = node_[key];
+    if ((!child || child.IsNull()) && required)
+      ctx_.error(node_, path_, "missing required key '" + key + "' in '" + label() + "'");
+    return child;
+  }
+
+  std::optional<std::string> text(const std::string& key, bool required) {
+    YAML::Node n = get(key, required);
+    if (!n || n.IsNull()) return std::nullopt;
+    if (!n.IsScalar()) {
+      ctx_.error(n, join(path_, key), "'" + key + "' must be a single value");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  // A quantity with units; `positive` rejects zero and negative values.
+  std::optional<double> quantity(const std::string& key, QuantityKind kind, bool required, bool positive) {
+    YAML::Node n = get(key, required);
+    if (!n || n.IsNull()) return std::nullopt;
+    const std::string p = join(path_, key);
+    if (!n.IsScalar()) {
+      ctx_.error(n, p, "'" + key + "' must be " + describe_kind(kind));
+      return std::nullopt;
+    }
+    Quantity q = parse_quantity(n.Scalar(), kind);
+    if (!q.value) {
+      ctx_.error(n, p, "'" + key + "': " + q.error, q.error_column);
+      return std::nullopt;
+    }
+    if (positive && *q.value <= 0) {
+      ctx_.error(n, p, "'" + key + "' must be positive, got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    if (*q.value < 0) {
+      ctx_.error(n, p, "'" + key + "' must not be negative, got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    return q.value;
+  }
+
+  std::optional<int> integer(const std::string& key, bool required, int minimum) {
+    YAML::Node n = get(key, required);
+    if (!n || n.IsNull()) return std::nullopt;
+    const std::string p = join(path_, key);
+    Quantity q = n.IsScalar() ? parse_quantity(n.Scalar(), QuantityKind::COUNT) : Quantity{};
+    if (!q.value || *q.value != static_cast<double>(static_cast<long long>(*q.value))) {
+      ctx_.error(n, p, "'" + key + "' must be a whole number");
+      return std::nullopt;
+    }
+    if (*q.value < minimum) {
+      ctx_.error(n, p, "'" + key + "' must be at least " + std::to_string(minimum) + ", got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    return static_cast<int>(*q.value);
+  }
+
+  std::optional<bool> boolean(const std::string& key) {
+    YAML::Node n = get(key, false);
+    if (!n || n.IsNull()) return std::nullopt;
+    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
+    ctx_.error(n, join(path_, key), "'" + key + "' must be true or false");
+    return std::nullopt;
+  }
+
+  // Reports every key that no one read.
+  void finish() {
+    if (!ok_) return;
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      if (!used_.count(key)) ctx_.error(it->first, join(path_, key), "unknown key '" + key + "' in '" + label() + "'");
+    }
+  }
+
+ private:
+  std::string label() const { return path_.empty() ? root_label_ : path_; }
+
+  Context& ctx_;
+  YAML::Node node_;
+  std::string path_;
+  std::string root_label_;
+  std::set<std::string> used_;
+  bool ok_ = false;
+};
+
+}  // namespace surge::yaml_input

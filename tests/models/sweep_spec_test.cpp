@@ -1,0 +1,623 @@
+#include "sweep_spec.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace surge {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A small valid base scenario, written beside each test's sweep file.
+const std::string kBase = R"(schema: 1
+name: base
+question: "q"
+data_centers:
+  - name: dc1
+    fabric: 25g-fiber
+    hsm: {model: luna-2021, count: 2}
+    db: {model: db-2021, writer: true, replicas: 1}
+workload:
+  certificates: 1M
+  era: seed-2021
+clients:
+  ari_share: 1.0
+incident:
+  decision_delay: 4h
+  deadline: 24h
+)";
+
+// A valid sweep over the base; each test breaks one thing in it.
+const std::string kSweep = R"(# test sweep
+schema: 1
+name: t
+question: "q"
+base: base.yaml
+parameters:
+  - {path: incident.decision_delay, values: [0h, 2h, 4h]}
+  - {path: clients.ari_share, range: {from: 20%, to: 100%, step: 20%}}
+)";
+
+// A folder of its own per test, holding base.yaml.
+class SweepFixture : public testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("surge-sweep-" + std::string(info->name()) + "-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    write("base.yaml", kBase);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ / name) << text; }
+  std::string file() const { return (dir_ / "sweep.yaml").string(); }
+  SweepSpec parse(const std::string& text) const { return parse_sweep(text, file()); }
+
+  // Headlines of every problem found, joined by newlines; empty when the sweep loads.
+  std::string problems(const std::string& text) const {
+    try {
+      parse(text);
+    } catch (const ScenarioError& e) {
+      std::string out;
+      for (const Diagnostic& d : e.diagnostics()) out += (out.empty() ? "" : "\n") + d.headline();
+      return out;
+    }
+    return "";
+  }
+
+  // "FILE:LINE:COL" of the first occurrence of `needle` (plus an offset) in `text`.
+  std::string at(const std::string& text, const std::string& needle, int offset = 0) const {
+    const size_t pos = text.find(needle);
+    EXPECT_NE(pos, std::string::npos) << needle;
+    const size_t line_start = text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1;
+    int line = 1;
+    for (size_t i = 0; i < pos; ++i) line += text[i] == '\n' ? 1 : 0;
+    return file() + ":" + std::to_string(line) + ":" + std::to_string(pos - line_start + 1 + offset);
+  }
+
+  fs::path dir_;
+};
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const size_t pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
+const std::string kParameters = R"(parameters:
+  - {path: incident.decision_delay, values: [0h, 2h, 4h]}
+  - {path: clients.ari_share, range: {from: 20%, to: 100%, step: 20%}}
+)";
+
+// kSweep with its parameters replaced by `parameters` (and anything after them).
+std::string with_parameters(const std::string& parameters) {
+  return replace(kSweep, kParameters, parameters);
+}
+
+// ---- reading ------------------------------------------------------------------------------------
+
+TEST_F(SweepFixture, SweepReadsTheFileWithItsDefaults) {
+  const SweepSpec s = parse(kSweep);
+  EXPECT_EQ(s.file, file());
+  EXPECT_EQ(s.name, "t");
+  EXPECT_EQ(s.base, (dir_ / "base.yaml").string());  // relative to the sweep file's folder
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_EQ(s.replications, 1);
+  EXPECT_EQ(s.metrics, default_sweep_metrics());
+  EXPECT_TRUE(s.set.empty());
+  EXPECT_FALSE(s.search.has_value());
+  ASSERT_EQ(s.parameters.size(), 2u);
+  EXPECT_EQ(s.parameters[0].kind, ValuesKind::LIST);
+  EXPECT_EQ(s.parameters[0].values, (std::vector<std::string>{"0h", "2h", "4h"}));
+  EXPECT_EQ(s.parameters[0].loc.line, 7);
+  EXPECT_EQ(s.parameters[1].kind, ValuesKind::RANGE);
+  EXPECT_EQ(s.parameters[1].unit, "%");
+  EXPECT_EQ(s.parameters[1].from, 20);
+  EXPECT_EQ(s.parameters[1].step, 20);
+  EXPECT_EQ(s.parameters[1].values, (std::vector<std::string>{"20%", "40%", "60%", "80%", "100%"}));
+}
+
+TEST(SweepMetrics, DefaultsAreTheSummaryFigures) {
+  EXPECT_EQ(default_sweep_metrics(),
+            (std::vector<std::string>{"deadline_met", "completion_time_s", "revocation_complete_s",
+                                      "not_replaced_by_deadline", "revoked_before_replaced", "replaced_by_deadline",
+                                      "signatures"}));
+}
+
+TEST_F(SweepFixture, SweepReadsSeedReplicationsSetAndMetrics) {
+  const SweepSpec s = parse(replace(kSweep, "base: base.yaml\n",
+                                    "base: base.yaml\nseed: 18446744073709551615\nreplications: 3\n"
+                                    "set: {workload.certificates: 2M, incident.deadline: 20h}\n"
+                                    "metrics: [completion_time_s, resources.hsm:dc1.mean_wait_s, "
+                                    "time_to_replace_s.p99]\n"));
+  EXPECT_EQ(s.seed, 18446744073709551615u);
+  EXPECT_EQ(s.replications, 3);
+  ASSERT_EQ(s.set.size(), 2u);
+  EXPECT_EQ(s.set[0].path, "workload.certificates");
+  EXPECT_EQ(s.set[0].value, "2M");
+  EXPECT_EQ(s.set[1].path, "incident.deadline");
+  EXPECT_EQ(s.metrics,
+            (std::vector<std::string>{"completion_time_s", "resources.hsm:dc1.mean_wait_s", "time_to_replace_s.p99"}));
+}
+
+TEST(SweepFormat, PrintsTheShortestDecimalInTheUnit) {
+  EXPECT_EQ(format_value(2.5, "h"), "2.5h");
+  EXPECT_EQ(format_value(1000000, "/s"), "1000000/s");
+  EXPECT_EQ(format_value(0.4, ""), "0.4");
+  EXPECT_EQ(format_value(-0.0, "h"), "0h");
+  EXPECT_EQ(format_value(0.1 + 0.2, ""), "0.30000000000000004");  // exact: rounding is the caller's choice
+}
+
+TEST_F(SweepFixture, SweepRangeLandsOnItsEndDespiteRounding) {
+  const SweepSpec s =
+      parse(with_parameters("parameters:\n  - {path: clients.ari_share, range: {from: 0.2, to: 1.0, step: 0.2}}\n"));
+  EXPECT_EQ(s.parameters[0].values, (std::vector<std::string>{"0.2", "0.4", "0.6", "0.8", "1"}));
+  EXPECT_EQ(s.parameters[0].unit, "");
+}
+
+TEST_F(SweepFixture, SweepRangeStopsAtTheLastStepBeforeItsEnd) {
+  const SweepSpec s =
+      parse(with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 0h, to: 5h, step: 2h}}\n"));
+  EXPECT_EQ(s.parameters[0].values, (std::vector<std::string>{"0h", "2h", "4h"}));
+  const SweepSpec one =
+      parse(with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 3h, to: 3h, step: 1h}}\n"));
+  EXPECT_EQ(one.parameters[0].values, (std::vector<std::string>{"3h"}));
+}
+
+TEST_F(SweepFixture, SweepReadsASearchWithItsCondition) {
+  const std::string search = R"(search:
+  path: data_centers.dc1.hsm.signatures_per_s
+  from: 1000/s
+  to: 30000/s
+  condition: {metric: completion_time_s, at_most: "deadline - 20%"}
+)";
+  SweepSpec s = parse(replace(kSweep, kParameters, search));
+  ASSERT_TRUE(s.search.has_value());
+  EXPECT_EQ(s.search->path, "data_centers.dc1.hsm.signatures_per_s");
+  EXPECT_EQ(s.search->from, 1000);
+  EXPECT_EQ(s.search->to, 30000);
+  EXPECT_EQ(s.search->unit, "/s");
+  EXPECT_EQ(s.search->tolerance, 0.01);
+  EXPECT_EQ(s.search->max_replications, 20);
+  EXPECT_TRUE(s.search->condition.at_most);
+  EXPECT_EQ(s.search->condition.threshold_text, "deadline - 20%");
+  ASSERT_TRUE(s.search->condition.deadline_fraction.has_value());
+  EXPECT_DOUBLE_EQ(*s.search->condition.deadline_fraction, 0.8);
+  EXPECT_TRUE(s.parameters.empty());
+
+  s = parse(replace(kSweep, kParameters,
+                    replace(search, "at_most: \"deadline - 20%\"}",
+                            "at_least: 20h}\n  tolerance: 0.5%\n"
+                            "  max_replications: 5")));
+  EXPECT_FALSE(s.search->condition.at_most);
+  EXPECT_EQ(s.search->condition.threshold, 20 * 3600);
+  EXPECT_FALSE(s.search->condition.deadline_fraction.has_value());
+  EXPECT_EQ(s.search->tolerance, 0.005);
+  EXPECT_EQ(s.search->max_replications, 5);
+
+  s = parse(replace(kSweep, kParameters,
+                    replace(search, "{metric: completion_time_s, at_most: \"deadline - 20%\"}",
+                            "{metric: signatures, at_least: 2.5M}")));
+  EXPECT_EQ(s.search->condition.threshold, 2.5e6);  // not a time: a plain number
+  s = parse(replace(kSweep, kParameters, replace(search, "\"deadline - 20%\"", "deadline")));
+  EXPECT_EQ(*s.search->condition.deadline_fraction, 1.0);
+}
+
+TEST_F(SweepFixture, SweepTakesAWholeMapInFlowStyleAsAValue) {
+  const SweepSpec s = parse(with_parameters(R"(parameters:
+  - path: data_centers.dc1.fabric
+    values: ["{model: 25g-fiber, bandwidth: 1Gbps}", "{model: 25g-fiber, bandwidth: 10Gbps}"]
+)"));
+  EXPECT_EQ(s.parameters[0].values[0], "{model: 25g-fiber, bandwidth: 1Gbps}");
+}
+
+// ---- errors, to the letter ----------------------------------------------------------------------
+
+TEST_F(SweepFixture, SweepReportsUnknownKeysAtTheKey) {
+  std::string text = with_parameters("parameters:\n  - {path: incident.decision_delay, values: [0h], step: 2h}\n");
+  EXPECT_EQ(problems(text), at(text, "step") + ": unknown key 'step' in 'parameters.0'");
+  text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nreplication: 2\n");
+  EXPECT_EQ(problems(text), at(text, "replication") + ": unknown key 'replication' in 'sweep'");
+  text = with_parameters("parameters:\n  - {path: clients.ari_share, range: {from: 0.2, to: 1, stpe: 0.2}}\n");
+  EXPECT_EQ(problems(text), at(text, "{from") + ": missing required key 'step' in 'parameters.0.range'\n" +
+                                at(text, "stpe") + ": unknown key 'stpe' in 'parameters.0.range'");
+}
+
+TEST_F(SweepFixture, SweepRejectsBoundsInDifferentUnitsAtTheOffendingValue) {
+  std::string text =
+      with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 0h, to: 12h, step: 30min}}\n");
+  EXPECT_EQ(problems(text), at(text, "30min") + ": 'step' is in 'min' but 'from' is in 'h'; write them in one unit");
+  text = with_parameters(
+      "parameters:\n  - {path: clients.ari_share, samples: {from: 0.2, to: 90%}}\n"
+      "sampling: {points: 4}\n");
+  EXPECT_EQ(problems(text), at(text, "90%") + ": 'to' is in '%' but 'from' has no unit; write them in one unit");
+}
+
+TEST_F(SweepFixture, SweepRejectsAStepThatIsNotPositive) {
+  std::string text =
+      with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 0h, to: 12h, step: 0h}}\n");
+  EXPECT_EQ(problems(text), at(text, "0h}") + ": 'step' must be positive, got '0h'");
+  text = with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 0h, to: 12h, step: -2h}}\n");
+  EXPECT_EQ(problems(text), at(text, "-2h") + ": 'step' must be positive, got '-2h'");
+}
+
+TEST_F(SweepFixture, SweepRejectsBoundsInTheWrongOrderAndNonNumbers) {
+  std::string text =
+      with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 6h, to: 2h, step: 1h}}\n");
+  EXPECT_EQ(problems(text), at(text, "2h") + ": 'to' must be at least 'from' (6h), got '2h'");
+  text = with_parameters(
+      "parameters:\n  - {path: clients.ari_share, samples: {from: 0.5, to: 0.5}}\n"
+      "sampling: {points: 4}\n");
+  EXPECT_EQ(problems(text), at(text, "0.5}") + ": 'to' must be greater than 'from' (0.5), got '0.5'");
+  text = with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: soon, to: 2h, step: 1h}}\n");
+  EXPECT_EQ(problems(text),
+            at(text, "soon") + ": 'from' must be a number with an optional unit, such as 2h, 1000/s or 20%");
+  text =
+      with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 0h, to: 1000h, step: 0.001h}}\n");
+  EXPECT_EQ(problems(text), at(text, "0.001h") + ": 'step' 0.001h makes more than 10000 values from 0h to 1000h");
+}
+
+TEST_F(SweepFixture, SweepReportsAMissingBaseAtTheBaseValue) {
+  const std::string text = replace(kSweep, "base: base.yaml", "base: nope.yaml");
+  EXPECT_EQ(problems(text), at(text, "nope.yaml") + ": cannot read the base scenario 'nope.yaml' (" +
+                                (dir_ / "nope.yaml").string() + ")");
+}
+
+TEST_F(SweepFixture, SweepReportsAMissingBaseKeyAtTheTopOnly) {
+  const std::string text = replace(kSweep, "base: base.yaml\n", "");
+  EXPECT_EQ(problems(text), at(text, "schema") + ": missing required key 'base' in 'sweep'");
+}
+
+TEST_F(SweepFixture, SweepChecksTheBaseEvenWhenTheSweepHasOtherProblems) {
+  const std::string text = replace(replace(kSweep, "base: base.yaml", "base: nope.yaml"), "values: [0h, 2h, 4h]",
+                                   "values: [0h, 2h, 4h], step: 1h");
+  EXPECT_EQ(problems(text), at(text, "step") + ": unknown key 'step' in 'parameters.0'\n" + at(text, "nope.yaml") +
+                                ": cannot read the base scenario 'nope.yaml' (" + (dir_ / "nope.yaml").string() + ")");
+}
+
+TEST_F(SweepFixture, SweepReportsABaseThatDoesNotLoadWithItsFirstProblem) {
+  write("bad.yaml",
+        replace(replace(kBase, "  deadline: 24h\n", "  deadline: 24h\n  deadlien: 20h\n"), "count: 2", "count: 0"));
+  const std::string text = replace(kSweep, "base: base.yaml", "base: bad.yaml");
+  EXPECT_EQ(problems(text), at(text, "bad.yaml") +
+                                ": base scenario 'bad.yaml' does not load: " + (dir_ / "bad.yaml").string() +
+                                ":7:36: 'count' must be at least 1, got '0' (and 1 more problem)");
+}
+
+TEST_F(SweepFixture, SweepReportsAValueTheBaseRejectsAtThatValue) {
+  std::string text = with_parameters("parameters:\n  - {path: incident.decision_delay, values: [0h, 2h, 25h]}\n");
+  EXPECT_EQ(problems(text),
+            at(text, "25h") + ": incident.decision_delay=25h: deadline (24h) is not after the decision (25h)");
+  // A range's values are reported at the range; samples at the bound.
+  text = with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 20h, to: 30h, step: 5h}}\n");
+  EXPECT_EQ(problems(text),
+            at(text, "{from") + ": incident.decision_delay=25h: deadline (24h) is not after the decision (25h)\n" +
+                at(text, "{from") + ": incident.decision_delay=30h: deadline (24h) is not after the decision (30h)");
+  text = with_parameters(
+      "parameters:\n  - {path: clients.ari_share, samples: {from: 0.5, to: 1.5}}\n"
+      "sampling: {points: 4}\n");
+  EXPECT_EQ(problems(text), at(text, "1.5") + ": clients.ari_share=1.5: 'ari_share': '1.5' is outside [0, 1]");
+  text = with_parameters("parameters:\n  - {path: data_centers.dc7.hsm.count, values: [1]}\n");
+  EXPECT_EQ(problems(text), at(text, "1]") + ": data_centers.dc7.hsm.count=1: no element 'dc7' in 'data_centers'");
+}
+
+TEST_F(SweepFixture, SweepReportsACombinationTheBaseRejectsNamingThePoint) {
+  const std::string text = with_parameters(
+      "parameters:\n  - {path: incident.decision_delay, values: [4h, 20h]}\n"
+      "  - {path: incident.deadline, values: [24h, 12h]}\n");
+  EXPECT_EQ(problems(text), at(text, "12h") +
+                                ": incident.decision_delay=20h; incident.deadline=12h: deadline (12h) is not after "
+                                "the decision (20h)");
+}
+
+TEST_F(SweepFixture, SweepListsTenFailingCombinationsAndCountsTheRest) {
+  const std::string text = with_parameters(
+      "parameters:\n  - {path: incident.decision_delay, range: {from: 13h, to: 23h, step: 1h}}\n"
+      "  - {path: incident.deadline, values: [24h, 12h]}\n");
+  try {
+    parse(text);
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 11u);
+    EXPECT_EQ(e.diagnostics()[0].headline(), at(text, "12h") +
+                                                 ": incident.decision_delay=13h; incident.deadline=12h: deadline "
+                                                 "(12h) is not after the decision (13h)");
+    EXPECT_EQ(e.diagnostics()[10].headline(),
+              at(text, "- {path: incident.decision_delay") + ": and 1 more point the base scenario rejects");
+  }
+}
+
+TEST_F(SweepFixture, SweepReportsAFixedOverrideTheBaseRejectsAtItsValue) {
+  const std::string text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nset: {workload.cohort_size: 0}\n");
+  EXPECT_EQ(problems(text), at(text, "0}") + ": workload.cohort_size=0: 'cohort_size' must be at least 1, got '0'");
+}
+
+TEST_F(SweepFixture, SweepRendersAValueProblemWithACaretInsideTheQuotes) {
+  const std::string text = with_parameters(
+      "parameters:\n  - path: data_centers.dc1.fabric\n    values: [\"{model: 25g-fiber, bandwidth: 0Gbps}\"]\n");
+  try {
+    parse(text);
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].render(),
+              at(text, "{model") +
+                  ": data_centers.dc1.fabric={model: 25g-fiber, bandwidth: 0Gbps}: 'bandwidth' must be positive, got "
+                  "'0Gbps'\n" +
+                  "    values: [\"{model: 25g-fiber, bandwidth: 0Gbps}\"]\n" + std::string(14, ' ') + "^");
+  }
+}
+
+TEST_F(SweepFixture, SweepParameterNamesExactlyOneKindOfValues) {
+  std::string text = with_parameters(
+      "parameters:\n  - {path: incident.decision_delay, values: [0h], range: {from: 0h, to: 2h, step: 1h}}\n");
+  EXPECT_EQ(problems(text), at(text, "{path") + ": a parameter names exactly one of values, range, samples");
+  text = with_parameters("parameters:\n  - {path: incident.decision_delay}\n");
+  EXPECT_EQ(problems(text), at(text, "{path") + ": a parameter names exactly one of values, range, samples");
+}
+
+TEST_F(SweepFixture, SweepRejectsAParameterGivenTwice) {
+  const std::string text = with_parameters(
+      "parameters:\n  - {path: incident.decision_delay, values: [0h]}\n"
+      "  - {path: incident.decision_delay, values: [2h]}\n");
+  EXPECT_EQ(problems(text),
+            at(text, "incident.decision_delay, values: [2h]") + ": parameter 'incident.decision_delay' is given twice");
+}
+
+TEST_F(SweepFixture, SweepSamplesNeedASamplingSectionAndItNeedsSamples) {
+  std::string text = with_parameters("parameters:\n  - {path: clients.ari_share, samples: {from: 0.2, to: 1}}\n");
+  EXPECT_EQ(problems(text), at(text, "{from") +
+                                ": 'samples' needs a 'sampling' section, such as sampling: {method: "
+                                "latin-hypercube, points: 20}");
+  text = kSweep + "sampling: {method: random, points: 4}\n";
+  EXPECT_EQ(problems(text), at(text, "{method") + ": 'sampling' is given but no parameter has 'samples'");
+  text = with_parameters(
+      "parameters:\n  - {path: clients.ari_share, samples: {from: 0.2, to: 1}}\n"
+      "sampling: {method: sobol, points: 4}\n");
+  EXPECT_EQ(problems(text),
+            at(text, "sobol") + ": unknown sampling method 'sobol'; expected random or latin-hypercube");
+}
+
+TEST_F(SweepFixture, SweepRejectsUnknownMetrics) {
+  std::string text =
+      replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [deadline_met, completion_time]\n");
+  EXPECT_EQ(problems(text),
+            at(text, "completion_time]") +
+                ": unknown metric 'completion_time'; a metric is a report figure (deadline_met, completion_time_s, "
+                "revocation_complete_s, not_replaced_by_deadline, revoked_before_replaced, replaced_by_deadline, "
+                "signatures, cohort_size, cohorts, certificates, decision_s, deadline_s, horizon_s, "
+                "revoked_by_deadline, replaced_within_horizon, bulk_revocation_start_s, time_to_replace_s.p50, "
+                "time_to_replace_s.p99, signatures_needed, db_commits, db_replication_lag_max_s, "
+                "max_sustainable_rate_per_s, latest_decision_s, headroom) or resources.NAME.FIELD, "
+                "utilisation.NAME.FIELD, transfers.NAME.FIELD");
+  text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [resources.hsm:dc1.mean_wiat_s]\n");
+  EXPECT_EQ(problems(text), at(text, "resources") +
+                                ": unknown field 'mean_wiat_s' in metric 'resources.hsm:dc1.mean_wiat_s'; "
+                                "resources.NAME has: capacity, work, mean_utilisation, peak_utilisation, mean_busy, "
+                                "available, saved_s_by_10pct, fluid_completion_s, demand_per_certificate, "
+                                "needed_capacity, mean_wait_s, mean_sojourn_s, mean_in_system, throughput_per_s, jobs");
+  text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [utilisation.mean]\n");
+  EXPECT_EQ(problems(text),
+            at(text, "utilisation") + ": metric 'utilisation.mean' needs a name and a field: utilisation.NAME.FIELD");
+}
+
+TEST_F(SweepFixture, SweepRejectsABadSearchCondition) {
+  const std::string search = R"(search:
+  path: data_centers.dc1.hsm.signatures_per_s
+  from: 1000/s
+  to: 30000/s
+  condition: {metric: completion_time_s, at_most: "deadline - 20%"}
+)";
+  auto with_condition = [&](const std::string& condition) {
+    return replace(kSweep, kParameters,
+                   replace(search, "{metric: completion_time_s, at_most: \"deadline - 20%\"}", condition));
+  };
+  std::string text = with_condition("{metric: completion_time_s, at_most: 20h, at_least: 10h}");
+  EXPECT_EQ(problems(text), at(text, "{metric") + ": a condition names exactly one of at_most, at_least");
+  text = with_condition("{metric: completion_time_s}");
+  EXPECT_EQ(problems(text), at(text, "{metric") + ": a condition names exactly one of at_most, at_least");
+  text = with_condition("{metric: completion_time, at_most: 20h}");
+  EXPECT_EQ(problems(text).substr(0, problems(text).find(';')),
+            at(text, "completion_time") + ": unknown metric 'completion_time'");
+  text = with_condition("{metric: signatures, at_least: deadline}");
+  EXPECT_EQ(problems(text), at(text, "deadline}") +
+                                ": 'at_least' compares 'signatures' with the deadline, but only times (figures "
+                                "ending in _s) can be");
+  text = with_condition("{metric: completion_time_s, at_most: \"deadline - 120%\"}");
+  EXPECT_EQ(problems(text), at(text, "deadline - 120%") +
+                                ": 'at_most' must be 'deadline' or 'deadline - P%' with P from 0 to under 100, such "
+                                "as deadline - 20%; got 'deadline - 120%'");
+  text = with_condition("{metric: completion_time_s, at_most: 20}");
+  EXPECT_EQ(problems(text),
+            at(text, "20}", 2) +
+                ": 'at_most': missing unit in '20'; expected a duration with a unit (us, ms, s, min, h, d, "
+                "day), such as 6h or 90s");
+  text = with_condition("{metric: completion_time_s, at_most: 20h, within: 1h}");
+  EXPECT_EQ(problems(text), at(text, "within") + ": unknown key 'within' in 'search.condition'");
+}
+
+TEST_F(SweepFixture, SweepChecksBothSearchBoundsAgainstTheBase) {
+  const std::string text = replace(kSweep, kParameters, R"(search:
+  path: data_centers.dc1.hsm.signatures_per_s
+  from: 0/s
+  to: 30000/s
+  condition: {metric: completion_time_s, at_most: 20h}
+)");
+  EXPECT_EQ(problems(text), at(text, "0/s") +
+                                ": data_centers.dc1.hsm.signatures_per_s=0/s: 'signatures_per_s' must be positive, "
+                                "got '0/s'");
+}
+
+TEST_F(SweepFixture, SweepNeedsParametersOrASearch) {
+  const std::string text = replace(kSweep, kParameters, "");
+  EXPECT_EQ(problems(text), at(text, "schema") + ": a sweep needs 'parameters' or a 'search' (or both)");
+}
+
+TEST_F(SweepFixture, SweepReportsEveryProblemNotJustTheFirst) {
+  const std::string text = replace(
+      with_parameters("parameters:\n  - {path: incident.decision_delay, range: {from: 0h, to: 12h, step: 0h}}\n"),
+      "schema: 1\n", "schema: 1\nreplications: 0\n");
+  EXPECT_EQ(problems(text), at(text, "0\n") + ": 'replications' must be at least 1, got '0'\n" + at(text, "0h}") +
+                                ": 'step' must be positive, got '0h'");
+}
+
+// ---- points -------------------------------------------------------------------------------------
+
+TEST_F(SweepFixture, SweepPointsAreTheGridWithTheFirstParameterSlowest) {
+  const std::vector<SweepPoint> points = expand_points(parse(kSweep));
+  ASSERT_EQ(points.size(), 3u * 5u);
+  EXPECT_EQ(points[0].key(), "incident.decision_delay=0h;clients.ari_share=20%");
+  EXPECT_EQ(points[1].key(), "incident.decision_delay=0h;clients.ari_share=40%");
+  EXPECT_EQ(points[5].key(), "incident.decision_delay=2h;clients.ari_share=20%");
+  EXPECT_EQ(points[14].key(), "incident.decision_delay=4h;clients.ari_share=100%");
+  ASSERT_EQ(points[14].overrides.size(), 2u);
+  EXPECT_EQ(points[14].overrides[1].path, "clients.ari_share");
+  EXPECT_EQ(points[14].overrides[1].value, "100%");
+  std::set<std::string> keys;
+  for (const SweepPoint& p : points) keys.insert(p.key());
+  EXPECT_EQ(keys.size(), points.size());
+}
+
+TEST_F(SweepFixture, SweepSearchAloneHasOnePointWithNoOverrides) {
+  const SweepSpec s = parse(replace(kSweep, kParameters, R"(search:
+  path: data_centers.dc1.hsm.signatures_per_s
+  from: 1000/s
+  to: 30000/s
+  condition: {metric: completion_time_s, at_most: 20h}
+)"));
+  const std::vector<SweepPoint> points = expand_points(s);
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].key(), "");
+}
+
+const std::string kLatinHypercube = R"(parameters:
+  - {path: data_centers.dc1.hsm.signatures_per_s, samples: {from: 1000/s, to: 20000/s}}
+  - {path: clients.ari_share, samples: {from: 0.2, to: 1}}
+sampling: {method: latin-hypercube, points: 20, seed: 7}
+)";
+
+// The number in a sampled value ("1234.5/s" -> 1234.5).
+double number_of(const std::string& value) {
+  return std::stod(value);
+}
+
+TEST_F(SweepFixture, SweepLatinHypercubePutsOneValueInEachStratumOfEachParameter) {
+  const SweepSpec s = parse(with_parameters(kLatinHypercube));
+  EXPECT_EQ(s.sampling, SamplingKind::LATIN_HYPERCUBE);
+  EXPECT_EQ(s.samples, 20);
+  EXPECT_EQ(s.sampling_seed, 7u);
+  const std::vector<SweepPoint> points = expand_points(s);
+  ASSERT_EQ(points.size(), 20u);
+  for (size_t k = 0; k < s.parameters.size(); ++k) {
+    const SweepParameter& p = s.parameters[k];
+    std::vector<int> per_stratum(20, 0);
+    for (const SweepPoint& point : points) {
+      ASSERT_EQ(point.overrides[k].path, p.path);
+      const std::string& v = point.overrides[k].value;
+      EXPECT_TRUE(p.unit.empty() || v.ends_with(p.unit)) << v;
+      const double x = number_of(v);
+      ASSERT_GE(x, p.from);
+      ASSERT_LT(x, p.to);
+      ++per_stratum[static_cast<size_t>((x - p.from) / (p.to - p.from) * 20)];
+    }
+    EXPECT_EQ(per_stratum, std::vector<int>(20, 1)) << p.path;
+  }
+}
+
+TEST_F(SweepFixture, SweepSamplesAreReproducibleAndChangeWithTheSeed) {
+  const std::vector<SweepPoint> a = expand_points(parse(with_parameters(kLatinHypercube)));
+  const std::vector<SweepPoint> b = expand_points(parse(with_parameters(kLatinHypercube)));
+  const std::vector<SweepPoint> c =
+      expand_points(parse(with_parameters(replace(kLatinHypercube, "seed: 7", "seed: 8"))));
+  ASSERT_EQ(a.size(), c.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].key(), b[i].key());
+  size_t differ = 0;
+  for (size_t i = 0; i < a.size(); ++i) differ += a[i].key() != c[i].key() ? 1 : 0;
+  EXPECT_EQ(differ, a.size());
+  // The two parameters draw from streams of their own: not the same strata in the same order.
+  size_t same_stratum = 0;
+  for (const SweepPoint& p : a) {
+    const int s0 = static_cast<int>((number_of(p.overrides[0].value) - 1000) / 19000 * 20);
+    const int s1 = static_cast<int>((number_of(p.overrides[1].value) - 0.2) / 0.8 * 20);
+    same_stratum += s0 == s1 ? 1 : 0;
+  }
+  EXPECT_LT(same_stratum, a.size());
+}
+
+TEST_F(SweepFixture, SweepRandomSamplesStayWithinTheirBoundsAtSixDigits) {
+  const SweepSpec s = parse(
+      with_parameters(replace(replace(kLatinHypercube, "latin-hypercube", "random"), "points: 20", "points: 50")));
+  EXPECT_EQ(s.sampling, SamplingKind::RANDOM);
+  const std::vector<SweepPoint> points = expand_points(s);
+  ASSERT_EQ(points.size(), 50u);
+  for (const SweepPoint& p : points) {
+    const double x = number_of(p.overrides[0].value);
+    EXPECT_GE(x, 1000);
+    EXPECT_LE(x, 20000);
+    EXPECT_EQ(format_value(x, "/s"), p.overrides[0].value);  // printed as it reads back
+    EXPECT_LE(p.overrides[0].value.size(), std::string("12345.6/s").size()) << p.overrides[0].value;
+  }
+}
+
+TEST_F(SweepFixture, SweepCombinesEveryGridPointWithEveryDraw) {
+  const SweepSpec s = parse(with_parameters(R"(parameters:
+  - {path: clients.ari_share, samples: {from: 0.2, to: 1}}
+  - {path: incident.decision_delay, values: [0h, 2h]}
+sampling: {method: random, points: 3}
+)"));
+  const std::vector<SweepPoint> points = expand_points(s);
+  ASSERT_EQ(points.size(), 2u * 3u);
+  for (size_t i = 0; i < points.size(); ++i) {
+    ASSERT_EQ(points[i].overrides.size(), 2u);
+    EXPECT_EQ(points[i].overrides[0].path, "clients.ari_share");  // in the parameters' order
+    EXPECT_EQ(points[i].overrides[1].value, i < 3 ? "0h" : "2h");
+    EXPECT_EQ(points[i].overrides[0].value, points[i % 3].overrides[0].value);  // the same draws at each
+  }
+}
+
+// ---- shipped sweeps -----------------------------------------------------------------------------
+
+TEST(SweepFiles, EveryShippedSweepLoads) {
+  int loaded = 0;
+  for (const auto& e : fs::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios")) {
+    if (!e.path().string().ends_with(".sweep.yaml")) continue;
+    try {
+      const SweepSpec s = load_sweep(e.path().string());
+      EXPECT_FALSE(expand_points(s).empty()) << e.path();
+      ++loaded;
+    } catch (const ScenarioError& err) {
+      ADD_FAILURE() << err.what();
+    }
+  }
+  EXPECT_GE(loaded, 4);
+}
+
+TEST(SweepFiles, ShippedSweepsHaveTheirShape) {
+  const std::string dir = std::string(SURGE_SOURCE_DIR) + "/scenarios/";
+  const SweepSpec grid = load_sweep(dir + "decision-x-ari-one-dc.sweep.yaml");
+  EXPECT_EQ(grid.base, dir + "le-2021-hardware-one-dc.yaml");
+  EXPECT_EQ(expand_points(grid).size(), 7u * 5u);
+  const SweepSpec fabric = load_sweep(dir + "fabric-1g-25g.sweep.yaml");
+  const std::vector<SweepPoint> fabric_points = expand_points(fabric);
+  ASSERT_EQ(fabric_points.size(), 5u);
+  EXPECT_EQ(fabric_points.front().key(), "data_centers.dc1.fabric={model: 25g-fiber, bandwidth: 1Gbps}");
+  for (const char* year : {"2020", "2021"}) {
+    const SweepSpec search = load_sweep(dir + "hsm-search-" + year + ".sweep.yaml");
+    ASSERT_TRUE(search.search.has_value()) << year;
+    EXPECT_EQ(search.base, dir + "le-" + year + "-hardware-one-dc.yaml");
+    EXPECT_EQ(search.search->path, "data_centers.dc1.hsm.signatures_per_s");
+    EXPECT_EQ(search.search->from, 500);
+    EXPECT_EQ(search.search->to, 40000);
+    EXPECT_DOUBLE_EQ(*search.search->condition.deadline_fraction, 0.8);
+  }
+}
+
+}  // namespace
+}  // namespace surge
