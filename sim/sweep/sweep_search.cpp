@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 #include "analytic.hpp"
@@ -48,8 +49,15 @@ class Searcher {
     const bool lo_meets = analytic(s_.from, r).decision == "meets";
     const bool hi_meets = analytic(s_.to, r).decision == "meets";
     if (lo_meets == hi_meets) {
-      r.why = std::string("the condition ") + (lo_meets ? "holds" : "fails") + " at both bounds (" +
-              format_value(s_.from, s_.unit) + " and " + format_value(s_.to, s_.unit) + ") in the analytic planner";
+      // Say what binds at the bound that comes closest, so that the planner knows what else to change.
+      const Probe& best = r.probes[r.probes[0].mean <= r.probes[1].mean ? (s_.condition.at_most ? 0 : 1)
+                                                                        : (s_.condition.at_most ? 1 : 0)];
+      std::ostringstream why;
+      why << "the condition " << (lo_meets ? "holds" : "fails") << " at both bounds (" << format_value(s_.from, s_.unit)
+          << " and " << format_value(s_.to, s_.unit) << ") in the analytic planner; at " << best.value << " "
+          << s_.condition.metric << " is " << std::setprecision(10) << best.mean << " against " << threshold_
+          << ", bottleneck " << (bottleneck_.count(best.value) ? bottleneck_[best.value] : std::string("none"));
+      r.why = why.str();
       return r;
     }
     r.meets_above = hi_meets;
@@ -120,6 +128,9 @@ class Searcher {
     p.number = v;
     p.value = format_value(v, s_.unit);
     const Report report = analyze(load_scenario(spec_.base, overrides_at(v)));
+    std::string names;
+    for (const std::string& b : report.bottleneck) names += (names.empty() ? "" : "+") + b;
+    bottleneck_[p.value] = names.empty() ? "none (client timing)" : names;
     p.mean = value_or_worst(metric_of(to_json(report), s_.condition.metric));
     p.samples = {p.mean};
     p.decision = decide(p);
@@ -193,6 +204,7 @@ class Searcher {
   const SweepSearch& s_;
   const SearchOptions& options_;
   double threshold_ = 0;
+  std::map<std::string, std::string> bottleneck_;  // the analytic bottleneck at each value probed
 };
 
 }  // namespace
