@@ -58,6 +58,12 @@ QString answer_text(const Report& r) {
                 q(format_duration(r.deadline_s)));
   t += QString("not replaced by the deadline: %1; revoked before replaced: %2\n")
            .arg(q(format_count(r.not_replaced_by_deadline)), q(format_count(r.revoked_before_replaced)));
+  if (r.classes.size() > 1) {  // where the broken sites are: which clients the CA failed to reach in time
+    QStringList by_class;
+    for (const ClassOutcome& c : r.classes)
+      by_class << QString("%1 %2").arg(q(c.name), q(format_count(c.revoked_before_replaced)));
+    t += "broken sites by client class: " + by_class.join(", ") + "\n";
+  }
   t += QString("bottleneck: %1").arg(bottleneck_text(r));
   if (r.latest_decision_s)
     t += QString("\nlatest decision that meets the deadline: %1").arg(q(format_duration(*r.latest_decision_s)));

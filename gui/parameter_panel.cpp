@@ -164,6 +164,12 @@ void ParameterPanel::refresh() {
   for (Field& f : fields_) {
     f.edit->setText(f.current(d));
     f.edit->setStyleSheet({});
+    f.edit->setEnabled(true);
+  }
+  // A scenario written with client classes has no single ARI share: its classes' shares sum to 1.
+  if (QLineEdit* ari = field("ARI share"); ari && !d.value("clients.classes").empty()) {
+    ari->setEnabled(false);
+    ari->setText("per class (clients.classes)");
   }
   era_->setCurrentIndex(std::max(0, era_->findData(q(era_name(d.scenario().workload.era)))));
   transfers_->setChecked(d.value("transfers") != "[]");

@@ -39,6 +39,7 @@ struct Outcome {
   double replaced_by_deadline = 0;
   double revoked_by_deadline = 0;
   double broken = 0;
+  double replaced_at_bulk = 0;  // replaced (in FIFO order) when the bulk revocation began
   std::optional<double> bulk_start;
   bool met = false;
   std::vector<double> replaced;  // affected certificates replaced by each grid time
@@ -65,6 +66,9 @@ class Analysis {
   std::vector<WorkArrival> work_arrivals(const Resource& r, double revocations_removed) const;
   std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
   std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
+  std::vector<double> class_replaced(double replaced) const;
+  std::vector<ClassOutcome> class_outcomes(const Outcome& o,
+                                           const std::vector<std::pair<size_t, double>>& interval_delays) const;
 
   const Scenario& s_;
   Topology topo_;
@@ -73,6 +77,9 @@ class Analysis {
   size_t n_ = 0;
   std::vector<double> d_affected_;    // affected requests in (t[i-1], t[i]]
   std::vector<double> d_background_;  // normal-day issuance in the same intervals
+  std::vector<ClientClass> classes_;
+  std::vector<double> class_count_;           // affected certificates per class
+  std::vector<std::vector<double>> d_class_;  // by class: its share of d_affected_
   double affected_ = 0;
   double last_arrival_ = 0, first_arrival_ = kInf;
   std::vector<Resource> res_;
@@ -83,21 +90,28 @@ class Analysis {
 
 void Analysis::build_arrivals() {
   const Scenario& s = s_;
-  const double ari = std::round(s.workload.certificates * s.clients.ari_share);
-  const double non = s.workload.certificates - ari;
+  classes_ = client_classes(s);
+  class_count_ = class_certificates(s, classes_);
+  d_class_.assign(classes_.size(), std::vector<double>(n_, 0.0));
   d_affected_.assign(n_, 0.0);
   d_background_.assign(n_, 0.0);
   std::vector<double> moved(n_, 0.0);
   const Clients& c = s.clients;
   const double offset = c.burst_shape == BurstShape::UNIFORM ? c.burst_width_s / 2 : c.burst_width_s / 3;
-  double prev_ari = 0, prev_non = 0;
+  std::vector<double> prev(classes_.size(), 0.0);  // each class's requests by the previous grid point
   for (size_t i = 1; i < n_; ++i) {
-    const double a = ari * ari_renewal_cdf(s, t(i)), b = non * normal_renewal_cdf(s, t(i));
-    const double da = (a - prev_ari) + (b - prev_non);
-    prev_ari = a, prev_non = b;
-    const double bg = c.background_issuance_per_s * dt_;
     // Top-of-hour clustering: a share of each interval's requests moves to the next hour's burst.
     const size_t burst = index_of(std::ceil(t(i) / kHour) * kHour + offset);
+    double da = 0;  // the sum over classes of share x CDF, as increments
+    for (size_t k = 0; k < classes_.size(); ++k) {
+      const double asked = class_count_[k] * class_renewal_cdf(s, classes_[k], t(i));
+      const double dk = asked - prev[k];
+      prev[k] = asked;
+      da += dk;
+      d_class_[k][i] += dk * (1 - c.burst_share);
+      d_class_[k][burst] += dk * c.burst_share;
+    }
+    const double bg = c.background_issuance_per_s * dt_;
     d_affected_[i] += da * (1 - c.burst_share);
     d_affected_[burst] += da * c.burst_share;
     d_background_[i] += bg * (1 - c.burst_share);
@@ -374,6 +388,67 @@ std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>
   return replaced;
 }
 
+// Each class's share of the first `replaced` affected requests, in FIFO order over the grid (within an
+// interval, the classes in proportion to their requests there).
+std::vector<double> Analysis::class_replaced(double replaced) const {
+  std::vector<double> out(classes_.size(), 0.0);
+  double before = 0;
+  for (size_t i = 0; i < n_ && before < replaced; ++i) {
+    if (d_affected_[i] <= 0) continue;
+    const double frac = std::clamp((replaced - before) / d_affected_[i], 0.0, 1.0);
+    for (size_t k = 0; k < classes_.size(); ++k) out[k] += frac * d_class_[k][i];
+    before += d_affected_[i];
+  }
+  return out;
+}
+
+// Per client class, from the fluid model: FIFO over the grid, so a class's share of any count of
+// replaced requests is its share of the earliest requests; its delays are its intervals' delays.
+std::vector<ClassOutcome> Analysis::class_outcomes(
+    const Outcome& o, const std::vector<std::pair<size_t, double>>& interval_delays) const {
+  const double tolerance = 1e-9 * std::max(1.0, s_.workload.certificates);
+  const size_t dl = std::min(n_ - 1, static_cast<size_t>(std::floor(s_.incident.deadline_s / dt_)));
+  const std::vector<double> by_deadline = class_replaced(o.replaced[dl]);
+  const std::vector<double> at_bulk = class_replaced(o.replaced_at_bulk);
+  std::vector<ClassOutcome> out;
+  for (size_t k = 0; k < classes_.size(); ++k) {
+    ClassOutcome c;
+    c.name = classes_[k].name;
+    c.kind = client_kind_name(classes_[k].kind);
+    c.share = classes_[k].share;
+    c.certificates = class_count_[k];
+    c.replaced_by_deadline = std::min(class_count_[k], by_deadline[k]);
+    if (o.bulk_start) c.revoked_before_replaced = std::max(0.0, class_count_[k] - at_bulk[k]);
+    double on_grid = 0;
+    for (size_t i = 0; i < n_; ++i) {
+      on_grid += d_class_[k][i];
+      if (d_class_[k][i] > tolerance) c.last_request_s = t(i);
+    }
+    if (class_count_[k] - on_grid > tolerance) c.last_request_s.reset();  // some ask after the horizon
+    std::vector<std::pair<double, double>> delays, after;  // (request to, decision to replacement; weight)
+    double total = 0;
+    for (const auto& [i, delay] : interval_delays) {
+      if (d_class_[k][i] <= 0) continue;
+      delays.push_back({delay, d_class_[k][i]});
+      after.push_back({t(i) + delay - s_.incident.decision_delay_s, d_class_[k][i]});
+      total += d_class_[k][i];
+    }
+    auto pct = [&](std::vector<std::pair<double, double>>& v, double q) {
+      std::sort(v.begin(), v.end());
+      double acc = 0;
+      for (const auto& d : v)
+        if ((acc += d.second) >= q * total) return d.first;
+      return v.empty() ? 0.0 : v.back().first;
+    };
+    c.time_to_replace_s.p50 = pct(delays, 0.5);
+    c.time_to_replace_s.p99 = pct(delays, 0.99);
+    c.replaced_after_decision_s.p50 = pct(after, 0.5);
+    c.replaced_after_decision_s.p99 = pct(after, 0.99);
+    out.push_back(c);
+  }
+  return out;
+}
+
 Outcome Analysis::run() const {
   Outcome o;
   const Scenario& s = s_;
@@ -403,6 +478,7 @@ Outcome Analysis::run() const {
     const double tb = *o.bulk_start;
     const double remaining = N - replaced[index_of(tb)];
     o.broken = remaining;
+    o.replaced_at_bulk = replaced[index_of(tb)];
     // Revocations go first on the HSMs and the writer: each is busy with them until they are done.
     double end = tb;
     for (int r : {hsm_, db_}) {
@@ -556,6 +632,7 @@ Report Analysis::report(const AnalyticOptions& options) {
 
   // Time to replace: in FIFO order, the requests of interval i are replaced when the replaced curve
   // reaches their middle.
+  std::vector<std::pair<size_t, double>> interval_delays;  // (interval, its requests' delay)
   if (affected_ > 0) {
     std::vector<std::pair<double, double>> delays;  // (delay, certificates)
     double before = 0;
@@ -567,6 +644,7 @@ Report Analysis::report(const AnalyticOptions& options) {
       while (j < n_ && o.replaced[j] < middle) ++j;
       if (j == n_) break;  // not replaced within the horizon
       delays.push_back({std::max(0.0, t(j) - t(i)), d_affected_[i]});
+      interval_delays.push_back({i, delays.back().first});
     }
     std::sort(delays.begin(), delays.end());
     double total = 0;
@@ -580,6 +658,7 @@ Report Analysis::report(const AnalyticOptions& options) {
     r.time_to_replace_s.p50 = pct(0.5);
     r.time_to_replace_s.p99 = pct(0.99);
   }
+  r.classes = class_outcomes(o, interval_delays);
 
   // The latest decision that still meets the deadline: bisection (meeting it is monotone in the delay).
   if (options.search_decision && affected_ > 0) {

@@ -9,10 +9,17 @@ namespace {
 constexpr double kHour = 3600.0;
 constexpr double kMinRetryAfter = 60.0;  // clients clamp Retry-After to [1 min, 1 day] (RFC 9773)
 constexpr double kMaxRetryAfter = 86400.0;
-// Independent random streams per purpose, so that changing one class leaves the others' draws alone.
-constexpr std::uint64_t kStreamAri = 1;
-constexpr std::uint64_t kStreamNoAri = 2;
+// Independent random streams per class, so that changing one class leaves the others' draws alone.
+// Classes 0 and 1 keep streams 1 and 2, the ARI and no-ARI streams from before client classes (so the
+// default two classes draw exactly as they did); the background is 3; classes from index 2 take 4, 5, ...
+constexpr std::uint64_t kStreamFirstClass = 1;
 constexpr std::uint64_t kStreamBackground = 3;
+constexpr size_t kClassesBeforeBackground = 2;
+
+std::uint64_t class_stream(size_t index) {
+  return index < kClassesBeforeBackground ? kStreamFirstClass + index
+                                          : kStreamBackground + 1 + (index - kClassesBeforeBackground);
+}
 
 // Poll intervals are uniform on [a, b] after clamping.
 std::pair<double, double> poll_interval(const Clients& c) {
@@ -55,6 +62,62 @@ double normal_renewal_cdf(const Scenario& s, double t) {
   return std::clamp(x / s.clients.normal_renewal_span_s, 0.0, 1.0);
 }
 
+double cron_renewal_cdf(const Scenario& s, const ClientClass& c, double t) {
+  // X = U[0, P] + U[0, S]: the density rises over [0, min], is flat to max, falls to P + S.
+  const double x = t - s.incident.decision_delay_s;
+  const double p = c.period_s(), sleep = c.random_sleep_s;
+  if (x <= 0) return 0;
+  if (sleep <= 0) return std::min(1.0, x / p);
+  const double lo = std::min(p, sleep), hi = std::max(p, sleep);
+  if (x >= p + sleep) return 1;
+  if (x <= lo) return x * x / (2 * p * sleep);
+  if (x <= hi) return (x - lo / 2) / hi;
+  const double left = p + sleep - x;
+  return 1 - left * left / (2 * p * sleep);
+}
+
+double email_renewal_cdf(const Scenario& s, const ClientClass& c, double t) {
+  const double x = t - s.incident.decision_delay_s;
+  if (x <= 0) return 0;
+  const double answered = c.response.cdf(x / c.response_mean_s);
+  return 1 - (1 - normal_renewal_cdf(s, t)) * (1 - answered);
+}
+
+double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t) {
+  switch (c.kind) {
+    case ClientKind::ARI:
+      return ari_renewal_cdf(s, t);
+    case ClientKind::CRON:
+      return cron_renewal_cdf(s, c, t);
+    case ClientKind::EMAIL:
+      return email_renewal_cdf(s, c, t);
+    case ClientKind::UNREACHED:
+      return normal_renewal_cdf(s, t);
+  }
+  return 0;
+}
+
+std::vector<ClientClass> client_classes(const Scenario& s) {
+  if (!s.clients.classes.empty()) return s.clients.classes;
+  ClientClass ari, rest;
+  ari.name = "ari", ari.kind = ClientKind::ARI, ari.share = s.clients.ari_share;
+  rest.name = "unreached", rest.kind = ClientKind::UNREACHED, rest.share = 1.0 - s.clients.ari_share;
+  return {ari, rest};
+}
+
+std::vector<double> class_certificates(const Scenario& s, const std::vector<ClientClass>& classes) {
+  const double total = s.workload.certificates;
+  std::vector<double> out;
+  double cumulative_share = 0, assigned = 0;
+  for (size_t i = 0; i < classes.size(); ++i) {
+    cumulative_share += classes[i].share;
+    const double upto = i + 1 == classes.size() ? total : std::min(total, std::round(total * cumulative_share));
+    out.push_back(std::max(0.0, upto - assigned));
+    assigned = std::max(assigned, upto);
+  }
+  return out;
+}
+
 namespace {
 
 // The deterministic plan: quantiles instead of draws.
@@ -63,13 +126,11 @@ ArrivalPlan plan_means(const Scenario& s) {
   const int k = s.effective_cohort_size();
   const double horizon = s.incident.horizon_s;
   const Clients& c = s.clients;
-  const double ari = std::round(s.workload.certificates * c.ari_share);
   const double d = s.incident.decision_delay_s;
   const auto [a, b] = poll_interval(c);
-  const double latest = d + std::max(b, c.window_end_s);
   const double mean_offset = c.burst_shape == BurstShape::UNIFORM ? c.burst_width_s / 2 : c.burst_width_s / 3;
   long index = 0;  // across classes, for the clustering's every (1 / share)-th cohort
-  auto add_class = [&](double count, ClientClass cls, auto&& at_quantile) {
+  auto add_class = [&](double count, int cls, auto&& at_quantile) {
     const long n = static_cast<long>(std::ceil(count / k));
     for (long i = 0; i < n; ++i) {
       const int size = static_cast<int>(std::min<double>(k, count - static_cast<double>(i) * k));
@@ -77,7 +138,7 @@ ArrivalPlan plan_means(const Scenario& s) {
       const bool moved = std::floor((index + 1) * c.burst_share) > std::floor(index * c.burst_share);
       ++index;
       if (moved) t = std::ceil(t / kHour) * kHour + mean_offset;
-      if (cls != ClientClass::BACKGROUND) {
+      if (cls != kBackgroundClass) {
         plan.cohorts.push_back(Cohort{t, size, cls});
         if (t >= horizon) plan.affected_beyond_horizon += size;
       } else if (t < horizon) {
@@ -85,12 +146,21 @@ ArrivalPlan plan_means(const Scenario& s) {
       }
     }
   };
-  add_class(ari, ClientClass::ARI,
-            [&](double q) { return quantile([&](double t) { return ari_renewal_cdf(s, t); }, q, d, latest); });
-  add_class(s.workload.certificates - ari, ClientClass::NO_ARI,
-            [&](double q) { return d + q * c.normal_renewal_span_s; });
-  add_class(std::round(c.background_issuance_per_s * horizon), ClientClass::BACKGROUND,
-            [&](double q) { return q * horizon; });
+  const std::vector<ClientClass> classes = client_classes(s);
+  const std::vector<double> counts = class_certificates(s, classes);
+  for (size_t i = 0; i < classes.size(); ++i) {
+    const ClientClass& cc = classes[i];
+    // Bisection brackets: each class's renewals all fall within [d, latest].
+    double latest = d + c.normal_renewal_span_s;
+    if (cc.kind == ClientKind::ARI) latest = d + std::max(b, c.window_end_s);
+    if (cc.kind == ClientKind::CRON) latest = d + cc.period_s() + cc.random_sleep_s;
+    add_class(counts[i], static_cast<int>(i), [&](double q) {
+      // The normal schedule's quantile is exact; the others are inverted numerically.
+      if (cc.kind == ClientKind::UNREACHED) return d + q * c.normal_renewal_span_s;
+      return quantile([&](double t) { return class_renewal_cdf(s, cc, t); }, q, d, latest);
+    });
+  }
+  add_class(std::round(c.background_issuance_per_s * horizon), kBackgroundClass, [&](double q) { return q * horizon; });
   std::stable_sort(plan.cohorts.begin(), plan.cohorts.end(),
                    [](const Cohort& x, const Cohort& y) { return x.arrival_s < y.arrival_s; });
   return plan;
@@ -116,6 +186,33 @@ double draw_normal_renewal(const Scenario& s, Rng& rng) {
   return s.incident.decision_delay_s + rng.uniform() * s.clients.normal_renewal_span_s;
 }
 
+double draw_cron_renewal(const Scenario& s, const ClientClass& c, Rng& rng) {
+  // The client's schedule has a random phase relative to the decision, so its next run is uniform over
+  // one period; the run then sleeps a uniform time before it renews (certbot's random delay).
+  const double run = rng.uniform() * c.period_s();
+  return s.incident.decision_delay_s + run + rng.uniform() * c.random_sleep_s;
+}
+
+double draw_email_renewal(const Scenario& s, const ClientClass& c, Rng& rng) {
+  const double normal = draw_normal_renewal(s, rng);
+  const double answer = s.incident.decision_delay_s + c.response_mean_s * c.response.draw(rng);
+  return std::min(normal, answer);
+}
+
+double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng) {
+  switch (c.kind) {
+    case ClientKind::ARI:
+      return draw_ari_renewal(s, rng);
+    case ClientKind::CRON:
+      return draw_cron_renewal(s, c, rng);
+    case ClientKind::EMAIL:
+      return draw_email_renewal(s, c, rng);
+    case ClientKind::UNREACHED:
+      return draw_normal_renewal(s, rng);
+  }
+  return draw_normal_renewal(s, rng);
+}
+
 double apply_clustering(const Clients& c, double t, Rng& rng) {
   if (c.burst_share <= 0 || rng.uniform() >= c.burst_share) return t;
   const double top = std::ceil(t / kHour) * kHour;
@@ -129,16 +226,13 @@ ArrivalPlan plan_arrivals(const Scenario& s, std::uint64_t seed) {
   ArrivalPlan plan;
   const int k = s.effective_cohort_size();
   const double horizon = s.incident.horizon_s;
-  const double total = s.workload.certificates;
-  const double ari = std::round(total * s.clients.ari_share);
-
-  auto add_class = [&](double count, ClientClass cls, std::uint64_t stream, auto&& draw) {
+  auto add_class = [&](double count, int cls, std::uint64_t stream, auto&& draw) {
     Rng rng(seed, stream);
     for (double left = count; left > 0; left -= k) {
       const int size = static_cast<int>(std::min<double>(k, left));
       const double t = apply_clustering(s.clients, draw(rng), rng);
       // Affected cohorts are kept even beyond the horizon: bulk revocation must still revoke them.
-      if (cls != ClientClass::BACKGROUND) {
+      if (cls != kBackgroundClass) {
         plan.cohorts.push_back(Cohort{t, size, cls});
         if (t >= horizon) plan.affected_beyond_horizon += size;
       } else if (t < horizon) {
@@ -146,9 +240,11 @@ ArrivalPlan plan_arrivals(const Scenario& s, std::uint64_t seed) {
       }
     }
   };
-  add_class(ari, ClientClass::ARI, kStreamAri, [&](Rng& r) { return draw_ari_renewal(s, r); });
-  add_class(total - ari, ClientClass::NO_ARI, kStreamNoAri, [&](Rng& r) { return draw_normal_renewal(s, r); });
-  add_class(std::round(s.clients.background_issuance_per_s * horizon), ClientClass::BACKGROUND, kStreamBackground,
+  const std::vector<ClientClass> classes = client_classes(s);
+  const std::vector<double> counts = class_certificates(s, classes);
+  for (size_t i = 0; i < classes.size(); ++i)
+    add_class(counts[i], static_cast<int>(i), class_stream(i), [&](Rng& r) { return draw_renewal(s, classes[i], r); });
+  add_class(std::round(s.clients.background_issuance_per_s * horizon), kBackgroundClass, kStreamBackground,
             [&](Rng& r) { return r.uniform() * horizon; });
 
   std::stable_sort(plan.cohorts.begin(), plan.cohorts.end(),

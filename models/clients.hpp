@@ -1,7 +1,9 @@
-// When the clients of affected certificates ask for their replacements: ARI clients learn at their next
-// poll (Retry-After with jitter) and renew at a uniform time in the window the CA serves; clients
-// without ARI keep their normal schedule; requests cluster at the top of the hour. Also the normal
-// day's issuance going on meanwhile. Produces cohorts: k certificates that travel together.
+// When the clients of affected certificates ask for their replacements, by client class: ARI clients
+// learn at their next poll (Retry-After with jitter) and renew at a uniform time in the window the CA
+// serves; cron-driven clients at their next scheduled run; clients reached by e-mail at the earlier of
+// their answer and their normal schedule; clients never reached keep their normal schedule. Requests
+// cluster at the top of the hour. Also the normal day's issuance going on meanwhile. Produces cohorts: k
+// certificates of one class that travel together.
 #pragma once
 
 #include <cstdint>
@@ -12,14 +14,17 @@
 
 namespace surge {
 
-/// Who a cohort's clients are.
-enum class ClientClass { ARI, NO_ARI, BACKGROUND };
+/// A cohort's client class when it is the normal day's issuance, not affected certificates.
+inline constexpr int kBackgroundClass = -1;
 
 /// k certificates whose clients ask at the same time.
 struct Cohort {
   double arrival_s = 0;  ///< when the clients ask for the replacement (or a new certificate)
   int size = 0;          ///< certificates in the cohort
-  ClientClass cls = ClientClass::ARI;
+  int client_class = 0;  ///< index into client_classes(); kBackgroundClass for the normal day's issuance
+
+  /// Whether these are affected certificates (to replace and revoke).
+  bool affected() const { return client_class != kBackgroundClass; }
 };
 
 /// The cohorts of a scenario, sorted by arrival.
@@ -28,10 +33,24 @@ struct ArrivalPlan {
   double affected_beyond_horizon = 0;  ///< affected certificates whose clients ask only after the horizon
 };
 
+/// The scenario's client classes: `clients.classes`, or without it two: `ari` (`ari_share`) and
+/// `unreached` (the rest).
+std::vector<ClientClass> client_classes(const Scenario& s);
+/// Affected certificates of each class: the cumulative shares x certificates rounded, the last class
+/// taking the rest, so that they add up to the whole exactly.
+std::vector<double> class_certificates(const Scenario& s, const std::vector<ClientClass>& classes);
+
 /// Draws one ARI client's renewal time (seconds since discovery).
 double draw_ari_renewal(const Scenario& s, Rng& rng);
 /// Draws one renewal of a client without ARI (its normal schedule).
 double draw_normal_renewal(const Scenario& s, Rng& rng);
+/// Draws one cron-driven client's renewal: its next run after the decision (uniform phase in one period)
+/// plus the run's random sleep.
+double draw_cron_renewal(const Scenario& s, const ClientClass& c, Rng& rng);
+/// Draws one e-mail-reached client's renewal: the earlier of its normal schedule and its answer.
+double draw_email_renewal(const Scenario& s, const ClientClass& c, Rng& rng);
+/// Draws one renewal of a client of class c (seconds since discovery).
+double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng);
 /// Moves a request to the next top of the hour with probability burst_share.
 double apply_clustering(const Clients& c, double t, Rng& rng);
 
@@ -40,6 +59,13 @@ double apply_clustering(const Clients& c, double t, Rng& rng);
 double ari_renewal_cdf(const Scenario& s, double t);
 /// Share of clients without ARI that have asked by time t.
 double normal_renewal_cdf(const Scenario& s, double t);
+/// Share of a cron class that has asked by time t: a uniform phase over one period plus a uniform
+/// sleep, whose sum has a trapezoidal density.
+double cron_renewal_cdf(const Scenario& s, const ClientClass& c, double t);
+/// Share of an e-mail class that has asked by time t: 1 - (1 - normal CDF) x (1 - answer CDF).
+double email_renewal_cdf(const Scenario& s, const ClientClass& c, double t);
+/// Share of class c that has asked by time t (seconds since discovery), by its kind.
+double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t);
 
 /// All cohorts for a scenario and seed. With randomness off, cohort i of n arrives at the
 /// (i + 1/2) / n quantile, the clustering moves every (1 / share)-th cohort by the mean offset, and

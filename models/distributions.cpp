@@ -29,6 +29,28 @@ double Distribution::draw(Rng& rng) const {
   return 1.0;
 }
 
+double Distribution::cdf(double x) const {
+  switch (kind) {
+    case DistributionKind::DETERMINISTIC:
+      return x >= 1.0 ? 1.0 : 0.0;
+    case DistributionKind::EXPONENTIAL:
+      return x <= 0 ? 0.0 : -std::expm1(-x);
+    case DistributionKind::LOGNORMAL: {
+      if (x <= 0) return 0.0;
+      if (cv <= 0) return x >= 1.0 ? 1.0 : 0.0;
+      const double s2 = std::log1p(cv * cv);  // as draw(): log factor ~ N(-s2 / 2, s2)
+      return 0.5 * std::erfc(-(std::log(x) + 0.5 * s2) / std::sqrt(2.0 * s2));
+    }
+    case DistributionKind::EMPIRICAL: {
+      if (sample.empty()) return 1.0;
+      size_t at_or_below = 0;
+      for (double v : sample) at_or_below += v <= x ? 1 : 0;
+      return static_cast<double>(at_or_below) / static_cast<double>(sample.size());
+    }
+  }
+  return 1.0;
+}
+
 double Distribution::scv() const {
   switch (kind) {
     case DistributionKind::DETERMINISTIC:

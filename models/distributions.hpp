@@ -26,6 +26,8 @@ struct Distribution {
 
   /// One draw.
   double draw(Rng& rng) const;
+  /// P(factor <= x), in closed form (the empirical: the sample's share at or below x).
+  double cdf(double x) const;
   /// Squared coefficient of variation (0 deterministic, 1 exponential), for M/G/c approximations.
   double scv() const;
   /// Name as scenario files write it.

@@ -23,6 +23,31 @@ std::string pct(double share) {
   return buf;
 }
 
+// One line per client class (none for a single class: the summary above says it all).
+std::string render_classes(const Report& r) {
+  long with_certificates = 0;
+  for (const ClassOutcome& c : r.classes) with_certificates += c.certificates > 0 ? 1 : 0;
+  if (with_certificates < 2) return "";
+  std::ostringstream o;
+  constexpr const char* kRow = "  %-24s %6s  %-13s %-13s %-13s %-10s %-10s %s\n";
+  char line[256];
+  o << "classes    broken = revoked before replaced; p50, p99: request to replacement\n";
+  std::snprintf(line, sizeof line, kRow, "class", "share", "certificates", "by deadline", "broken", "p50", "p99",
+                "last request");
+  o << line;
+  for (const ClassOutcome& c : r.classes) {
+    if (c.certificates <= 0) continue;  // in the JSON; here an empty default class would only confuse
+    const std::string label = c.name + " (" + c.kind + ")";
+    const std::string last = c.last_request_s ? format_duration(*c.last_request_s) : std::string("after horizon");
+    std::snprintf(line, sizeof line, kRow, label.c_str(), pct(c.share).c_str(), format_count(c.certificates).c_str(),
+                  format_count(c.replaced_by_deadline).c_str(), format_count(c.revoked_before_replaced).c_str(),
+                  format_duration(c.time_to_replace_s.p50).c_str(), format_duration(c.time_to_replace_s.p99).c_str(),
+                  last.c_str());
+    o << line;
+  }
+  return o.str();
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Report& r, bool with_series) {
@@ -47,6 +72,19 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   j["replaced_within_horizon"] = r.replaced_within_horizon;
   j["bulk_revocation_start_s"] = opt(r.bulk_revocation_start_s);
   j["time_to_replace_s"] = {{"p50", r.time_to_replace_s.p50}, {"p99", r.time_to_replace_s.p99}};
+  nlohmann::json classes = nlohmann::json::array();
+  for (const ClassOutcome& c : r.classes)
+    classes.push_back({{"name", c.name},
+                       {"kind", c.kind},
+                       {"share", c.share},
+                       {"certificates", c.certificates},
+                       {"replaced_by_deadline", c.replaced_by_deadline},
+                       {"revoked_before_replaced", c.revoked_before_replaced},
+                       {"time_to_replace_s", {{"p50", c.time_to_replace_s.p50}, {"p99", c.time_to_replace_s.p99}}},
+                       {"replaced_after_decision_s",
+                        {{"p50", c.replaced_after_decision_s.p50}, {"p99", c.replaced_after_decision_s.p99}}},
+                       {"last_request_s", opt(c.last_request_s)}});
+  j["classes"] = classes;
   j["bottleneck"] = r.bottleneck;
   j["signatures"] = r.signatures;
   j["signatures_needed"] = r.signatures_needed;
@@ -125,6 +163,23 @@ Report report_from_json(const nlohmann::json& j) {
   r.bulk_revocation_start_s = opt_from(j.at("bulk_revocation_start_s"));
   r.time_to_replace_s.p50 = j.at("time_to_replace_s").at("p50");
   r.time_to_replace_s.p99 = j.at("time_to_replace_s").at("p99");
+  if (j.contains("classes")) {  // reports written before client classes have none
+    for (const auto& c : j["classes"]) {
+      ClassOutcome x;
+      x.name = c.at("name");
+      x.kind = c.at("kind");
+      x.share = c.at("share");
+      x.certificates = c.at("certificates");
+      x.replaced_by_deadline = c.at("replaced_by_deadline");
+      x.revoked_before_replaced = c.at("revoked_before_replaced");
+      x.time_to_replace_s.p50 = c.at("time_to_replace_s").at("p50");
+      x.time_to_replace_s.p99 = c.at("time_to_replace_s").at("p99");
+      x.replaced_after_decision_s.p50 = c.at("replaced_after_decision_s").at("p50");
+      x.replaced_after_decision_s.p99 = c.at("replaced_after_decision_s").at("p99");
+      x.last_request_s = opt_from(c.at("last_request_s"));
+      r.classes.push_back(x);
+    }
+  }
   r.bottleneck = j.at("bottleneck").get<std::vector<std::string>>();
   r.signatures = j.at("signatures");
   r.signatures_needed = j.at("signatures_needed");
@@ -196,6 +251,7 @@ std::string render_text(const Report& r) {
     o << "\n";
     o << "latency    request to replacement p50 " << format_duration(r.time_to_replace_s.p50) << ", p99 "
       << format_duration(r.time_to_replace_s.p99) << "\n";
+    o << render_classes(r);
     o << "bottleneck ";
     if (r.bottleneck.empty()) {
       o << "none: no resource binds; clients' renewal timing sets the pace";
@@ -221,6 +277,9 @@ std::string render_text(const Report& r) {
               ? "the deadline is met for decisions up to " + format_duration(*r.latest_decision_s) + " after discovery"
               : std::string("no decision time meets the deadline with this capacity"))
       << "\n";
+  } else if (r.latest_decision_s) {  // a simulated run carries the analytic planner's latest decision
+    o << "decision   the deadline is met for decisions up to " << format_duration(*r.latest_decision_s)
+      << " after discovery (analytic planner)\n";
   }
   o << "\nresource                          capacity               mean   peak   busy   +10% saves\n";
   int idle = 0;
@@ -303,6 +362,16 @@ std::string render_comparison(const Report& sim, const Report& analytic) {
       format_duration(analytic.time_to_replace_s.p50), "");
   row("request to replacement p99", format_duration(sim.time_to_replace_s.p99),
       format_duration(analytic.time_to_replace_s.p99), "");
+  // Per class, when the two reports have the same classes (they do for one scenario).
+  if (render_classes(sim).size() > 0 && sim.classes.size() == analytic.classes.size()) {
+    for (size_t k = 0; k < sim.classes.size(); ++k) {
+      const ClassOutcome &a = sim.classes[k], &b = analytic.classes[k];
+      if (a.certificates <= 0) continue;
+      row(a.name + ": by deadline", format_count(a.replaced_by_deadline), format_count(b.replaced_by_deadline), "");
+      row(a.name + ": broken", format_count(a.revoked_before_replaced), format_count(b.revoked_before_replaced), "");
+      row(a.name + ": p99", format_duration(a.time_to_replace_s.p99), format_duration(b.time_to_replace_s.p99), "");
+    }
+  }
   row("bottleneck", names(sim.bottleneck), names(analytic.bottleneck),
       sim.bottleneck == analytic.bottleneck ? "same" : "DIFFERENT");
   o << "\nWhere they part: the analytic answer is a fluid model (no queueing inside a station below\n"

@@ -47,6 +47,19 @@ struct Percentiles {
   double p99 = 0;
 };
 
+/// How the clients of one class fared (docs/OUTPUT.md, `classes`).
+struct ClassOutcome {
+  std::string name;
+  std::string kind;                       ///< ari, cron, email, unreached
+  double share = 0;                       ///< of the affected certificates, as the scenario gives it
+  double certificates = 0;                ///< affected certificates of the class
+  double replaced_by_deadline = 0;        ///< of them, replaced by the deadline
+  double revoked_before_replaced = 0;     ///< of them, revoked before their replacement existed: broken sites
+  Percentiles time_to_replace_s;          ///< request to replacement, over the class's replacements in the run
+  Percentiles replaced_after_decision_s;  ///< decision to replacement, over the same replacements
+  std::optional<double> last_request_s;   ///< when its last client asked; empty if some ask only after the horizon
+};
+
 /// The answer to a scenario.
 struct Report {
   std::string scenario;
@@ -70,6 +83,7 @@ struct Report {
   double replaced_within_horizon = 0;
   std::optional<double> bulk_revocation_start_s;  ///< when revocation of not-yet-replaced certificates began
   Percentiles time_to_replace_s;                  ///< from the client's request to its replacement
+  std::vector<ClassOutcome> classes;              ///< per client class, in the scenario's order
   std::vector<std::string> bottleneck;            ///< empty: no resource binds (client timing does)
   double signatures = 0;                          ///< HSM signatures performed within the horizon
   double signatures_needed = 0;                   ///< for every affected certificate (replace + revoke)

@@ -27,6 +27,25 @@ int Scenario::data_center_index(const std::string& name) const {
   return -1;
 }
 
+double ClientClass::period_s() const {
+  constexpr double kDay_s = 86400.0;
+  return kDay_s / runs_per_day;
+}
+
+std::string client_kind_name(ClientKind kind) {
+  switch (kind) {
+    case ClientKind::ARI:
+      return "ari";
+    case ClientKind::CRON:
+      return "cron";
+    case ClientKind::EMAIL:
+      return "email";
+    case ClientKind::UNREACHED:
+      return "unreached";
+  }
+  return "?";
+}
+
 std::string era_name(Era era) {
   switch (era) {
     case Era::SEED_2021:

@@ -99,8 +99,36 @@ struct Workload {
 /// Shape of the request clustering at the top of each hour.
 enum class BurstShape { UNIFORM, EXPONENTIAL };
 
+/// How the clients of a class learn that they must renew, and when they act.
+enum class ClientKind {
+  ARI,        ///< poll renewalInfo every Retry-After, renew at a uniform time in the served window
+  CRON,       ///< act at their next scheduled run (certbot: twice a day, after a random sleep)
+  EMAIL,      ///< no ARI; renew at the earlier of their normal schedule and their answer to the CA's e-mail
+  UNREACHED,  ///< never reached: their normal schedule only
+};
+
+/// A share of the affected certificates whose clients behave alike.
+struct ClientClass {
+  std::string name;
+  ClientKind kind = ClientKind::ARI;
+  double share = 0;                  ///< of the affected certificates
+  double runs_per_day = 2;           ///< cron: scheduled runs per day (certbot's timer: 2)
+  double random_sleep_s = 8 * 60.0;  ///< cron: each run starts after a uniform sleep up to this (certbot: 8 min)
+  double response_mean_s = 0;        ///< e-mail: mean time from the decision to the client's answer
+  Distribution response;             ///< e-mail: the answer time's shape (a factor with mean 1)
+  SourceLoc loc;
+
+  /// Cron: seconds between two runs, and so the retry after a failed run (one run later).
+  double period_s() const;
+};
+
+/// Name of a client kind as scenario files write it.
+std::string client_kind_name(ClientKind kind);
+
 /// The ACME clients of the affected certificates and the normal day's traffic.
 struct Clients {
+  /// The client classes; empty: two classes from ari_share, `ari` (that share) and `unreached` (the rest).
+  std::vector<ClientClass> classes;
   double ari_share = 1.0;                       ///< share of affected certificates whose client polls ARI
   double retry_after_s = 6 * 3600.0;            ///< ARI poll interval the CA serves
   double retry_after_jitter = 0.2;              ///< +/- relative jitter on the interval

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -63,6 +65,127 @@ std::optional<ProfileRef> profile_ref(MapReader& m, const std::filesystem::path&
   std::filesystem::path file(p.Scalar());
   if (!from_set && file.is_relative()) file = base_dir / file;
   return ProfileRef{p, path, file.lexically_normal().string()};
+}
+
+// Reads a distribution's shape from dm: {distribution: deterministic | exponential | lognormal (cv) |
+// empirical (sample)}. An empirical sample is rescaled to mean 1 (the sample gives the shape, the rated
+// capacity or the given mean the scale); returns the sample's mean before that (0 for the other kinds).
+double read_distribution(MapReader& dm, Distribution& target) {
+  Context& ctx = ctx_of(dm);
+  const std::string& path = dm.path();
+  const YAML::Node d = dm.node();
+  double sample_mean = 0;
+  if (auto kind = dm.text("distribution", true)) {
+    if (*kind == "deterministic") {
+      target.kind = DistributionKind::DETERMINISTIC;
+    } else if (*kind == "exponential") {
+      target.kind = DistributionKind::EXPONENTIAL;
+    } else if (*kind == "lognormal") {
+      target.kind = DistributionKind::LOGNORMAL;
+      if (auto cv = dm.quantity("cv", QuantityKind::COUNT, true, true)) target.cv = *cv;
+    } else if (*kind == "empirical") {
+      target.kind = DistributionKind::EMPIRICAL;
+      YAML::Node sample = dm.get("sample", true);
+      if (sample && (!sample.IsSequence() || sample.size() == 0)) {
+        ctx.error(sample, path + ".sample", "'sample' must be a non-empty list of measured times");
+      } else if (sample) {
+        double sum = 0;
+        for (size_t i = 0; i < sample.size(); ++i) {
+          Quantity q = sample[i].IsScalar() ? parse_quantity(sample[i].Scalar(), QuantityKind::DURATION) : Quantity{};
+          if (!q.value || *q.value <= 0) {
+            ctx.error(sample[i], path + ".sample", "sample values must be positive durations, such as 0.12ms");
+            continue;
+          }
+          target.sample.push_back(*q.value);
+          sum += *q.value;
+        }
+        if (!target.sample.empty()) sample_mean = sum / static_cast<double>(target.sample.size());
+        for (double& x : target.sample) x *= static_cast<double>(target.sample.size()) / sum;
+      }
+    } else {
+      ctx.error(d["distribution"], path + ".distribution",
+                "unknown distribution '" + *kind + "'; expected deterministic, exponential, lognormal or empirical");
+    }
+  }
+  return sample_mean;
+}
+
+// The ARI clients' Retry-After and window are the clients map's own keys; a class adds only its kind's.
+void read_client_class_kind(MapReader& m, const YAML::Node& node, ClientClass& c) {
+  Context& ctx = ctx_of(m);
+  const auto kind = m.text("kind", true);
+  if (!kind) return;
+  if (*kind == "ari") {
+    c.kind = ClientKind::ARI;
+  } else if (*kind == "cron") {
+    c.kind = ClientKind::CRON;
+    if (auto v = m.quantity("runs_per_day", QuantityKind::COUNT, false, true)) c.runs_per_day = *v;
+    if (auto v = m.quantity("random_sleep", QuantityKind::DURATION, false, false)) c.random_sleep_s = *v;
+  } else if (*kind == "email") {
+    c.kind = ClientKind::EMAIL;
+    if (YAML::Node r = m.get("response", true); r && !r.IsNull()) {
+      MapReader rm(ctx, r, join(m.path(), "response"));
+      if (rm.ok()) {
+        const double sample_mean = read_distribution(rm, c.response);
+        // An empirical sample carries its own scale; every other shape needs its mean.
+        const bool sampled = c.response.kind == DistributionKind::EMPIRICAL;
+        if (auto v = rm.quantity("mean", QuantityKind::DURATION, !sampled, true)) {
+          c.response_mean_s = *v;
+        } else if (sampled) {
+          c.response_mean_s = sample_mean;
+        }
+        rm.finish();
+      }
+    }
+  } else if (*kind == "unreached") {
+    c.kind = ClientKind::UNREACHED;
+  } else {
+    ctx.error(node["kind"], join(m.path(), "kind"),
+              "unknown kind '" + *kind + "'; expected ari, cron, email or unreached");
+  }
+}
+
+// clients.classes: a list of {name, kind, share, ...}; names unique, shares summing to 100%.
+void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<ClientClass>& out) {
+  if (!list.IsSequence() || list.size() == 0) {
+    ctx.error(list, "clients.classes", "'classes' must be a non-empty list of client classes");
+    return;
+  }
+  constexpr double kShareTolerance = 1e-9;  // shares written as percentages do not add up exactly in binary
+  double total = 0;
+  bool shares_read = true;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string label =
+        item.IsMap() && item["name"] && item["name"].IsScalar() ? item["name"].Scalar() : std::to_string(i);
+    MapReader m(ctx, item, "clients.classes." + label);
+    if (!m.ok()) {
+      shares_read = false;
+      continue;
+    }
+    ClientClass c;
+    c.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
+    if (auto v = m.text("name", true)) {
+      c.name = *v;
+      for (const ClientClass& other : out)
+        if (other.name == c.name)
+          ctx.error(item["name"], m.path() + ".name", "client class '" + c.name + "' is defined twice");
+    }
+    if (auto v = m.quantity("share", QuantityKind::FRACTION, true, false)) {
+      c.share = *v;
+      total += *v;
+    } else {
+      shares_read = false;
+    }
+    read_client_class_kind(m, item, c);
+    m.finish();
+    out.push_back(c);
+  }
+  if (shares_read && std::abs(total - 1.0) > kShareTolerance) {
+    char sum[32];
+    std::snprintf(sum, sizeof sum, "%.6g%%", total * 100);
+    ctx.error(list, "clients.classes", std::string("class shares sum to ") + sum + ", not 100%");
+  }
 }
 
 struct Catalogue {
@@ -415,41 +538,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       YAML::Node d = m.get(key, false);
       if (!d || d.IsNull()) continue;
       MapReader dm(ctx, d, join("service_times", key));
-      const std::string path = join("service_times", key);
-      if (auto kind = dm.text("distribution", true)) {
-        if (*kind == "deterministic") {
-          target->kind = DistributionKind::DETERMINISTIC;
-        } else if (*kind == "exponential") {
-          target->kind = DistributionKind::EXPONENTIAL;
-        } else if (*kind == "lognormal") {
-          target->kind = DistributionKind::LOGNORMAL;
-          if (auto cv = dm.quantity("cv", QuantityKind::COUNT, true, true)) target->cv = *cv;
-        } else if (*kind == "empirical") {
-          target->kind = DistributionKind::EMPIRICAL;
-          YAML::Node sample = dm.get("sample", true);
-          if (sample && (!sample.IsSequence() || sample.size() == 0)) {
-            ctx.error(sample, path + ".sample", "'sample' must be a non-empty list of measured times");
-          } else if (sample) {
-            double sum = 0;
-            for (size_t i = 0; i < sample.size(); ++i) {
-              Quantity q =
-                  sample[i].IsScalar() ? parse_quantity(sample[i].Scalar(), QuantityKind::DURATION) : Quantity{};
-              if (!q.value || *q.value <= 0) {
-                ctx.error(sample[i], path + ".sample", "sample values must be positive durations, such as 0.12ms");
-                continue;
-              }
-              target->sample.push_back(*q.value);
-              sum += *q.value;
-            }
-            // Rescaled to mean 1: the sample gives the shape, the rated capacity the mean.
-            for (double& x : target->sample) x *= static_cast<double>(target->sample.size()) / sum;
-          }
-        } else {
-          ctx.error(
-              d["distribution"], path + ".distribution",
-              "unknown distribution '" + *kind + "'; expected deterministic, exponential, lognormal or empirical");
-        }
-      }
+      read_distribution(dm, *target);
       dm.finish();
     }
     m.finish();
@@ -584,7 +673,15 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
   if (YAML::Node cl = top.get("clients", true)) {
     MapReader m(ctx, cl, "clients");
     Clients& c = s.clients;
-    if (auto v = m.quantity("ari_share", QuantityKind::FRACTION, true, false)) c.ari_share = *v;
+    // Either client classes, each with its share, or ari_share: the ARI clients' share, the rest unreached.
+    if (YAML::Node classes = m.get("classes", false); classes && !classes.IsNull()) {
+      read_client_classes(ctx, classes, c.classes);
+      if (YAML::Node ari = m.get("ari_share", false); ari && !ari.IsNull())
+        ctx.error(ari, "clients.ari_share",
+                  "'ari_share' and 'classes' exclude each other: give the ARI clients a class with its share");
+    } else if (auto v = m.quantity("ari_share", QuantityKind::FRACTION, true, false)) {
+      c.ari_share = *v;
+    }
     if (auto v = m.quantity("retry_after", QuantityKind::DURATION, false, true)) c.retry_after_s = *v;
     if (auto v = m.quantity("retry_after_jitter", QuantityKind::FRACTION, false, false)) c.retry_after_jitter = *v;
     if (auto v = m.quantity("normal_renewal_span", QuantityKind::DURATION, false, true)) c.normal_renewal_span_s = *v;

@@ -86,7 +86,7 @@ struct CohortState {
   double revoked_s = -1;
   bool arrived = false;
   bool revoke_queued = false;
-  bool affected() const { return c.cls != ClientClass::BACKGROUND; }
+  bool affected() const { return c.affected(); }
 };
 
 /// A worker (HSM session, DB connection) waiting for a job: the queue hands it one directly.
@@ -260,6 +260,7 @@ class Model {
   }
   void start_bulk_revocation();
   Report build_report(double wall_s);
+  std::vector<ClassOutcome> class_outcomes() const;
 
   const Scenario& s_;
   const RunOptions& opt_;
@@ -856,7 +857,7 @@ Report Model::run() {
   const ArrivalPlan plan = plan_arrivals(s_, seed_);
   for (const Cohort& c : plan.cohorts) {
     cohorts_.push_back(CohortState{c});
-    if (c.cls != ClientClass::BACKGROUND) affected_total_ += c.size;
+    if (c.affected()) affected_total_ += c.size;
   }
   unqueued_revocations_ = affected_total_;
 
@@ -977,6 +978,45 @@ double percentile(std::vector<std::pair<double, double>>& v, double q) {
   return v.back().first;
 }
 
+// Per client class, from its cohorts: the same counts as the whole run's.
+std::vector<ClassOutcome> Model::class_outcomes() const {
+  const std::vector<ClientClass> classes = client_classes(s_);
+  std::vector<ClassOutcome> out(classes.size());
+  std::vector<std::vector<std::pair<double, double>>> ttr(classes.size()), after(classes.size());
+  std::vector<bool> all_asked(classes.size(), true);
+  for (size_t i = 0; i < classes.size(); ++i) {
+    out[i].name = classes[i].name;
+    out[i].kind = client_kind_name(classes[i].kind);
+    out[i].share = classes[i].share;
+  }
+  for (const CohortState& c : cohorts_) {
+    if (!c.affected()) continue;
+    const size_t k = static_cast<size_t>(c.c.client_class);
+    ClassOutcome& o = out[k];
+    const double size = c.c.size;
+    o.certificates += size;
+    if (c.c.arrival_s >= s_.incident.horizon_s) {
+      all_asked[k] = false;
+    } else {
+      o.last_request_s = std::max(o.last_request_s.value_or(0.0), c.c.arrival_s);
+    }
+    if (c.replaced_s >= 0) {
+      if (c.replaced_s <= s_.incident.deadline_s) o.replaced_by_deadline += size;
+      ttr[k].push_back({c.replaced_s - c.c.arrival_s, size});
+      after[k].push_back({c.replaced_s - s_.incident.decision_delay_s, size});
+    }
+    if (c.revoked_s >= 0 && (c.replaced_s < 0 || c.revoked_s < c.replaced_s)) o.revoked_before_replaced += size;
+  }
+  for (size_t i = 0; i < classes.size(); ++i) {
+    out[i].time_to_replace_s.p50 = percentile(ttr[i], 0.50);
+    out[i].time_to_replace_s.p99 = percentile(ttr[i], 0.99);
+    out[i].replaced_after_decision_s.p50 = percentile(after[i], 0.50);
+    out[i].replaced_after_decision_s.p99 = percentile(after[i], 0.99);
+    if (!all_asked[i]) out[i].last_request_s.reset();
+  }
+  return out;
+}
+
 Report Model::build_report(double wall_s) {
   Report r;
   r.scenario = s_.name;
@@ -1023,6 +1063,7 @@ Report Model::build_report(double wall_s) {
   r.bulk_revocation_start_s = bulk_start_;
   r.time_to_replace_s.p50 = percentile(ttr, 0.50);
   r.time_to_replace_s.p99 = percentile(ttr, 0.99);
+  r.classes = class_outcomes();
   r.signatures_needed = affected_total_ * cost_.signatures_per_certificate();
   r.db_replication_lag_max_s = replication_lag_max_;
 

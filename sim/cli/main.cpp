@@ -141,6 +141,9 @@ int run_command(const RunArgs& a) {
   }
   opt.on_progress = progress_reporter(a.progress, a.quiet);
   surge::Report r = surge::sim::run_simulation(s, opt);
+  // The decision output planners act on: the latest decision that still meets the deadline, from the
+  // analytic planner (milliseconds; the simulator confirms it: tests/sim/decision_test.cpp).
+  r.latest_decision_s = surge::analyze(s).latest_decision_s;
   if (opt.on_progress && a.progress != "jsonl" &&
       (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
     std::fprintf(stderr, "\n");

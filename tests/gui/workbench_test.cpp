@@ -23,6 +23,7 @@
 #include "parameter_panel.hpp"
 #include "scenario_parser.hpp"
 #include "topology_view.hpp"
+#include "units.hpp"
 
 namespace surge::gui {
 namespace {
@@ -127,6 +128,22 @@ TEST(Workbench, TheTornadoPutsTheBottleneckFirstWithTheHoursTenPercentSaves) {
   const double saved_h = (kSignatures / 20000.0 - kSignatures / 22000.0) / kHour_s;
   EXPECT_NEAR(bars->barSets().at(1)->at(top), saved_h, saved_h * 0.01);
   EXPECT_EQ(bars->barSets().at(0)->at(top), 0.0);
+}
+
+TEST(Workbench, AScenarioWithClientClassesShowsBrokenSitesPerClass) {
+  auto w = open_window(shipped("client-classes-one-dc"));
+  const Report& r = w->workbench().analytic();
+  ASSERT_GT(r.classes.size(), 1u);
+  double total = 0;
+  for (const ClassOutcome& c : r.classes) {
+    EXPECT_TRUE(
+        w->summaryText().contains(QString::fromStdString(c.name + " " + format_count(c.revoked_before_replaced))))
+        << c.name;
+    total += c.revoked_before_replaced;
+  }
+  EXPECT_NEAR(total, r.revoked_before_replaced, 1.0);
+  // No single ARI share to edit: the classes' shares sum to 1.
+  EXPECT_FALSE(w->parameters().field("ARI share")->isEnabled());
 }
 
 TEST(Workbench, ABadEditIsRejectedWithTheClisMessageAndChangesNothing) {

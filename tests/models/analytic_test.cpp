@@ -196,5 +196,33 @@ TEST(AnalyticPlanner, GivesErlangCWaitsForStationsBelowSaturation) {
   EXPECT_NEAR(wd, we / 2, 1e-12);
 }
 
+// Client classes in the planner: arrivals are the sum of share x CDF per class, and each class's figures
+// follow from the FIFO replaced curve: with the HSMs not binding, from the classes' closed forms.
+TEST(AnalyticPlanner, ReportsEachClientClassFromItsClosedForm) {
+  const Scenario s = shipped("client-classes-one-dc", {{"clients.retry_after_jitter", "0%"}});
+  const Report r = analyze(s);
+  ASSERT_EQ(r.classes.size(), 4u);
+  ASSERT_TRUE(r.bulk_revocation_start_s.has_value());
+  const double decision = 4 * kHour, span = 60 * 24 * kHour, retry_after = 6 * kHour;
+  const double period = 12 * kHour, sleep = 8 * 60;
+  const double dt = 96 * kHour / 6000;  // the planner's grid step for a 96 h horizon
+  const double x = *r.bulk_revocation_start_s - decision;
+  EXPECT_EQ(r.classes[3].name, "unreached");
+  EXPECT_EQ(r.classes[3].kind, "unreached");
+  EXPECT_EQ(r.classes[3].certificates, 10e6);
+  // Unreached: broken unless renewed on schedule by the bulk revocation (to one grid step of arrivals).
+  EXPECT_NEAR(r.classes[3].revoked_before_replaced, 10e6 * (1 - x / span), 10e6 * dt / span);
+  EXPECT_EQ(r.classes[0].revoked_before_replaced, 0);
+  EXPECT_EQ(r.classes[1].revoked_before_replaced, 0);
+  double broken = 0;
+  for (const ClassOutcome& c : r.classes) broken += c.revoked_before_replaced;
+  EXPECT_NEAR(broken, r.revoked_before_replaced, 1e-6 * r.revoked_before_replaced);
+  // ARI, uniform over one Retry-After: p50 at half of it; cron's last request after one period and sleep.
+  EXPECT_NEAR(r.classes[0].replaced_after_decision_s.p50, retry_after / 2, 3 * dt);
+  ASSERT_TRUE(r.classes[1].last_request_s.has_value());
+  EXPECT_NEAR(*r.classes[1].last_request_s, decision + period + sleep, dt);
+  EXPECT_FALSE(r.classes[3].last_request_s.has_value());
+}
+
 }  // namespace
 }  // namespace surge

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "scenario_parser.hpp"
 
@@ -89,6 +91,191 @@ TEST(ArrivalPlan, CoversEveryCertificateInCohortsAndIsReproducible) {
   for (size_t i = 0; i < p.cohorts.size(); ++i) ASSERT_EQ(again.cohorts[i].arrival_s, p.cohorts[i].arrival_s);
   const ArrivalPlan other = plan_arrivals(s, 43);
   EXPECT_NE(other.cohorts[0].arrival_s, p.cohorts[0].arrival_s);
+}
+
+// ---- client classes ------------------------------------------------------------------------------
+
+constexpr double kDay = 86400;
+constexpr double kSpan = 60 * kDay;  // the scenario's normal_renewal_span
+constexpr double kRetryAfter = 6 * kHour;
+constexpr double kClassCertificates = 100000;  // one cohort each: 100,000 independent draws
+constexpr double kCronPeriod = 12 * kHour;     // two runs a day
+constexpr double kWideSleep = 5 * kHour;       // a sleep comparable with the period: a marked trapezoid
+constexpr double kResponseMean = 2 * kDay;
+constexpr double kResponseCv = 1.0;
+
+ClientClass client_class(const std::string& name, ClientKind kind, double share) {
+  ClientClass c;
+  c.name = name, c.kind = kind, c.share = share;
+  return c;
+}
+
+// Four classes of 55%, 30%, 10% and 5%; ARI without jitter so that its next poll is uniform over one
+// Retry-After after the decision.
+Scenario with_classes(double cron_sleep_s) {
+  Scenario s = base();
+  s.workload.certificates = kClassCertificates;
+  s.workload.cohort_size = 1;
+  s.clients.retry_after_s = kRetryAfter;
+  s.clients.retry_after_jitter = 0;
+  ClientClass ari = client_class("ari", ClientKind::ARI, 0.55);
+  ClientClass cron = client_class("certbot", ClientKind::CRON, 0.30);
+  cron.runs_per_day = kDay / kCronPeriod;
+  cron.random_sleep_s = cron_sleep_s;
+  ClientClass email = client_class("email", ClientKind::EMAIL, 0.10);
+  email.response_mean_s = kResponseMean;
+  email.response.kind = DistributionKind::LOGNORMAL;
+  email.response.cv = kResponseCv;
+  ClientClass unreached = client_class("unreached", ClientKind::UNREACHED, 0.05);
+  s.clients.classes = {ari, cron, email, unreached};
+  return s;
+}
+
+// The closed forms, written here independently of models/clients.cpp; x is the time since the decision.
+double uniform_cdf(double x, double width) {
+  return std::clamp(x / width, 0.0, 1.0);
+}
+// U[0, P] + U[0, S] by numerical convolution (midpoint rule over the sleep), not the trapezoid's pieces.
+double cron_cdf(double x, double period, double sleep) {
+  if (sleep <= 0) return uniform_cdf(x, period);
+  constexpr int kSteps = 2000;
+  double sum = 0;
+  for (int i = 0; i < kSteps; ++i) sum += uniform_cdf(x - (i + 0.5) * sleep / kSteps, period);
+  return sum / kSteps;
+}
+// Lognormal with the given mean and coefficient of variation: log X ~ N(mu, s2), mean exp(mu + s2 / 2).
+double lognormal_cdf(double x, double mean, double cv) {
+  if (x <= 0) return 0;
+  const double s2 = std::log(1 + cv * cv), mu = std::log(mean) - s2 / 2;
+  return 0.5 * std::erfc(-(std::log(x) - mu) / std::sqrt(2 * s2));
+}
+double email_cdf(double x) {
+  return 1 - (1 - uniform_cdf(x, kSpan)) * (1 - lognormal_cdf(x, kResponseMean, kResponseCv));
+}
+
+// Kolmogorov-Smirnov distance between the sample (times since the decision) and a CDF.
+template <typename Cdf>
+double ks_distance(std::vector<double> sample, const Cdf& cdf) {
+  std::sort(sample.begin(), sample.end());
+  const double n = static_cast<double>(sample.size());
+  double d = 0;
+  for (size_t i = 0; i < sample.size(); ++i) {
+    const double f = cdf(sample[i]);
+    d = std::max({d, std::abs(f - static_cast<double>(i) / n), std::abs(static_cast<double>(i + 1) / n - f)});
+  }
+  return d;
+}
+
+// For n independent draws from the CDF itself, P(sqrt(n) D > 1.95) is about 0.1% (Kolmogorov's limit
+// distribution); with a fixed seed the test is deterministic, and a wrong shape gives D far above it
+// (ARI with a 10% jitter on Retry-After gave D = 0.025 at n = 55,000, against a bound of 0.0083).
+double ks_bound(size_t n) {
+  constexpr double kKolmogorov999 = 1.95;
+  return kKolmogorov999 / std::sqrt(static_cast<double>(n));
+}
+
+// Arrival times since the decision of each class's cohorts.
+std::vector<std::vector<double>> arrivals_by_class(const Scenario& s, std::uint64_t seed) {
+  std::vector<std::vector<double>> out(s.clients.classes.size());
+  for (const Cohort& c : plan_arrivals(s, seed).cohorts)
+    if (c.affected()) out[static_cast<size_t>(c.client_class)].push_back(c.arrival_s - s.incident.decision_delay_s);
+  return out;
+}
+
+TEST(ClientClasses, EachClassHasExactlyItsShareOfTheCertificates) {
+  const Scenario s = with_classes(8 * 60);
+  const auto by_class = arrivals_by_class(s, 5);
+  ASSERT_EQ(by_class.size(), 4u);
+  EXPECT_EQ(by_class[0].size(), 55000u);
+  EXPECT_EQ(by_class[1].size(), 30000u);
+  EXPECT_EQ(by_class[2].size(), 10000u);
+  EXPECT_EQ(by_class[3].size(), 5000u);
+  // Thirds of 100 certificates: the cumulative shares are rounded, so the whole is kept exactly.
+  Scenario thirds = s;
+  thirds.workload.certificates = 100;
+  for (ClientClass& c : thirds.clients.classes) c.share = 0;
+  thirds.clients.classes.resize(3);
+  for (ClientClass& c : thirds.clients.classes) c.share = 1.0 / 3;
+  EXPECT_EQ(class_certificates(thirds, thirds.clients.classes), (std::vector<double>{33, 34, 33}));
+}
+
+TEST(ClientClasses, AriArrivalsAreUniformOverOneRetryAfterAfterTheDecision) {
+  const auto ari = arrivals_by_class(with_classes(8 * 60), 5)[0];
+  EXPECT_LT(ks_distance(ari, [](double x) { return uniform_cdf(x, kRetryAfter); }), ks_bound(ari.size()));
+  EXPECT_GE(*std::min_element(ari.begin(), ari.end()), 0);
+  EXPECT_LE(*std::max_element(ari.begin(), ari.end()), kRetryAfter);
+}
+
+TEST(ClientClasses, CronArrivalsAreTheNextRunPlusItsRandomSleep) {
+  for (double sleep : {8 * 60.0, kWideSleep}) {
+    const Scenario s = with_classes(sleep);
+    const auto cron = arrivals_by_class(s, 5)[1];
+    EXPECT_LT(ks_distance(cron, [&](double x) { return cron_cdf(x, kCronPeriod, sleep); }), ks_bound(cron.size()))
+        << sleep;
+    EXPECT_LE(*std::max_element(cron.begin(), cron.end()), kCronPeriod + sleep);
+    // The planner's closed form (the trapezoid's pieces) against the convolution.
+    for (double x = -kHour; x <= kCronPeriod + sleep + kHour; x += 7 * 60)
+      ASSERT_NEAR(class_renewal_cdf(s, s.clients.classes[1], s.incident.decision_delay_s + x),
+                  cron_cdf(x, kCronPeriod, sleep), 1e-6)
+          << x;
+  }
+}
+
+TEST(ClientClasses, EmailArrivalsAreTheEarlierOfTheAnswerAndTheNormalSchedule) {
+  const Scenario s = with_classes(8 * 60);
+  const auto email = arrivals_by_class(s, 5)[2];
+  EXPECT_LT(ks_distance(email, email_cdf), ks_bound(email.size()));
+  for (double x = 0; x <= 20 * kDay; x += kHour)
+    ASSERT_NEAR(class_renewal_cdf(s, s.clients.classes[2], s.incident.decision_delay_s + x), email_cdf(x), 1e-9) << x;
+}
+
+TEST(ClientClasses, UnreachedClientsKeepTheirNormalSchedule) {
+  const auto unreached = arrivals_by_class(with_classes(8 * 60), 5)[3];
+  EXPECT_LT(ks_distance(unreached, [](double x) { return uniform_cdf(x, kSpan); }), ks_bound(unreached.size()));
+}
+
+TEST(ClientClasses, TheDefaultTwoClassesDrawExactlyAsAnExplicitAriAndUnreachedList) {
+  Scenario implicit = base();
+  implicit.workload.certificates = 1e6;
+  implicit.clients.ari_share = 0.7;
+  Scenario listed = implicit;
+  listed.clients.classes = {client_class("a", ClientKind::ARI, 0.7), client_class("b", ClientKind::UNREACHED, 0.3)};
+  const std::vector<ClientClass> defaults = client_classes(implicit);
+  ASSERT_EQ(defaults.size(), 2u);
+  EXPECT_EQ(defaults[0].name, "ari");
+  EXPECT_EQ(defaults[1].name, "unreached");
+  EXPECT_EQ(defaults[1].kind, ClientKind::UNREACHED);
+  const ArrivalPlan a = plan_arrivals(implicit, 9), b = plan_arrivals(listed, 9);
+  ASSERT_EQ(a.cohorts.size(), b.cohorts.size());
+  for (size_t i = 0; i < a.cohorts.size(); ++i) {
+    ASSERT_EQ(a.cohorts[i].arrival_s, b.cohorts[i].arrival_s) << i;
+    ASSERT_EQ(a.cohorts[i].client_class, b.cohorts[i].client_class) << i;
+  }
+}
+
+TEST(ClientClasses, AddingAClassLeavesTheOthersDrawsAlone) {
+  Scenario s = with_classes(8 * 60);
+  const auto before = arrivals_by_class(s, 5);
+  s.clients.classes[3].share = 0.04;
+  s.clients.classes.push_back(client_class("late", ClientKind::UNREACHED, 0.01));
+  const auto after = arrivals_by_class(s, 5);
+  for (size_t k = 0; k < 3; ++k) {
+    auto x = before[k], y = after[k];
+    std::sort(x.begin(), x.end()), std::sort(y.begin(), y.end());
+    EXPECT_EQ(x, y) << k;
+  }
+}
+
+TEST(ClientClasses, WithRandomnessOffEachClassSitsAtItsQuantiles) {
+  Scenario s = with_classes(kWideSleep);
+  s.randomness = false;
+  s.workload.cohort_size = 100;  // 300 cron cohorts
+  const auto cron = arrivals_by_class(s, 5)[1];
+  ASSERT_EQ(cron.size(), 300u);
+  std::vector<double> sorted = cron;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i)
+    ASSERT_NEAR(cron_cdf(sorted[i], kCronPeriod, kWideSleep), (static_cast<double>(i) + 0.5) / 300, 1e-6) << i;
 }
 
 TEST(Rng, IsTheSameSequenceOnEveryMachine) {

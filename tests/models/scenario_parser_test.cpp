@@ -291,6 +291,90 @@ TEST(ScenarioParser, ReadsServiceTimeVariabilityAndRandomness) {
   EXPECT_EQ(problems(rnd), "bad.yaml:" + where(rnd, "maybe") + ": 'randomness' must be on or off");
 }
 
+// kBase with its clients written as classes.
+std::string with_classes(const std::string& classes) {
+  return replace(kBase, "  ari_share: 1.0\n", "  classes:\n" + classes);
+}
+
+TEST(ScenarioParser, ReadsClientClassesWithTheirKindsKeys) {
+  const Scenario s = parse_scenario(
+      with_classes(
+          "    - {name: ari, kind: ari, share: 55%}\n"
+          "    - {name: certbot, kind: cron, share: 30%, runs_per_day: 4, random_sleep: 10min}\n"
+          "    - {name: mail, kind: email, share: 10%, response: {distribution: lognormal, mean: 2d, cv: 1}}\n"
+          "    - {name: sampled, kind: email, share: 4%, response: {distribution: empirical, sample: [1h, 3h]}}\n"
+          "    - {name: lost, kind: unreached, share: 1%}\n"),
+      "ok.yaml");
+  ASSERT_EQ(s.clients.classes.size(), 5u);
+  EXPECT_EQ(s.clients.classes[0].kind, ClientKind::ARI);
+  EXPECT_EQ(s.clients.classes[0].share, 0.55);
+  EXPECT_EQ(s.clients.classes[1].kind, ClientKind::CRON);
+  EXPECT_EQ(s.clients.classes[1].runs_per_day, 4);
+  EXPECT_EQ(s.clients.classes[1].period_s(), 6 * 3600);  // also the retry after a failed run
+  EXPECT_EQ(s.clients.classes[1].random_sleep_s, 600);
+  EXPECT_EQ(s.clients.classes[2].kind, ClientKind::EMAIL);
+  EXPECT_EQ(s.clients.classes[2].response_mean_s, 2 * 86400);
+  EXPECT_EQ(s.clients.classes[2].response.kind, DistributionKind::LOGNORMAL);
+  EXPECT_EQ(s.clients.classes[2].response.cv, 1);
+  EXPECT_EQ(s.clients.classes[3].response_mean_s, 2 * 3600);  // an empirical sample's own mean
+  EXPECT_EQ(s.clients.classes[3].response.sample, (std::vector<double>{0.5, 1.5}));
+  EXPECT_EQ(s.clients.classes[4].kind, ClientKind::UNREACHED);
+  EXPECT_EQ(s.clients.classes[4].name, "lost");
+  // Cron defaults: certbot's two runs a day and 8 min sleep.
+  const Scenario d = parse_scenario(with_classes("    - {name: c, kind: cron, share: 100%}\n"), "ok.yaml");
+  EXPECT_EQ(d.clients.classes[0].runs_per_day, 2);
+  EXPECT_EQ(d.clients.classes[0].random_sleep_s, 480);
+}
+
+TEST(ScenarioParser, ClientClassSharesMustSumToOneHundredPercent) {
+  const std::string text =
+      with_classes("    - {name: a, kind: ari, share: 55%}\n    - {name: b, kind: unreached, share: 40%}\n");
+  EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "- {name: a") + ": class shares sum to 95%, not 100%");
+  const std::string over =
+      with_classes("    - {name: a, kind: ari, share: 0.6}\n    - {name: b, kind: unreached, share: 0.405}\n");
+  EXPECT_EQ(problems(over), "bad.yaml:" + where(over, "- {name: a") + ": class shares sum to 100.5%, not 100%");
+}
+
+TEST(ScenarioParser, ClientClassNamesAreUniqueAndKindsKnown) {
+  const std::string twice =
+      with_classes("    - {name: a, kind: ari, share: 50%}\n    - {name: a, kind: unreached, share: 50%}\n");
+  EXPECT_EQ(problems(twice), "bad.yaml:" + where(twice, "a, kind: unreached") + ": client class 'a' is defined twice");
+  const std::string kind = with_classes("    - {name: a, kind: pigeon, share: 100%}\n");
+  EXPECT_EQ(problems(kind),
+            "bad.yaml:" + where(kind, "pigeon") + ": unknown kind 'pigeon'; expected ari, cron, email or unreached");
+  // A key of another kind is unknown here.
+  const std::string stray = with_classes("    - {name: a, kind: ari, share: 100%, runs_per_day: 2}\n");
+  EXPECT_EQ(problems(stray),
+            "bad.yaml:" + where(stray, "runs_per_day") + ": unknown key 'runs_per_day' in 'clients.classes.a'");
+  const std::string no_response = with_classes("    - {name: m, kind: email, share: 100%}\n");
+  EXPECT_EQ(problems(no_response),
+            "bad.yaml:" + where(no_response, "{name: m") + ": missing required key 'response' in 'clients.classes.m'");
+  const std::string no_mean =
+      with_classes("    - {name: m, kind: email, share: 100%, response: {distribution: exponential}}\n");
+  EXPECT_EQ(problems(no_mean), "bad.yaml:" + where(no_mean, "{distribution") +
+                                   ": missing required key 'mean' in 'clients.classes.m.response'");
+  const std::string runs = with_classes("    - {name: c, kind: cron, share: 100%, runs_per_day: 0}\n");
+  EXPECT_EQ(problems(runs), "bad.yaml:" + where(runs, "0}") + ": 'runs_per_day' must be positive, got '0'");
+  const std::string empty = replace(kBase, "  ari_share: 1.0\n", "  classes: []\n");
+  EXPECT_EQ(problems(empty),
+            "bad.yaml:" + where(empty, "[]") + ": 'classes' must be a non-empty list of client classes");
+}
+
+TEST(ScenarioParser, AriShareAndClassesExcludeEachOther) {
+  const std::string both =
+      replace(kBase, "  ari_share: 1.0\n", "  ari_share: 1.0\n  classes:\n    - {name: a, kind: ari, share: 100%}\n");
+  EXPECT_EQ(problems(both),
+            "bad.yaml:" + where(both, "1.0") +
+                ": 'ari_share' and 'classes' exclude each other: give the ARI clients a class with its share");
+  const std::string listed = with_classes("    - {name: a, kind: ari, share: 100%}\n");
+  EXPECT_EQ(problems(listed, {{"clients.ari_share", "0.5"}}),
+            "--set clients.ari_share=0.5: 'ari_share' and 'classes' exclude each other: give the ARI clients a "
+            "class with its share");
+  // Without classes, ari_share is still required.
+  EXPECT_EQ(problems(replace(kBase, "  ari_share: 1.0\n", "  retry_after: 6h\n")),
+            "bad.yaml:" + where(kBase, "  ari_share", 2) + ": missing required key 'ari_share' in 'clients'");
+}
+
 TEST(ScenarioOverrides, SetAnyFieldByPathWithListElementsByName) {
   Scenario s = parse_scenario(kBase, "ok.yaml",
                               {{"incident.deadline", "20h"},
