@@ -47,7 +47,7 @@ std::string failures_value(const std::vector<Outage>& outages) {
   for (size_t i = 0; i < outages.size(); ++i) {
     const Outage& o = outages[i];
     v += (i ? ", {" : "{") + failure_key(o.kind) + ": " + (o.kind == FailureKind::DB_WRITER ? "lost" : o.target) +
-         ", at: " + exact_duration(o.at_s) + "}";
+         ", at: " + exact_duration(o.at_s) + (o.until_s ? ", until: " + exact_duration(*o.until_s) : "") + "}";
   }
   return v + "]";
 }
@@ -64,6 +64,10 @@ std::string failure_key(FailureKind kind) {
       return "db_writer";
     case FailureKind::LINK:
       return "link";
+    case FailureKind::CT_LOG:
+      return "ct_log";
+    case FailureKind::CT_OPERATOR:
+      return "ct_operator";
   }
   return "data_center";
 }
@@ -103,7 +107,9 @@ ScenarioDocument ScenarioDocument::open(const std::string& path) {
 
 std::vector<Outage> ScenarioDocument::outages() const {
   std::vector<Outage> out;
-  for (const Failure& f : scenario_.failures) out.push_back(Outage{f.kind, f.target, f.at_s});
+  for (const Failure& f : scenario_.failures)
+    out.push_back(
+        Outage{f.kind, f.target, f.at_s, std::isfinite(f.until_s) ? std::optional<double>(f.until_s) : std::nullopt});
   return out;
 }
 
@@ -165,7 +171,7 @@ void ScenarioDocument::set_down(FailureKind kind, const std::string& target, std
   const std::string label = kind == FailureKind::DB_WRITER ? std::string("DB writer") : target;
   std::string description = label + " up";
   if (at_s) {
-    list.push_back(Outage{kind, name, *at_s});
+    list.push_back(Outage{kind, name, *at_s, std::nullopt});
     description = label + " down at " + exact_duration(*at_s);
   }
   set({{kFailuresPath, failures_value(list)}}, description);

@@ -16,8 +16,9 @@ namespace surge::gui {
 /// Something a planner can take down by clicking it, at a time (a scenario failure).
 struct Outage {
   FailureKind kind = FailureKind::DATA_CENTER;
-  std::string target;  ///< data center name, "dc/hsm-N", a WAN link name; empty for the DB writer
-  double at_s = 0;     ///< when it fails, seconds after discovery
+  std::string target;             ///< data center name, "dc/hsm-N", a WAN link name; empty for the DB writer
+  double at_s = 0;                ///< when it fails, seconds after discovery
+  std::optional<double> until_s;  ///< when it comes back (CT logs and operators only); empty: never
   bool operator==(const Outage&) const = default;
 };
 

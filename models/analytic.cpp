@@ -8,6 +8,7 @@
 #include <map>
 
 #include "clients.hpp"
+#include "ct.hpp"
 #include "fluid.hpp"
 #include "topology.hpp"
 #include "workload.hpp"
@@ -149,6 +150,9 @@ void Analysis::build_resources() {
       case FailureKind::DB_WRITER:
         writer_lost = std::min(writer_lost, f.at_s);
         break;
+      case FailureKind::CT_LOG:
+      case FailureKind::CT_OPERATOR:
+        break;  // the CT resource's own timeline (ct_certificate_timeline)
       case FailureKind::LINK:
         if (const int l = topo_.find_link(f.target); l >= 0)  // the parser names only links of the topology
           link_down_[static_cast<size_t>(l)] = std::min(link_down_[static_cast<size_t>(l)], f.at_s);
@@ -281,6 +285,27 @@ void Analysis::build_resources() {
   res_.push_back(hsm);
   db_ = static_cast<int>(res_.size());
   res_.push_back(db);
+
+  // CT logs, pooled: submissions/s = SCTs per precertificate x the precertificates/s the operators that
+  // are up can serve (ct_certificate_rate), stepping as logs go down and come back. Every issuance
+  // (affected or background) visits it once, between its HSM signatures; revocations never do.
+  if (!s.ct.logs.empty()) {
+    Resource ct;
+    ct.kind = "ct";
+    ct.unit = "submissions/s";
+    const double sub_per_cert = s.ct.scts_required;
+    ct.timeline = ct_certificate_timeline(s).scaled(sub_per_cert);
+    ct.capacity0 = ct.timeline.at(0);
+    for (size_t i = 0; i < s.ct.logs.size(); ++i)
+      if (!ct_log_down(s, static_cast<int>(i), s.incident.horizon_s))
+        ct.name += (ct.name.empty() ? "ct:" : "+ct:") + s.ct.logs[i].name;
+    if (ct.name.empty()) ct.name = "ct";
+    for (size_t d = 0; d < dcs; ++d) {
+      ct.per_affected += v_aff(node(d, 2)) * sub_per_cert;
+      ct.per_background += v_bg(node(d, 2)) * sub_per_cert;
+    }
+    res_.push_back(ct);
+  }
 
   // Links: the flows from each front end to the writer, and the binlog to every live replica.
   std::map<int, Resource> links;

@@ -90,11 +90,13 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   j["signatures_needed"] = r.signatures_needed;
   j["db_commits"] = r.db_commits;
   j["db_replication_lag_max_s"] = r.db_replication_lag_max_s;
+  if (r.sct_wait_mean_s) j["sct_wait_mean_s"] = *r.sct_wait_mean_s;
+  if (r.sct_queue_wait_mean_s) j["sct_queue_wait_mean_s"] = *r.sct_queue_wait_mean_s;
   nlohmann::json util = nlohmann::json::object();
   nlohmann::json res = nlohmann::json::array();
   for (const ResourceUse& u : r.resources) {
     util[u.name] = {{"mean", u.mean_utilisation}, {"peak", u.peak_utilisation}};
-    if (u.kind != "link") util[u.name]["busy"] = u.mean_busy;
+    if (u.kind != "link" && u.kind != "ct") util[u.name]["busy"] = u.mean_busy;  // a log has no sessions
     res.push_back({{"name", u.name},
                    {"kind", u.kind},
                    {"unit", u.unit},
@@ -185,6 +187,8 @@ Report report_from_json(const nlohmann::json& j) {
   r.signatures_needed = j.at("signatures_needed");
   r.db_commits = j.at("db_commits");
   r.db_replication_lag_max_s = j.at("db_replication_lag_max_s");
+  if (j.contains("sct_wait_mean_s")) r.sct_wait_mean_s = opt_from(j["sct_wait_mean_s"]);
+  if (j.contains("sct_queue_wait_mean_s")) r.sct_queue_wait_mean_s = opt_from(j["sct_queue_wait_mean_s"]);
   for (const auto& u : j.at("resources")) {
     ResourceUse x;
     x.name = u.at("name");
@@ -298,7 +302,8 @@ std::string render_text(const Report& r) {
     }
     std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap,
                   pct(u.mean_utilisation).c_str(), pct(u.peak_utilisation).c_str(),
-                  u.kind == "link" ? "-" : pct(u.mean_busy).c_str(), format_duration(u.saved_s).c_str());
+                  u.kind == "link" || u.kind == "ct" ? "-" : pct(u.mean_busy).c_str(),
+                  format_duration(u.saved_s).c_str());
     o << line;
   }
   if (idle > 0) o << "(" << idle << " links carried nothing)\n";
@@ -320,6 +325,9 @@ std::string render_text(const Report& r) {
       }
     }
   }
+  if (r.sct_wait_mean_s)
+    o << "\nCT: mean time waiting for SCTs " << format_duration(*r.sct_wait_mean_s) << " (in a log's queue "
+      << format_duration(r.sct_queue_wait_mean_s.value_or(0)) << ")\n";
   if (r.db_replication_lag_max_s > 0)
     o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)

@@ -89,6 +89,11 @@ struct Report {
   double signatures_needed = 0;                   ///< for every affected certificate (replace + revoke)
   double db_commits = 0;
   double db_replication_lag_max_s = 0;
+  /// Simulated, with CT logs: mean time an issuance spends at the CT step, from submitting its
+  /// precertificate to its last required SCT's return (per cohort, jobs after the warm-up).
+  std::optional<double> sct_wait_mean_s;
+  /// ... of which waiting for a log to start serving its last submission (rate limits and outages).
+  std::optional<double> sct_queue_wait_mean_s;
   std::vector<ResourceUse> resources;
   std::vector<TransferOutcome> transfers;
 

@@ -1,5 +1,6 @@
 #include "scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace surge {
@@ -56,6 +57,23 @@ std::string era_name(Era era) {
       return "crl";
   }
   return "?";
+}
+
+}  // namespace surge
+
+namespace surge {
+
+std::vector<std::string> CtSpec::operators() const {
+  std::vector<std::string> out;
+  for (const CtLog& l : logs)
+    if (std::find(out.begin(), out.end(), l.operator_name) == out.end()) out.push_back(l.operator_name);
+  return out;
+}
+
+int CtSpec::log_index(const std::string& name) const {
+  for (size_t i = 0; i < logs.size(); ++i)
+    if (logs[i].name == name) return static_cast<int>(i);
+  return -1;
 }
 
 }  // namespace surge

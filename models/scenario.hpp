@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -157,16 +158,41 @@ enum class FailureKind {
   HSM,          ///< one HSM member
   DB_WRITER,    ///< the DB writer host
   LINK,         ///< one WAN link (between two data centers, or a data center and the cloud)
+  CT_LOG,       ///< one Certificate Transparency log, until it returns
+  CT_OPERATOR,  ///< every CT log of one operator, until they return
 };
 
-/// A failure at a time: a data center, one HSM member ("dc1/hsm-1"), the DB writer, or a WAN link.
+/// A failure at a time: a data center, one HSM member ("dc1/hsm-1"), the DB writer, a WAN link, a CT log
+/// or a CT log operator.
 struct Failure {
   FailureKind kind = FailureKind::DATA_CENTER;
   double at_s = 0;
-  /// Data center name, "dc/hsm-N", or a WAN link's topology name ("wan/dc1-dc2", as wan_link_name()
-  /// writes it, whichever way the scenario wrote it); empty for the writer.
+  /// CT kinds only: when the log (operator) returns; +inf: never. Other failures are permanent.
+  double until_s = std::numeric_limits<double>::infinity();
+  /// Data center name, "dc/hsm-N", a WAN link's topology name ("wan/dc1-dc2", as wan_link_name()
+  /// writes it, whichever way the scenario wrote it), a CT log's or operator's name; empty for the writer.
   std::string target;
   SourceLoc loc;
+};
+
+/// One Certificate Transparency log, run by an operator outside the CA.
+struct CtLog {
+  std::string name;           ///< e.g. "argon2021"
+  std::string operator_name;  ///< e.g. "google": SCTs must come from different operators
+  double rate_per_s = 0;      ///< submissions per second the log accepts from this CA (its rate limit)
+  double latency_s = 0;       ///< from the end of a submission's service to its SCT's return
+  SourceLoc loc;
+};
+
+/// Certificate Transparency: every precertificate is submitted to logs of different operators and the
+/// final certificate is signed once `scts_required` SCTs have returned. Empty `logs`: not modelled.
+struct CtSpec {
+  int scts_required = 2;    ///< SCTs from distinct operators per precertificate
+  std::vector<CtLog> logs;  ///< in scenario order
+  /// Operators in order of first appearance among the logs.
+  std::vector<std::string> operators() const;
+  /// Index of the named log, or -1.
+  int log_index(const std::string& name) const;
 };
 
 /// A bulk transfer during the incident (backup, replica re-sync, logs for forensics).
@@ -198,6 +224,7 @@ struct Scenario {
   Incident incident;
   std::vector<Failure> failures;
   std::vector<Transfer> transfers;
+  CtSpec ct;  ///< Certificate Transparency logs; no logs: issuance does not wait for SCTs
 
   /// Certificates per cohort after resolving "auto".
   int effective_cohort_size() const;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -493,6 +494,19 @@ bool place_exists(const Scenario& s, const std::string& place, bool allow_cloud,
 // The topology name of the WAN link a failure writes as "dc1-dc2", "dc2-dc1" or "wan/dc1-dc2" (a link
 // fails both ways, so either order of its ends names it; the order written in `wan` wins a tie). Empty,
 // with `why`, when the scenario has no such link.
+// " (logs: a, b)" or " (operators: x, y)", or " (the scenario has no ct logs)", for messages.
+std::string ct_names(const Scenario& s, bool operators) {
+  if (s.ct.logs.empty()) return " (the scenario has no ct logs)";
+  std::vector<std::string> names = s.ct.operators();
+  if (!operators) {
+    names.clear();
+    for (const CtLog& l : s.ct.logs) names.push_back(l.name);
+  }
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return std::string(operators ? " (operators: " : " (logs: ") + out + ")";
+}
+
 std::string wan_link_named(const Scenario& s, const std::string& written, std::string& why) {
   const std::string prefix = "wan/";
   const std::string ends = written.rfind(prefix, 0) == 0 ? written.substr(prefix.size()) : written;
@@ -770,6 +784,42 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     }
   }
 
+  // Certificate Transparency (before the failures, which may name its logs and operators)
+  if (YAML::Node ct = top.get("ct", false); ct && !ct.IsNull()) {
+    MapReader m(ctx, ct, "ct");
+    if (auto v = m.integer("scts_required", false, 1)) s.ct.scts_required = *v;
+    YAML::Node logs = m.get("logs", true);
+    if (logs && !logs.IsNull() && !logs.IsSequence()) {
+      ctx.error(logs, "ct.logs", "'ct.logs' must be a list");
+    } else if (logs && logs.IsSequence()) {
+      for (size_t i = 0; i < logs.size(); ++i) {
+        const std::string label =
+            logs[i].IsMap() && logs[i]["name"] ? logs[i]["name"].as<std::string>() : std::to_string(i);
+        MapReader lm(ctx, logs[i], "ct.logs." + label);
+        if (!lm.ok()) continue;
+        CtLog l;
+        l.loc = SourceLoc{logs[i].Mark().line + 1, logs[i].Mark().column + 1};
+        if (auto v = lm.text("name", true)) {
+          l.name = *v;
+          if (s.ct.log_index(l.name) >= 0)
+            ctx.error(logs[i]["name"], join(lm.path(), "name"), "CT log '" + l.name + "' is listed twice");
+        }
+        if (auto v = lm.text("operator", true)) l.operator_name = *v;
+        if (auto v = lm.quantity("rate", QuantityKind::RATE, true, true)) l.rate_per_s = *v;
+        if (auto v = lm.quantity("latency", QuantityKind::DURATION, false, false)) l.latency_s = *v;
+        lm.finish();
+        s.ct.logs.push_back(l);
+      }
+      const size_t operators = s.ct.operators().size();
+      if (!s.ct.logs.empty() && operators < static_cast<size_t>(s.ct.scts_required))
+        ctx.error(ct, "ct",
+                  "needs SCTs from " + std::to_string(s.ct.scts_required) + " different operators but the logs have " +
+                      std::to_string(operators) + " operator(s)");
+      if (logs.size() == 0) ctx.error(logs, "ct.logs", "'ct.logs' must list at least one log");
+    }
+    m.finish();
+  }
+
   // failures
   if (YAML::Node fl = top.get("failures", false); fl && !fl.IsNull()) {
     if (!fl.IsSequence()) {
@@ -803,8 +853,34 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
           ++kinds, f.kind = FailureKind::LINK, f.target = wan_link_named(s, *v, not_a_link);
           if (f.target.empty()) ctx.error(fl[i]["link"], m.path() + ".link", not_a_link);
         }
-        if (kinds != 1) ctx.error(fl[i], m.path(), "a failure names exactly one of data_center, hsm, db_writer, link");
+        if (auto v = m.text("ct_log", false)) {
+          ++kinds, f.kind = FailureKind::CT_LOG, f.target = *v;
+          if (s.ct.log_index(*v) < 0)
+            ctx.error(fl[i]["ct_log"], m.path() + ".ct_log", "'" + *v + "' is not a CT log" + ct_names(s, false));
+        }
+        if (auto v = m.text("ct_operator", false)) {
+          ++kinds, f.kind = FailureKind::CT_OPERATOR, f.target = *v;
+          const std::vector<std::string> ops = s.ct.operators();
+          if (std::find(ops.begin(), ops.end(), *v) == ops.end())
+            ctx.error(fl[i]["ct_operator"], m.path() + ".ct_operator",
+                      "'" + *v + "' is not a CT log operator" + ct_names(s, true));
+        }
+        if (kinds != 1)
+          ctx.error(fl[i], m.path(),
+                    "a failure names exactly one of data_center, hsm, db_writer, link, ct_log, ct_operator");
         if (auto v = m.quantity("at", QuantityKind::DURATION, true, false)) f.at_s = *v;
+        // Only a CT log comes back: the other failures' repairs (a data center's return, a writer
+        // rejoining) are not modelled.
+        const bool ct_kind = f.kind == FailureKind::CT_LOG || f.kind == FailureKind::CT_OPERATOR;
+        if (YAML::Node u = m.get("until", false); u && !u.IsNull()) {
+          if (!ct_kind || kinds != 1) {
+            ctx.error(u, m.path() + ".until",
+                      "'until' is only for ct_log and ct_operator failures: other failures are permanent");
+          } else if (auto v = m.quantity("until", QuantityKind::DURATION, false, false)) {
+            f.until_s = *v;
+            if (f.until_s <= f.at_s) ctx.error(u, m.path() + ".until", "'until' must be after 'at'");
+          }
+        }
         m.finish();
         s.failures.push_back(f);
       }

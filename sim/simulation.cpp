@@ -15,6 +15,7 @@
 
 #include "child_process.hpp"
 #include "clients.hpp"
+#include "ct.hpp"
 #include "fluid.hpp"
 #include "platform.hpp"
 #include "topology.hpp"
@@ -31,17 +32,28 @@ constexpr double kReplicationBatch_s = 5.0;     // replicas pull the binlog at m
 /// A cohort's journey: issue (RPCs to the writer, commits, signatures) or revoke (signature, RPC,
 /// commit). Each step is a FIFO station.
 enum class JobKind { ISSUE, REVOKE };
-enum class Stage { NET, DB, HSM };
+enum class Stage { NET, DB, HSM, CT };
 constexpr int kSteps = 3;
 constexpr Stage kIssueSteps[kSteps] = {Stage::NET, Stage::DB, Stage::HSM};
 constexpr Stage kRevokeSteps[kSteps] = {Stage::HSM, Stage::NET, Stage::DB};
+// With CT logs, an issuance's signatures are split around the SCTs: the precertificate's, then (once
+// its SCTs are back) the certificate's and the rest, as DOMAIN.md orders them.
+constexpr int kCtSteps = 5;
+constexpr Stage kIssueCtSteps[kCtSteps] = {Stage::NET, Stage::DB, Stage::HSM, Stage::CT, Stage::HSM};
+constexpr int kPrecertStep = 2;   // the precertificate's signature
+constexpr int kFinalHsmStep = 4;  // the issuance's other signatures, after the SCTs
 struct Job {
   int cohort = 0;
   JobKind kind = JobKind::ISSUE;
   int step = 0;
   double enqueued = 0;  // when it joined its current station
   double started = 0;   // when its (last) service there began
-  Stage stage() const { return (kind == JobKind::ISSUE ? kIssueSteps : kRevokeSteps)[step]; }
+  bool ct = false;      // an issuance that waits for SCTs
+  bool with_ct() const { return ct && kind == JobKind::ISSUE; }
+  int steps() const { return with_ct() ? kCtSteps : kSteps; }
+  Stage stage() const {
+    return with_ct() ? kIssueCtSteps[step] : (kind == JobKind::ISSUE ? kIssueSteps : kRevokeSteps)[step];
+  }
 };
 
 /// Queueing statistics of one station (jobs are cohorts; with k = 1, certificates): waits and times in
@@ -155,6 +167,31 @@ struct HsmGroup {
   StationStats stats;
 };
 
+/// One CT log: a server taking the CA's submissions at its rate limit, k at a time (a cohort's), from
+/// the CT station's FIFO; each batch's SCTs return `latency` after its service.
+struct CtLogState {
+  struct Entry {
+    int cohort = 0;
+    double started = 0;  // when its service began
+    double at = 0;       // when its SCTs return
+  };
+  int op = 0;                   // operator index
+  int down = 0;                 // outages in force
+  std::deque<Entry> returning;  // served, SCTs on their way back (in time order: constant latency)
+  bool server_idle = false, returner_idle = false;
+  sg4::SemaphorePtr server_wake = sg4::Semaphore::create(0);
+  sg4::SemaphorePtr returner_wake = sg4::Semaphore::create(0);
+  StationStats stats;
+};
+
+/// A cohort's issuance at the CT station: which operators it has submitted to, and what is missing.
+struct CtVisit {
+  Job job;
+  std::uint64_t operators = 0;  // bit per operator already submitted to
+  int needed = 0;               // submissions no log has taken yet
+  int outstanding = 0;          // taken by a log, SCT not yet back
+};
+
 /// A resource as the report and the bottleneck arithmetic see it. Work is counted when an activity
 /// completes (cheaper than SimGrid's load plugins, which update on every solver step); bulk transfers
 /// are counted as they progress, at each sample.
@@ -223,6 +260,13 @@ class Model {
   void transfer(size_t i);
   void count_progress(InFlight& f, double sent);
   void failure(size_t i);
+  void ct_outage(const Failure& f);
+  void ct_server(int log);
+  void ct_returner(int log);
+  void ct_enter(const Job& j);
+  int ct_take(int op);
+  void ct_set_down(int log, bool down);
+  void ct_returned(int cohort);
 
   // flow
   void enqueue(Job j, bool front = false);
@@ -300,13 +344,23 @@ class Model {
   int db_tracked_ = -1;
   std::vector<std::string> columns_;
   std::vector<std::vector<double>> series_;
+  // Certificate Transparency (empty without `ct` logs)
+  std::vector<CtLogState> ct_logs_;
+  std::vector<CtVisit> ct_visits_;  // by cohort
+  std::vector<int> ct_fifo_;        // cohorts in the order they joined the CT station
+  std::vector<size_t> ct_cursor_;   // by operator: no cohort before this in ct_fifo_ needs it any more
+  StationStats ct_stats_;           // the CT step as a whole: joining to the last SCT's return
+  double ct_certs_ = 0;             // certificates at the CT station
+  double precert_signatures_ = 0;   // of an issuance's signatures, made before the CT step
+  int first_ct_tracked_ = -1;
   double end_s_ = 0;
   long activities_ = 0;  // SimGrid activities the model started (execs, comms, arrival sleeps)
   std::chrono::steady_clock::time_point wall_start_;
 };
 
 double Model::job_signatures(const Job& j) const {
-  const double per = j.kind == JobKind::ISSUE ? cost_.issuance.signatures : cost_.revocation.signatures;
+  double per = j.kind == JobKind::ISSUE ? cost_.issuance.signatures : cost_.revocation.signatures;
+  if (j.with_ct()) per = j.step == kPrecertStep ? precert_signatures_ : per - precert_signatures_;
   return per * cohorts_[static_cast<size_t>(j.cohort)].c.size;
 }
 
@@ -318,8 +372,10 @@ double Model::service_factor(const Job& j) const {
   const Distribution& d = st == Stage::HSM ? s_.hsm_service : st == Stage::DB ? s_.db_service : s_.network_service;
   if (d.kind == DistributionKind::DETERMINISTIC) return 1.0;
   constexpr std::uint64_t kServiceStreams = 1ULL << 40;  // far from the arrival streams (1, 2, 3)
-  const std::uint64_t stream = kServiceStreams + (static_cast<std::uint64_t>(st) << 36) +
-                               (static_cast<std::uint64_t>(j.kind) << 35) + static_cast<std::uint64_t>(j.cohort);
+  std::uint64_t stream = kServiceStreams + (static_cast<std::uint64_t>(st) << 36) +
+                         (static_cast<std::uint64_t>(j.kind) << 35) + static_cast<std::uint64_t>(j.cohort);
+  constexpr std::uint64_t kSecondHsmVisit = 1ULL << 34;  // after the SCTs: a draw of its own
+  if (j.with_ct() && j.step == kFinalHsmStep) stream += kSecondHsmVisit;
   Rng rng(seed_, stream);
   return d.draw(rng);
 }
@@ -359,6 +415,9 @@ void Model::enqueue(Job j, bool front) {
       db_queue_.push(j, urgent, front, c.c.size);
       db_stats_.arrive(now);
       break;
+    case Stage::CT:
+      ct_enter(j);
+      break;
   }
 }
 
@@ -377,7 +436,10 @@ void Model::mark_revoke_queued(CohortState& c) {
 std::optional<Job> Model::advance(Job j, bool keep_hsm) {
   CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
   const double now = sg4::Engine::get_clock();
-  if (++j.step < kSteps) {
+  ++j.step;
+  // An issuance whose only signature was the precertificate's is done once its SCTs are back.
+  if (j.with_ct() && j.step == kFinalHsmStep && job_signatures(j) <= 0) j.step = j.steps();
+  if (j.step < j.steps()) {
     enqueue(j);
     return std::nullopt;
   }
@@ -449,7 +511,9 @@ void Model::source() {
     c.arrived = true;
     if (c.affected()) arrived_ += c.c.size;
     c.dc = route_dc(cost_.issuance.signatures * c.c.size);
-    enqueue(Job{static_cast<int>(i), JobKind::ISSUE, 0});
+    Job j{static_cast<int>(i), JobKind::ISSUE, 0};
+    j.ct = !ct_logs_.empty();
+    enqueue(j);
   }
 }
 
@@ -603,6 +667,7 @@ void Model::monitor() {
     row.push_back(net_queue_.certs());
     row.push_back(db_queue_.certs());
     row.push_back(replication_lag_last_);
+    if (!ct_logs_.empty()) row.push_back(ct_certs_);
     series_.push_back(std::move(row));
     last_t = now;
     if (opt_.on_progress) {
@@ -789,6 +854,7 @@ bool Model::wait_for_writer() {
 
 void Model::failure(size_t i) {
   const Failure& f = s_.failures[i];
+  if (f.kind == FailureKind::CT_LOG || f.kind == FailureKind::CT_OPERATOR) return ct_outage(f);
   sg4::this_actor::sleep_until(f.at_s);
   XBT_INFO("failure: %s", f.kind == FailureKind::DB_WRITER ? "DB writer" : f.target.c_str());
   // First the model stops routing work to what fails; then, one scheduling round later, SimGrid turns it
@@ -830,6 +896,9 @@ void Model::failure(size_t i) {
       set_hsm_capacity(dc);
       break;
     }
+    case FailureKind::CT_LOG:
+    case FailureKind::CT_OPERATOR:
+      return;  // ct_outage
     case FailureKind::LINK: {
       const int l = topo_.find_link(f.target);  // the parser names only links of the topology
       if (l < 0 || link_cut_[static_cast<size_t>(l)]) return;
@@ -848,6 +917,133 @@ void Model::failure(size_t i) {
   sg4::this_actor::yield();
   for (int v : hosts) host(v)->turn_off();
   for (sg4::SplitDuplexLink* l : links) l->turn_off();
+}
+
+// A CT outage: the log (or every log of the operator) goes down at `at` and comes back at `until`.
+void Model::ct_outage(const Failure& f) {
+  std::vector<int> logs;
+  for (size_t l = 0; l < s_.ct.logs.size(); ++l) {
+    const CtLog& log = s_.ct.logs[l];
+    if (f.kind == FailureKind::CT_LOG ? log.name == f.target : log.operator_name == f.target)
+      logs.push_back(static_cast<int>(l));
+  }
+  sg4::this_actor::sleep_until(f.at_s);
+  XBT_INFO("CT outage: %s", f.target.c_str());
+  for (int l : logs) ct_set_down(l, true);
+  if (!std::isfinite(f.until_s)) return;
+  sg4::this_actor::sleep_until(f.until_s);
+  XBT_INFO("CT back: %s", f.target.c_str());
+  for (int l : logs) ct_set_down(l, false);
+}
+
+// A log that goes down stops taking submissions (one in service still gets its SCT); one that comes
+// back takes the oldest submissions it can.
+void Model::ct_set_down(int log, bool down) {
+  CtLogState& g = ct_logs_[static_cast<size_t>(log)];
+  Tracked& t = tracked_[static_cast<size_t>(first_ct_tracked_ + log)];
+  g.down += down ? 1 : -1;
+  if (down && g.down == 1) {
+    t.timeline.set(sg4::Engine::get_clock(), 0);
+    t.alive = false;
+  } else if (!down && g.down == 0) {
+    t.timeline.set(sg4::Engine::get_clock(), s_.ct.logs[static_cast<size_t>(log)].rate_per_s);
+    t.alive = true;
+    if (g.server_idle) {
+      g.server_idle = false;
+      g.server_wake->release();
+    }
+  }
+}
+
+void Model::ct_enter(const Job& j) {
+  CtVisit& v = ct_visits_[static_cast<size_t>(j.cohort)];
+  v = CtVisit{};
+  v.job = j;
+  v.job.started = j.enqueued;
+  v.needed = s_.ct.scts_required;
+  ct_stats_.arrive(j.enqueued);
+  ct_certs_ += cohorts_[static_cast<size_t>(j.cohort)].c.size;
+  ct_fifo_.push_back(j.cohort);
+  for (CtLogState& g : ct_logs_)
+    if (g.server_idle && g.down == 0) {
+      g.server_idle = false;
+      g.server_wake->release();
+    }
+}
+
+// The oldest cohort at the CT station that still needs an SCT and has none from operator `op`, or -1.
+// Whoever a cursor passes never needs that operator again (an operator, once submitted to, stays used
+// and a cohort's needs only shrink), so each operator scans the FIFO once.
+int Model::ct_take(int op) {
+  size_t& i = ct_cursor_[static_cast<size_t>(op)];
+  for (; i < ct_fifo_.size(); ++i) {
+    const CtVisit& v = ct_visits_[static_cast<size_t>(ct_fifo_[i])];
+    if (v.needed > 0 && !((v.operators >> op) & 1)) return ct_fifo_[i];
+  }
+  return -1;
+}
+
+void Model::ct_server(int log) {
+  CtLogState& g = ct_logs_[static_cast<size_t>(log)];
+  const CtLog& spec = s_.ct.logs[static_cast<size_t>(log)];
+  Tracked& use = tracked_[static_cast<size_t>(first_ct_tracked_ + log)];
+  while (true) {
+    const int cohort = g.down > 0 ? -1 : ct_take(g.op);
+    if (cohort < 0) {
+      g.server_idle = true;
+      g.server_wake->acquire();
+      continue;
+    }
+    CtVisit& v = ct_visits_[static_cast<size_t>(cohort)];
+    v.operators |= std::uint64_t{1} << g.op;
+    --v.needed;
+    ++v.outstanding;
+    const double size = cohorts_[static_cast<size_t>(cohort)].c.size;
+    CtLogState::Entry e{cohort, sg4::Engine::get_clock(), 0};
+    g.stats.arrive(e.started);                           // in this log: from its service to its SCT
+    v.job.started = std::max(v.job.started, e.started);  // the station's wait ends when its last submission starts
+    ++activities_;
+    sg4::this_actor::sleep_for(size / spec.rate_per_s);
+    use.work_up += size;
+    e.at = sg4::Engine::get_clock() + spec.latency_s;
+    g.returning.push_back(e);
+    if (g.returner_idle) {
+      g.returner_idle = false;
+      g.returner_wake->release();
+    }
+  }
+}
+
+// Delivers a log's SCTs `latency` after their service (in order: the latency is constant).
+void Model::ct_returner(int log) {
+  CtLogState& g = ct_logs_[static_cast<size_t>(log)];
+  while (true) {
+    if (g.returning.empty()) {
+      g.returner_idle = true;
+      g.returner_wake->acquire();
+      continue;
+    }
+    const CtLogState::Entry e = g.returning.front();
+    if (e.at > sg4::Engine::get_clock()) {
+      sg4::this_actor::sleep_until(e.at);
+      continue;
+    }
+    g.returning.pop_front();
+    Job as_job;  // a submission: from its cohort joining the CT station to its SCT
+    as_job.enqueued = ct_visits_[static_cast<size_t>(e.cohort)].job.enqueued;
+    as_job.started = e.started;
+    g.stats.finish(as_job, e.at);
+    ct_returned(e.cohort);
+  }
+}
+
+void Model::ct_returned(int cohort) {
+  CtVisit& v = ct_visits_[static_cast<size_t>(cohort)];
+  if (--v.outstanding > 0 || v.needed > 0) return;
+  const double now = sg4::Engine::get_clock();
+  ct_stats_.finish(v.job, now);
+  ct_certs_ -= cohorts_[static_cast<size_t>(cohort)].c.size;
+  advance(v.job);
 }
 
 Report Model::run() {
@@ -922,6 +1118,28 @@ Report Model::run() {
     t.link = platform_.links[static_cast<size_t>(l.index)];
     tracked_.push_back(t);
   }
+  // CT logs, each a resource in submissions/s (after the links, so that nothing else moves).
+  if (!s_.ct.logs.empty()) {
+    const std::vector<std::string> ops = s_.ct.operators();
+    first_ct_tracked_ = static_cast<int>(tracked_.size());
+    ct_logs_ = std::vector<CtLogState>(s_.ct.logs.size());
+    ct_visits_.resize(cohorts_.size());
+    ct_cursor_.assign(ops.size(), 0);
+    ct_stats_.warm_up = s_.warm_up_s;
+    precert_signatures_ = precertificate_signatures(s_.workload);
+    for (size_t l = 0; l < s_.ct.logs.size(); ++l) {
+      const CtLog& log = s_.ct.logs[l];
+      ct_logs_[l].op = static_cast<int>(std::find(ops.begin(), ops.end(), log.operator_name) - ops.begin());
+      ct_logs_[l].stats.warm_up = s_.warm_up_s;
+      Tracked t;
+      t.name = "ct:" + log.name;
+      t.kind = "ct";
+      t.unit = "submissions/s";
+      t.capacity = log.rate_per_s;
+      t.timeline = CapacityTimeline(t.capacity);
+      tracked_.push_back(t);
+    }
+  }
   columns_ = {"t_s", "arrived", "replaced", "revoked", "revoked_before_replaced"};
   for (const Tracked& t : tracked_) columns_.push_back("util:" + t.name);
   for (const Tracked& t : tracked_)
@@ -930,6 +1148,7 @@ Report Model::run() {
   columns_.push_back("queue:network");
   columns_.push_back("queue:db-writer");
   columns_.push_back("replication_lag_s");
+  if (!ct_logs_.empty()) columns_.push_back("queue:ct");
   for (const Transfer& t : s_.transfers)
     transfers_.push_back(TransferOutcome{t.name, t.bytes, t.start_s, std::nullopt});
   in_flight_.resize(s_.transfers.size());
@@ -956,6 +1175,10 @@ Report Model::run() {
     for (int r : topo_.replicas(static_cast<int>(d))) daemon("replication", [this, r] { replication(r); });
   for (size_t i = 0; i < s_.transfers.size(); ++i) daemon("transfer", [this, i] { transfer(i); });
   for (size_t i = 0; i < s_.failures.size(); ++i) daemon("failure", [this, i] { failure(i); });
+  for (size_t l = 0; l < ct_logs_.size(); ++l) {
+    daemon("ct-log", [this, l] { ct_server(static_cast<int>(l)); });
+    daemon("ct-sct", [this, l] { ct_returner(static_cast<int>(l)); });
+  }
   daemon("monitor", [this] { monitor(); });
   sg4::Actor::create("controller", ctl, [this] { controller(); });
 
@@ -1076,6 +1299,11 @@ Report Model::build_report(double wall_s) {
   // HSM groups sign interchangeably: one resource for all groups that are still alive.
   std::string hsm_name;
   double hsm_work = 0;
+  // CT logs likewise: one resource, in submissions/s, whose capacity is SCTs per precertificate x the
+  // precertificates/s the operators up can serve (not the sum of the logs' rates: SCTs must come from
+  // different operators).
+  std::string ct_name;
+  double ct_work = 0;
   for (size_t i = 0; i < tracked_.size(); ++i) {
     Tracked& t = tracked_[i];
     const double work = t.work();
@@ -1093,7 +1321,10 @@ Report Model::build_report(double wall_s) {
     u.available = t.alive;
     if (!t.servers.empty()) u.mean_busy = busy_share(t, t.busy_at_decision, s_.incident.decision_delay_s, end_s_);
     // Queueing statistics after the warm-up (HSM groups and the writer).
-    const StationStats* st = t.kind == "hsm" ? &hsm_[i].stats : t.kind == "db" ? &db_stats_ : nullptr;
+    const StationStats* st = t.kind == "hsm"  ? &hsm_[i].stats
+                             : t.kind == "db" ? &db_stats_
+                             : t.kind == "ct" ? &ct_logs_[i - static_cast<size_t>(first_ct_tracked_)].stats
+                                              : nullptr;
     if (st && st->jobs > 0) {
       const double span = end_s_ - s_.warm_up_s;
       u.jobs = st->jobs;
@@ -1110,6 +1341,11 @@ Report Model::build_report(double wall_s) {
       continue;
     }
     if (t.kind == "db") r.db_commits += work;
+    if (t.kind == "ct") {
+      ct_work += work;
+      if (t.alive) ct_name += (ct_name.empty() ? "" : "+") + t.name;
+      continue;
+    }
     if (!t.alive || units <= 0) continue;
     fluid.push_back(FluidResource{t.name, t.timeline, t.certificate_work() / units, {}});
   }
@@ -1136,8 +1372,17 @@ Report Model::build_report(double wall_s) {
       fluid.push_back(FluidResource{hsm_name, sum, hsm_work / units, {}});
     }
   }
+  if (!ct_logs_.empty() && units > 0) {
+    if (ct_name.empty()) ct_name = "ct";
+    fluid.push_back(
+        FluidResource{ct_name, ct_certificate_timeline(s_).scaled(s_.ct.scts_required), ct_work / units, {}});
+  }
   const BottleneckResult b = find_bottleneck(arrivals, fluid);
   r.bottleneck = b.bottleneck;
+  if (!ct_logs_.empty() && ct_stats_.jobs > 0) {
+    r.sct_wait_mean_s = ct_stats_.sum_sojourn / static_cast<double>(ct_stats_.jobs);
+    r.sct_queue_wait_mean_s = ct_stats_.sum_wait / static_cast<double>(ct_stats_.jobs);
+  }
   // The pooled HSM resource is named "hsm:dc1+hsm:dc2": each group takes its figures.
   auto covers = [](const std::string& pooled, const std::string& name) {
     std::stringstream parts(pooled);

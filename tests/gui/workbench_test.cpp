@@ -146,6 +146,24 @@ TEST(Workbench, AScenarioWithClientClassesShowsBrokenSitesPerClass) {
   EXPECT_FALSE(w->parameters().field("ARI share")->isEnabled());
 }
 
+TEST(Workbench, TakingADataCenterDownKeepsTheScenariosCtOutageAndItsEnd) {
+  auto w = open_window(shipped("ct-log-outage"));
+  Workbench& bench = w->workbench();
+  const auto ct_outage = [&] {
+    for (const Failure& f : bench.document().scenario().failures)
+      if (f.kind == FailureKind::CT_OPERATOR) return std::optional<Failure>(f);
+    return std::optional<Failure>();
+  };
+  ASSERT_TRUE(ct_outage());
+  const Failure before = *ct_outage();
+  click(w->topology(), "dc2");
+  ASSERT_TRUE(ct_outage());
+  EXPECT_EQ(ct_outage()->target, before.target);
+  EXPECT_EQ(ct_outage()->at_s, before.at_s);
+  EXPECT_EQ(ct_outage()->until_s, before.until_s);
+  EXPECT_EQ(bench.document().down_at(FailureKind::DATA_CENTER, "dc2"), 0.0);
+}
+
 TEST(Workbench, ABadEditIsRejectedWithTheClisMessageAndChangesNothing) {
   auto w = open_window();
   Workbench& bench = w->workbench();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 
 namespace surge {
@@ -170,11 +171,13 @@ TEST(ScenarioParser, RejectsALinkFailureThatNamesNoWanLinkListingTheLinks) {
 
 TEST(ScenarioParser, AFailureNamesExactlyOneKind) {
   const std::string two = replace(kBase, "{data_center: dc2, at: 0h}", "{data_center: dc2, link: dc1-dc2, at: 0h}");
-  EXPECT_EQ(problems(two), "bad.yaml:" + where(two, "{data_center: dc2, link") +
-                               ": a failure names exactly one of data_center, hsm, db_writer, link");
+  EXPECT_EQ(problems(two),
+            "bad.yaml:" + where(two, "{data_center: dc2, link") +
+                ": a failure names exactly one of data_center, hsm, db_writer, link, ct_log, ct_operator");
   const std::string none = replace(kBase, "{data_center: dc2, at: 0h}", "{at: 0h}");
-  EXPECT_EQ(problems(none), "bad.yaml:" + where(none, "{at: 0h}") +
-                                ": a failure names exactly one of data_center, hsm, db_writer, link");
+  EXPECT_EQ(problems(none),
+            "bad.yaml:" + where(none, "{at: 0h}") +
+                ": a failure names exactly one of data_center, hsm, db_writer, link, ct_log, ct_operator");
 }
 
 TEST(ScenarioParser, RejectsADeadlineBeforeTheDecision) {
@@ -428,6 +431,66 @@ TEST(ScenarioOverrides, AListOrMapWrittenWholeInFlowStyleReplacesTheFilesValue) 
                        "at: 1h: YAML syntax in the value: ",
                        0),
             0u);
+}
+
+}  // namespace
+}  // namespace surge
+
+namespace surge {
+namespace {
+
+const std::string kCt = R"(ct:
+  scts_required: 2
+  logs:
+    - {name: argon, operator: google, rate: 10k/s, latency: 300ms}
+    - {name: oak, operator: letsencrypt, rate: 2k/s}
+)";
+
+TEST(ScenarioParserCt, ReadsLogsOperatorsAndOutagesInSiUnits) {
+  const std::string text = replace(kBase + kCt, "{data_center: dc2, at: 0h}",
+                                   "{ct_operator: google, at: 2h, until: 8h}\n  - {ct_log: oak, at: 1h}");
+  const Scenario s = parse_scenario(text, "ok.yaml");
+  EXPECT_EQ(s.ct.scts_required, 2);
+  ASSERT_EQ(s.ct.logs.size(), 2u);
+  EXPECT_EQ(s.ct.logs[0].name, "argon");
+  EXPECT_EQ(s.ct.logs[0].operator_name, "google");
+  EXPECT_EQ(s.ct.logs[0].rate_per_s, 10000);
+  EXPECT_DOUBLE_EQ(s.ct.logs[0].latency_s, 0.3);
+  EXPECT_EQ(s.ct.logs[1].latency_s, 0);
+  ASSERT_EQ(s.failures.size(), 2u);
+  EXPECT_EQ(s.failures[0].kind, FailureKind::CT_OPERATOR);
+  EXPECT_EQ(s.failures[0].at_s, 2 * 3600);
+  EXPECT_EQ(s.failures[0].until_s, 8 * 3600);
+  EXPECT_EQ(s.failures[1].kind, FailureKind::CT_LOG);
+  EXPECT_TRUE(std::isinf(s.failures[1].until_s));
+  EXPECT_TRUE(parse_scenario(kBase, "ok.yaml").ct.logs.empty());  // without `ct`, nothing waits for SCTs
+}
+
+TEST(ScenarioParserCt, RejectsTooFewOperatorsDuplicateLogsAndNonPositiveRates) {
+  const std::string one_op = replace(kBase + kCt, "operator: letsencrypt", "operator: google");
+  EXPECT_EQ(problems(one_op), "bad.yaml:" + where(one_op, "scts_required") +
+                                  ": needs SCTs from 2 different operators but the logs have 1 operator(s)");
+  const std::string twice = replace(kBase + kCt, "name: oak", "name: argon");
+  EXPECT_EQ(problems(twice),
+            "bad.yaml:" + where(twice, "argon, operator: letsencrypt") + ": CT log 'argon' is listed twice");
+  const std::string zero = replace(kBase + kCt, "rate: 2k/s", "rate: 0/s");
+  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0/s") + ": 'rate' must be positive, got '0/s'");
+}
+
+TEST(ScenarioParserCt, RejectsOutagesOfUnknownLogsAndUntilOnPermanentFailures) {
+  const std::string log = replace(kBase + kCt, "{data_center: dc2, at: 0h}", "{ct_log: pine, at: 1h}");
+  EXPECT_EQ(problems(log), "bad.yaml:" + where(log, "pine") + ": 'pine' is not a CT log (logs: argon, oak)");
+  const std::string op = replace(kBase + kCt, "{data_center: dc2, at: 0h}", "{ct_operator: digicert, at: 1h}");
+  EXPECT_EQ(problems(op), "bad.yaml:" + where(op, "digicert") +
+                              ": 'digicert' is not a CT log operator (operators: google, letsencrypt)");
+  const std::string none = replace(kBase, "{data_center: dc2, at: 0h}", "{ct_log: argon, at: 1h}");
+  EXPECT_EQ(problems(none),
+            "bad.yaml:" + where(none, "argon") + ": 'argon' is not a CT log (the scenario has no ct logs)");
+  const std::string until = replace(kBase, "{data_center: dc2, at: 0h}", "{data_center: dc2, at: 0h, until: 2h}");
+  EXPECT_EQ(problems(until), "bad.yaml:" + where(until, "2h}") +
+                                 ": 'until' is only for ct_log and ct_operator failures: other failures are permanent");
+  const std::string before = replace(kBase + kCt, "{data_center: dc2, at: 0h}", "{ct_log: oak, at: 2h, until: 1h}");
+  EXPECT_EQ(problems(before), "bad.yaml:" + where(before, "1h}") + ": 'until' must be after 'at'");
 }
 
 }  // namespace
