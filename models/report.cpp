@@ -84,6 +84,10 @@ nlohmann::json to_json(const Report& r, bool with_series) {
                        {"replaced_after_decision_s",
                         {{"p50", c.replaced_after_decision_s.p50}, {"p99", c.replaced_after_decision_s.p99}}},
                        {"last_request_s", opt(c.last_request_s)}});
+  for (size_t i = 0; i < r.classes.size(); ++i) {
+    if (r.classes[i].rejected_requests) classes[i]["rejected_requests"] = *r.classes[i].rejected_requests;
+    if (r.classes[i].rejected_certificates) classes[i]["rejected_certificates"] = *r.classes[i].rejected_certificates;
+  }
   j["classes"] = classes;
   j["bottleneck"] = r.bottleneck;
   j["signatures"] = r.signatures;
@@ -92,6 +96,10 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   j["db_replication_lag_max_s"] = r.db_replication_lag_max_s;
   if (r.sct_wait_mean_s) j["sct_wait_mean_s"] = *r.sct_wait_mean_s;
   if (r.sct_queue_wait_mean_s) j["sct_queue_wait_mean_s"] = *r.sct_queue_wait_mean_s;
+  if (r.rejected_requests) j["rejected_requests"] = *r.rejected_requests;
+  if (r.rejected_certificates) j["rejected_certificates"] = *r.rejected_certificates;
+  if (r.admission_delay_total_s) j["admission_delay_total_s"] = *r.admission_delay_total_s;
+  if (r.admission_delay_mean_s) j["admission_delay_mean_s"] = *r.admission_delay_mean_s;
   nlohmann::json util = nlohmann::json::object();
   nlohmann::json res = nlohmann::json::array();
   for (const ResourceUse& u : r.resources) {
@@ -179,6 +187,8 @@ Report report_from_json(const nlohmann::json& j) {
       x.replaced_after_decision_s.p50 = c.at("replaced_after_decision_s").at("p50");
       x.replaced_after_decision_s.p99 = c.at("replaced_after_decision_s").at("p99");
       x.last_request_s = opt_from(c.at("last_request_s"));
+      if (c.contains("rejected_requests")) x.rejected_requests = c["rejected_requests"].get<double>();
+      if (c.contains("rejected_certificates")) x.rejected_certificates = c["rejected_certificates"].get<double>();
       r.classes.push_back(x);
     }
   }
@@ -189,6 +199,10 @@ Report report_from_json(const nlohmann::json& j) {
   r.db_replication_lag_max_s = j.at("db_replication_lag_max_s");
   if (j.contains("sct_wait_mean_s")) r.sct_wait_mean_s = opt_from(j["sct_wait_mean_s"]);
   if (j.contains("sct_queue_wait_mean_s")) r.sct_queue_wait_mean_s = opt_from(j["sct_queue_wait_mean_s"]);
+  if (j.contains("rejected_requests")) r.rejected_requests = j["rejected_requests"].get<double>();
+  if (j.contains("rejected_certificates")) r.rejected_certificates = j["rejected_certificates"].get<double>();
+  if (j.contains("admission_delay_total_s")) r.admission_delay_total_s = j["admission_delay_total_s"].get<double>();
+  if (j.contains("admission_delay_mean_s")) r.admission_delay_mean_s = j["admission_delay_mean_s"].get<double>();
   for (const auto& u : j.at("resources")) {
     ResourceUse x;
     x.name = u.at("name");
@@ -328,6 +342,10 @@ std::string render_text(const Report& r) {
   if (r.sct_wait_mean_s)
     o << "\nCT: mean time waiting for SCTs " << format_duration(*r.sct_wait_mean_s) << " (in a log's queue "
       << format_duration(r.sct_queue_wait_mean_s.value_or(0)) << ")\n";
+  if (r.rejected_requests)
+    o << "\nadmission: " << format_count(*r.rejected_requests) << " requests refused (503), "
+      << format_count(r.rejected_certificates.value_or(0)) << " certificates; mean extra delay "
+      << format_duration(r.admission_delay_mean_s.value_or(0)) << " per refused certificate\n";
   if (r.db_replication_lag_max_s > 0)
     o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)

@@ -50,14 +50,16 @@ struct Percentiles {
 /// How the clients of one class fared (docs/OUTPUT.md, `classes`).
 struct ClassOutcome {
   std::string name;
-  std::string kind;                       ///< ari, cron, email, unreached
-  double share = 0;                       ///< of the affected certificates, as the scenario gives it
-  double certificates = 0;                ///< affected certificates of the class
-  double replaced_by_deadline = 0;        ///< of them, replaced by the deadline
-  double revoked_before_replaced = 0;     ///< of them, revoked before their replacement existed: broken sites
-  Percentiles time_to_replace_s;          ///< request to replacement, over the class's replacements in the run
-  Percentiles replaced_after_decision_s;  ///< decision to replacement, over the same replacements
-  std::optional<double> last_request_s;   ///< when its last client asked; empty if some ask only after the horizon
+  std::string kind;                         ///< ari, cron, email, unreached
+  double share = 0;                         ///< of the affected certificates, as the scenario gives it
+  double certificates = 0;                  ///< affected certificates of the class
+  double replaced_by_deadline = 0;          ///< of them, replaced by the deadline
+  double revoked_before_replaced = 0;       ///< of them, revoked before their replacement existed: broken sites
+  Percentiles time_to_replace_s;            ///< request to replacement, over the class's replacements in the run
+  Percentiles replaced_after_decision_s;    ///< decision to replacement, over the same replacements
+  std::optional<double> last_request_s;     ///< when its last client asked; empty if some ask only after the horizon
+  std::optional<double> rejected_requests;  ///< with admission control: certificates x 503s answered to the class
+  std::optional<double> rejected_certificates;  ///< ... distinct certificates of the class refused at least once
 };
 
 /// The answer to a scenario.
@@ -94,6 +96,15 @@ struct Report {
   std::optional<double> sct_wait_mean_s;
   /// ... of which waiting for a log to start serving its last submission (rate limits and outages).
   std::optional<double> sct_queue_wait_mean_s;
+  /// Simulated, with `admission`: certificates x 503s answered (a certificate refused twice counts twice),
+  /// affected and background orders alike.
+  std::optional<double> rejected_requests;
+  /// ... distinct certificates refused at least once.
+  std::optional<double> rejected_certificates;
+  /// ... over the refused certificates that were admitted in the end: seconds from the first request to
+  /// the admission, summed (certificate-seconds) and per certificate.
+  std::optional<double> admission_delay_total_s;
+  std::optional<double> admission_delay_mean_s;
   std::vector<ResourceUse> resources;
   std::vector<TransferOutcome> transfers;
 

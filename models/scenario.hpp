@@ -205,6 +205,16 @@ struct Transfer {
   SourceLoc loc;
 };
 
+/// Admission control at the ACME API: a bounded queue of issuance work; a new order arriving while it is
+/// full is answered 503 with Retry-After, and its client asks again later (by class).
+struct Admission {
+  /// Certificates admitted and not yet replaced (or, for the normal day's orders, issued) at which new
+  /// orders are refused; 0: no admission control.
+  double queue_certificates = 0;
+  double retry_after_s = 0;  ///< Retry-After served with the 503 (ARI, e-mail, unreached clients and the background)
+  bool enabled() const { return queue_certificates > 0; }
+};
+
 /// A whole scenario.
 struct Scenario {
   int schema = 1;
@@ -224,7 +234,8 @@ struct Scenario {
   Incident incident;
   std::vector<Failure> failures;
   std::vector<Transfer> transfers;
-  CtSpec ct;  ///< Certificate Transparency logs; no logs: issuance does not wait for SCTs
+  CtSpec ct;            ///< Certificate Transparency logs; no logs: issuance does not wait for SCTs
+  Admission admission;  ///< the API's bounded queue; absent: every order is admitted at once
 
   /// Certificates per cohort after resolving "auto".
   int effective_cohort_size() const;

@@ -784,6 +784,14 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     }
   }
 
+  // admission control: both keys required, so that a bound never comes without the retry it causes
+  if (YAML::Node ad = top.get("admission", false); ad && !ad.IsNull()) {
+    MapReader m(ctx, ad, "admission");
+    if (auto v = m.quantity("queue", QuantityKind::COUNT, true, true)) s.admission.queue_certificates = *v;
+    if (auto v = m.quantity("retry_after", QuantityKind::DURATION, true, true)) s.admission.retry_after_s = *v;
+    m.finish();
+  }
+
   // Certificate Transparency (before the failures, which may name its logs and operators)
   if (YAML::Node ct = top.get("ct", false); ct && !ct.IsNull()) {
     MapReader m(ctx, ct, "ct");

@@ -11,7 +11,9 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <queue>
 #include <sstream>
+#include <tuple>
 
 #include "child_process.hpp"
 #include "clients.hpp"
@@ -96,6 +98,8 @@ struct CohortState {
   int dc = -1;
   double replaced_s = -1;
   double revoked_s = -1;
+  double admitted_s = -1;  // when the API admitted its order (its first request, without admission control)
+  int rejections = 0;      // 503s its order was answered with
   bool arrived = false;
   bool revoke_queued = false;
   bool affected() const { return c.affected(); }
@@ -337,6 +341,8 @@ class Model {
   double replication_lag_max_ = 0;
   double replication_lag_last_ = 0;
   double arrived_ = 0, replaced_ = 0, revoked_ = 0, broken_ = 0;
+  double pending_issuance_ = 0;   // certificates admitted whose issuance is not finished: the admission queue
+  double rejected_requests_ = 0;  // certificates x 503s
   std::optional<double> bulk_start_;
   std::vector<TransferOutcome> transfers_;
   std::vector<InFlight> in_flight_;  // by transfer
@@ -444,6 +450,7 @@ std::optional<Job> Model::advance(Job j, bool keep_hsm) {
     return std::nullopt;
   }
   if (j.kind == JobKind::ISSUE) {
+    pending_issuance_ -= c.c.size;
     if (!c.affected()) return std::nullopt;
     c.replaced_s = now;
     replaced_ += c.c.size;
@@ -502,12 +509,45 @@ void Model::send(int from, int to, double bytes) {
   }
 }
 
+// Delivers the cohorts' orders to the API in time order: first requests (cohorts_ is sorted by arrival)
+// and, with admission control, the retries of refused ones. A retry due at the same time as a first
+// request goes first: its client asked earlier.
 void Model::source() {
-  for (size_t i = 0; i < cohorts_.size(); ++i) {
+  const std::vector<ClientClass> classes = client_classes(s_);
+  const double horizon = s_.incident.horizon_s;
+  using Retry = std::pair<double, int>;  // (when, cohort)
+  std::priority_queue<Retry, std::vector<Retry>, std::greater<Retry>> retries;
+  size_t next = 0;
+  while (true) {
+    const bool fresh = next < cohorts_.size() && cohorts_[next].c.arrival_s < horizon;
+    if (!fresh && retries.empty()) break;
+    size_t i = 0;
+    double at = 0;
+    if (fresh && (retries.empty() || cohorts_[next].c.arrival_s < retries.top().first)) {
+      i = next++;
+      at = cohorts_[i].c.arrival_s;
+    } else {
+      std::tie(at, i) = retries.top();
+      retries.pop();
+    }
     CohortState& c = cohorts_[i];
-    if (c.c.arrival_s >= s_.incident.horizon_s) break;
-    sg4::this_actor::sleep_until(c.c.arrival_s);
+    sg4::this_actor::sleep_until(at);
     ++activities_;
+    // Admission control: a whole cohort (its clients ask together) is admitted or refused while the
+    // issuance work admitted and not yet finished is below the bound, so the bound is overshot by less
+    // than one cohort. A refused client asks again: cron clients at their next run, the others after
+    // the Retry-After served with the 503.
+    if (s_.admission.enabled() && pending_issuance_ >= s_.admission.queue_certificates) {
+      ++c.rejections;
+      rejected_requests_ += c.c.size;
+      const bool cron = c.affected() && classes[static_cast<size_t>(c.c.client_class)].kind == ClientKind::CRON;
+      const double again =
+          at + (cron ? classes[static_cast<size_t>(c.c.client_class)].period_s() : s_.admission.retry_after_s);
+      if (again < horizon) retries.push({again, static_cast<int>(i)});
+      continue;
+    }
+    c.admitted_s = at;
+    pending_issuance_ += c.c.size;
     c.arrived = true;
     if (c.affected()) arrived_ += c.c.size;
     c.dc = route_dc(cost_.issuance.signatures * c.c.size);
@@ -1211,6 +1251,7 @@ std::vector<ClassOutcome> Model::class_outcomes() const {
     out[i].name = classes[i].name;
     out[i].kind = client_kind_name(classes[i].kind);
     out[i].share = classes[i].share;
+    if (s_.admission.enabled()) out[i].rejected_requests = out[i].rejected_certificates = 0.0;
   }
   for (const CohortState& c : cohorts_) {
     if (!c.affected()) continue;
@@ -1229,6 +1270,10 @@ std::vector<ClassOutcome> Model::class_outcomes() const {
       after[k].push_back({c.replaced_s - s_.incident.decision_delay_s, size});
     }
     if (c.revoked_s >= 0 && (c.replaced_s < 0 || c.revoked_s < c.replaced_s)) o.revoked_before_replaced += size;
+    if (s_.admission.enabled()) {
+      *o.rejected_requests += size * c.rejections;
+      if (c.rejections > 0) *o.rejected_certificates += size;
+    }
   }
   for (size_t i = 0; i < classes.size(); ++i) {
     out[i].time_to_replace_s.p50 = percentile(ttr[i], 0.50);
@@ -1259,7 +1304,7 @@ Report Model::build_report(double wall_s) {
   std::vector<WorkArrival> arrivals;
   for (const CohortState& c : cohorts_) {
     if (c.arrived)
-      arrivals.push_back(WorkArrival{c.c.arrival_s, static_cast<double>(c.c.size)});
+      arrivals.push_back(WorkArrival{c.admitted_s, static_cast<double>(c.c.size)});
     else if (c.revoked_s >= 0 && bulk_start_)
       arrivals.push_back(WorkArrival{*bulk_start_, static_cast<double>(c.c.size)});
     if (!c.affected()) continue;
@@ -1287,6 +1332,20 @@ Report Model::build_report(double wall_s) {
   r.time_to_replace_s.p50 = percentile(ttr, 0.50);
   r.time_to_replace_s.p99 = percentile(ttr, 0.99);
   r.classes = class_outcomes();
+  if (s_.admission.enabled()) {
+    double refused = 0, delay = 0, refused_admitted = 0;
+    for (const CohortState& c : cohorts_) {
+      if (c.rejections == 0) continue;
+      refused += c.c.size;
+      if (c.admitted_s < 0) continue;
+      refused_admitted += c.c.size;
+      delay += c.c.size * (c.admitted_s - c.c.arrival_s);
+    }
+    r.rejected_requests = rejected_requests_;
+    r.rejected_certificates = refused;
+    r.admission_delay_total_s = delay;
+    r.admission_delay_mean_s = refused_admitted > 0 ? delay / refused_admitted : 0;
+  }
   r.signatures_needed = affected_total_ * cost_.signatures_per_certificate();
   r.db_replication_lag_max_s = replication_lag_max_;
 

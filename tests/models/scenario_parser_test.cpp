@@ -363,6 +363,24 @@ TEST(ScenarioParser, ClientClassNamesAreUniqueAndKindsKnown) {
             "bad.yaml:" + where(empty, "[]") + ": 'classes' must be a non-empty list of client classes");
 }
 
+TEST(ScenarioParser, AdmissionNeedsAPositiveQueueAndARetryAfter) {
+  const Scenario none = parse_scenario(kBase, "ok.yaml");
+  EXPECT_FALSE(none.admission.enabled());
+  const Scenario s = parse_scenario(kBase + "admission: {queue: 2M, retry_after: 30min}\n", "ok.yaml");
+  EXPECT_TRUE(s.admission.enabled());
+  EXPECT_EQ(s.admission.queue_certificates, 2e6);
+  EXPECT_EQ(s.admission.retry_after_s, 1800);
+  const std::string zero = kBase + "admission: {queue: 0, retry_after: 30min}\n";
+  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0, retry") + ": 'queue' must be positive, got '0'");
+  const std::string negative = kBase + "admission: {queue: -5, retry_after: 30min}\n";
+  EXPECT_EQ(problems(negative), "bad.yaml:" + where(negative, "-5") + ": 'queue' must be positive, got '-5'");
+  const std::string no_retry = kBase + "admission: {queue: 2M}\n";
+  EXPECT_EQ(problems(no_retry),
+            "bad.yaml:" + where(no_retry, "{queue") + ": missing required key 'retry_after' in 'admission'");
+  const std::string stray = kBase + "admission: {queue: 2M, retry_after: 30min, jitter: 0}\n";
+  EXPECT_EQ(problems(stray), "bad.yaml:" + where(stray, "jitter") + ": unknown key 'jitter' in 'admission'");
+}
+
 TEST(ScenarioParser, AriShareAndClassesExcludeEachOther) {
   const std::string both =
       replace(kBase, "  ari_share: 1.0\n", "  ari_share: 1.0\n  classes:\n    - {name: a, kind: ari, share: 100%}\n");
