@@ -29,6 +29,7 @@ std::optional<std::pair<surge::FailureKind, QString>> outage_of(const surge::Sce
   if (s.data_center_index(name.toStdString()) >= 0) return std::pair{surge::FailureKind::DATA_CENTER, name};
   if (name.contains("/hsm-")) return std::pair{surge::FailureKind::HSM, name};
   if (name == "db-writer") return std::pair{surge::FailureKind::DB_WRITER, QString()};
+  if (name.startsWith("ct:")) return std::pair{surge::FailureKind::CT_LOG, name.mid(3)};
   if (name.contains('-')) return std::pair{surge::FailureKind::LINK, name};
   return std::nullopt;
 }
@@ -47,8 +48,8 @@ int main(int argc, char** argv) {
   cli.addPositionalArgument("scenario", "Scenario YAML file to open");
   const QCommandLineOption screenshot("screenshot", "Render the workbench into OUT.png and exit", "OUT.png");
   const QCommandLineOption down("down",
-                                "Take NAME down from the start: a data center, dc/hsm-N, db-writer or a WAN link "
-                                "(dc1-dc2); repeatable",
+                                "Take NAME down from the start: a data center, dc/hsm-N, db-writer, a WAN link "
+                                "(dc1-dc2) or a CT log (ct:NAME); repeatable",
                                 "NAME");
   const QCommandLineOption set("set", "Override a scenario field as `surge run --set` does; repeatable", "path=value");
   const QCommandLineOption wait("wait-simulation", "With --screenshot: wait for the simulation and show its answer");

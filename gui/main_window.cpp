@@ -26,6 +26,7 @@
 #include <QTableWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "charts.hpp"
 #include "parameter_panel.hpp"
@@ -58,7 +59,9 @@ QString answer_text(const Report& r) {
                 q(format_duration(r.deadline_s)));
   t += QString("not replaced by the deadline: %1; revoked before replaced: %2\n")
            .arg(q(format_count(r.not_replaced_by_deadline)), q(format_count(r.revoked_before_replaced)));
-  if (r.classes.size() > 1) {  // where the broken sites are: which clients the CA failed to reach in time
+  const auto populated =
+      std::count_if(r.classes.begin(), r.classes.end(), [](const ClassOutcome& c) { return c.certificates > 0; });
+  if (populated > 1) {  // where the broken sites are: which clients the CA failed to reach in time
     QStringList by_class;
     for (const ClassOutcome& c : r.classes)
       by_class << QString("%1 %2").arg(q(c.name), q(format_count(c.revoked_before_replaced)));

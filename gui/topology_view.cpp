@@ -7,6 +7,7 @@
 #include <QInputDialog>
 #include <QMenu>
 #include <QMouseEvent>
+#include <cmath>
 
 #include "charts.hpp"
 #include "topology.hpp"
@@ -169,6 +170,36 @@ void TopologyView::showScenario(const Scenario& s) {
       if (end->dc >= 0) e.dcs << QString::fromStdString(s.data_centers[static_cast<size_t>(end->dc)].name);
     add_element(e.target, e);
   }
+  // Certificate Transparency logs (other organisations' services), by operator, to the right: each one's
+  // rate limit; a click takes the log down (a ct_log failure).
+  if (!s.ct.logs.empty()) {
+    const double x0 = span + kDcGap / 2;
+    auto* title = scene_.addSimpleText(QString("CT logs (%1 SCTs from distinct operators)").arg(s.ct.scts_required));
+    title->setPos(x0, kCloudY);
+    double y = kCloudY + kTitleH;
+    for (const CtLog& log : s.ct.logs) {
+      Element e;
+      e.kind = FailureKind::CT_LOG;
+      e.target = QString::fromStdString(log.name);
+      e.shape = scene_.addRect(QRectF(x0, y, kHostW * 1.6, kHostH), QPen(Qt::black), QBrush(kUpFill));
+      e.base_text = QString("%1 (%2)\n%3")
+                        .arg(e.target, QString::fromStdString(log.operator_name), rate_text(log.rate_per_s, "sub/s"));
+      e.label = scene_.addSimpleText(e.base_text);
+      e.label->setPos(x0 + 4, y + 3);
+      QFont f = e.label->font();
+      f.setPointSizeF(f.pointSizeF() * 0.8);
+      e.label->setFont(f);
+      e.util_column = "util:ct:" + log.name;
+      for (const Failure& fl : s.failures)
+        if ((fl.kind == FailureKind::CT_LOG && fl.target == log.name) ||
+            (fl.kind == FailureKind::CT_OPERATOR && fl.target == log.operator_name)) {
+          e.down_at_s = e.down_at_s ? std::min(*e.down_at_s, fl.at_s) : fl.at_s;
+          if (std::isfinite(fl.until_s)) e.up_at_s = fl.until_s;
+        }
+      add_element("ct:" + e.target, e);
+      y += kHostH + kRowGap;
+    }
+  }
   if (has_cloud) {
     auto* c = scene_.addEllipse(cloud, QPen(Qt::darkGray), QBrush(QColor(225, 235, 250)));
     c->setZValue(1);
@@ -185,9 +216,10 @@ void TopologyView::paintElement(Element& e, std::optional<double> util, std::opt
                                 std::optional<double> t_s) {
   // Down in the scenario; during replay only from its failure time on.
   const std::optional<double> at = downAt(e);
-  const bool down = at.has_value() && (!t_s || *t_s >= *at);
+  const bool down = at.has_value() && (!t_s || (*t_s >= *at && (!e.up_at_s || *t_s < *e.up_at_s)));
   QString text = e.base_text;
   if (e.down_at_s) text += QString("\nDOWN at %1").arg(QString::fromStdString(format_duration(*e.down_at_s)));
+  if (e.up_at_s) text += QString(" until %1").arg(QString::fromStdString(format_duration(*e.up_at_s)));
   if (util) text += QString("\n%1%").arg(100 * *util, 0, 'f', 0);
   if (queue && *queue > 0) text += QString(" · %1 waiting").arg(QString::fromStdString(format_count(*queue)));
   if (e.label) e.label->setText(text);

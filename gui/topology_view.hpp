@@ -58,6 +58,7 @@ class TopologyView : public QGraphicsView {
     std::string util_column;          // in the series: "util:hsm:dc1"
     std::string queue_column;         // "queue:hsm:dc1" (empty: no queue)
     std::optional<double> down_at_s;  // when it fails in the scenario
+    std::optional<double> up_at_s;    // when it comes back (CT outages with `until`)
     QStringList dcs;                  // the data centers it is in (a WAN link: those at its ends)
     bool clickable = true;
   };

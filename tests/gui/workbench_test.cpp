@@ -164,6 +164,23 @@ TEST(Workbench, TakingADataCenterDownKeepsTheScenariosCtOutageAndItsEnd) {
   EXPECT_EQ(bench.document().down_at(FailureKind::DATA_CENTER, "dc2"), 0.0);
 }
 
+TEST(Workbench, ClickingACtLogDownLeavesOneOperatorDuringTheOutageAndSlowsIssuanceAfter) {
+  auto w = open_window(shipped("ct-log-outage"));
+  Workbench& bench = w->workbench();
+  ASSERT_TRUE(w->topology().elements().contains("ct:nimbus"));
+  click(w->topology(), "ct:nimbus");  // cloudflare's only log, down from the start
+  EXPECT_EQ(bench.document().down_at(FailureKind::CT_LOG, "nimbus"), 0.0);
+  // From the decision (4 h) to google's return (10 h) only digicert is up: no precertificate gets its two
+  // SCTs. Then google (2 x 5,000/s) and digicert (5,000/s): min(15,000 / 2, 15,000 - 10,000) = 5,000
+  // certificates/s for the whole backlog of 200M (every ARI client has asked within 6 h of the decision).
+  const double expected = 10 * kHour_s + 200e6 / 5000.0;
+  ASSERT_TRUE(bench.analytic().completion_time_s);
+  EXPECT_NEAR(*bench.analytic().completion_time_s, expected, 0.01 * expected);
+  EXPECT_TRUE(w->topology().elementText("ct:nimbus").contains("DOWN"));
+  EXPECT_TRUE(w->topology().elementText("ct:argon").contains("until 10.00 h"))
+      << w->topology().elementText("ct:argon").toStdString();
+}
+
 TEST(Workbench, ABadEditIsRejectedWithTheClisMessageAndChangesNothing) {
   auto w = open_window();
   Workbench& bench = w->workbench();
