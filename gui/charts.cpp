@@ -45,6 +45,15 @@ QLineSeries* hover_line(const QString& name, const QString& unit) {
   return s;
 }
 
+// The time axes end a little past the later of the deadline and the last replacement or revocation: the
+// horizon may be days away.
+double time_axis_end_h(const Report& r) {
+  constexpr double kMargin = 1.25;
+  const double last_s = std::max(
+      {r.deadline_s, r.completion_time_s.value_or(r.horizon_s), r.revocation_complete_s.value_or(r.horizon_s)});
+  return std::min(r.horizon_s, last_s * kMargin) / kHour_s;
+}
+
 QChart* empty_chart(const QString& title) {
   auto* c = new QChart;
   c->setTitle(title);
@@ -107,11 +116,7 @@ QColor utilisation_colour(double u) {
 
 QChart* progress_chart(const Report& r, const Report* analytic) {
   auto* chart = empty_chart("Certificates replaced and revoked (millions)");
-  // Up to a little past the later of the deadline and the completion (the horizon may be days away).
-  constexpr double kMargin = 1.25;
-  const double last_s = std::max(
-      {r.deadline_s, r.completion_time_s.value_or(r.horizon_s), r.revocation_complete_s.value_or(r.horizon_s)});
-  const double end_h = std::min(r.horizon_s, last_s * kMargin) / kHour_s;
+  const double end_h = time_axis_end_h(r);
   auto* x = axis("hours after discovery", 0, end_h);
   auto* y = axis("millions", 0, r.certificates / kMillion * 1.1);
   chart->addAxis(x, Qt::AlignBottom);
@@ -166,10 +171,7 @@ QChart* queue_chart(const Report& r) {
     }
     lines.push_back(s);
   }
-  constexpr double kMargin = 1.25;
-  const double last_s = std::max(
-      {r.deadline_s, r.completion_time_s.value_or(r.horizon_s), r.revocation_complete_s.value_or(r.horizon_s)});
-  auto* x = axis("hours after discovery", 0, std::min(r.horizon_s, last_s * kMargin) / kHour_s);
+  auto* x = axis("hours after discovery", 0, time_axis_end_h(r));
   auto* y = axis("certificates waiting", 0, top * 1.05);
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);

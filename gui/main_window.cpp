@@ -44,12 +44,6 @@ QString q(const std::string& s) {
   return QString::fromStdString(s);
 }
 
-QString bottleneck_text(const Report& r) {
-  QStringList names;
-  for (const std::string& n : r.bottleneck) names << q(n);
-  return names.isEmpty() ? QStringLiteral("none (client timing binds)") : names.join(", ");
-}
-
 }  // namespace
 
 QString answer_text(const Report& r) {
@@ -67,7 +61,7 @@ QString answer_text(const Report& r) {
       by_class << QString("%1 %2").arg(q(c.name), q(format_count(c.revoked_before_replaced)));
     t += "broken sites by client class: " + by_class.join(", ") + "\n";
   }
-  t += QString("bottleneck: %1").arg(bottleneck_text(r));
+  t += QString("bottleneck: %1").arg(bottleneck_label(r));
   if (r.latest_decision_s)
     t += QString("\nlatest decision that meets the deadline: %1").arg(q(format_duration(*r.latest_decision_s)));
   return t;

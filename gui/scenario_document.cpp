@@ -148,14 +148,13 @@ void ScenarioDocument::set_all(const std::vector<Override>& overrides, const std
 std::string ScenarioDocument::value(const std::string& path) const {
   for (const Override& o : overrides_)
     if (o.path == path) return o.value;
-  YAML::Node root = YAML::Load(text_);
   // An edit of a containing list or map (e.g. a whole fabric) holds the value.
   for (const Override& o : overrides_)
     if (path.rfind(o.path + ".", 0) == 0 && !o.value.empty() && (o.value.front() == '{' || o.value.front() == '[')) {
       const YAML::Node n = find_node(YAML::Load(o.value), path.substr(o.path.size() + 1));
       return n && n.IsScalar() ? n.Scalar() : "";
     }
-  const YAML::Node n = find_node(root, path);
+  const YAML::Node n = find_node(YAML::Load(text_), path);  // the file parsed only when no edit holds the value
   if (!n) return "";
   return n.IsScalar() ? n.Scalar() : flow_text(n);
 }

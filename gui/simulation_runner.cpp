@@ -88,7 +88,7 @@ void SimulationRunner::start(const QString& scenarioFile, const QStringList& arg
   stderr_buffer_.clear();
   stderr_lines_.clear();
   reported_ = false;
-  arguments_ =
+  const QStringList arguments =
       QStringList{"run", scenarioFile} + args + QStringList{"--json", "--progress", "jsonl", "--out", out_dir_->path()};
   process_ = new QProcess(this);
   connect(process_, &QProcess::readyReadStandardError, this, &SimulationRunner::onReadyReadStderr);
@@ -99,7 +99,7 @@ void SimulationRunner::start(const QString& scenarioFile, const QStringList& arg
     emit failed("cannot find the surge command: build it, or set SURGE_CLI to its path");
     return;
   }
-  process_->start(program_, arguments_);
+  process_->start(program_, arguments);
   emit started();
 }
 

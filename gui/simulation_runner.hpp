@@ -48,8 +48,6 @@ class SimulationRunner : public QObject {
   bool running() const { return process_ && process_->state() != QProcess::NotRunning; }
   /// The child's process id while it runs (0 otherwise).
   qint64 processId() const { return running() ? process_->processId() : 0; }
-  /// The arguments of the current or last run (after the program).
-  const QStringList& arguments() const { return arguments_; }
 
  signals:
   void started();
@@ -66,7 +64,6 @@ class SimulationRunner : public QObject {
   void onErrorOccurred(QProcess::ProcessError error);
 
   QString program_;
-  QStringList arguments_;
   QProcess* process_ = nullptr;
   std::unique_ptr<QTemporaryDir> out_dir_;
   QByteArray stderr_buffer_;

@@ -8,7 +8,6 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
-#include <QRegularExpression>
 #include <QTextStream>
 #include <QValueAxis>
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <set>
 
 #include "charts.hpp"
+#include "sweep_spec.hpp"
 
 namespace surge::gui {
 namespace {
@@ -111,10 +111,9 @@ bool read_sweep_table(const QString& csv_path, SweepTable& table, QString& error
 }
 
 std::optional<std::pair<double, QString>> split_value(const QString& value) {
-  static const QRegularExpression number(R"(^\s*([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*(.*)$)");
-  const auto m = number.match(value);
-  if (!m.hasMatch()) return std::nullopt;
-  return std::pair{m.captured(1).toDouble(), m.captured(4).trimmed()};
+  const auto v = split_number_unit(value.toStdString());  // as the sweep file wrote it
+  if (!v) return std::nullopt;
+  return std::pair{v->number, QString::fromStdString(v->unit)};
 }
 
 bool render_sweep_plot(const SweepTable& table, const PlotRequest& req, QImage& image, QString& error) {

@@ -12,18 +12,18 @@ QString hours(const std::optional<double>& s) {
   return s ? QString::fromStdString(format_duration(*s)) : QStringLiteral("not within the horizon");
 }
 
-QString join(const std::vector<std::string>& names) {
-  QStringList out;
-  for (const std::string& n : names) out << QString::fromStdString(n);
-  return out.isEmpty() ? QStringLiteral("none (client timing)") : out.join(", ");
-}
-
 // The report a comparison reads: the simulated one when there is one.
 const Report& best(const WhatIf& w) {
   return w.simulated ? *w.simulated : w.analytic;
 }
 
 }  // namespace
+
+QString bottleneck_label(const Report& r) {
+  QStringList names;
+  for (const std::string& n : r.bottleneck) names << QString::fromStdString(n);
+  return names.isEmpty() ? QStringLiteral("none (client timing binds)") : names.join(", ");
+}
 
 QList<Difference> compare_results(const WhatIf& left, const WhatIf& right) {
   QList<Difference> rows;
@@ -41,7 +41,7 @@ QList<Difference> compare_results(const WhatIf& left, const WhatIf& right) {
       QString::fromStdString(format_count(b.not_replaced_by_deadline)));
   add("revoked before replaced", QString::fromStdString(format_count(a.revoked_before_replaced)),
       QString::fromStdString(format_count(b.revoked_before_replaced)));
-  add("bottleneck", join(a.bottleneck), join(b.bottleneck));
+  add("bottleneck", bottleneck_label(a), bottleneck_label(b));
   add("latest decision (analytic)", hours(left.analytic.latest_decision_s), hours(right.analytic.latest_decision_s));
   // Resources: capacity and mean utilisation, by name.
   std::map<std::string, std::pair<const ResourceUse*, const ResourceUse*>> by_name;
@@ -79,7 +79,7 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
         break;
       }
     }
-    if (running_args_ == runArguments()) simulated_ = r;
+    if (running_command_ == commandLine()) simulated_ = r;
     emit historyChanged();
     emit simulationFinished(r);
   });
@@ -174,10 +174,9 @@ QString Workbench::commandLine() const {
 
 void Workbench::simulate() {
   if (!document_) return;
-  running_args_ = runArguments();
   running_command_ = commandLine();
   simulated_.reset();
-  runner_.start(QString::fromStdString(document_->path()), running_args_);
+  runner_.start(QString::fromStdString(document_->path()), runArguments());
   emit simulationStarted();
 }
 

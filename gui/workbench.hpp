@@ -33,6 +33,9 @@ struct Difference {
   QString right;
 };
 
+/// The bottleneck as the window and comparisons show it: names joined, or "none (client timing binds)".
+QString bottleneck_label(const Report& r);
+
 /// Rows that differ between two results (and their scenarios' edits), the summary's figures first.
 QList<Difference> compare_results(const WhatIf& left, const WhatIf& right);
 
@@ -106,8 +109,7 @@ class Workbench : public QObject {
   double analytic_ms_ = 0;
   std::optional<Report> simulated_;
   SimulationRunner runner_;
-  QStringList running_args_;  // the run in progress: its arguments, and its command line to match its
-  QString running_command_;   //   result to the what-if it was started for
+  QString running_command_;  // the run in progress, to match its result to the what-if it was started for
   bool auto_simulate_ = true;
   std::optional<std::uint64_t> seed_;
   QList<WhatIf> history_;

@@ -106,21 +106,6 @@ bool contains(const std::array<std::string_view, N>& names, std::string_view nam
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// A number and the unit written after it: "12h" -> 12, "h"; "1000/s" -> 1000, "/s"; "0.4" -> 0.4, "".
-struct NumberWithUnit {
-  double number = 0;
-  std::string unit;
-};
-
-std::optional<NumberWithUnit> split_number_unit(std::string_view text) {
-  text = trim(text);
-  const char* const end = text.data() + text.size();
-  double v = 0;
-  const auto r = std::from_chars(text.data(), end, v);  // "1e6/s" too; a lone 'e' ("2eh") is left to the unit
-  if (r.ec != std::errc() || !std::isfinite(v)) return std::nullopt;
-  return NumberWithUnit{v, std::string(trim(std::string_view(r.ptr, static_cast<size_t>(end - r.ptr))))};
-}
-
 // `value` rounded to `digits` significant digits (through decimal text, so that it prints short).
 double round_significant(double value, int digits) {
   char buf[kFixedBufferSize];
@@ -715,6 +700,15 @@ std::vector<std::string> draw_samples(const SweepSpec& spec, const SweepParamete
 }
 
 }  // namespace
+
+std::optional<NumberWithUnit> split_number_unit(std::string_view text) {
+  text = trim(text);
+  const char* const end = text.data() + text.size();
+  double v = 0;
+  const auto r = std::from_chars(text.data(), end, v);  // "1e6/s" too; a lone 'e' ("2eh") is left to the unit
+  if (r.ec != std::errc() || !std::isfinite(v)) return std::nullopt;
+  return NumberWithUnit{v, std::string(trim(std::string_view(r.ptr, static_cast<size_t>(end - r.ptr))))};
+}
 
 std::string SweepPoint::key() const {
   std::string out;

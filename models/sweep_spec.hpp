@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenario_parser.hpp"
@@ -22,14 +23,14 @@ enum class ValuesKind {
 
 /// One swept parameter.
 struct SweepParameter {
-  std::string path;                 ///< scenario path as --set writes it, e.g. incident.decision_delay
+  std::string path;  ///< scenario path as --set writes it, e.g. incident.decision_delay
   ValuesKind kind = ValuesKind::LIST;
   std::vector<std::string> values;  ///< LIST and RANGE: each value as --set text ("2h", "0.4", "60%")
   double from = 0;                  ///< RANGE and SAMPLES: the bounds in the unit written (2 for "2h")
   double to = 0;
-  double step = 0;                  ///< RANGE
-  std::string unit;                 ///< the unit suffix written after the number ("h", "/s", "%", "Gbps", "")
-  SourceLoc loc;                    ///< where the parameter is written
+  double step = 0;   ///< RANGE
+  std::string unit;  ///< the unit suffix written after the number ("h", "/s", "%", "Gbps", "")
+  SourceLoc loc;     ///< where the parameter is written
 };
 
 /// How SAMPLES parameters are drawn.
@@ -37,10 +38,10 @@ enum class SamplingKind { RANDOM, LATIN_HYPERCUBE };
 
 /// The condition a search decides, on one metric of the run's report.
 struct SearchCondition {
-  std::string metric;          ///< a report figure as `summarize` flattens it, e.g. completion_time_s
-  bool at_most = true;         ///< metric <= threshold (false: metric >= threshold)
-  std::string threshold_text;  ///< as written: "20h", or relative to the deadline: "deadline - 20%"
-  double threshold = 0;        ///< absolute threshold in SI (seconds for durations), when not relative
+  std::string metric;                       ///< a report figure as `summarize` flattens it, e.g. completion_time_s
+  bool at_most = true;                      ///< metric <= threshold (false: metric >= threshold)
+  std::string threshold_text;               ///< as written: "20h", or relative to the deadline: "deadline - 20%"
+  double threshold = 0;                     ///< absolute threshold in SI (seconds for durations), when not relative
   std::optional<double> deadline_fraction;  ///< "deadline - 20%": threshold = deadline x (1 - 0.2)
 };
 
@@ -51,24 +52,24 @@ struct SweepSearch {
   double to = 0;
   std::string unit;
   SearchCondition condition;
-  double tolerance = 0.01;  ///< stop when the bracket is narrower than this share of its upper end
+  double tolerance = 0.01;    ///< stop when the bracket is narrower than this share of its upper end
   int max_replications = 20;  ///< per probe, added until the CI excludes the threshold
   SourceLoc loc;
 };
 
 /// A whole sweep file.
 struct SweepSpec {
-  std::string file;     ///< path it was read from
+  std::string file;  ///< path it was read from
   std::string name;
   std::string question;
-  std::string base;     ///< the base scenario's path, resolved relative to the sweep file
+  std::string base;           ///< the base scenario's path, resolved relative to the sweep file
   std::vector<Override> set;  ///< fixed overrides applied at every point (before the parameters)
   std::uint64_t seed = 1;     ///< replication r of every point uses replication_seed(seed, r) (common random numbers)
   int replications = 1;
   std::vector<std::string> metrics;  ///< report figures kept (flattened paths); default: the summary figures
   std::vector<SweepParameter> parameters;
   SamplingKind sampling = SamplingKind::LATIN_HYPERCUBE;
-  int samples = 0;                   ///< points drawn when any parameter is SAMPLES
+  int samples = 0;  ///< points drawn when any parameter is SAMPLES
   std::uint64_t sampling_seed = 1;
   std::optional<SweepSearch> search;
 };
@@ -92,6 +93,14 @@ std::vector<SweepPoint> expand_points(const SweepSpec& spec);
 
 /// The default metrics when a sweep names none.
 std::vector<std::string> default_sweep_metrics();
+
+/// A number and the unit written after it: "12h" -> 12, "h"; "1000/s" -> 1000, "/s"; "0.4" -> 0.4, "".
+struct NumberWithUnit {
+  double number = 0;
+  std::string unit;
+};
+/// Splits a value as sweep bounds and parameter values are written; nullopt when it does not start with a number.
+std::optional<NumberWithUnit> split_number_unit(std::string_view text);
 
 /// A value in a unit as --set text: 2.5 and "h" -> "2.5h" (shortest exact decimal).
 std::string format_value(double value, const std::string& unit);

@@ -265,9 +265,9 @@ int run_calibrate_command() {
     const std::string profile = real::profile_json(c).dump(2) + "\n";
     const std::string json = real::results_json(c).dump(2) + "\n";
     const std::string csv = real::render_csv(c);
-    real::write_file_atomically(args.out, profile);
-    if (!args.json.empty()) real::write_file_atomically(args.json, json);
-    if (!args.csv.empty()) real::write_file_atomically(args.csv, csv);
+    write_file_atomically(args.out, profile);
+    if (!args.json.empty()) write_file_atomically(args.json, json);
+    if (!args.csv.empty()) write_file_atomically(args.csv, csv);
     std::cout << real::render_table(c) << "\nprofile: " << args.out << "\n";
     return 0;
   } catch (const real::HsmError& e) {

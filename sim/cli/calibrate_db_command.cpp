@@ -228,9 +228,9 @@ int run_calibrate_db() {
         real::calibrate_db(o, [](const std::string& line) { std::cerr << line << std::endl; });
     o.target.password.assign(o.target.password.size(), '\0');
     const std::string profile = real::db_profile_json(c).dump(2) + "\n";
-    real::write_file_atomically(args.out, profile);
-    if (!args.json.empty()) real::write_file_atomically(args.json, real::db_results_json(c).dump(2) + "\n");
-    if (!args.csv.empty()) real::write_file_atomically(args.csv, real::render_db_csv(c));
+    write_file_atomically(args.out, profile);
+    if (!args.json.empty()) write_file_atomically(args.json, real::db_results_json(c).dump(2) + "\n");
+    if (!args.csv.empty()) write_file_atomically(args.csv, real::render_db_csv(c));
     std::cout << real::render_db_table(c) << "\nprofile: " << args.out << "\n";
     return 0;
   } catch (const BadInput& e) {

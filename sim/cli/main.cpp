@@ -186,7 +186,8 @@ int run_plot(int argc, char** argv) {
     args.push_back(nullptr);
     execv(c.c_str(), args.data());
   }
-  std::fprintf(stderr, "surge plot: surge-plot is not built (configure with -DSURGE_BUILD_GUI=ON) or not beside surge\n");
+  std::fprintf(stderr,
+               "surge plot: surge-plot is not built (configure with -DSURGE_BUILD_GUI=ON) or not beside surge\n");
   return kExitRuntime;
 }
 

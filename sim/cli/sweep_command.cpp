@@ -1,16 +1,14 @@
 #include "sweep_command.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
+#include "atomic_file.hpp"
 #include "sweep_runner.hpp"
 #include "sweep_search.hpp"
 #include "sweep_spec.hpp"
@@ -37,26 +35,11 @@ void on_stop_signal(int) {
   stop_requested = true;
 }
 
-// The surge program the children run: this very binary, unless $SURGE_SWEEP_CHILD names a wrapper (e.g.
-// one that runs `nice surge "$@"`, or a test's that makes one point abort).
-std::string child_program(const char* argv0) {
-  if (const char* wrapper = std::getenv("SURGE_SWEEP_CHILD"); wrapper && *wrapper) return wrapper;
+// This very binary: sweep children run `surge run`.
+std::string self_path(const char* argv0) {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::string(argv0) : exe.string();
-}
-
-// Writes text to DIR/name whole or not at all.
-void write_atomically(const std::string& dir, const std::string& name, const std::string& text) {
-  std::filesystem::create_directories(dir);
-  const std::string tmp = dir + "/." + name + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    f.flush();
-    if (!f) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, dir + "/" + name);
 }
 
 int run_search_mode(const SweepSpec& spec, const char* argv0) {
@@ -66,7 +49,7 @@ int run_search_mode(const SweepSpec& spec, const char* argv0) {
   }
   sweep::SearchOptions options;
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.surge = child_program(argv0);
+  options.surge = sweep::child_program(self_path(argv0));
   options.work_dir = args.out + "/.work";
   if (!args.quiet)
     options.on_probe = [](const sweep::Probe& p) {
@@ -76,7 +59,8 @@ int run_search_mode(const SweepSpec& spec, const char* argv0) {
   try {
     const sweep::SearchResult r = sweep::run_search(spec, options);
     std::filesystem::remove_all(options.work_dir);
-    write_atomically(args.out, "search.json", sweep::search_json(spec, r).dump(2) + "\n");
+    std::filesystem::create_directories(args.out);
+    write_file_atomically(args.out + "/search.json", sweep::search_json(spec, r).dump(2) + "\n");
     std::cout << sweep::render_search(spec, r);
     return 0;  // "no boundary in the bracket" and "within the noise" are answers too
   } catch (const ScenarioError& e) {
@@ -120,7 +104,7 @@ int run_sweep_command(const char* argv0) {
   sweep::SweepOptions options;
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.out_dir = args.out;
-  options.surge = child_program(argv0);
+  options.surge = sweep::child_program(self_path(argv0));
   options.stop = &stop_requested;
   if (!args.quiet)
     options.on_progress = [](const sweep::SweepProgress& p) {

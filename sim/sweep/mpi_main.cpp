@@ -58,8 +58,8 @@ nlohmann::json outcome_json(const ChildOutcome& c, int task, const std::string& 
           {"err", c.err}, {"wall_s", c.wall_s},       {"runner", runner}};
 }
 
-std::string child_program(const char* argv0) {
-  if (const char* wrapper = std::getenv("SURGE_SWEEP_CHILD"); wrapper && *wrapper) return wrapper;
+// The surge beside this program.
+std::string surge_beside(const char* argv0) {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   const std::filesystem::path dir = ec ? std::filesystem::path(argv0).parent_path() : exe.parent_path();
@@ -152,7 +152,7 @@ int coordinator(const Args& a, int ranks, const std::string& surge) {
   if (problem.empty()) {
     try {
       points = expand_points(spec);
-      store = std::make_unique<SweepStore>(a.out, spec);
+      store = std::make_unique<SweepStore>(a.out, spec, points);
       tasks = plan_runs(spec, points, *store, surge, p.reused);
       store->write_csv();
     } catch (const StoreError& e) {
@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
     if (rank == kCoordinator) std::fprintf(stderr, "surge-mpi: %s\n", bad.c_str());
     code = kExitBadInput;
   } else if (rank == kCoordinator) {
-    code = coordinator(a, ranks, child_program(argv[0]));
+    code = coordinator(a, ranks, child_program(surge_beside(argv[0])));
   } else {
     const auto work = std::filesystem::temp_directory_path() / ("surge-mpi-" + std::to_string(getpid()));
     worker(work.string(), a.jobs, runner_name(rank));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -40,20 +41,29 @@ double now_s() {
 
 }  // namespace
 
+std::string child_program(const std::string& default_program) {
+  if (const char* wrapper = std::getenv("SURGE_SWEEP_CHILD"); wrapper && *wrapper) return wrapper;
+  return default_program;
+}
+
+std::vector<std::string> run_argv(const std::string& surge, const SweepSpec& spec,
+                                  const std::vector<Override>& overrides, std::uint64_t seed) {
+  std::vector<std::string> argv = {surge, "run", spec.base};
+  for (const Override& o : overrides) argv.insert(argv.end(), {"--set", o.path + "=" + o.value});
+  argv.insert(argv.end(), {"--seed", std::to_string(seed), "--json", "--quiet"});
+  return argv;
+}
+
 std::vector<RunTask> plan_runs(const SweepSpec& spec, const std::vector<SweepPoint>& points, const SweepStore& store,
                                const std::string& surge, int& reused) {
   const std::string base_text = read_file(spec.base);
   std::vector<RunTask> tasks;
   reused = 0;
   for (size_t i = 0; i < points.size(); ++i) {
-    std::vector<std::string> argv = {surge, "run", spec.base};
+    std::vector<Override> overrides = spec.set;
+    overrides.insert(overrides.end(), points[i].overrides.begin(), points[i].overrides.end());
     std::string identity = base_text;
-    for (const std::vector<Override>* list : {&spec.set, &points[i].overrides})
-      for (const Override& o : *list) {
-        argv.push_back("--set");
-        argv.push_back(o.path + "=" + o.value);
-        identity += "\n" + o.path + "=" + o.value;
-      }
+    for (const Override& o : overrides) identity += "\n" + o.path + "=" + o.value;
     const std::string hash = stable_hash(identity);
     const std::map<int, RunRecord> stored = store.runs(points[i].key(), hash);
     for (int r = 0; r < spec.replications; ++r) {
@@ -65,8 +75,7 @@ std::vector<RunTask> plan_runs(const SweepSpec& spec, const std::vector<SweepPoi
       t.point = static_cast<int>(i);
       t.replication = r;
       t.seed = replication_seed(spec.seed, r);  // the same seeds at every point: common random numbers
-      t.argv = argv;
-      t.argv.insert(t.argv.end(), {"--seed", std::to_string(t.seed), "--json", "--quiet"});
+      t.argv = run_argv(surge, spec, overrides, t.seed);
       t.scenario_hash = hash;
       tasks.push_back(std::move(t));
     }
@@ -98,7 +107,7 @@ RunRecord run_record(const RunTask& task, const std::vector<SweepPoint>& points,
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   const std::vector<SweepPoint> points = expand_points(spec);
-  SweepStore store(options.out_dir, spec);
+  SweepStore store(options.out_dir, spec, points);
   SweepOutcome outcome;
   SweepProgress& p = outcome.progress;
   const std::vector<RunTask> tasks = plan_runs(spec, points, store, options.surge, p.reused);

@@ -49,6 +49,12 @@ struct SweepOutcome {
   bool interrupted = false;
 };
 
+/// The program sweep children run: $SURGE_SWEEP_CHILD when set (a wrapper given the same arguments, e.g.
+/// one running `nice surge "$@"`), else `default_program`.
+std::string child_program(const std::string& default_program);
+/// `surge run BASE --set ... --seed SEED --json --quiet`: one run of a sweep or a search, overrides in order.
+std::vector<std::string> run_argv(const std::string& surge, const SweepSpec& spec,
+                                  const std::vector<Override>& overrides, std::uint64_t seed);
 /// The runs still missing from the store, in point order then replication.
 std::vector<RunTask> plan_runs(const SweepSpec& spec, const std::vector<SweepPoint>& points, const SweepStore& store,
                                const std::string& surge, int& reused);

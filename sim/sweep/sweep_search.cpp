@@ -165,11 +165,7 @@ class Searcher {
     int next = from;
     while (next < to || pool.running() > 0) {
       while (next < to && static_cast<int>(pool.running()) < std::max(1, options_.jobs)) {
-        std::vector<std::string> argv = {options_.surge, "run", spec_.base};
-        for (const Override& o : overrides) argv.insert(argv.end(), {"--set", o.path + "=" + o.value});
-        const std::uint64_t seed = replication_seed(spec_.seed, next);
-        argv.insert(argv.end(), {"--seed", std::to_string(seed), "--json", "--quiet"});
-        pool.start(next, argv);
+        pool.start(next, run_argv(options_.surge, spec_, overrides, replication_seed(spec_.seed, next)));
         ++next;
       }
       const ChildOutcome c = pool.wait_any();

@@ -1,15 +1,14 @@
 #include "sweep_store.hpp"
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <cinttypes>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "atomic_file.hpp"
 #include "statistics.hpp"
 
 namespace surge::sweep {
@@ -85,7 +84,8 @@ std::string stable_hash(const std::string& text) {
   return buf;
 }
 
-SweepStore::SweepStore(const std::string& dir, const SweepSpec& spec) : dir_(dir), spec_(spec) {
+SweepStore::SweepStore(const std::string& dir, const SweepSpec& spec, const std::vector<SweepPoint>& points)
+    : dir_(dir), spec_(spec) {
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/results.sqlite";
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
@@ -130,7 +130,7 @@ SweepStore::SweepStore(const std::string& dir, const SweepSpec& spec) : dir_(dir
     cols += ", " + quote_id(m + "_mean") + " REAL, " + quote_id(m + "_ci95") + " REAL";
   exec("CREATE TABLE IF NOT EXISTS points(" + cols + ")");
   exec("COMMIT");
-  for (const SweepPoint& p : expand_points(spec)) points_order_.push_back(p.key());
+  for (size_t i = 0; i < points.size(); ++i) point_index_[points[i].key()] = static_cast<std::int64_t>(i);
 }
 
 SweepStore::~SweepStore() {
@@ -222,10 +222,8 @@ void SweepStore::update_point(const SweepPoint& point, const std::string& scenar
   Statement put(db_, "INSERT OR REPLACE INTO points(" + names + ") VALUES (" + marks + ")");
   int i = 1;
   put.bind(i++, point.key());
-  std::int64_t index = -1;
-  for (size_t k = 0; k < points_order_.size(); ++k)
-    if (points_order_[k] == point.key()) index = static_cast<std::int64_t>(k);
-  put.bind(i++, index);
+  const auto place = point_index_.find(point.key());
+  put.bind(i++, place == point_index_.end() ? std::int64_t{-1} : place->second);
   for (const Override& o : point.overrides) put.bind(i++, o.value);
   put.bind(i++, static_cast<std::int64_t>(reports.size()));
   put.bind(i++, static_cast<std::int64_t>(failed));
@@ -273,15 +271,11 @@ void SweepStore::write_csv() const {
     }
     out << "\n";
   }
-  const std::string path = dir_ + "/results.csv";
-  const std::string tmp = dir_ + "/.results.csv.tmp." + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << out.str();
-    f.flush();
-    if (!f) throw StoreError("cannot write " + tmp);
+  try {
+    write_file_atomically(dir_ + "/results.csv", out.str());
+  } catch (const std::runtime_error& e) {
+    throw StoreError(e.what());
   }
-  std::filesystem::rename(tmp, path);
 }
 
 }  // namespace surge::sweep

@@ -45,9 +45,9 @@ struct RunRecord {
 /// The results of one sweep in one directory.
 class SweepStore {
  public:
-  /// Opens DIR/results.sqlite, creating it for this sweep; throws StoreError when DIR holds another sweep's
-  /// results (different parameters or metrics).
-  SweepStore(const std::string& dir, const SweepSpec& spec);
+  /// Opens DIR/results.sqlite, creating it for this sweep (its points, expand_points(spec), in order); throws
+  /// StoreError when DIR holds another sweep's results (different parameters or metrics).
+  SweepStore(const std::string& dir, const SweepSpec& spec, const std::vector<SweepPoint>& points);
   ~SweepStore();
   SweepStore(const SweepStore&) = delete;
   SweepStore& operator=(const SweepStore&) = delete;
@@ -70,7 +70,7 @@ class SweepStore {
   const SweepSpec& spec_;
   sqlite3* db_ = nullptr;
   std::vector<std::string> param_columns_;
-  std::vector<std::string> points_order_;  // every point key, in expansion order (CSV order)
+  std::map<std::string, std::int64_t> point_index_;  // every point key's place in expansion order (CSV order)
 };
 
 /// A stable 64-bit hash (FNV-1a) as 16 hex digits: the same text gives the same hash on any machine.

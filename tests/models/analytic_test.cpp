@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "link_cut_transfers.hpp"
 #include "scenario_parser.hpp"
 
 namespace surge {
@@ -101,15 +102,7 @@ TEST(AnalyticPlanner, ALinkToTheCloudDownLeavesIssuanceAlone) {
 
 TEST(AnalyticPlanner, ATransferCrossingALinkThatGoesDownIsNeverDone) {
   Scenario s = shipped("le-2021-hardware", {{"workload.certificates", "20M"}});
-  auto transfer = [](const std::string& name, const std::string& from, const std::string& to, double start_s) {
-    Transfer t;
-    t.name = name, t.from = from, t.to = to, t.bytes = 1e12, t.start_s = start_s;
-    return t;
-  };
-  s.transfers = {transfer("before", "dc1/db-writer", "dc2/db-replica-1", 0),  // done at 800 s, before the cut
-                 transfer("across", "dc1/db-writer", "dc2/db-replica-1", 5 * kHour - 400),
-                 transfer("after", "dc1/frontend", "dc2/frontend", 6 * kHour),
-                 transfer("elsewhere", "dc2/frontend", "cloud", 5 * kHour - 400)};
+  s.transfers = surge::testing::transfers_around_a_cut(5 * kHour);
   s.failures.push_back(link_down("wan/dc1-dc2", 5 * kHour));
   const Report r = analyze(s, {0.2, false});
   ASSERT_EQ(r.transfers.size(), 4u);

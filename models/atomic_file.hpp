@@ -4,10 +4,10 @@
 
 #include <string>
 
-namespace surge::real {
+namespace surge {
 
 /// Writes `text` to `path` through a temporary file in the same folder, fsynced, then renamed.
 /// Throws std::runtime_error (and leaves no temporary file) when it cannot.
 void write_file_atomically(const std::string& path, const std::string& text);
 
-}  // namespace surge::real
+}  // namespace surge

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace surge::real {
+namespace surge {
 
 void write_file_atomically(const std::string& path, const std::string& text) {
   namespace fs = std::filesystem;
@@ -37,4 +37,4 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   }
 }
 
-}  // namespace surge::real
+}  // namespace surge
