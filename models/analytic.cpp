@@ -54,6 +54,7 @@ class Analysis {
     n_ = static_cast<size_t>(std::ceil(horizon / dt_)) + 1;
     build_arrivals();
     build_resources();
+    apply_admission();
   }
 
   Outcome run() const;
@@ -63,13 +64,17 @@ class Analysis {
   double t(size_t i) const { return static_cast<double>(i) * dt_; }
   size_t index_of(double time) const { return std::min(n_ - 1, static_cast<size_t>(std::ceil(time / dt_))); }
   void build_arrivals();
+  void summarise_arrivals();
   void build_resources();
+  void apply_admission();
+  double first_request(size_t k, size_t i) const;
   std::vector<WorkArrival> work_arrivals(const Resource& r, double revocations_removed) const;
   std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
   std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
   std::vector<double> class_replaced(double replaced) const;
+  /// interval_replaced: (interval, when its requests are replaced), for the intervals replaced in the run.
   std::vector<ClassOutcome> class_outcomes(const Outcome& o,
-                                           const std::vector<std::pair<size_t, double>>& interval_delays) const;
+                                           const std::vector<std::pair<size_t, double>>& interval_replaced) const;
 
   const Scenario& s_;
   Topology topo_;
@@ -87,6 +92,12 @@ class Analysis {
   int hsm_ = -1, db_ = -1;
   std::vector<std::string> live_hsm_groups_;
   std::vector<double> link_down_;  // by link: when a link failure takes it down (+inf: never)
+  // With admission control: by class and interval, the admitted requests' first-request times summed
+  // (certificates x seconds); empty without it (every request is admitted when it is made).
+  std::vector<std::vector<double>> class_first_;
+  std::vector<double> class_rejected_requests_, class_rejected_certificates_;
+  double rejected_requests_ = 0, rejected_certificates_ = 0;
+  double delayed_admitted_ = 0, admission_delay_total_s_ = 0;  // refused, then admitted within the horizon
 };
 
 void Analysis::build_arrivals() {
@@ -118,6 +129,14 @@ void Analysis::build_arrivals() {
     d_background_[i] += bg * (1 - c.burst_share);
     d_background_[burst] += bg * c.burst_share;
   }
+  summarise_arrivals();
+}
+
+void Analysis::summarise_arrivals() {
+  const Scenario& s = s_;
+  affected_ = 0;
+  last_arrival_ = 0;
+  first_arrival_ = kInf;
   for (size_t i = 0; i < n_; ++i) {
     affected_ += d_affected_[i];
     if (d_affected_[i] > 1e-9 * std::max(1.0, s.workload.certificates)) {
@@ -345,6 +364,129 @@ void Analysis::build_resources() {
   }
 }
 
+// Admission control on the grid, forward in time: at t_i the certificates admitted and not yet issued
+// are those admitted before t_i less those every resource has served by t_i (FIFO, as replaced_curve maps
+// work back to requests); retries due at t_i are admitted first, then new requests, each group pro rata
+// across classes, up to the bound; the refused ask again one Retry-After later (cron: one period later),
+// on the grid, unless that is at or after the horizon. The admitted requests then replace the offered
+// ones as the arrivals of everything that follows.
+void Analysis::apply_admission() {
+  const Admission& adm = s_.admission;
+  if (!adm.enabled()) return;
+  const size_t classes = classes_.size();
+  auto steps_after = [&](double wait_s) { return std::max<size_t>(1, static_cast<size_t>(std::ceil(wait_s / dt_))); };
+  std::vector<size_t> retry_steps(classes);
+  for (size_t k = 0; k < classes; ++k)
+    retry_steps[k] = steps_after(classes_[k].kind == ClientKind::CRON ? classes_[k].period_s() : adm.retry_after_s);
+  const size_t bg_retry_steps = steps_after(adm.retry_after_s);
+
+  // Each resource's cumulative work admitted through each grid point, and its served-work recursion.
+  struct Track {
+    const Resource* r;
+    CapacityTimeline cap;
+    std::vector<double> cum_work;
+    double best = kInf;  // min over s of (A(s-) - S(s)), as in served()
+    size_t j = 0;        // interval where its served work currently falls
+  };
+  std::vector<Track> tracks;
+  for (const Resource& r : res_)
+    if (r.per_affected > 0 || r.per_background > 0)
+      tracks.push_back(Track{&r, r.timeline, std::vector<double>(n_, 0.0)});
+  std::vector<double> cum_certs(n_, 0.0);
+
+  std::vector<std::vector<double>> pending(classes, std::vector<double>(n_, 0.0));  // retries due
+  std::vector<std::vector<double>> pending_first(classes, std::vector<double>(n_, 0.0));
+  std::vector<double> pending_bg(n_, 0.0), pending_bg_first(n_, 0.0);
+  class_first_.assign(classes, std::vector<double>(n_, 0.0));
+  class_rejected_requests_.assign(classes, 0.0);
+  class_rejected_certificates_.assign(classes, 0.0);
+
+  for (size_t i = 0; i < n_; ++i) {
+    const double admitted_before = i > 0 ? cum_certs[i - 1] : 0;
+    double issued = admitted_before;
+    for (Track& tr : tracks) {
+      const double S = tr.cap.cumulative(t(i));
+      const double arrived = i > 0 ? tr.cum_work[i - 1] : 0;
+      tr.best = std::min(tr.best, arrived - S);
+      const double served = tr.best + S;  // work arriving at t_i is served from t_(i+1) on
+      while (tr.j + 1 < i && tr.cum_work[tr.j] < served * (1 - 1e-12)) ++tr.j;
+      if (i == 0) continue;
+      const double before = tr.j > 0 ? tr.cum_work[tr.j - 1] : 0;
+      const double span = tr.cum_work[tr.j] - before;
+      const double frac = span > 0 ? std::clamp((served - before) / span, 0.0, 1.0) : 1.0;
+      const double certs_before = tr.j > 0 ? cum_certs[tr.j - 1] : 0;
+      issued = std::min(issued, certs_before + frac * (cum_certs[tr.j] - certs_before));
+    }
+    double room = std::max(0.0, adm.queue_certificates - (admitted_before - issued));
+
+    // Retries first, then first requests; each group pro rata over the classes and the background.
+    double retries = pending_bg[i], fresh = d_background_[i];
+    for (size_t k = 0; k < classes; ++k) {
+      retries += pending[k][i];
+      fresh += d_class_[k][i];
+    }
+    const double take_retries = retries > 0 ? std::min(1.0, room / retries) : 1.0;
+    room -= take_retries * retries;
+    const double take_fresh = fresh > 0 ? std::min(1.0, std::max(0.0, room) / fresh) : 1.0;
+
+    // Admits a share of one group's requests and sends the rest back `steps` later; returns the admitted.
+    auto admit = [&](double requests, double first_sum, double take, size_t steps, std::vector<double>& due,
+                     std::vector<double>& due_first, double& admitted_first) {
+      const double in = take * requests, out = requests - in;
+      admitted_first += take * first_sum;
+      if (out > 0) {
+        rejected_requests_ += out;
+        if (i + steps < n_) {
+          due[i + steps] += out;
+          due_first[i + steps] += (1 - take) * first_sum;
+        }
+      }
+      return in;
+    };
+    double admitted_affected = 0, admitted_bg = 0;
+    for (size_t k = 0; k < classes; ++k) {
+      double first = 0;
+      const double retried = pending[k][i], asked = d_class_[k][i];
+      const double in_retry =
+          admit(retried, pending_first[k][i], take_retries, retry_steps[k], pending[k], pending_first[k], first);
+      admission_delay_total_s_ += in_retry * t(i) - first;
+      delayed_admitted_ += in_retry;
+      const double in_fresh =
+          admit(asked, asked * t(i), take_fresh, retry_steps[k], pending[k], pending_first[k], first);
+      class_rejected_requests_[k] += (retried - in_retry) + (asked - in_fresh);
+      class_rejected_certificates_[k] += asked - in_fresh;
+      rejected_certificates_ += asked - in_fresh;
+      d_class_[k][i] = in_retry + in_fresh;
+      class_first_[k][i] = first;
+      admitted_affected += d_class_[k][i];
+    }
+    {
+      double first = 0;
+      const double retried = pending_bg[i], asked = d_background_[i];
+      const double in_retry =
+          admit(retried, pending_bg_first[i], take_retries, bg_retry_steps, pending_bg, pending_bg_first, first);
+      admission_delay_total_s_ += in_retry * t(i) - first;
+      delayed_admitted_ += in_retry;
+      const double in_fresh =
+          admit(asked, asked * t(i), take_fresh, bg_retry_steps, pending_bg, pending_bg_first, first);
+      rejected_certificates_ += asked - in_fresh;
+      d_background_[i] = admitted_bg = in_retry + in_fresh;
+    }
+    d_affected_[i] = admitted_affected;
+    cum_certs[i] = admitted_before + admitted_affected + admitted_bg;
+    for (Track& tr : tracks)
+      tr.cum_work[i] = (i > 0 ? tr.cum_work[i - 1] : 0) + admitted_affected * tr.r->per_affected +
+                       admitted_bg * tr.r->per_background;
+  }
+  summarise_arrivals();
+}
+
+// The mean first request of class k's requests admitted in interval i (its time without admission control).
+double Analysis::first_request(size_t k, size_t i) const {
+  if (class_first_.empty() || d_class_[k][i] <= 0) return t(i);
+  return class_first_[k][i] / d_class_[k][i];
+}
+
 std::vector<WorkArrival> Analysis::work_arrivals(const Resource& r, double revocations_removed) const {
   std::vector<WorkArrival> w;
   w.reserve(n_);
@@ -430,7 +572,7 @@ std::vector<double> Analysis::class_replaced(double replaced) const {
 // Per client class, from the fluid model: FIFO over the grid, so a class's share of any count of
 // replaced requests is its share of the earliest requests; its delays are its intervals' delays.
 std::vector<ClassOutcome> Analysis::class_outcomes(
-    const Outcome& o, const std::vector<std::pair<size_t, double>>& interval_delays) const {
+    const Outcome& o, const std::vector<std::pair<size_t, double>>& interval_replaced) const {
   const double tolerance = 1e-9 * std::max(1.0, s_.workload.certificates);
   const size_t dl = std::min(n_ - 1, static_cast<size_t>(std::floor(s_.incident.deadline_s / dt_)));
   const std::vector<double> by_deadline = class_replaced(o.replaced[dl]);
@@ -452,10 +594,10 @@ std::vector<ClassOutcome> Analysis::class_outcomes(
     if (class_count_[k] - on_grid > tolerance) c.last_request_s.reset();  // some ask after the horizon
     std::vector<std::pair<double, double>> delays, after;  // (request to, decision to replacement; weight)
     double total = 0;
-    for (const auto& [i, delay] : interval_delays) {
+    for (const auto& [i, replaced_at] : interval_replaced) {
       if (d_class_[k][i] <= 0) continue;
-      delays.push_back({delay, d_class_[k][i]});
-      after.push_back({t(i) + delay - s_.incident.decision_delay_s, d_class_[k][i]});
+      delays.push_back({std::max(0.0, replaced_at - first_request(k, i)), d_class_[k][i]});
+      after.push_back({replaced_at - s_.incident.decision_delay_s, d_class_[k][i]});
       total += d_class_[k][i];
     }
     auto pct = [&](std::vector<std::pair<double, double>>& v, double q) {
@@ -656,8 +798,9 @@ Report Analysis::report(const AnalyticOptions& options) {
   }
 
   // Time to replace: in FIFO order, the requests of interval i are replaced when the replaced curve
-  // reaches their middle.
-  std::vector<std::pair<size_t, double>> interval_delays;  // (interval, its requests' delay)
+  // reaches their middle; the delay runs from their first request (earlier than t_i when admission
+  // control refused them first).
+  std::vector<std::pair<size_t, double>> interval_replaced;  // (interval, when its requests are replaced)
   if (affected_ > 0) {
     std::vector<std::pair<double, double>> delays;  // (delay, certificates)
     double before = 0;
@@ -668,8 +811,10 @@ Report Analysis::report(const AnalyticOptions& options) {
       before += d_affected_[i];
       while (j < n_ && o.replaced[j] < middle) ++j;
       if (j == n_) break;  // not replaced within the horizon
-      delays.push_back({std::max(0.0, t(j) - t(i)), d_affected_[i]});
-      interval_delays.push_back({i, delays.back().first});
+      double first = 0;
+      for (size_t k = 0; k < classes_.size(); ++k) first += first_request(k, i) * d_class_[k][i];
+      delays.push_back({std::max(0.0, t(j) - first / d_affected_[i]), d_affected_[i]});
+      interval_replaced.push_back({i, t(j)});
     }
     std::sort(delays.begin(), delays.end());
     double total = 0;
@@ -683,7 +828,17 @@ Report Analysis::report(const AnalyticOptions& options) {
     r.time_to_replace_s.p50 = pct(0.5);
     r.time_to_replace_s.p99 = pct(0.99);
   }
-  r.classes = class_outcomes(o, interval_delays);
+  r.classes = class_outcomes(o, interval_replaced);
+  if (s.admission.enabled()) {
+    r.rejected_requests = rejected_requests_;
+    r.rejected_certificates = rejected_certificates_;
+    r.admission_delay_total_s = admission_delay_total_s_;
+    r.admission_delay_mean_s = delayed_admitted_ > 0 ? admission_delay_total_s_ / delayed_admitted_ : 0;
+    for (size_t k = 0; k < r.classes.size(); ++k) {
+      r.classes[k].rejected_requests = class_rejected_requests_[k];
+      r.classes[k].rejected_certificates = class_rejected_certificates_[k];
+    }
+  }
 
   // The latest decision that still meets the deadline: bisection (meeting it is monotone in the delay).
   if (options.search_decision && affected_ > 0) {

@@ -217,5 +217,77 @@ TEST(AnalyticPlanner, ReportsEachClientClassFromItsClosedForm) {
   EXPECT_FALSE(r.classes[3].last_request_s.has_value());
 }
 
+// Admission control in the fluid model: one HSM member (1,000 signatures/s, one signature per issuance,
+// none per revocation), a cron class running every 30 s without sleep, so that all N certificates ask
+// within one grid interval after the decision and a refused client asks again one run (30 s) later.
+Scenario admission_backlog(double certificates, double queue) {
+  Scenario s = parse_scenario(R"(schema: 1
+name: admission
+question: "q"
+data_centers:
+  - name: dc1
+    fabric: 25g-fiber
+    hsm: {model: luna-2021, count: 1, signatures_per_s: 1000/s}
+    db: {model: db-2021, writer: true, replicas: 0, commits_per_s: 1G/s}
+workload:
+  certificates: 1
+  era: seed-2021
+  signatures_per_issuance: 1
+  signatures_per_revocation: 0
+  rpc_bytes: {acme: 0B, wfe_ra: 0B, ra_ca: 0B, ca_sa: 0B}
+clients:
+  classes:
+    - {name: c, kind: cron, share: 100%, runs_per_day: 2880, random_sleep: 0s}
+incident:
+  decision_delay: 1h
+  deadline: 24h
+  horizon: 30h
+admission: {queue: 1, retry_after: 5min}
+)",
+                              "a.yaml");
+  s.workload.certificates = certificates;
+  s.admission.queue_certificates = queue;
+  return s;
+}
+
+TEST(AnalyticPlanner, AdmissionRefusesBeyondTheQueueAndAdmitsWhatEachRunFrees) {
+  constexpr double kN = 1e6, kQueue = 1e5, kRate = 1000, kRun_s = 30;
+  const Report r = analyze(admission_backlog(kN, kQueue));
+  // The first run admits the queue's worth; every later run finds rate x 30 s places freed (the HSM never
+  // idles: the queue holds more than one run's work) and refuses the rest, which asks again 30 s later.
+  const double per_run = kRate * kRun_s;
+  const int runs = static_cast<int>(std::ceil((kN - kQueue) / per_run));  // runs after the first
+  double requests = 0, delay = 0;
+  for (int w = 0; w < runs; ++w) requests += kN - kQueue - w * per_run;
+  for (int w = 1; w <= runs; ++w) delay += std::min(per_run, kN - kQueue - (w - 1) * per_run) * w * kRun_s;
+  ASSERT_TRUE(r.rejected_requests.has_value());
+  EXPECT_NEAR(*r.rejected_requests, requests, 1e-6 * requests);
+  EXPECT_NEAR(r.rejected_certificates.value_or(-1), kN - kQueue, 1e-6 * kN);
+  EXPECT_NEAR(r.admission_delay_total_s.value_or(-1), delay, 1e-6 * delay);
+  EXPECT_NEAR(r.admission_delay_mean_s.value_or(-1), delay / (kN - kQueue), 1e-6 * delay);
+  ASSERT_EQ(r.classes.size(), 1u);
+  EXPECT_NEAR(r.classes[0].rejected_requests.value_or(-1), requests, 1e-6 * requests);
+  // The HSM is busy throughout, so the last replacement comes N / rate after the requests, as without
+  // admission control (to one grid step).
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  EXPECT_NEAR(*r.completion_time_s, kHour + kRun_s + kN / kRate, 2 * kRun_s);
+  // The time to replace counts from the first request: the last admitted waited `runs` runs first.
+  EXPECT_GT(r.time_to_replace_s.p99, runs * kRun_s);
+}
+
+TEST(AnalyticPlanner, AdmissionWithAQueueTooSmallForOneRunLeavesTheHsmIdleBetweenRuns) {
+  // 10,000 places and 30,000 signatures per run: each run admits 10,000, done in 10 s, then the HSM waits
+  // for the next run: 10,000 per 30 s instead of 30,000.
+  constexpr double kN = 1e6, kQueue = 1e4, kRun_s = 30;
+  const Report r = analyze(admission_backlog(kN, kQueue));
+  ASSERT_TRUE(r.completion_time_s.has_value());
+  const double runs = kN / kQueue;
+  EXPECT_NEAR(*r.completion_time_s, kHour + runs * kRun_s, 2 * kRun_s);
+  const Report unbounded = analyze(admission_backlog(kN, 1e12));
+  ASSERT_TRUE(unbounded.completion_time_s.has_value());
+  EXPECT_NEAR(*unbounded.completion_time_s, kHour + kRun_s + kN / 1000, 2 * kRun_s);
+  EXPECT_EQ(unbounded.rejected_requests.value_or(-1), 0);
+}
+
 }  // namespace
 }  // namespace surge
