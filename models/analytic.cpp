@@ -811,9 +811,13 @@ Report Analysis::report(const AnalyticOptions& options) {
       before += d_affected_[i];
       while (j < n_ && o.replaced[j] < middle) ++j;
       if (j == n_) break;  // not replaced within the horizon
-      double first = 0;
-      for (size_t k = 0; k < classes_.size(); ++k) first += first_request(k, i) * d_class_[k][i];
-      delays.push_back({std::max(0.0, t(j) - first / d_affected_[i]), d_affected_[i]});
+      double first = t(i);  // the requests' mean first request
+      if (!class_first_.empty()) {
+        first = 0;
+        for (size_t k = 0; k < classes_.size(); ++k) first += class_first_[k][i];
+        first /= d_affected_[i];
+      }
+      delays.push_back({std::max(0.0, t(j) - first), d_affected_[i]});
       interval_replaced.push_back({i, t(j)});
     }
     std::sort(delays.begin(), delays.end());
