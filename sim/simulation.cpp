@@ -399,17 +399,15 @@ double Model::key_cost(int dc, const Job& j) const {
 int Model::route_dc(double signatures, int key) {
   // Balance signing work (in each group's reference-key signatures) by capacity over the data centers
   // that are up and can sign.
+  auto work_at = [&](size_t d) { return signatures * key_cost_[d][static_cast<size_t>(key)]; };
   int best = -1;
   double best_load = std::numeric_limits<double>::infinity();
   for (size_t d = 0; d < hsm_.size(); ++d) {
     if (!dc_up_[d] || !dc_can_sign(static_cast<int>(d))) continue;
-    const double load =
-        (hsm_[d].assigned + signatures * key_cost_[d][static_cast<size_t>(key)]) / hsm_[d].live_capacity;
+    const double load = (hsm_[d].assigned + work_at(d)) / hsm_[d].live_capacity;
     if (load < best_load) best_load = load, best = static_cast<int>(d);
   }
-  if (best >= 0)
-    hsm_[static_cast<size_t>(best)].assigned +=
-        signatures * key_cost_[static_cast<size_t>(best)][static_cast<size_t>(key)];
+  if (best >= 0) hsm_[static_cast<size_t>(best)].assigned += work_at(static_cast<size_t>(best));
   return best;
 }
 

@@ -56,6 +56,11 @@ TEST(KeyTypes, AFiftyFiftyBacklogOnOnePairTakesEachKeysSigningTime) {
   EXPECT_NEAR(hsm_dc1(sim).work, reference_work, 1e-9 * reference_work);
   ASSERT_EQ(sim.bottleneck.size(), 1u);
   EXPECT_EQ(sim.bottleneck[0], "hsm:dc1");
+  const std::string text = render_text(sim);
+  EXPECT_NE(text.find("\nby key     ecdsa-p384 60,000,000, rsa-2048 60,000,000 signatures\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nhsm:dc1                           20,000 signatures/s "), std::string::npos) << text;
+  EXPECT_NE(text.find("\n(HSM signatures/s: rsa-2048 equivalent)\n"), std::string::npos) << text;
 
   const Report an = analyze(s);
   ASSERT_TRUE(an.completion_time_s);
