@@ -90,6 +90,7 @@ class Analysis {
   double last_arrival_ = 0, first_arrival_ = kInf;
   std::vector<Resource> res_;
   int hsm_ = -1, db_ = -1;
+  double hsm_mix_ = 1;  // reference-key signatures per signature of the key mix, over the routing shares
   std::vector<std::string> live_hsm_groups_;
   std::vector<double> link_down_;  // by link: when a link failure takes it down (+inf: never)
   // With admission control: by class and interval, the admitted requests' first-request times summed
@@ -244,7 +245,7 @@ void Analysis::build_resources() {
   };
   Resource hsm;
   hsm.kind = "hsm";
-  hsm.unit = "signatures/s";
+  hsm.unit = hsm_capacity_unit(s);
   for (double time : change_times) {
     if (!std::isfinite(time)) continue;
     double cap = 0;
@@ -292,14 +293,21 @@ void Analysis::build_resources() {
 
   const OperationCost& iss = cost_.issuance;
   const OperationCost& rev = cost_.revocation;
+  // The HSM pool works in reference-key signatures: a signature of the key mix costs mix_d of them at
+  // data center d (1 with one key type); hsm_mix_ is its mean over the routing shares.
+  double mix_weight = 0, mix_sum = 0;
   for (size_t d = 0; d < dcs; ++d) {
-    hsm.per_affected += v_aff(node(d, 2)) * iss.signatures + v_aff(node(d, 3)) * rev.signatures;
-    hsm.per_revocation += v_aff(node(d, 3)) * rev.signatures;
-    hsm.per_background += v_bg(node(d, 2)) * iss.signatures;
+    const double mix = mixed_signature_cost(s, s.data_centers[d].hsm);
+    mix_sum += share[d] * mix;
+    mix_weight += share[d];
+    hsm.per_affected += (v_aff(node(d, 2)) * iss.signatures + v_aff(node(d, 3)) * rev.signatures) * mix;
+    hsm.per_revocation += v_aff(node(d, 3)) * rev.signatures * mix;
+    hsm.per_background += v_bg(node(d, 2)) * iss.signatures * mix;
     db.per_affected += v_aff(node(d, 1)) * iss.commits + v_aff(node(d, 5)) * rev.commits;
     db.per_revocation += v_aff(node(d, 5)) * rev.commits;
     db.per_background += v_bg(node(d, 1)) * iss.commits;
   }
+  if (mix_weight > 0) hsm_mix_ = mix_sum / mix_weight;
   hsm_ = static_cast<int>(res_.size());
   res_.push_back(hsm);
   db_ = static_cast<int>(res_.size());
@@ -632,7 +640,8 @@ Outcome Analysis::run() const {
       const double remaining = N - replaced[i];
       if (remaining <= 1e-6 * N) break;
       const double sign = res_[hsm_].timeline.at(t(i)), commit = res_[db_].timeline.at(t(i));
-      const double need_sign = cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures / sign : 0;
+      const double need_sign =
+          cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures * hsm_mix_ / sign : 0;
       const double need_db = remaining * cost_.revocation.commits / commit;
       const double need = std::max(need_sign, need_db) * (1 + s.incident.revocation_margin);
       if (std::isfinite(need) && t(i) + need >= latest) {
@@ -773,10 +782,11 @@ Report Analysis::report(const AnalyticOptions& options) {
         u.needed_capacity = hi * x.capacity0 * (1 + options.headroom);
       }
     }
-    if (x.kind == "hsm") r.signatures += work;
+    if (x.kind == "hsm") r.signatures += work / hsm_mix_;  // actual signatures, whatever their key
     if (x.kind == "db") r.db_commits += work;
     r.resources.push_back(u);
   }
+  for (const KeyShare& k : s.workload.keys()) r.signatures_by_key[k.key] = r.signatures * k.share;
   if (std::isfinite(sustainable)) r.max_sustainable_rate_per_s = sustainable;
   r.headroom = options.headroom;
 

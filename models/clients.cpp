@@ -105,20 +105,32 @@ std::vector<ClientClass> client_classes(const Scenario& s) {
   return {ari, rest};
 }
 
-std::vector<double> class_certificates(const Scenario& s, const std::vector<ClientClass>& classes) {
-  const double total = s.workload.certificates;
+std::vector<double> split_by_shares(double total, const std::vector<double>& shares) {
   std::vector<double> out;
   double cumulative_share = 0, assigned = 0;
-  for (size_t i = 0; i < classes.size(); ++i) {
-    cumulative_share += classes[i].share;
-    const double upto = i + 1 == classes.size() ? total : std::min(total, std::round(total * cumulative_share));
+  for (size_t i = 0; i < shares.size(); ++i) {
+    cumulative_share += shares[i];
+    const double upto = i + 1 == shares.size() ? total : std::min(total, std::round(total * cumulative_share));
     out.push_back(std::max(0.0, upto - assigned));
     assigned = std::max(assigned, upto);
   }
   return out;
 }
 
+std::vector<double> class_certificates(const Scenario& s, const std::vector<ClientClass>& classes) {
+  std::vector<double> shares;
+  for (const ClientClass& c : classes) shares.push_back(c.share);
+  return split_by_shares(s.workload.certificates, shares);
+}
+
 namespace {
+
+// A class's (or the background's) certificates split by the issuers' shares.
+std::vector<double> by_key(const Scenario& s, double count) {
+  std::vector<double> shares;
+  for (const KeyShare& k : s.workload.keys()) shares.push_back(k.share);
+  return split_by_shares(count, shares);
+}
 
 // The deterministic plan: quantiles instead of draws.
 ArrivalPlan plan_means(const Scenario& s) {
@@ -130,19 +142,25 @@ ArrivalPlan plan_means(const Scenario& s) {
   const auto [a, b] = poll_interval(c);
   const double mean_offset = c.burst_shape == BurstShape::UNIFORM ? c.burst_width_s / 2 : c.burst_width_s / 3;
   long index = 0;  // across classes, for the clustering's every (1 / share)-th cohort
-  auto add_class = [&](double count, int cls, auto&& at_quantile) {
-    const long n = static_cast<long>(std::ceil(count / k));
-    for (long i = 0; i < n; ++i) {
-      const int size = static_cast<int>(std::min<double>(k, count - static_cast<double>(i) * k));
-      double t = at_quantile((static_cast<double>(i) + 0.5) / static_cast<double>(n));
-      const bool moved = std::floor((index + 1) * c.burst_share) > std::floor(index * c.burst_share);
-      ++index;
-      if (moved) t = std::ceil(t / kHour) * kHour + mean_offset;
-      if (cls != kBackgroundClass) {
-        plan.cohorts.push_back(Cohort{t, size, cls});
-        if (t >= horizon) plan.affected_beyond_horizon += size;
-      } else if (t < horizon) {
-        plan.cohorts.push_back(Cohort{t, size, cls});
+  // Each issuer's part of a class spreads over the class's whole distribution, as the planner's shares do.
+  auto add_class = [&](double class_count, int cls, auto&& at_quantile) {
+    const std::vector<double> counts = by_key(s, class_count);
+    for (size_t key = 0; key < counts.size(); ++key) {
+      const double count = counts[key];
+      const long n = static_cast<long>(std::ceil(count / k));
+      for (long i = 0; i < n; ++i) {
+        const int size = static_cast<int>(std::min<double>(k, count - static_cast<double>(i) * k));
+        double t = at_quantile((static_cast<double>(i) + 0.5) / static_cast<double>(n));
+        const bool moved = std::floor((index + 1) * c.burst_share) > std::floor(index * c.burst_share);
+        ++index;
+        if (moved) t = std::ceil(t / kHour) * kHour + mean_offset;
+        const Cohort cohort{t, size, cls, static_cast<int>(key)};
+        if (cls != kBackgroundClass) {
+          plan.cohorts.push_back(cohort);
+          if (t >= horizon) plan.affected_beyond_horizon += size;
+        } else if (t < horizon) {
+          plan.cohorts.push_back(cohort);
+        }
       }
     }
   };
@@ -226,17 +244,24 @@ ArrivalPlan plan_arrivals(const Scenario& s, std::uint64_t seed) {
   ArrivalPlan plan;
   const int k = s.effective_cohort_size();
   const double horizon = s.incident.horizon_s;
-  auto add_class = [&](double count, int cls, std::uint64_t stream, auto&& draw) {
+  // A class's issuers draw from the class's own stream one after the other (the reference key first):
+  // draws are independent and alike, so each issuer's part follows the class's distribution, one issuer
+  // reproduces the draws from before key types, and other classes' streams are untouched.
+  auto add_class = [&](double class_count, int cls, std::uint64_t stream, auto&& draw) {
     Rng rng(seed, stream);
-    for (double left = count; left > 0; left -= k) {
-      const int size = static_cast<int>(std::min<double>(k, left));
-      const double t = apply_clustering(s.clients, draw(rng), rng);
-      // Affected cohorts are kept even beyond the horizon: bulk revocation must still revoke them.
-      if (cls != kBackgroundClass) {
-        plan.cohorts.push_back(Cohort{t, size, cls});
-        if (t >= horizon) plan.affected_beyond_horizon += size;
-      } else if (t < horizon) {
-        plan.cohorts.push_back(Cohort{t, size, cls});
+    const std::vector<double> counts = by_key(s, class_count);
+    for (size_t key = 0; key < counts.size(); ++key) {
+      for (double left = counts[key]; left > 0; left -= k) {
+        const int size = static_cast<int>(std::min<double>(k, left));
+        const double t = apply_clustering(s.clients, draw(rng), rng);
+        const Cohort cohort{t, size, cls, static_cast<int>(key)};
+        // Affected cohorts are kept even beyond the horizon: bulk revocation must still revoke them.
+        if (cls != kBackgroundClass) {
+          plan.cohorts.push_back(cohort);
+          if (t >= horizon) plan.affected_beyond_horizon += size;
+        } else if (t < horizon) {
+          plan.cohorts.push_back(cohort);
+        }
       }
     }
   };

@@ -22,6 +22,7 @@ struct Cohort {
   double arrival_s = 0;  ///< when the clients ask for the replacement (or a new certificate)
   int size = 0;          ///< certificates in the cohort
   int client_class = 0;  ///< index into client_classes(); kBackgroundClass for the normal day's issuance
+  int key = 0;           ///< index into the workload's keys(): the issuer that signs these certificates
 
   /// Whether these are affected certificates (to replace and revoke).
   bool affected() const { return client_class != kBackgroundClass; }
@@ -36,6 +37,9 @@ struct ArrivalPlan {
 /// The scenario's client classes: `clients.classes`, or without it two: `ari` (`ari_share`) and
 /// `unreached` (the rest).
 std::vector<ClientClass> client_classes(const Scenario& s);
+/// `total` split by `shares` (adding up to 1): the cumulative shares x total rounded, the last taking
+/// the rest, so that the parts add up to the whole exactly.
+std::vector<double> split_by_shares(double total, const std::vector<double>& shares);
 /// Affected certificates of each class: the cumulative shares x certificates rounded, the last class
 /// taking the rest, so that they add up to the whole exactly.
 std::vector<double> class_certificates(const Scenario& s, const std::vector<ClientClass>& classes);

@@ -92,6 +92,7 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   j["bottleneck"] = r.bottleneck;
   j["signatures"] = r.signatures;
   j["signatures_needed"] = r.signatures_needed;
+  if (!r.signatures_by_key.empty()) j["signatures_by_key"] = r.signatures_by_key;
   j["db_commits"] = r.db_commits;
   j["db_replication_lag_max_s"] = r.db_replication_lag_max_s;
   if (r.sct_wait_mean_s) j["sct_wait_mean_s"] = *r.sct_wait_mean_s;
@@ -195,6 +196,8 @@ Report report_from_json(const nlohmann::json& j) {
   r.bottleneck = j.at("bottleneck").get<std::vector<std::string>>();
   r.signatures = j.at("signatures");
   r.signatures_needed = j.at("signatures_needed");
+  if (j.contains("signatures_by_key"))
+    r.signatures_by_key = j["signatures_by_key"].get<std::map<std::string, double>>();
   r.db_commits = j.at("db_commits");
   r.db_replication_lag_max_s = j.at("db_replication_lag_max_s");
   if (j.contains("sct_wait_mean_s")) r.sct_wait_mean_s = opt_from(j["sct_wait_mean_s"]);
@@ -286,6 +289,12 @@ std::string render_text(const Report& r) {
   }
   o << "signatures " << format_count(r.signatures)
     << " done (normal issuance included); the affected certificates need " << format_count(r.signatures_needed) << "\n";
+  if (r.signatures_by_key.size() > 1) {  // one issuer: the line above says it all
+    o << "by key    ";
+    const char* sep = " ";
+    for (const auto& [key, count] : r.signatures_by_key) o << sep << key << " " << format_count(count), sep = ", ";
+    o << " signatures\n";
+  }
   if (r.mode == "analytic" && r.certificates > 0) {
     if (r.max_sustainable_rate_per_s)
       o << "sustained  at most " << format_count(*r.max_sustainable_rate_per_s)
@@ -301,6 +310,7 @@ std::string render_text(const Report& r) {
   }
   o << "\nresource                          capacity               mean   peak   busy   +10% saves\n";
   int idle = 0;
+  std::string qualified;  // a unit's qualifier, e.g. "rsa-2048 equivalent": said once below the table
   for (const ResourceUse& u : r.resources) {
     if (u.kind == "link" && u.work <= 0) {
       ++idle;  // listed in the JSON; here they would bury the busy ones
@@ -312,7 +322,9 @@ std::string render_text(const Report& r) {
     if (u.unit == "bytes/s") {
       std::snprintf(cap, sizeof cap, "%.4g Gbps", u.capacity * 8 / 1e9);
     } else {
-      std::snprintf(cap, sizeof cap, "%s %s", format_count(u.capacity).c_str(), u.unit.c_str());
+      const size_t qualifier = u.unit.find(" (");
+      if (qualifier != std::string::npos) qualified = u.unit.substr(qualifier + 2, u.unit.size() - qualifier - 3);
+      std::snprintf(cap, sizeof cap, "%s %s", format_count(u.capacity).c_str(), u.unit.substr(0, qualifier).c_str());
     }
     std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap,
                   pct(u.mean_utilisation).c_str(), pct(u.peak_utilisation).c_str(),
@@ -321,6 +333,7 @@ std::string render_text(const Report& r) {
     o << line;
   }
   if (idle > 0) o << "(" << idle << " links carried nothing)\n";
+  if (!qualified.empty()) o << "(HSM signatures/s: " << qualified << ")\n";
   if (r.mode == "analytic" && r.certificates > 0) {
     char head[64];
     std::snprintf(head, sizeof head, "%.0f%%", r.headroom * 100);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,8 @@ struct Report {
   std::vector<std::string> bottleneck;            ///< empty: no resource binds (client timing does)
   double signatures = 0;                          ///< HSM signatures performed within the horizon
   double signatures_needed = 0;                   ///< for every affected certificate (replace + revoke)
+  /// `signatures` by issuing key type: actual signatures (not reference-key equivalents).
+  std::map<std::string, double> signatures_by_key;
   double db_commits = 0;
   double db_replication_lag_max_s = 0;
   /// Simulated, with CT logs: mean time an issuance spends at the CT step, from submitting its

@@ -16,6 +16,11 @@ int Scenario::effective_cohort_size() const {
   return std::max(1, static_cast<int>(std::ceil(travelling / kAutoCohorts)));
 }
 
+std::vector<KeyShare> Workload::keys() const {
+  if (!key_types.empty()) return key_types;
+  return {KeyShare{key_type, 1.0, {}}};
+}
+
 int Scenario::writer_data_center() const {
   for (size_t i = 0; i < data_centers.size(); ++i)
     if (data_centers[i].db_writer) return static_cast<int>(i);

@@ -23,9 +23,12 @@ struct SourceLoc {
 struct HsmSpec {
   std::string model;                                      ///< catalogue name, e.g. "luna-2021"
   std::map<std::string, double> signatures_per_s_by_key;  ///< rated signatures/s per key type ("*": any)
-  double signatures_per_s = 0;  ///< for the scenario's key type, one member at `sessions` sessions
-  int sessions = 0;             ///< PKCS#11 sessions the CA keeps open per member (concurrency c)
-  CapacityCurve curve;          ///< throughput versus concurrency, normalised at `sessions` (for the key type)
+  double signatures_per_s = 0;  ///< for the reference key type (the first issuer), one member at `sessions` sessions
+  /// Signatures/s of one member for each of the workload's key types, in their order (the first is
+  /// signatures_per_s); empty: every key type at signatures_per_s.
+  std::vector<double> key_rates_per_s;
+  int sessions = 0;     ///< PKCS#11 sessions the CA keeps open per member (concurrency c)
+  CapacityCurve curve;  ///< throughput versus concurrency, normalised at `sessions` (for the key type)
   /// From a calibration profile: one session's signatures/s (the USL lambda) per fitted key type; the
   /// parser turns each into signatures_per_s_by_key at `sessions` unless a rate is written for it.
   std::map<std::string, double> session_rate_by_key;
@@ -82,11 +85,20 @@ enum class Era {
   CRL,           ///< today: precert + cert (2); revocation is a CRL entry, shards re-signed periodically
 };
 
+/// One issuing key type (an issuer: its own intermediate) and its share of the certificates.
+struct KeyShare {
+  std::string key;   ///< e.g. "rsa-2048", as HSM specs name their rates
+  double share = 1;  ///< of the affected certificates and of the normal day's issuance, in (0, 1]
+  SourceLoc loc;
+};
+
 /// The work: which certificates, and what each costs.
 struct Workload {
   double certificates = 0;  ///< affected certificates to revoke and replace
   Era era = Era::SEED_2021;
-  std::string key_type = "rsa-2048";        ///< the issuing key: selects each HSM's signatures/s
+  std::string key_type = "rsa-2048";  ///< the reference issuing key: selects each HSM's signatures/s
+  /// The issuers by share, the first the reference key (key_type); empty: key_type alone (share 1).
+  std::vector<KeyShare> key_types;
   double signatures_per_issuance = 0;       ///< HSM signatures to issue one replacement
   double signatures_per_revocation = 0;     ///< HSM signatures to revoke one certificate
   double names_per_certificate = 0;         ///< mean DNS names per certificate (rows in issuedNames)
@@ -95,6 +107,9 @@ struct Workload {
   double crl_shards = 0;                    ///< CRL era: shards per issuer
   double crl_period_s = 0;                  ///< CRL era: each shard re-signed once per period
   int cohort_size = 0;  ///< certificates that travel together; 0 = auto: ceil(all that travel / 200,000)
+
+  /// The issuers: key_types, or key_type alone with share 1.
+  std::vector<KeyShare> keys() const;
 };
 
 /// Shape of the request clustering at the top of each hour.

@@ -189,6 +189,53 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
   }
 }
 
+// workload.key_types: a list of {key, share}; keys distinct, shares in (0, 1] summing to 100%.
+void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>& out) {
+  if (!list.IsSequence() || list.size() == 0) {
+    ctx.error(list, "workload.key_types", "'key_types' must be a non-empty list of {key, share}");
+    return;
+  }
+  constexpr double kShareTolerance = 1e-9;  // shares written as percentages do not add up exactly in binary
+  double total = 0;
+  bool shares_read = true;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string label =
+        item.IsMap() && item["key"] && item["key"].IsScalar() ? item["key"].Scalar() : std::to_string(i);
+    MapReader m(ctx, item, "workload.key_types." + label);
+    if (!m.ok()) {
+      shares_read = false;
+      continue;
+    }
+    KeyShare k;
+    k.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
+    if (auto v = m.text("key", true)) {
+      k.key = *v;
+      for (const KeyShare& other : out)
+        if (other.key == k.key) ctx.error(item["key"], m.path() + ".key", "key type '" + k.key + "' is listed twice");
+    }
+    const YAML::Node share = m.get("share", true);
+    const Quantity q = share && share.IsScalar() ? parse_quantity(share.Scalar(), QuantityKind::FRACTION) : Quantity{};
+    if (share && q.value && *q.value > 0) {
+      k.share = *q.value;
+      total += k.share;
+    } else {
+      shares_read = false;
+      if (share)
+        ctx.error(share, m.path() + ".share",
+                  "key type '" + label + "': share must be in (0, 1], such as 0.4 or 40%, got '" +
+                      (share.IsScalar() ? share.Scalar() : std::string("a list or map")) + "'");
+    }
+    m.finish();
+    out.push_back(k);
+  }
+  if (shares_read && std::abs(total - 1.0) > kShareTolerance) {
+    char sum[32];
+    std::snprintf(sum, sizeof sum, "%.6g%%", total * 100);
+    ctx.error(list, "workload.key_types", std::string("key type shares sum to ") + sum + ", not 100%");
+  }
+}
+
 struct Catalogue {
   std::string file;
   std::map<std::string, HsmSpec> hsm;
@@ -659,7 +706,16 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       w.signatures_per_issuance = *v;
     if (auto v = m.quantity("signatures_per_revocation", QuantityKind::COUNT, false, false))
       w.signatures_per_revocation = *v;
-    if (auto v = m.text("key_type", false)) w.key_type = *v;
+    // One issuing key, or several issuers by share (the first is the reference key).
+    const auto single_key = m.text("key_type", false);
+    if (single_key) w.key_type = *single_key;
+    if (YAML::Node kt = m.get("key_types", false); kt && !kt.IsNull()) {
+      if (single_key)
+        ctx.error(kt, "workload.key_types",
+                  "'key_type' and 'key_types' exclude each other: list the one key with share 100%");
+      read_key_types(ctx, kt, w.key_types);
+      if (!w.key_types.empty()) w.key_type = w.key_types.front().key;
+    }
     w.names_per_certificate = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true).value_or(1.6);
     w.new_authz_share = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false).value_or(0.0);
     // Bytes per issuance by hop of Boulder's pipeline (planning values): the ACME exchange with the
@@ -749,38 +805,49 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     m.finish();
   }
 
-  // Each HSM's rate and curve for the scenario's key type. A profile's fitted key types are rated at
-  // the entry's sessions, lambda shape(sessions), unless a rate is written for them.
+  // Each HSM's rate for every key type of the workload, and its curve for the reference key (the
+  // first). A profile's fitted key types are rated at the entry's sessions, lambda shape(sessions),
+  // unless a rate is written for them.
+  const std::vector<KeyShare> keys = s.workload.keys();
   for (size_t d = 0; d < s.data_centers.size(); ++d) {
     DataCenter& dc = s.data_centers[d];
     HsmSpec& hsm = dc.hsm;
-    const std::string& key = s.workload.key_type;
     auto& rates = hsm.signatures_per_s_by_key;
     for (const auto& [k, lambda] : hsm.session_rate_by_key) {
       auto curve = hsm.curve_by_key.find(k);
       if (!rates.count(k) && !rates.count("*"))
         rates[k] = lambda * (curve != hsm.curve_by_key.end() ? curve->second : hsm.curve).shape(hsm.sessions);
     }
-    if (auto curve = hsm.curve_by_key.find(key); curve != hsm.curve_by_key.end()) hsm.curve = curve->second;
-    auto it = rates.find(key);
-    if (it == rates.end()) it = rates.find("*");
+    const std::string& reference = keys.front().key;
+    if (auto curve = hsm.curve_by_key.find(reference); curve != hsm.curve_by_key.end()) hsm.curve = curve->second;
     const std::optional<ProfileNote>& note = profile_notes[d];
-    if (it != rates.end()) {
-      hsm.signatures_per_s = it->second;
-    } else if (note) {
-      Diagnostic problem = note->at;
-      auto unfitted = note->unfitted.find(key);
-      if (unfitted != note->unfitted.end()) {
-        problem.message = hsm_unfitted_message(note->name, key, unfitted->second);
-      } else {
-        std::string has;
-        for (const std::string& k : note->key_types) has += (has.empty() ? "" : ", ") + k;
-        problem.message = "profile " + note->name + ": no key type '" + key + "' (it has: " + has + ")";
+    hsm.key_rates_per_s.clear();
+    for (const KeyShare& ks : keys) {
+      const std::string& key = ks.key;
+      auto it = rates.find(key);
+      if (it == rates.end()) it = rates.find("*");
+      if (it != rates.end()) {
+        hsm.key_rates_per_s.push_back(it->second);
+      } else if (note) {
+        Diagnostic problem = note->at;
+        auto unfitted = note->unfitted.find(key);
+        if (unfitted != note->unfitted.end()) {
+          problem.message = hsm_unfitted_message(note->name, key, unfitted->second);
+        } else {
+          std::string has;
+          for (const std::string& k : note->key_types) has += (has.empty() ? "" : ", ") + k;
+          problem.message = "profile " + note->name + ": no key type '" + key + "' (it has: " + has + ")";
+        }
+        diags.push_back(problem);
+      } else if (!rates.empty()) {
+        ctx.error_at(dc.hsm_loc, "HSM model '" + dc.hsm.model + "' has no signatures_per_s for key type '" + key +
+                                     "' (it has: " + names_of(rates) + ")");
       }
-      diags.push_back(problem);
-    } else if (!rates.empty()) {
-      ctx.error_at(dc.hsm_loc, "HSM model '" + dc.hsm.model + "' has no signatures_per_s for key type '" +
-                                   s.workload.key_type + "' (it has: " + names_of(rates) + ")");
+    }
+    if (hsm.key_rates_per_s.size() == keys.size()) {
+      hsm.signatures_per_s = hsm.key_rates_per_s.front();
+    } else {
+      hsm.key_rates_per_s.clear();  // a rate is missing: reported above
     }
   }
 

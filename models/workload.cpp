@@ -55,4 +55,22 @@ CostModel cost_model(const Scenario& s) {
   return m;
 }
 
+double signature_cost(const HsmSpec& hsm, size_t key) {
+  // The reference key is 1 exactly; a spec written in code (no rates by key) signs every key alike.
+  if (key == 0 || key >= hsm.key_rates_per_s.size()) return 1.0;
+  return hsm.key_rates_per_s[0] / hsm.key_rates_per_s[key];
+}
+
+double mixed_signature_cost(const Scenario& s, const HsmSpec& hsm) {
+  const std::vector<KeyShare> keys = s.workload.keys();
+  double cost = 0;
+  for (size_t k = 0; k < keys.size(); ++k) cost += keys[k].share * signature_cost(hsm, k);
+  return cost;
+}
+
+std::string hsm_capacity_unit(const Scenario& s) {
+  const std::vector<KeyShare> keys = s.workload.keys();
+  return keys.size() > 1 ? "signatures/s (" + keys.front().key + " equivalent)" : "signatures/s";
+}
+
 }  // namespace surge

@@ -40,4 +40,15 @@ struct CostModel {
 /// Builds the cost model for a scenario.
 CostModel cost_model(const Scenario& scenario);
 
+/// Reference-key signatures one signature of the workload's key type `key` (an index into keys())
+/// costs on this HSM: its reference-key rate over that key's rate (1 for the reference key, and for
+/// every key when the spec has no rates by key).
+double signature_cost(const HsmSpec& hsm, size_t key);
+/// Reference-key signatures one signature of the scenario's key mix costs on this HSM on average:
+/// the sum over key types of share x signature_cost (1 with one key type).
+double mixed_signature_cost(const Scenario& scenario, const HsmSpec& hsm);
+/// The HSM resources' unit: "signatures/s", or with several key types "signatures/s (KEY equivalent)",
+/// KEY the reference key.
+std::string hsm_capacity_unit(const Scenario& scenario);
+
 }  // namespace surge

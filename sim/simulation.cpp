@@ -202,7 +202,8 @@ struct CtVisit {
 struct Tracked {
   std::string name, kind, unit;
   double capacity = 0;
-  double work_up = 0;        // signatures, commits, or bytes crossing a link forward
+  double work_up = 0;        // signatures (reference-key ones), commits, or bytes crossing a link forward
+  double signatures = 0;     // HSM groups: signatures actually made, whatever their key
   double work_down = 0;      // bytes crossing a link backward
   double transfer_up = 0;    // bulk transfer bytes forward (not certificate work)
   double transfer_down = 0;  // ... backward
@@ -279,7 +280,9 @@ class Model {
   const std::vector<RouteHop>& route(int from, int to);
   void mark_revoke_queued(CohortState& c);
   Waiter& new_waiter() { return *waiters_.emplace_back(std::make_unique<Waiter>()); }
-  int route_dc(double signatures);
+  int route_dc(double signatures, int key);
+  /// Reference-key signatures (flops) one signature of the job's key costs at data center dc.
+  double key_cost(int dc, const Job& j) const;
   /// Up, and its front end has a live route to the writer (or to the replica being promoted).
   bool dc_issues(int dc) const { return dc_up_[static_cast<size_t>(dc)] && reaches_writer_[static_cast<size_t>(dc)]; }
   int any_dc_issuing() const {
@@ -318,7 +321,10 @@ class Model {
   Platform platform_;
   std::vector<CohortState> cohorts_;
   double affected_total_ = 0;
-  double unqueued_revocations_ = 0;  // affected certificates whose revocation is not yet queued
+  std::vector<std::vector<double>> key_cost_;  // by data center and key: signature_cost of its HSM
+  std::vector<double> mix_cost_;               // by data center: mixed_signature_cost of its HSM
+  std::vector<double> signed_by_key_;          // signatures made, by key
+  double unqueued_revocations_ = 0;            // affected certificates whose revocation is not yet queued
   std::map<std::pair<int, int>, std::vector<RouteHop>> routes_;
   std::vector<std::unique_ptr<Waiter>> waiters_;
   int first_link_tracked_ = 0;
@@ -386,16 +392,22 @@ double Model::service_factor(const Job& j) const {
   return d.draw(rng);
 }
 
-int Model::route_dc(double signatures) {
-  // Balance signing work by capacity over the data centers that are up and can sign.
+double Model::key_cost(int dc, const Job& j) const {
+  return key_cost_[static_cast<size_t>(dc)][static_cast<size_t>(cohorts_[static_cast<size_t>(j.cohort)].c.key)];
+}
+
+int Model::route_dc(double signatures, int key) {
+  // Balance signing work (in each group's reference-key signatures) by capacity over the data centers
+  // that are up and can sign.
+  auto work_at = [&](size_t d) { return signatures * key_cost_[d][static_cast<size_t>(key)]; };
   int best = -1;
   double best_load = std::numeric_limits<double>::infinity();
   for (size_t d = 0; d < hsm_.size(); ++d) {
     if (!dc_up_[d] || !dc_can_sign(static_cast<int>(d))) continue;
-    const double load = (hsm_[d].assigned + signatures) / hsm_[d].live_capacity;
+    const double load = (hsm_[d].assigned + work_at(d)) / hsm_[d].live_capacity;
     if (load < best_load) best_load = load, best = static_cast<int>(d);
   }
-  if (best >= 0) hsm_[static_cast<size_t>(best)].assigned += signatures;
+  if (best >= 0) hsm_[static_cast<size_t>(best)].assigned += work_at(static_cast<size_t>(best));
   return best;
 }
 
@@ -409,7 +421,8 @@ void Model::enqueue(Job j, bool front) {
   const bool urgent = j.kind == JobKind::REVOKE;
   switch (j.stage()) {
     case Stage::HSM:
-      if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)] || !dc_can_sign(c.dc)) c.dc = route_dc(job_signatures(j));
+      if (c.dc < 0 || !dc_up_[static_cast<size_t>(c.dc)] || !dc_can_sign(c.dc))
+        c.dc = route_dc(job_signatures(j), c.c.key);
       if (c.dc < 0) return;  // nothing left that can sign: the work is lost, and the report shows it
       hsm_[static_cast<size_t>(c.dc)].queue.push(j, urgent, front, c.c.size);
       hsm_[static_cast<size_t>(c.dc)].stats.arrive(now);
@@ -550,7 +563,7 @@ void Model::source() {
     pending_issuance_ += c.c.size;
     c.arrived = true;
     if (c.affected()) arrived_ += c.c.size;
-    c.dc = route_dc(cost_.issuance.signatures * c.c.size);
+    c.dc = route_dc(cost_.issuance.signatures * c.c.size, c.c.key);
     Job j{static_cast<int>(i), JobKind::ISSUE, 0};
     j.ct = !ct_logs_.empty();
     enqueue(j);
@@ -564,10 +577,12 @@ void Model::hsm_worker(int dc, int member) {
   while (true) {
     std::optional<Job> j = g.queue.pop(me, cohorts_);
     while (j) {
+      // A member computes in reference-key signatures: a signature of another key costs more or less.
       const double signatures = job_signatures(*j);
+      const double work = signatures * key_cost(dc, *j);
       j->started = sg4::Engine::get_clock();
       try {
-        execute(member, signatures * service_factor(*j));
+        execute(member, work * service_factor(*j));
       } catch (const std::exception&) {
         g.stats.leave(sg4::Engine::get_clock());
         reroute(*j);  // the member failed under us: the cohort is signed elsewhere
@@ -575,7 +590,9 @@ void Model::hsm_worker(int dc, int member) {
       }
       const double now = sg4::Engine::get_clock();
       g.stats.finish(*j, now);
-      use.work_up += signatures;
+      use.work_up += work;
+      use.signatures += signatures;
+      signed_by_key_[static_cast<size_t>(cohorts_[static_cast<size_t>(j->cohort)].c.key)] += signatures;
       j = advance(*j, true);
       if (j) {  // the revocation's signature, in the same session: joins and starts at once
         j->enqueued = j->started = now;
@@ -592,7 +609,7 @@ void Model::net_worker() {
     if (!wait_for_writer()) return;  // no replica left to promote
     CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
     const OperationCost& op = j.kind == JobKind::ISSUE ? cost_.issuance : cost_.revocation;
-    if (c.dc < 0 || !dc_issues(c.dc)) c.dc = route_dc(0);
+    if (c.dc < 0 || !dc_issues(c.dc)) c.dc = route_dc(0, c.c.key);
     if (c.dc < 0) c.dc = any_dc_issuing();  // nothing can sign, but a revocation may need no signature (CRL era)
     if (c.dc < 0) continue;
     try {
@@ -662,8 +679,9 @@ void Model::controller() {
       // Revocations still to start, and how long they take on what survives, with the margin.
       const double remaining = unqueued_revocations_;
       double signing = 0;
+      // In signatures of the key mix per second: each group's reference-key capacity over the mix's cost.
       for (size_t d = 0; d < hsm_.size(); ++d)
-        if (dc_up_[d]) signing += hsm_[d].live_capacity;
+        if (dc_up_[d]) signing += hsm_[d].live_capacity / mix_cost_[d];
       // While a replica is being promoted, revocation can start committing only once it is writer.
       const bool promoting = !writer_up_ && promotion_at_ < std::numeric_limits<double>::infinity();
       const double commits = writer_up_ || promoting ? writer_rate_ : 0;
@@ -1114,6 +1132,13 @@ Report Model::run() {
   }
   hsm_ = std::vector<HsmGroup>(s_.data_centers.size());
   for (HsmGroup& g : hsm_) g.stats.warm_up = s_.warm_up_s;
+  const std::vector<KeyShare> keys = s_.workload.keys();
+  signed_by_key_.assign(keys.size(), 0.0);
+  for (const DataCenter& dc : s_.data_centers) {
+    key_cost_.emplace_back();
+    for (size_t key = 0; key < keys.size(); ++key) key_cost_.back().push_back(signature_cost(dc.hsm, key));
+    mix_cost_.push_back(mixed_signature_cost(s_, dc.hsm));
+  }
   db_stats_.warm_up = s_.warm_up_s;
   for (size_t d = 0; d < s_.data_centers.size(); ++d) {
     const DataCenter& dc = s_.data_centers[d];
@@ -1122,7 +1147,7 @@ Report Model::run() {
     Tracked t;
     t.name = "hsm:" + dc.name;
     t.kind = "hsm";
-    t.unit = "signatures/s";
+    t.unit = hsm_capacity_unit(s_);
     t.capacity = hsm_[d].live_capacity;
     t.timeline = CapacityTimeline(t.capacity);
     t.servers = hsm_[d].members;
@@ -1347,6 +1372,8 @@ Report Model::build_report(double wall_s) {
     r.admission_delay_mean_s = refused_admitted > 0 ? delay / refused_admitted : 0;
   }
   r.signatures_needed = affected_total_ * cost_.signatures_per_certificate();
+  const std::vector<KeyShare> keys = s_.workload.keys();
+  for (size_t k = 0; k < keys.size(); ++k) r.signatures_by_key[keys[k].key] = signed_by_key_[k];
   r.db_replication_lag_max_s = replication_lag_max_;
 
   // Bottleneck: the fluid arithmetic on the run's own arrivals and work.
@@ -1394,7 +1421,7 @@ Report Model::build_report(double wall_s) {
     }
     r.resources.push_back(u);
     if (t.kind == "hsm") {
-      r.signatures += work;
+      r.signatures += t.signatures;
       hsm_work += work;
       if (t.alive) hsm_name += (hsm_name.empty() ? "" : "+") + t.name;
       continue;

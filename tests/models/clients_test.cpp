@@ -278,6 +278,89 @@ TEST(ClientClasses, WithRandomnessOffEachClassSitsAtItsQuantiles) {
     ASSERT_NEAR(cron_cdf(sorted[i], kCronPeriod, kWideSleep), (static_cast<double>(i) + 0.5) / 300, 1e-6) << i;
 }
 
+// The cumulative rounding, written here independently of models/clients.cpp.
+std::vector<double> rounded_parts(double total, const std::vector<double>& shares) {
+  std::vector<double> out;
+  double cumulative = 0, before = 0;
+  for (size_t i = 0; i < shares.size(); ++i) {
+    cumulative += shares[i];
+    const double upto = i + 1 == shares.size() ? total : std::round(total * cumulative);
+    out.push_back(upto - before);
+    before = upto;
+  }
+  return out;
+}
+
+Scenario with_keys(const Scenario& s, const std::vector<double>& shares) {
+  Scenario out = s;
+  const char* names[] = {"rsa-2048", "ecdsa-p384", "ecdsa-p256"};
+  for (size_t k = 0; k < shares.size(); ++k) out.workload.key_types.push_back(KeyShare{names[k], shares[k], {}});
+  return out;
+}
+
+TEST(KeyTypes, EachClassAndTheBackgroundSplitByKeyWithCumulativeRounding) {
+  Scenario s = with_classes(8 * 60);
+  s.workload.certificates = 1001;
+  s.clients.background_issuance_per_s = 0.001;  // over the 96 h horizon: 345.6, so 346
+  const std::vector<double> shares{0.25, 0.4, 0.35};
+  s = with_keys(s, shares);
+  std::vector<double> class_shares;
+  for (const ClientClass& c : s.clients.classes) class_shares.push_back(c.share);
+  std::vector<std::vector<double>> expected;  // by class, the background last; by key
+  for (double n : rounded_parts(1001, class_shares)) expected.push_back(rounded_parts(n, shares));
+  expected.push_back(rounded_parts(std::round(0.001 * s.incident.horizon_s), shares));
+  for (bool randomness : {true, false}) {
+    s.randomness = randomness;
+    for (int cohort : {1, 7}) {
+      s.workload.cohort_size = cohort;
+      std::vector<std::vector<double>> got(expected.size(), std::vector<double>(shares.size(), 0.0));
+      for (const Cohort& c : plan_arrivals(s, 3).cohorts) {
+        const size_t row = c.affected() ? static_cast<size_t>(c.client_class) : expected.size() - 1;
+        got[row][static_cast<size_t>(c.key)] += c.size;
+      }
+      EXPECT_EQ(got, expected) << randomness << " " << cohort;
+    }
+  }
+  double affected = 0;
+  for (size_t i = 0; i + 1 < expected.size(); ++i)
+    for (double n : expected[i]) affected += n;
+  EXPECT_EQ(affected, 1001);
+}
+
+TEST(KeyTypes, OneKeyListPlansExactlyAsTheSingleKey) {
+  Scenario s = with_classes(8 * 60);
+  s.workload.cohort_size = 3;
+  const Scenario listed = with_keys(s, {1.0});
+  for (bool randomness : {true, false}) {
+    s.randomness = randomness;
+    Scenario l = listed;
+    l.randomness = randomness;
+    const ArrivalPlan a = plan_arrivals(s, 9), b = plan_arrivals(l, 9);
+    ASSERT_EQ(a.cohorts.size(), b.cohorts.size());
+    for (size_t i = 0; i < a.cohorts.size(); ++i) {
+      ASSERT_EQ(a.cohorts[i].arrival_s, b.cohorts[i].arrival_s) << i;
+      ASSERT_EQ(a.cohorts[i].size, b.cohorts[i].size) << i;
+      ASSERT_EQ(b.cohorts[i].key, 0) << i;
+    }
+  }
+}
+
+TEST(KeyTypes, SplittingByKeyKeepsEachClassesDraws) {
+  // One certificate per cohort: a class's issuers take its stream's draws in turn, so each class draws
+  // the same times as with one key, and the issuers only label them.
+  const Scenario s = with_classes(8 * 60);
+  const Scenario split = with_keys(s, {0.6, 0.4});
+  const auto before = arrivals_by_class(s, 5), after = arrivals_by_class(split, 5);
+  for (size_t k = 0; k < before.size(); ++k) {
+    auto x = before[k], y = after[k];
+    std::sort(x.begin(), x.end()), std::sort(y.begin(), y.end());
+    EXPECT_EQ(x, y) << k;
+  }
+  size_t ecdsa = 0;
+  for (const Cohort& c : plan_arrivals(split, 5).cohorts) ecdsa += c.key == 1 ? 1 : 0;
+  EXPECT_EQ(ecdsa, 40000u);  // 40% of 100,000
+}
+
 TEST(Rng, IsTheSameSequenceOnEveryMachine) {
   // xoshiro256** from splitmix64(seed ^ golden * (stream + 1)): a fixed seed gives fixed bits.
   Rng a(1, 0), b(1, 0), c(1, 1);

@@ -264,6 +264,57 @@ TEST(ScenarioParser, TakesEachHsmRateForTheScenariosKeyType) {
                                 "ecdsa-p384, rsa-2048)");
 }
 
+std::string with_key_types(const std::string& list) {
+  return replace(kBase, "  era: seed-2021\n", "  era: seed-2021\n  key_types:\n" + list);
+}
+
+TEST(ScenarioParser, ReadsKeyTypesWithEachHsmsRateForEveryKey) {
+  const Scenario s = parse_scenario(
+      with_key_types("    - {key: rsa-2048, share: 60%}\n    - {key: ecdsa-p384, share: 40%}\n"), "ok.yaml");
+  ASSERT_EQ(s.workload.key_types.size(), 2u);
+  EXPECT_EQ(s.workload.key_types[1].key, "ecdsa-p384");
+  EXPECT_EQ(s.workload.key_types[1].share, 0.4);
+  EXPECT_EQ(s.workload.key_type, "rsa-2048");  // the first is the reference key
+  EXPECT_EQ(s.data_centers[0].hsm.signatures_per_s, 10000);
+  EXPECT_EQ(s.data_centers[0].hsm.key_rates_per_s, (std::vector<double>{10000, 7000}));
+  // key_type alone is a list of one, share 1.
+  const Scenario one = parse_scenario(kBase, "ok.yaml", {{"workload.key_type", "ecdsa-p384"}});
+  ASSERT_EQ(one.workload.keys().size(), 1u);
+  EXPECT_EQ(one.workload.keys()[0].key, "ecdsa-p384");
+  EXPECT_EQ(one.workload.keys()[0].share, 1.0);
+  EXPECT_EQ(one.data_centers[1].hsm.key_rates_per_s, (std::vector<double>{7000}));
+}
+
+TEST(ScenarioParser, RejectsAKeyTypeOneDataCentersHsmHasNoRateFor) {
+  // dc1's HSM is given an ECDSA P-256 rate; dc2's keeps the catalogue's, which has none.
+  std::string text = with_key_types("    - {key: rsa-2048, share: 50%}\n    - {key: ecdsa-p256, share: 50%}\n");
+  text = replace(text, "hsm: {model: luna-2021, count: 2}",
+                 "hsm: {model: luna-2021, count: 2, signatures_per_s: {ecdsa-p256: 9k/s}}");
+  EXPECT_EQ(problems(text),
+            "bad.yaml:" + where(text, "{model: luna-2021, count: 2}\n    db: {model: db-2021, replicas") +
+                ": HSM model 'luna-2021' has no signatures_per_s for key type 'ecdsa-p256' (it has: "
+                "ecdsa-p384, rsa-2048)");
+}
+
+TEST(ScenarioParser, RejectsBadKeyTypeShares) {
+  const std::string zero = with_key_types("    - {key: rsa-2048, share: 100%}\n    - {key: ecdsa-p384, share: 0}\n");
+  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "share: 0}", 7) +
+                                ": key type 'ecdsa-p384': share must be in (0, 1], such as 0.4 or 40%, got '0'");
+  const std::string over = with_key_types("    - {key: rsa-2048, share: 1.2}\n");
+  EXPECT_EQ(problems(over), "bad.yaml:" + where(over, "1.2}") +
+                                ": key type 'rsa-2048': share must be in (0, 1], such as 0.4 or 40%, got '1.2'");
+  const std::string sum = with_key_types("    - {key: rsa-2048, share: 50%}\n    - {key: ecdsa-p384, share: 40%}\n");
+  EXPECT_EQ(problems(sum), "bad.yaml:" + where(sum, "- {key: rsa") + ": key type shares sum to 90%, not 100%");
+  const std::string twice = with_key_types("    - {key: rsa-2048, share: 50%}\n    - {key: rsa-2048, share: 50%}\n");
+  EXPECT_EQ(problems(twice),
+            "bad.yaml:" + where(twice, "rsa-2048, share: 50%}\nclients") + ": key type 'rsa-2048' is listed twice");
+  const std::string exclusive = replace(with_key_types("    - {key: rsa-2048, share: 100%}\n"),
+                                        "  key_types:", "  key_type: rsa-2048\n  key_types:");
+  EXPECT_EQ(problems(exclusive), "bad.yaml:" + where(exclusive, "- {key") +
+                                     ": 'key_type' and 'key_types' exclude each other: list the one key with share "
+                                     "100%");
+}
+
 TEST(ScenarioParser, AWindowGivenByItsStartAloneHasNoWidth) {
   const Scenario s = parse_scenario(kBase, "ok.yaml", {{"clients.window.start", "2h"}});
   EXPECT_EQ(s.clients.window_start_s, 2 * 3600);
