@@ -411,6 +411,9 @@ std::string render_comparison(const Report& sim, const Report& analytic) {
   row("revoked before replaced", format_count(sim.revoked_before_replaced),
       format_count(analytic.revoked_before_replaced), "");
   row("bulk revocation from", when(sim.bulk_revocation_start_s), when(analytic.bulk_revocation_start_s), "");
+  if (sim.crl_signatures || analytic.crl_signatures)
+    row("revocations published", when(sim.revocations_published_s), when(analytic.revocations_published_s),
+        gap(sim.revocations_published_s, analytic.revocations_published_s));
   row("request to replacement p50", format_duration(sim.time_to_replace_s.p50),
       format_duration(analytic.time_to_replace_s.p50), "");
   row("request to replacement p99", format_duration(sim.time_to_replace_s.p99),

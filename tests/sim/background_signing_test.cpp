@@ -6,6 +6,7 @@
 
 #include "analytic.hpp"
 #include "sim_test_util.hpp"
+#include "units.hpp"
 #include "workload.hpp"
 
 namespace surge::test {
@@ -114,6 +115,11 @@ TEST(BackgroundSigning, CrlGenerationsPublishTheRevocationsAtTheFirstGenerationA
   ASSERT_EQ(generations, 2);
   EXPECT_DOUBLE_EQ(*sim.crl_bytes_uploaded, kCertificates * 40);
   EXPECT_FALSE(sim.ocsp_resign_signatures);
+  const std::string text = render_text(sim);  // the report came back through its JSON: the fields survive
+  EXPECT_NE(text.find("Revocations published in CRLs: " + format_duration(*sim.revocations_published_s) +
+                      " (last revocation " + format_duration(*sim.revocation_complete_s) + ", CRL period 2.00 h)"),
+            std::string::npos)
+      << text;
 
   // The planner: the same generation time and path arithmetic (its signing takes the pair, 6 ms).
   const Report an = analyze(c.s);
@@ -121,6 +127,7 @@ TEST(BackgroundSigning, CrlGenerationsPublishTheRevocationsAtTheFirstGenerationA
   EXPECT_NEAR(*an.revocations_published_s, expected, 0.05);
   EXPECT_DOUBLE_EQ(*an.crl_signatures, *sim.crl_signatures);
   EXPECT_DOUBLE_EQ(*an.crl_bytes_uploaded, *sim.crl_bytes_uploaded);
+  EXPECT_NE(render_comparison(sim, an).find("revocations published"), std::string::npos);
 }
 
 TEST(BackgroundSigning, ASlowCloudLinkDelaysPublicationByBytesOverBandwidth) {
