@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "clients.hpp"
 #include "ct.hpp"
@@ -21,16 +22,35 @@ constexpr double kMaxGridPoints = 6000;  // the time grid: fine enough for 2% on
 constexpr double kMinGridStep_s = 30.0;
 constexpr double kControllerInterval_s = 60.0;  // the simulator's revocation controller looks this often
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kVisitRoundOff = 1e-9;  // visits per request below this are the solver's round-off
 
 /// One resource of the analysis: capacity over time and what each certificate asks of it.
 struct Resource {
   std::string name, kind, unit;
   double capacity0 = 0;  // at t = 0
   CapacityTimeline timeline{0.0};
-  double per_affected = 0;    // work per affected certificate (issue + revoke)
-  double per_revocation = 0;  // ... of which the revocation
-  double per_background = 0;  // work per normal-day issuance
-  int servers = 0;            // sessions or connections (for Erlang C)
+  double per_affected = 0;     // work per affected certificate (issue + revoke)
+  double per_revocation = 0;   // ... of which the revocation
+  double per_background = 0;   // work per normal-day issuance
+  int servers = 0;             // sessions or connections (for Erlang C)
+  double background_rate = 0;  // HSM: background signing served ahead of issuance, signatures/s (mean)
+  /// Capacity left for the certificates: background signing goes first, so its rate comes off.
+  CapacityTimeline certificate_timeline() const {
+    if (background_rate <= 0) return timeline;
+    CapacityTimeline cap(std::max(0.0, timeline.at(0) - background_rate));
+    for (const auto& [at, c] : timeline.steps())
+      if (at > 0) cap.set(at, c > 0 ? std::max(0.0, c - background_rate) : 0.0);
+    return cap;
+  }
+};
+
+/// CRL era: what crl-updater's generations add up to, from the revoked curve.
+struct CrlOutcome {
+  double signatures = 0;      // shard signatures of the generations started within the run
+  double bytes_uploaded = 0;  // ... their uploads
+  double bytes_read = 0;      // ... their reads of revoked rows
+  std::optional<double> published_s;
+  double run_end_s = 0;  // when the simulator's run would end: all replaced, revoked and published, or the horizon
 };
 
 /// What the analysis of one scenario gives (the search for the latest decision reruns it).
@@ -69,6 +89,7 @@ class Analysis {
   void apply_admission();
   double first_request(size_t k, size_t i) const;
   std::vector<WorkArrival> work_arrivals(const Resource& r, double revocations_removed) const;
+  CrlOutcome crl_outcome(const Outcome& o) const;
   std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
   std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
   std::vector<double> class_replaced(double replaced) const;
@@ -92,7 +113,9 @@ class Analysis {
   int hsm_ = -1, db_ = -1;
   double hsm_mix_ = 1;  // reference-key signatures per signature of the key mix, over the routing shares
   std::vector<std::string> live_hsm_groups_;
-  std::vector<double> link_down_;  // by link: when a link failure takes it down (+inf: never)
+  std::vector<double> link_down_;               // by link: when a link failure takes it down (+inf: never)
+  int crl_db_ = -1, crl_ca_ = -1, cloud_ = -1;  // CRL era: where crl-updater reads, runs, and uploads to
+  std::map<int, size_t> link_res_;              // by link: its resource in res_
   // With admission control: by class and interval, the admitted requests' first-request times summed
   // (certificates x seconds); empty without it (every request is admitted when it is made).
   std::vector<std::vector<double>> class_first_;
@@ -287,7 +310,12 @@ void Analysis::build_resources() {
       }
     }
     const Eigen::MatrixXd A = Eigen::MatrixXd::Identity(nodes, nodes) - P.transpose();
-    return Eigen::VectorXd(A.colPivHouseholderQr().solve(e));
+    // The QR solve leaves round-off (~1e-12) where a visit is 0, e.g. the steps of a data center with no
+    // share: on a resource whose capacity is 0 that residue would block every replacement.
+    Eigen::VectorXd v = A.colPivHouseholderQr().solve(e);
+    for (Eigen::Index i = 0; i < v.size(); ++i)
+      if (std::abs(v(i)) < kVisitRoundOff) v(i) = 0;
+    return v;
   };
   const Eigen::VectorXd v_aff = solve(true), v_bg = solve(false);
 
@@ -308,6 +336,10 @@ void Analysis::build_resources() {
     db.per_background += v_bg(node(d, 1)) * iss.commits;
   }
   if (mix_weight > 0) hsm_mix_ = mix_sum / mix_weight;
+  // Background signing (the simulator's ocsp-updater and crl-updater) is served ahead of issuance: OCSP
+  // re-signing's steady rate and the CRL shards' mean rate (issuers x shards per period) come off the
+  // capacity the certificates get.
+  hsm.background_rate = background_signatures_per_s(s) * hsm_mix_;  // in reference-key signatures
   hsm_ = static_cast<int>(res_.size());
   res_.push_back(hsm);
   db_ = static_cast<int>(res_.size());
@@ -355,6 +387,18 @@ void Analysis::build_resources() {
       for (int r : topo_.replicas(static_cast<int>(d)))
         if (r != writer && !cut_at(topo_.route(writer, r), s.incident.horizon_s))  // a cut link stops replication
           add_bytes(writer, r, iss.db_bytes + rev.db_bytes, rev.db_bytes, iss.db_bytes);
+  // CRL era: crl-updater in the (final) writer's data center reads from a replica there (else the writer)
+  // and uploads to the cloud; those links are resources, with no work per certificate.
+  if (crl_generation(s)) {
+    const int wd = topo_.node(writer).dc;
+    crl_db_ = writer;
+    for (int r : topo_.replicas(wd))
+      if (r != writer && crl_db_ == writer) crl_db_ = r;
+    crl_ca_ = topo_.find(host_name(s.data_centers[static_cast<size_t>(wd)].name, "ca"));
+    cloud_ = topo_.find("cloud");
+    add_bytes(crl_db_, crl_ca_, 0, 0, 0);
+    if (cloud_ >= 0) add_bytes(crl_ca_, cloud_, 0, 0, 0);
+  }
   for (auto& [index, l] : links) {
     const LinkProps& p = props[static_cast<size_t>(index)];
     l.name = "link:" + p.name;
@@ -368,6 +412,7 @@ void Analysis::build_resources() {
       l.timeline.set(link_down_[static_cast<size_t>(index)], 0);
     // Both directions share the per-certificate figure: a flow's bytes cross a link one way, so the
     // busier direction is at most this; the analysis keeps the sum (conservative).
+    link_res_[index] = res_.size();
     res_.push_back(l);
   }
 }
@@ -624,12 +669,61 @@ std::vector<ClassOutcome> Analysis::class_outcomes(
   return out;
 }
 
+// CRL era: crl-updater's generations at t = 0, P, 2P, ... each read the rows revoked by then (the fluid
+// revoked curve), sign every shard and upload them, each step alone on its path (latency + bytes over
+// the narrowest link). Revocation is published when the first generation at or after the last
+// revocation has uploaded; the run ends there (or at the horizon), as the simulator's does.
+CrlOutcome Analysis::crl_outcome(const Outcome& o) const {
+  CrlOutcome c;
+  const double N = s_.workload.certificates;
+  const double horizon = s_.incident.horizon_s;
+  const std::vector<LinkProps> links = topo_.links();
+  auto revoked_at = [&](double time) {
+    const size_t i = std::min(n_ - 1, static_cast<size_t>(std::floor(time / dt_)));
+    if (!o.bulk_start || time < *o.bulk_start) return std::min(N, o.replaced[i]);
+    const double tb = *o.bulk_start;
+    const double frac = o.revocation_end > tb ? std::clamp((time - tb) / (o.revocation_end - tb), 0.0, 1.0) : 1.0;
+    return std::min(N, o.replaced_at_bulk + o.broken * frac);
+  };
+  auto path_s = [&](int from, int to, double bytes) {
+    double narrowest = kInf, latency = 0;
+    for (const RouteHop& hop : topo_.route(from, to)) {
+      narrowest = std::min(narrowest, links[static_cast<size_t>(hop.link)].bandwidth_Bps);
+      latency += links[static_cast<size_t>(hop.link)].latency_s;
+    }
+    return latency + (bytes > 0 ? bytes / narrowest : 0.0);
+  };
+  const bool upload = cloud_ >= 0 && !topo_.route(crl_ca_, cloud_).empty();
+  const double signatures = issuer_count(s_) * s_.workload.crl_shards;
+  const double signing_s = signatures / res_[static_cast<size_t>(hsm_)].timeline.at(horizon);
+  struct Generation {
+    double at, read, bytes, done;
+  };
+  std::vector<Generation> generations;
+  for (double at = 0; at < horizon; at += s_.workload.crl_period_s) {
+    const double entries = revoked_at(at);
+    Generation g{at, entries * cost_.crl_read_bytes_per_revocation, entries * cost_.crl_upload_bytes_per_revocation, 0};
+    g.done = at + path_s(crl_db_, crl_ca_, g.read) + signing_s + (upload ? path_s(crl_ca_, cloud_, g.bytes) : 0);
+    generations.push_back(g);
+    if (N > 0 && o.revocation_end <= at && !c.published_s && g.done <= horizon) c.published_s = g.done;
+  }
+  // The run ends once everything is replaced and revoked and the revocations are published.
+  c.run_end_s = std::min(horizon, std::max({o.completion, o.revocation_end, c.published_s.value_or(kInf)}));
+  for (const Generation& g : generations) {
+    if (g.at >= c.run_end_s) break;
+    c.signatures += signatures;
+    c.bytes_read += g.read;
+    if (upload && g.done <= c.run_end_s) c.bytes_uploaded += g.bytes;
+  }
+  return c;
+}
+
 Outcome Analysis::run() const {
   Outcome o;
   const Scenario& s = s_;
   const double N = s.workload.certificates;  // all affected, including those asking after the horizon
   std::vector<CapacityTimeline> caps;
-  for (const Resource& r : res_) caps.push_back(r.timeline);
+  for (const Resource& r : res_) caps.push_back(r.certificate_timeline());
   std::vector<double> replaced = replaced_curve(caps, 0);
 
   // Bulk revocation, by the simulator's rule: start when what is not yet revoked needs, on what survives,
@@ -659,7 +753,7 @@ Outcome Analysis::run() const {
     double end = tb;
     for (int r : {hsm_, db_}) {
       const double work = remaining * res_[static_cast<size_t>(r)].per_revocation;
-      const CapacityTimeline& cap = res_[static_cast<size_t>(r)].timeline;
+      const CapacityTimeline cap = caps[static_cast<size_t>(r)];
       const double done = cap.time_for(cap.cumulative(tb) + work);
       end = std::max(end, done);
       // Issuance gets nothing on this resource meanwhile.
@@ -729,10 +823,35 @@ Report Analysis::report(const AnalyticOptions& options) {
   std::vector<WorkArrival> units;
   for (size_t i = 0; i < n_; ++i)  // every request, affected or normal, as the simulator counts them
     if (d_affected_[i] + d_background_[i] > 0) units.push_back(WorkArrival{t(i), d_affected_[i] + d_background_[i]});
-  std::vector<FluidResource> fluid;
-  for (const Resource& x : res_) fluid.push_back(FluidResource{x.name, x.timeline, 0, work_arrivals(x, 0)});
+  std::vector<FluidResource> fluid;  // background signing's rate off the HSMs, as in run()
+  for (const Resource& x : res_)
+    fluid.push_back(FluidResource{x.name, x.certificate_timeline(), 0, work_arrivals(x, 0)});
   const BottleneckResult b = find_bottleneck(units, fluid);
   r.bottleneck = b.bottleneck;
+
+  // Background signing's figures, and the run's end: the simulator's run goes on until revocation is
+  // published in a CRL.
+  const bool crl_era = crl_generation(s);
+  const CrlOutcome crl = crl_era ? crl_outcome(o) : CrlOutcome{};
+  const double run_end =
+      crl_era ? crl.run_end_s : std::min(s.incident.horizon_s, std::max(o.completion, o.revocation_end));
+  if (cost_.ocsp_resign_signatures_per_s > 0) r.ocsp_resign_signatures = cost_.ocsp_resign_signatures_per_s * run_end;
+  if (crl_era) {
+    r.crl_signatures = crl.signatures;
+    r.crl_bytes_uploaded = crl.bytes_uploaded;
+    r.revocations_published_s = crl.published_s;
+    r.crl_period_s = s.workload.crl_period_s;
+  }
+
+  std::map<size_t, double> crl_link_bytes;  // by resource: the CRL bytes read and uploaded across it
+  auto add_crl_bytes = [&](int from, int to, double bytes) {
+    if (from < 0 || to < 0) return;
+    for (const RouteHop& hop : topo_.route(from, to)) crl_link_bytes[link_res_.at(hop.link)] += bytes;
+  };
+  if (crl_era) {
+    add_crl_bytes(crl_db_, crl_ca_, crl.bytes_read);
+    add_crl_bytes(crl_ca_, cloud_, crl.bytes_uploaded);
+  }
 
   double peak_rate = 0;  // affected + background requests per second, at the busiest grid interval
   for (size_t i = 0; i < n_; ++i) peak_rate = std::max(peak_rate, (d_affected_[i] + d_background_[i]) / dt_);
@@ -749,6 +868,11 @@ Report Analysis::report(const AnalyticOptions& options) {
     u.demand_per_certificate = x.per_affected;
     double work = 0;
     for (const WorkArrival& a : fluid[k].own) work += a.work;
+    if (x.background_rate > 0) {  // background signing done within the run
+      work += cost_.ocsp_resign_signatures_per_s * run_end;
+      work += crl.signatures;
+    }
+    if (auto it = crl_link_bytes.find(k); it != crl_link_bytes.end()) work += it->second;
     u.work = work;
     const double offered = x.timeline.cumulative(end) - x.timeline.cumulative(s.incident.decision_delay_s);
     u.mean_utilisation = offered > 0 ? std::min(1.0, work / offered) : 0;
@@ -773,13 +897,15 @@ Report Analysis::report(const AnalyticOptions& options) {
     // The capacity this resource alone would need for the deadline, with the headroom.
     if (x.per_affected > 0 && affected_ > 0 && last_arrival_ <= s.incident.deadline_s) {
       double lo = 0, hi = 1;
-      while (fluid_completion(fluid[k].own, x.timeline.scaled(hi)) > s.incident.deadline_s && hi < 1e6) hi *= 2;
+      const CapacityTimeline& cap = fluid[k].capacity;  // after background signing
+      while (fluid_completion(fluid[k].own, cap.scaled(hi)) > s.incident.deadline_s && hi < 1e6) hi *= 2;
       if (hi < 1e6) {
         for (int it = 0; it < 50; ++it) {
           const double mid = 0.5 * (lo + hi);
-          (fluid_completion(fluid[k].own, x.timeline.scaled(mid)) > s.incident.deadline_s ? lo : hi) = mid;
+          (fluid_completion(fluid[k].own, cap.scaled(mid)) > s.incident.deadline_s ? lo : hi) = mid;
         }
-        u.needed_capacity = hi * x.capacity0 * (1 + options.headroom);
+        const double certificates_capacity = x.background_rate > 0 ? cap.at(0) : x.capacity0;
+        u.needed_capacity = (hi * certificates_capacity + x.background_rate) * (1 + options.headroom);
       }
     }
     if (x.kind == "hsm") r.signatures += work / hsm_mix_;  // actual signatures, whatever their key
@@ -820,7 +946,7 @@ Report Analysis::report(const AnalyticOptions& options) {
       const double middle = before + d_affected_[i] / 2;
       before += d_affected_[i];
       while (j < n_ && o.replaced[j] < middle) ++j;
-      if (j == n_) break;  // not replaced within the horizon
+      if (j == n_) break;   // not replaced within the horizon
       double first = t(i);  // the requests' mean first request
       if (!class_first_.empty()) {
         first = 0;

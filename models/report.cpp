@@ -101,6 +101,13 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   if (r.rejected_certificates) j["rejected_certificates"] = *r.rejected_certificates;
   if (r.admission_delay_total_s) j["admission_delay_total_s"] = *r.admission_delay_total_s;
   if (r.admission_delay_mean_s) j["admission_delay_mean_s"] = *r.admission_delay_mean_s;
+  if (r.ocsp_resign_signatures) j["ocsp_resign_signatures"] = *r.ocsp_resign_signatures;
+  if (r.crl_signatures) {  // the CRL era: all four, publication null when not within the run
+    j["crl_signatures"] = *r.crl_signatures;
+    j["crl_bytes_uploaded"] = r.crl_bytes_uploaded.value_or(0);
+    j["revocations_published_s"] = opt(r.revocations_published_s);
+    j["crl_period_s"] = r.crl_period_s;
+  }
   nlohmann::json util = nlohmann::json::object();
   nlohmann::json res = nlohmann::json::array();
   for (const ResourceUse& u : r.resources) {
@@ -206,6 +213,13 @@ Report report_from_json(const nlohmann::json& j) {
   if (j.contains("rejected_certificates")) r.rejected_certificates = j["rejected_certificates"].get<double>();
   if (j.contains("admission_delay_total_s")) r.admission_delay_total_s = j["admission_delay_total_s"].get<double>();
   if (j.contains("admission_delay_mean_s")) r.admission_delay_mean_s = j["admission_delay_mean_s"].get<double>();
+  if (j.contains("ocsp_resign_signatures")) r.ocsp_resign_signatures = j["ocsp_resign_signatures"].get<double>();
+  if (j.contains("crl_signatures")) {
+    r.crl_signatures = j["crl_signatures"].get<double>();
+    r.crl_bytes_uploaded = j.at("crl_bytes_uploaded").get<double>();
+    r.revocations_published_s = opt_from(j.at("revocations_published_s"));
+    r.crl_period_s = j.at("crl_period_s").get<double>();
+  }
   for (const auto& u : j.at("resources")) {
     ResourceUse x;
     x.name = u.at("name");
@@ -294,6 +308,19 @@ std::string render_text(const Report& r) {
     const char* sep = " ";
     for (const auto& [key, count] : r.signatures_by_key) o << sep << key << " " << format_count(count), sep = ", ";
     o << " signatures\n";
+  }
+  if (r.ocsp_resign_signatures)
+    o << "OCSP       " << format_count(*r.ocsp_resign_signatures) << " responses re-signed in the background\n";
+  if (r.crl_signatures) {
+    o << "CRLs       " << format_count(*r.crl_signatures) << " shard signatures, "
+      << format_count(r.crl_bytes_uploaded.value_or(0)) << " bytes uploaded\n";
+    if (r.certificates > 0) {
+      o << "Revocations published in CRLs: "
+        << (r.revocations_published_s ? format_duration(*r.revocations_published_s)
+                                      : "not within the run (" + format_duration(r.horizon_s) + ")");
+      if (r.revocation_complete_s) o << " (last revocation " << format_duration(*r.revocation_complete_s);
+      o << (r.revocation_complete_s ? ", " : " (") << "CRL period " << format_duration(r.crl_period_s) << ")\n";
+    }
   }
   if (r.mode == "analytic" && r.certificates > 0) {
     if (r.max_sustainable_rate_per_s)
@@ -397,6 +424,9 @@ std::string render_comparison(const Report& sim, const Report& analytic) {
   row("revoked before replaced", format_count(sim.revoked_before_replaced),
       format_count(analytic.revoked_before_replaced), "");
   row("bulk revocation from", when(sim.bulk_revocation_start_s), when(analytic.bulk_revocation_start_s), "");
+  if (sim.crl_signatures || analytic.crl_signatures)
+    row("revocations published", when(sim.revocations_published_s), when(analytic.revocations_published_s),
+        gap(sim.revocations_published_s, analytic.revocations_published_s));
   row("request to replacement p50", format_duration(sim.time_to_replace_s.p50),
       format_duration(analytic.time_to_replace_s.p50), "");
   row("request to replacement p99", format_duration(sim.time_to_replace_s.p99),

@@ -108,6 +108,16 @@ struct Report {
   /// the admission, summed (certificate-seconds) and per certificate.
   std::optional<double> admission_delay_total_s;
   std::optional<double> admission_delay_mean_s;
+  /// OCSP eras with `ocsp_resign_period`: background re-signatures of unexpired responses done within the run.
+  std::optional<double> ocsp_resign_signatures;
+  /// CRL era: shard signatures (issuers x shards per generation) done within the run.
+  std::optional<double> crl_signatures;
+  /// CRL era: bytes of CRL shards uploaded to the cloud within the run (every generation's).
+  std::optional<double> crl_bytes_uploaded;
+  /// CRL era: when the first CRL generation that includes the last affected revocation was published
+  /// (its upload finished); empty if not within the run.
+  std::optional<double> revocations_published_s;
+  double crl_period_s = 0;  ///< CRL era: the period between two CRL generations (for the text summary)
   std::vector<ResourceUse> resources;
   std::vector<TransferOutcome> transfers;
 

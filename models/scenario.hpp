@@ -106,6 +106,11 @@ struct Workload {
   std::map<std::string, double> rpc_bytes;  ///< bytes per issuance on the fabric, by hop (acme, wfe_ra, ra_ca, ca_sa)
   double crl_shards = 0;                    ///< CRL era: shards per issuer
   double crl_period_s = 0;                  ///< CRL era: each shard re-signed once per period
+  double crl_entry_bytes = 0;               ///< CRL era: bytes one revoked certificate adds to the shards uploaded
+  /// OCSP eras: unexpired certificates whose OCSP responses ocsp-updater keeps fresh (default: `certificates`).
+  double active_certificates = 0;
+  /// OCSP eras: every active certificate's response is re-signed once per this period; 0: not modelled.
+  double ocsp_resign_period_s = 0;
   int cohort_size = 0;  ///< certificates that travel together; 0 = auto: ceil(all that travel / 200,000)
 
   /// The issuers: key_types, or key_type alone with share 1.

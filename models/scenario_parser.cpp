@@ -727,8 +727,26 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
         if (auto v = r.quantity(hop, QuantityKind::SIZE, false, false)) w.rpc_bytes[hop] = *v;
       r.finish();
     }
+    // Background signing: CRL keys belong to the CRL era and OCSP re-signing to the OCSP eras; a key of
+    // the other era is an error (a planner who writes it expects it to count).
+    const bool crl = w.era == Era::CRL;
+    for (const char* key :
+         {"crl_shards", "crl_period", "crl_entry_bytes", "ocsp_resign_period", "active_certificates"}) {
+      const bool crl_key = std::string(key).rfind("crl_", 0) == 0;
+      if (YAML::Node k = m.get(key, false); k && !k.IsNull() && crl_key != crl)
+        ctx.error(
+            k, join("workload", key),
+            std::string(key) + (crl_key ? " is for era crl; era " + era_name(w.era) + " publishes OCSP responses"
+                                        : " is for the OCSP eras (seed-2021, precert-2021); era crl has no OCSP"));
+    }
     w.crl_shards = m.quantity("crl_shards", QuantityKind::COUNT, false, true).value_or(128);
     w.crl_period_s = m.quantity("crl_period", QuantityKind::DURATION, false, true).value_or(6 * 3600.0);
+    // DOMAIN.md: "over 8 GB across shards at 200M revocations", ~40 bytes per entry.
+    constexpr double kCrlEntryBytes = 40;
+    w.crl_entry_bytes = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true).value_or(kCrlEntryBytes);
+    w.active_certificates =
+        m.quantity("active_certificates", QuantityKind::COUNT, false, true).value_or(w.certificates);
+    w.ocsp_resign_period_s = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false).value_or(0.0);
     if (YAML::Node k = m.get("cohort_size", false); k && !k.IsNull()) {
       if (k.IsScalar() && k.Scalar() == "auto") {
         w.cohort_size = 0;

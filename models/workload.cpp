@@ -51,7 +51,13 @@ CostModel cost_model(const Scenario& s) {
   rev.signatures = w.signatures_per_revocation;
   rev.rpc_bytes = iss.rpc_bytes / 4;  // an admin-tool RPC: no ACME exchange, no CSR or chain
 
-  if (w.era == Era::CRL) m.crl_signatures_per_s = w.crl_shards / w.crl_period_s;
+  if (w.era == Era::CRL) {
+    m.crl_signatures_per_s = w.crl_shards / w.crl_period_s;
+    m.crl_read_bytes_per_revocation = kSmallRowBytes;  // a revokedCertificates row
+    m.crl_upload_bytes_per_revocation = w.crl_entry_bytes;
+  }
+  if (w.era != Era::CRL && w.ocsp_resign_period_s > 0)
+    m.ocsp_resign_signatures_per_s = w.active_certificates / w.ocsp_resign_period_s;
   return m;
 }
 
@@ -71,6 +77,20 @@ double mixed_signature_cost(const Scenario& s, const HsmSpec& hsm) {
 std::string hsm_capacity_unit(const Scenario& s) {
   const std::vector<KeyShare> keys = s.workload.keys();
   return keys.size() > 1 ? "signatures/s (" + keys.front().key + " equivalent)" : "signatures/s";
+}
+
+int issuer_count(const Scenario& scenario) {
+  return static_cast<int>(scenario.workload.keys().size());  // one intermediate per key type
+}
+
+double background_signatures_per_s(const Scenario& scenario) {
+  const CostModel m = cost_model(scenario);
+  return m.ocsp_resign_signatures_per_s +
+         (crl_generation(scenario) ? issuer_count(scenario) * m.crl_signatures_per_s : 0);
+}
+
+bool crl_generation(const Scenario& scenario) {
+  return scenario.workload.era == Era::CRL && scenario.workload.crl_shards > 0 && scenario.workload.crl_period_s > 0;
 }
 
 }  // namespace surge

@@ -31,11 +31,26 @@ struct CostModel {
   OperationCost issuance;           ///< new order + finalize + issue one replacement
   OperationCost revocation;         ///< revoke one certificate
   double crl_signatures_per_s = 0;  ///< CRL era: background shard re-signing, per issuer
+  /// CRL era: bytes crl-updater reads from the DB per revoked certificate (a revokedCertificates row).
+  double crl_read_bytes_per_revocation = 0;
+  /// CRL era: bytes each revoked certificate adds to the shards uploaded per generation.
+  double crl_upload_bytes_per_revocation = 0;
+  /// OCSP eras: ocsp-updater's background re-signing, signatures/s (active certificates / period).
+  double ocsp_resign_signatures_per_s = 0;
 
   /// Everything one revoked-and-replaced certificate costs.
   double signatures_per_certificate() const { return issuance.signatures + revocation.signatures; }
   double commits_per_certificate() const { return issuance.commits + revocation.commits; }
 };
+
+/// Issuing intermediates whose CRL shards are each re-signed per period (1 until key types add issuers).
+int issuer_count(const Scenario& scenario);
+
+/// True when the scenario's era publishes revocation in CRLs that crl-updater generates periodically.
+bool crl_generation(const Scenario& scenario);
+
+/// Background signing's mean rate, signatures/s: OCSP re-signing, or every issuer's CRL shards per period.
+double background_signatures_per_s(const Scenario& scenario);
 
 /// Builds the cost model for a scenario.
 CostModel cost_model(const Scenario& scenario);

@@ -30,10 +30,12 @@ namespace {
 
 constexpr double kControllerInterval_s = 60.0;  // how often the revocation controller looks
 constexpr double kReplicationBatch_s = 5.0;     // replicas pull the binlog at most this often
+constexpr double kBackgroundBatch_s = 60.0;     // ocsp-updater hands the HSMs its re-signing this often
 
 /// A cohort's journey: issue (RPCs to the writer, commits, signatures) or revoke (signature, RPC,
-/// commit). Each step is a FIFO station.
-enum class JobKind { ISSUE, REVOKE };
+/// commit). Each step is a FIFO station. SIGN is background signing (OCSP re-signing, CRL shards): one
+/// HSM step, no cohort (its `cohort` indexes the model's background work).
+enum class JobKind { ISSUE, REVOKE, SIGN };
 enum class Stage { NET, DB, HSM, CT };
 constexpr int kSteps = 3;
 constexpr Stage kIssueSteps[kSteps] = {Stage::NET, Stage::DB, Stage::HSM};
@@ -52,8 +54,9 @@ struct Job {
   double started = 0;   // when its (last) service there began
   bool ct = false;      // an issuance that waits for SCTs
   bool with_ct() const { return ct && kind == JobKind::ISSUE; }
-  int steps() const { return with_ct() ? kCtSteps : kSteps; }
+  int steps() const { return kind == JobKind::SIGN ? 1 : with_ct() ? kCtSteps : kSteps; }
   Stage stage() const {
+    if (kind == JobKind::SIGN) return Stage::HSM;
     return with_ct() ? kIssueCtSteps[step] : (kind == JobKind::ISSUE ? kIssueSteps : kRevokeSteps)[step];
   }
 };
@@ -86,6 +89,14 @@ struct StationStats {
     const double from = std::max(since, warm_up);
     return area + (now > from ? in_system * (now - from) : 0);
   }
+};
+
+/// Signatures the HSMs make for no certificate: one OCSP re-signing batch, or one CRL generation's shards.
+struct BackgroundWork {
+  double signatures = 0;
+  bool crl = false;        // CRL shards: the revocation (urgent) queue of the writer's data center
+  int dc = -1;             // where it is queued
+  sg4::SemaphorePtr done;  // CRL: released once signed (or lost)
 };
 
 /// An activity could not run because an end of it is down.
@@ -134,7 +145,7 @@ class Queue {
     if (!q.empty()) {
       Job j = q.front();
       q.pop_front();
-      certs_ -= cohorts[static_cast<size_t>(j.cohort)].c.size;
+      if (j.kind != JobKind::SIGN) certs_ -= cohorts[static_cast<size_t>(j.cohort)].c.size;
       return j;
     }
     idle_.push_back(&w);
@@ -272,11 +283,16 @@ class Model {
   int ct_take(int op);
   void ct_set_down(int log, bool down);
   void ct_returned(int cohort);
+  void ocsp_updater();
+  void crl_updater();
+  void sign_in_background(BackgroundWork work);
+  void enqueue_background(Job j, bool front);
+  void background_signed(const Job& j);
 
   // flow
   void enqueue(Job j, bool front = false);
   std::optional<Job> advance(Job j, bool keep_hsm = false);
-  void send(int from, int to, double bytes);
+  void send(int from, int to, double bytes, bool bulk = false);
   const std::vector<RouteHop>& route(int from, int to);
   void mark_revoke_queued(CohortState& c);
   Waiter& new_waiter() { return *waiters_.emplace_back(std::make_unique<Waiter>()); }
@@ -365,12 +381,19 @@ class Model {
   double ct_certs_ = 0;             // certificates at the CT station
   double precert_signatures_ = 0;   // of an issuance's signatures, made before the CT step
   int first_ct_tracked_ = -1;
+  // Background signing
+  std::vector<BackgroundWork> background_;  // by SIGN job
+  double ocsp_signed_ = 0;                  // OCSP re-signatures done
+  double crl_signed_ = 0;                   // CRL shard signatures done
+  double crl_uploaded_ = 0;                 // CRL bytes uploaded to the cloud
+  std::optional<double> published_;         // the first CRL upload that includes the last revocation
   double end_s_ = 0;
   long activities_ = 0;  // SimGrid activities the model started (execs, comms, arrival sleeps)
   std::chrono::steady_clock::time_point wall_start_;
 };
 
 double Model::job_signatures(const Job& j) const {
+  if (j.kind == JobKind::SIGN) return background_[static_cast<size_t>(j.cohort)].signatures;
   double per = j.kind == JobKind::ISSUE ? cost_.issuance.signatures : cost_.revocation.signatures;
   if (j.with_ct()) per = j.step == kPrecertStep ? precert_signatures_ : per - precert_signatures_;
   return per * cohorts_[static_cast<size_t>(j.cohort)].c.size;
@@ -380,6 +403,7 @@ double Model::job_signatures(const Job& j) const {
 // station, cohort and kind, so that two scenarios with one seed give the same entity the same draw
 // (common random numbers).
 double Model::service_factor(const Job& j) const {
+  if (j.kind == JobKind::SIGN) return 1.0;  // background batches: their size is their rate x the batch
   const Stage st = j.stage();
   const Distribution& d = st == Stage::HSM ? s_.hsm_service : st == Stage::DB ? s_.db_service : s_.network_service;
   if (d.kind == DistributionKind::DETERMINISTIC) return 1.0;
@@ -393,7 +417,9 @@ double Model::service_factor(const Job& j) const {
 }
 
 double Model::key_cost(int dc, const Job& j) const {
-  return key_cost_[static_cast<size_t>(dc)][static_cast<size_t>(cohorts_[static_cast<size_t>(j.cohort)].c.key)];
+  const std::vector<double>& costs = key_cost_[static_cast<size_t>(dc)];
+  if (j.kind != JobKind::SIGN) return costs[static_cast<size_t>(cohorts_[static_cast<size_t>(j.cohort)].c.key)];
+  return mixed_signature_cost(s_, s_.data_centers[static_cast<size_t>(dc)].hsm);  // background: every issuer
 }
 
 int Model::route_dc(double signatures, int key) {
@@ -412,6 +438,7 @@ int Model::route_dc(double signatures, int key) {
 }
 
 void Model::enqueue(Job j, bool front) {
+  if (j.kind == JobKind::SIGN) return enqueue_background(j, front);
   CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
   if (j.stage() == Stage::HSM && job_signatures(j) <= 0) {  // CRL era: a revocation needs no signature
     ++j.step;
@@ -441,6 +468,10 @@ void Model::enqueue(Job j, bool front) {
 }
 
 void Model::reroute(Job j) {
+  if (j.kind == JobKind::SIGN) {
+    background_[static_cast<size_t>(j.cohort)].dc = -1;
+    return enqueue(j, true);
+  }
   cohorts_[static_cast<size_t>(j.cohort)].dc = -1;
   enqueue(j, true);
 }
@@ -512,13 +543,96 @@ const std::vector<RouteHop>& Model::route(int from, int to) {
 
 // A blocking transfer between two hosts; its bytes are counted on every link it crossed. Throws if an
 // end is down (or its transfer fails on the way).
-void Model::send(int from, int to, double bytes) {
+// With bulk, the bytes count as bulk transfer bytes (not certificate work) on the links.
+void Model::send(int from, int to, double bytes, bool bulk) {
   if (!up(from) || !up(to)) throw Unreachable("host down");
   ++activities_;
   sg4::Comm::sendto(host(from), host(to), static_cast<std::uint64_t>(bytes));
   for (const RouteHop& hop : route(from, to)) {
     Tracked& t = tracked_[static_cast<size_t>(first_link_tracked_ + hop.link)];
-    (hop.forward ? t.work_up : t.work_down) += bytes;
+    if (bulk)
+      (hop.forward ? t.transfer_up : t.transfer_down) += bytes;
+    else
+      (hop.forward ? t.work_up : t.work_down) += bytes;
+  }
+}
+
+// Queues background signatures at the HSMs as one job.
+void Model::sign_in_background(BackgroundWork work) {
+  background_.push_back(std::move(work));
+  enqueue(Job{static_cast<int>(background_.size() - 1), JobKind::SIGN, 0});
+}
+
+// OCSP re-signing goes where issuance signatures would (the router); CRL shards to the HSMs of the
+// crl-updater's data center while they can sign. Nothing left that can sign: the work is lost. Either
+// joins the front of its queue (OCSP: issuance's, CRL: revocation's): ocsp-updater and crl-updater are
+// clients of the HSMs of their own, served alongside the CA rather than behind its backlog, so that
+// issuance gets what they leave of the capacity.
+void Model::enqueue_background(Job j, bool /*front*/) {
+  BackgroundWork& b = background_[static_cast<size_t>(j.cohort)];
+  j.enqueued = sg4::Engine::get_clock();
+  if (b.dc < 0 || !dc_up_[static_cast<size_t>(b.dc)] || !dc_can_sign(b.dc))
+    b.dc = route_dc(b.signatures, 0);  // balanced as reference-key work
+  if (b.dc < 0) {
+    if (b.done) b.done->release();
+    return;
+  }
+  hsm_[static_cast<size_t>(b.dc)].queue.push(j, b.crl, true, 0);
+}
+
+void Model::background_signed(const Job& j) {
+  BackgroundWork& b = background_[static_cast<size_t>(j.cohort)];
+  (b.crl ? crl_signed_ : ocsp_signed_) += b.signatures;
+  if (b.done) b.done->release();
+}
+
+// ocsp-updater: every unexpired response re-signed once per period, as a steady background from t = 0,
+// handed to the HSMs in batches in the issuance (normal) queue.
+void Model::ocsp_updater() {
+  const double batch = cost_.ocsp_resign_signatures_per_s * kBackgroundBatch_s;
+  for (double at = 0; at < s_.incident.horizon_s; at += kBackgroundBatch_s) {
+    sg4::this_actor::sleep_until(at);
+    ++activities_;
+    sign_in_background(BackgroundWork{batch, false, -1, {}});
+  }
+}
+
+// crl-updater, in the writer's data center: at t = 0, P, 2P, ... it reads the revoked rows committed so
+// far from the DB (a replica there if one is up, else the writer), signs every shard of every issuer in
+// the revocation queue, and uploads the shards to the cloud. Revocation is public once an upload that
+// includes the last affected revocation ends.
+void Model::crl_updater() {
+  const double signatures = issuer_count(s_) * s_.workload.crl_shards;
+  const int cloud = topo_.find("cloud");
+  for (double at = 0; at < s_.incident.horizon_s; at += s_.workload.crl_period_s) {
+    sg4::this_actor::sleep_until(at);
+    if (!writer_up_) {
+      XBT_INFO("CRL generation skipped: no DB writer");
+      continue;
+    }
+    const double entries = revoked_;
+    const bool complete = affected_total_ > 0 && revoked_ >= affected_total_;
+    const int dc = topo_.node(writer_).dc;
+    const int ca = topo_.find(host_name(s_.data_centers[static_cast<size_t>(dc)].name, "ca"));
+    int db = writer_;
+    for (int r : topo_.replicas(dc))
+      if (up(r) && db == writer_) db = r;
+    try {
+      send(db, ca, entries * cost_.crl_read_bytes_per_revocation, true);
+      BackgroundWork work{signatures, true, dc, sg4::Semaphore::create(0)};
+      const sg4::SemaphorePtr done = work.done;
+      sign_in_background(std::move(work));
+      done->acquire();
+      const double bytes = entries * cost_.crl_upload_bytes_per_revocation;
+      if (cloud >= 0 && !route(ca, cloud).empty()) {  // no WAN link to the cloud: nowhere to upload
+        send(ca, cloud, bytes, true);
+        crl_uploaded_ += bytes;
+      }
+    } catch (const std::exception&) {
+      XBT_INFO("CRL generation of t = %.0f s failed", at);
+      continue;
+    }
+    if (complete && !published_) published_ = sg4::Engine::get_clock();
   }
 }
 
@@ -584,14 +698,18 @@ void Model::hsm_worker(int dc, int member) {
       try {
         execute(member, work * service_factor(*j));
       } catch (const std::exception&) {
-        g.stats.leave(sg4::Engine::get_clock());
+        if (j->kind != JobKind::SIGN) g.stats.leave(sg4::Engine::get_clock());
         reroute(*j);  // the member failed under us: the cohort is signed elsewhere
         return;
       }
       const double now = sg4::Engine::get_clock();
-      g.stats.finish(*j, now);
       use.work_up += work;
       use.signatures += signatures;
+      if (j->kind == JobKind::SIGN) {
+        background_signed(*j);
+        break;
+      }
+      g.stats.finish(*j, now);
       signed_by_key_[static_cast<size_t>(cohorts_[static_cast<size_t>(j->cohort)].c.key)] += signatures;
       j = advance(*j, true);
       if (j) {  // the revocation's signature, in the same session: joins and starts at once
@@ -673,7 +791,9 @@ void Model::controller() {
   while (true) {
     const double now = sg4::Engine::get_clock();
     // Done when every affected certificate is replaced and revoked; with none (a normal day), at the horizon.
-    const bool incident_done = affected_total_ > 0 && replaced_ >= affected_total_ && revoked_ >= affected_total_;
+    bool incident_done = affected_total_ > 0 && replaced_ >= affected_total_ && revoked_ >= affected_total_;
+    // CRL era: ... and the revocations are published (or the horizon comes first).
+    if (crl_generation(s_)) incident_done = incident_done && published_.has_value();
     if (incident_done || now >= horizon) break;
     if (!bulk_start_) {
       // Revocations still to start, and how long they take on what survives, with the margin.
@@ -819,7 +939,7 @@ void Model::set_hsm_capacity(int dc) {
   t.alive = g.live_capacity > 0;
   if (g.live_capacity <= 0)
     for (const Job& j : g.queue.drain()) {  // a group that cannot sign hands its queue on
-      g.stats.leave(sg4::Engine::get_clock());
+      if (j.kind != JobKind::SIGN) g.stats.leave(sg4::Engine::get_clock());
       reroute(j);
     }
 }
@@ -1244,6 +1364,8 @@ Report Model::run() {
     daemon("ct-log", [this, l] { ct_server(static_cast<int>(l)); });
     daemon("ct-sct", [this, l] { ct_returner(static_cast<int>(l)); });
   }
+  if (cost_.ocsp_resign_signatures_per_s > 0) daemon("ocsp-updater", [this] { ocsp_updater(); });
+  if (crl_generation(s_)) daemon("crl-updater", [this] { crl_updater(); });
   daemon("monitor", [this] { monitor(); });
   sg4::Actor::create("controller", ctl, [this] { controller(); });
 
@@ -1375,6 +1497,13 @@ Report Model::build_report(double wall_s) {
   const std::vector<KeyShare> keys = s_.workload.keys();
   for (size_t k = 0; k < keys.size(); ++k) r.signatures_by_key[keys[k].key] = signed_by_key_[k];
   r.db_replication_lag_max_s = replication_lag_max_;
+  if (cost_.ocsp_resign_signatures_per_s > 0) r.ocsp_resign_signatures = ocsp_signed_;
+  if (crl_generation(s_)) {
+    r.crl_signatures = crl_signed_;
+    r.crl_bytes_uploaded = crl_uploaded_;
+    r.revocations_published_s = published_;
+    r.crl_period_s = s_.workload.crl_period_s;
+  }
 
   // Bottleneck: the fluid arithmetic on the run's own arrivals and work.
   std::stable_sort(arrivals.begin(), arrivals.end(),
@@ -1437,6 +1566,7 @@ Report Model::build_report(double wall_s) {
   }
   {
     // Sum the HSM groups' timelines over every change time.
+    const double background_rate = background_signatures_per_s(s_);
     std::vector<double> times{0.0};
     for (const Tracked& t : tracked_)
       if (t.kind == "hsm")
@@ -1452,10 +1582,12 @@ Report Model::build_report(double wall_s) {
           if (st.first <= tm) v = st.second;
         cap += v;
       }
-      sum.set(tm, cap);
+      // Background signing takes its steady rate off what the certificates get (the fluid view of a
+      // FIFO shared with a constant stream).
+      sum.set(tm, cap > 0 ? std::max(0.0, cap - background_rate) : 0.0);
     }
     if (units > 0 && !hsm_name.empty()) {
-      fluid.push_back(FluidResource{hsm_name, sum, hsm_work / units, {}});
+      fluid.push_back(FluidResource{hsm_name, sum, (hsm_work - ocsp_signed_ - crl_signed_) / units, {}});
     }
   }
   if (!ct_logs_.empty() && units > 0) {

@@ -203,6 +203,31 @@ TEST(ScenarioParser, ReportsEveryProblemNotJustTheFirst) {
   EXPECT_NE(got.find("'deadline': missing unit in '24'"), std::string::npos) << got;
 }
 
+TEST(ScenarioParser, RejectsBackgroundSigningKeysOfTheOtherEra) {
+  const std::string ocsp = replace(kBase, "era: seed-2021", "era: seed-2021\n  crl_shards: 128");
+  EXPECT_EQ(problems(ocsp),
+            "bad.yaml:" + where(ocsp, "128") + ": crl_shards is for era crl; era seed-2021 publishes OCSP responses");
+  const std::string crl = replace(kBase, "era: seed-2021", "era: crl\n  ocsp_resign_period: 3d");
+  EXPECT_EQ(problems(crl),
+            "bad.yaml:" + where(crl, "3d") +
+                ": ocsp_resign_period is for the OCSP eras (seed-2021, precert-2021); era crl has no OCSP");
+}
+
+TEST(ScenarioParser, BackgroundSigningDefaults) {
+  const Scenario ocsp = parse_scenario(kBase, "ok.yaml");
+  EXPECT_EQ(ocsp.workload.ocsp_resign_period_s, 0);   // absent: not modelled
+  EXPECT_EQ(ocsp.workload.active_certificates, 1e6);  // the affected certificates
+  const Scenario resign = parse_scenario(
+      replace(kBase, "era: seed-2021", "era: seed-2021\n  active_certificates: 150M\n  ocsp_resign_period: 3d"),
+      "ok.yaml");
+  EXPECT_EQ(resign.workload.active_certificates, 150e6);
+  EXPECT_EQ(resign.workload.ocsp_resign_period_s, 3 * 86400);
+  const Scenario crl = parse_scenario(replace(kBase, "era: seed-2021", "era: crl"), "ok.yaml");
+  EXPECT_EQ(crl.workload.crl_shards, 128);
+  EXPECT_EQ(crl.workload.crl_period_s, 6 * 3600);
+  EXPECT_EQ(crl.workload.crl_entry_bytes, 40);  // DOMAIN.md: ~40 bytes per entry
+}
+
 TEST(ScenarioParser, RendersTheSourceLineWithACaretUnderTheProblem) {
   const std::string text = replace(kBase, "bandwidth: 10Gbps", "bandwidth: 10Gbit");
   try {

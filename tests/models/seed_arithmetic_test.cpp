@@ -51,6 +51,22 @@ TEST(SeedArithmetic, SignaturesPerCertificateFollowTheEra) {
   EXPECT_DOUBLE_EQ(crl.crl_signatures_per_s, 128.0 / (6 * 3600));
 }
 
+TEST(SeedArithmetic, BackgroundSigningRatesFollowTheEra) {
+  const Scenario ocsp = scenario("le-2021-hardware-one-dc",
+                                 {{"workload.active_certificates", "150M"}, {"workload.ocsp_resign_period", "3d"}});
+  EXPECT_DOUBLE_EQ(cost_model(ocsp).ocsp_resign_signatures_per_s, 150e6 / (3 * kDay_s));
+  EXPECT_DOUBLE_EQ(background_signatures_per_s(ocsp), 150e6 / (3 * kDay_s));
+  EXPECT_FALSE(crl_generation(ocsp));
+  EXPECT_EQ(background_signatures_per_s(scenario("le-2021-hardware-one-dc")), 0);  // absent: off
+
+  const Scenario crl = scenario("le-2021-hardware-one-dc", {{"workload.era", "crl"}});
+  EXPECT_TRUE(crl_generation(crl));
+  EXPECT_EQ(issuer_count(crl), 1);
+  EXPECT_DOUBLE_EQ(background_signatures_per_s(crl), 128.0 / (6 * 3600));
+  EXPECT_EQ(cost_model(crl).crl_read_bytes_per_revocation, 200);   // a revokedCertificates row
+  EXPECT_EQ(cost_model(crl).crl_upload_bytes_per_revocation, 40);  // 200M entries: 8 GB
+}
+
 TEST(SeedArithmetic, IssuanceCommitsAsBoulderSaDoes) {
   const CostModel cost = cost_model(scenario("le-2021-hardware-one-dc"));
   // NewOrderAndAuthzs, then the ~7 finalize commits; authorizations reused (no FinalizeAuthorization2).
