@@ -100,11 +100,12 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   if (r.rejected_certificates) j["rejected_certificates"] = *r.rejected_certificates;
   if (r.admission_delay_total_s) j["admission_delay_total_s"] = *r.admission_delay_total_s;
   if (r.admission_delay_mean_s) j["admission_delay_mean_s"] = *r.admission_delay_mean_s;
+  if (r.ari_polls) j["ari_polls"] = *r.ari_polls;
   nlohmann::json util = nlohmann::json::object();
   nlohmann::json res = nlohmann::json::array();
   for (const ResourceUse& u : r.resources) {
     util[u.name] = {{"mean", u.mean_utilisation}, {"peak", u.peak_utilisation}};
-    if (u.kind != "link" && u.kind != "ct") util[u.name]["busy"] = u.mean_busy;  // a log has no sessions
+    if (u.kind == "hsm" || u.kind == "db") util[u.name]["busy"] = u.mean_busy;  // sessions or connections
     res.push_back({{"name", u.name},
                    {"kind", u.kind},
                    {"unit", u.unit},
@@ -203,6 +204,7 @@ Report report_from_json(const nlohmann::json& j) {
   if (j.contains("rejected_certificates")) r.rejected_certificates = j["rejected_certificates"].get<double>();
   if (j.contains("admission_delay_total_s")) r.admission_delay_total_s = j["admission_delay_total_s"].get<double>();
   if (j.contains("admission_delay_mean_s")) r.admission_delay_mean_s = j["admission_delay_mean_s"].get<double>();
+  if (j.contains("ari_polls")) r.ari_polls = j["ari_polls"].get<double>();
   for (const auto& u : j.at("resources")) {
     ResourceUse x;
     x.name = u.at("name");
@@ -316,7 +318,7 @@ std::string render_text(const Report& r) {
     }
     std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap,
                   pct(u.mean_utilisation).c_str(), pct(u.peak_utilisation).c_str(),
-                  u.kind == "link" || u.kind == "ct" ? "-" : pct(u.mean_busy).c_str(),
+                  u.kind == "hsm" || u.kind == "db" ? pct(u.mean_busy).c_str() : "-",
                   format_duration(u.saved_s).c_str());
     o << line;
   }
@@ -346,6 +348,7 @@ std::string render_text(const Report& r) {
     o << "\nadmission: " << format_count(*r.rejected_requests) << " requests refused (503), "
       << format_count(r.rejected_certificates.value_or(0)) << " certificates; mean extra delay "
       << format_duration(r.admission_delay_mean_s.value_or(0)) << " per refused certificate\n";
+  if (r.ari_polls) o << "\nARI polling: " << format_count(*r.ari_polls) << " renewalInfo polls served\n";
   if (r.db_replication_lag_max_s > 0)
     o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)

@@ -105,6 +105,8 @@ struct Report {
   /// the admission, summed (certificate-seconds) and per certificate.
   std::optional<double> admission_delay_total_s;
   std::optional<double> admission_delay_mean_s;
+  /// With `clients.ari_polling`: renewalInfo polls served (each one read on a DB replica) within the run.
+  std::optional<double> ari_polls;
   std::vector<ResourceUse> resources;
   std::vector<TransferOutcome> transfers;
 
