@@ -272,7 +272,13 @@ void Analysis::build_resources() {
       }
     }
     const Eigen::MatrixXd A = Eigen::MatrixXd::Identity(nodes, nodes) - P.transpose();
-    return Eigen::VectorXd(A.colPivHouseholderQr().solve(e));
+    Eigen::VectorXd v = A.colPivHouseholderQr().solve(e);
+    // A data center with no share has no visits: zero the solver's rounding (+-1e-16) there, which would
+    // otherwise ask work of stations that offer nothing.
+    for (size_t d = 0; d < dcs; ++d)
+      if (share[d] <= 0)
+        for (int step = 0; step < steps; ++step) v(node(d, step)) = 0;
+    return v;
   };
   const Eigen::VectorXd v_aff = solve(true), v_bg = solve(false);
 
