@@ -272,13 +272,7 @@ void Analysis::build_resources() {
       }
     }
     const Eigen::MatrixXd A = Eigen::MatrixXd::Identity(nodes, nodes) - P.transpose();
-    Eigen::VectorXd v = A.colPivHouseholderQr().solve(e);
-    // A data center with no share has no visits: zero the solver's rounding (+-1e-16) there, which would
-    // otherwise ask work of stations that offer nothing.
-    for (size_t d = 0; d < dcs; ++d)
-      if (share[d] <= 0)
-        for (int step = 0; step < steps; ++step) v(node(d, step)) = 0;
-    return v;
+    return Eigen::VectorXd(A.colPivHouseholderQr().solve(e));
   };
   const Eigen::VectorXd v_aff = solve(true), v_bg = solve(false);
 
@@ -402,6 +396,15 @@ void Analysis::build_resources() {
     reads.timeline = reads.full.left_after(polls);
     res_.push_back(reads);
   }
+
+  // The traffic equations' solution carries rounding (+-1e-16 per visit) at the nodes of a data center with
+  // no share. A negative remainder asks nothing (resources with per_affected <= 0 are skipped); a positive
+  // one would ask work of a station that offers nothing (a failed data center's NIC, API or VA) and hold
+  // every replacement back: zero it.
+  constexpr double kRounding = 1e-9;  // far below any real demand (signatures, commits, bytes, requests)
+  for (Resource& x : res_)
+    for (double* f : {&x.per_affected, &x.per_revocation, &x.per_background})
+      if (*f > 0 && *f < kRounding) *f = 0;
 }
 
 std::vector<WorkArrival> Analysis::work_arrivals(const Resource& r, double revocations_removed) const {

@@ -290,7 +290,7 @@ class Model {
   int ct_take(int op);
   void ct_set_down(int log, bool down);
   void ct_returned(int cohort);
-  void front(Job j);
+  void before_journey(Job j);
   void front_worker(int dc, bool va);
   void validation_delay();
   void poller();
@@ -592,13 +592,13 @@ void Model::source() {
     c.dc = route_dc(cost_.issuance.signatures * c.c.size);
     Job j{static_cast<int>(i), JobKind::ISSUE, 0};
     j.ct = !ct_logs_.empty();
-    front(j);
+    before_journey(j);
   }
 }
 
 // Takes an issuance through its steps before the journey, from j.front on, skipping those not modelled;
 // a data center that no longer issues hands the issuance to one that does (route_dc).
-void Model::front(Job j) {
+void Model::before_journey(Job j) {
   CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
   auto station = [&](std::vector<FrontStation>& st) -> FrontStation* {
     if (st.empty()) return nullptr;
@@ -643,14 +643,14 @@ void Model::front_worker(int dc, bool va) {
     const bool poll = j.cohort < 0;
     auto live = [&] { return poll ? static_cast<bool>(dc_up_[static_cast<size_t>(dc)]) : dc_issues(dc); };
     if (!live()) {
-      if (!poll) front(j);
+      if (!poll) before_journey(j);
       continue;
     }
     const double amount = poll ? j.polls : per_certificate * cohorts_[static_cast<size_t>(j.cohort)].c.size;
     ++activities_;
     sg4::this_actor::sleep_for(amount / st.rate);
     if (!live()) {  // failed meanwhile: served again where it goes
-      if (!poll) front(j);
+      if (!poll) before_journey(j);
       continue;
     }
     if (poll) {
@@ -659,7 +659,7 @@ void Model::front_worker(int dc, bool va) {
     }
     use.work_up += amount;
     ++j.front;
-    front(j);
+    before_journey(j);
   }
 }
 
@@ -678,7 +678,7 @@ void Model::validation_delay() {
     Job j = validating_.front().second;
     validating_.pop_front();
     ++j.front;
-    front(j);
+    before_journey(j);
   }
 }
 
