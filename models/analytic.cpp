@@ -34,6 +34,10 @@ struct Resource {
   double per_background = 0;   // work per normal-day issuance
   int servers = 0;             // sessions or connections (for Erlang C)
   double background_rate = 0;  // HSM: background signing served ahead of issuance, signatures/s (mean)
+  // ARI polling: work/s arriving from t = 0 whatever the certificates do. It is served first (a steady
+  // fluid), so `timeline` is what is left for issuance and `full` the resource's own capacity.
+  double steady = 0;
+  CapacityTimeline full{0.0};
   /// Capacity left for the certificates: background signing goes first, so its rate comes off.
   CapacityTimeline certificate_timeline() const {
     if (background_rate <= 0) return timeline;
@@ -116,6 +120,7 @@ class Analysis {
   std::vector<double> link_down_;               // by link: when a link failure takes it down (+inf: never)
   int crl_db_ = -1, crl_ca_ = -1, cloud_ = -1;  // CRL era: where crl-updater reads, runs, and uploads to
   std::map<int, size_t> link_res_;              // by link: its resource in res_
+  double latency_s_ = 0;                        // validation latency every issuance waits (a delay, not a capacity)
   // With admission control: by class and interval, the admitted requests' first-request times summed
   // (certificates x seconds); empty without it (every request is admitted when it is made).
   std::vector<std::vector<double>> class_first_;
@@ -415,6 +420,54 @@ void Analysis::build_resources() {
     link_res_[index] = res_.size();
     res_.push_back(l);
   }
+
+  // The API and the VA of each data center that has them: capacity while it is up, and the issuance's
+  // requests (validations) in its routing share; the API also answers the data center's share of the ARI
+  // polls, from t = 0.
+  const double polls = s.clients.ari_poll_rate_per_s();
+  auto front_station = [&](size_t d, const std::string& kind, const std::string& unit, double capacity,
+                           double per_issuance, double steady) {
+    Resource x;
+    x.name = kind + ":" + s.data_centers[d].name;
+    x.kind = kind;
+    x.unit = unit;
+    x.capacity0 = capacity;
+    x.full = CapacityTimeline(capacity);
+    if (std::isfinite(dc_down[d])) x.full.set(dc_down[d], 0);
+    x.steady = steady;
+    x.timeline = x.full.left_after(steady);
+    x.per_affected = v_aff(node(d, 0)) * per_issuance;
+    x.per_background = v_bg(node(d, 0)) * per_issuance;
+    res_.push_back(x);
+  };
+  for (size_t d = 0; d < dcs; ++d)
+    if (s.data_centers[d].api_requests_per_s > 0)
+      front_station(d, "api", "requests/s", s.data_centers[d].api_requests_per_s, iss.api_requests, polls * share[d]);
+  if (s.validation.enabled)
+    for (size_t d = 0; d < dcs; ++d)
+      front_station(d, "va", "validations/s", s.validation.validations_per_s, iss.validations, 0);
+  if (s.validation.enabled && iss.validations > 0) latency_s_ = s.validation.latency_s();
+
+  // ARI polling's reads, spread over the live replicas of the data centers up (the writer's when none is).
+  if (polls > 0) {
+    Resource reads;
+    reads.name = "db-replica-reads";
+    reads.kind = "reads";
+    reads.unit = "reads/s";
+    auto capacity_at = [&](double time) {
+      double cap = 0;
+      for (size_t d = 0; d < dcs; ++d)
+        if (dc_down[d] > time) cap += s.data_centers[d].db_replicas * s.data_centers[d].db.reads_per_s;
+      if (cap <= 0 && writer_lost > time) cap = s.data_centers[static_cast<size_t>(wdc)].db.reads_per_s;
+      return cap;
+    };
+    for (double time : change_times)
+      if (std::isfinite(time)) reads.full.set(time, capacity_at(time));
+    reads.capacity0 = reads.full.at(0);
+    reads.steady = polls;
+    reads.timeline = reads.full.left_after(polls);
+    res_.push_back(reads);
+  }
 }
 
 // Admission control on the grid, forward in time: at t_i the certificates admitted and not yet issued
@@ -604,6 +657,19 @@ std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>
       const double certs = (j > 0 ? cum_aff[j - 1] : 0) + frac * (cum_aff[j] - (j > 0 ? cum_aff[j - 1] : 0));
       replaced[i] = std::min(replaced[i], certs);
     }
+  }
+  // The validation latency: a constant delay in a tandem of fluid servers delays the output by as much
+  // wherever it sits, so the curve shifts right.
+  if (latency_s_ > 0) {
+    std::vector<double> shifted(n_, 0.0);
+    for (size_t i = 0; i < n_; ++i) {
+      const double at = (t(i) - latency_s_) / dt_;
+      if (at < 0) continue;
+      const size_t lo = static_cast<size_t>(std::floor(at));
+      const double frac = at - static_cast<double>(lo);
+      shifted[i] = lo + 1 < n_ ? replaced[lo] + frac * (replaced[lo + 1] - replaced[lo]) : replaced[n_ - 1];
+    }
+    replaced = shifted;
   }
   return replaced;
 }
@@ -873,15 +939,33 @@ Report Analysis::report(const AnalyticOptions& options) {
       work += crl.signatures;
     }
     if (auto it = crl_link_bytes.find(k); it != crl_link_bytes.end()) work += it->second;
+    const double decision = s.incident.decision_delay_s;
+    double active_work = work;
+    if (x.steady > 0) {  // ARI polling: served while the resource is up, from t = 0 to the end
+      const auto& steps = x.full.steps();
+      double polled = 0, polled_active = 0;
+      for (size_t i = 0; i < steps.size(); ++i) {
+        const double from = steps[i].first;
+        const double to = i + 1 < steps.size() ? std::min(end, steps[i + 1].first) : end;
+        if (to <= from || steps[i].second <= 0) continue;
+        polled += x.steady * (to - from);
+        polled_active += x.steady * std::max(0.0, to - std::max(from, decision));
+      }
+      work += polled;
+      active_work += polled_active;
+      if (x.kind == "reads") r.ari_polls = polled;
+    }
     u.work = work;
-    const double offered = x.timeline.cumulative(end) - x.timeline.cumulative(s.incident.decision_delay_s);
-    u.mean_utilisation = offered > 0 ? std::min(1.0, work / offered) : 0;
+    const CapacityTimeline& own = x.steady > 0 ? x.full : x.timeline;
+    const double offered = own.cumulative(end) - own.cumulative(decision);
+    u.mean_utilisation = offered > 0 ? std::min(1.0, active_work / offered) : 0;
     u.mean_busy = u.mean_utilisation;
-    u.available = x.timeline.at(s.incident.horizon_s) > 0;
+    u.available = own.at(s.incident.horizon_s) > 0;
     const double final_cap = x.timeline.at(s.incident.horizon_s);
     if (x.per_affected > 0 && final_cap > 0) sustainable = std::min(sustainable, final_cap / x.per_affected);
-    const double demand_rate = peak_rate * x.per_affected;
-    u.peak_utilisation = final_cap > 0 ? std::min(1.0, demand_rate / final_cap) : 0;
+    const double demand_rate = peak_rate * x.per_affected + x.steady;
+    const double final_own = own.at(s.incident.horizon_s);
+    u.peak_utilisation = final_own > 0 ? std::min(1.0, demand_rate / final_own) : 0;
     for (const auto& [name, saved] : b.saved_s)
       if (name == x.name) u.saved_s = saved;
     for (const auto& [name, tc] : b.completion_s)
@@ -904,8 +988,12 @@ Report Analysis::report(const AnalyticOptions& options) {
           const double mid = 0.5 * (lo + hi);
           (fluid_completion(fluid[k].own, cap.scaled(mid)) > s.incident.deadline_s ? lo : hi) = mid;
         }
-        const double certificates_capacity = x.background_rate > 0 ? cap.at(0) : x.capacity0;
-        u.needed_capacity = (hi * certificates_capacity + x.background_rate) * (1 + options.headroom);
+        if (x.background_rate > 0) {  // background signing: what the certificates get, scaled, plus it
+          const double certificates_capacity = cap.at(0);
+          u.needed_capacity = (hi * certificates_capacity + x.background_rate) * (1 + options.headroom);
+        } else {  // what is left after the polling, scaled, plus the polling (zero for other resources)
+          u.needed_capacity = (hi * (x.capacity0 - x.steady) + x.steady) * (1 + options.headroom);
+        }
       }
     }
     if (x.kind == "hsm") r.signatures += work / hsm_mix_;  // actual signatures, whatever their key

@@ -13,6 +13,12 @@ void CapacityTimeline::set(double t, double capacity) {
   }
 }
 
+CapacityTimeline CapacityTimeline::left_after(double load) const {
+  CapacityTimeline left(0.0);
+  for (const auto& [t, capacity] : steps_) left.set(t, std::max(0.0, capacity - load));
+  return left;
+}
+
 double CapacityTimeline::cumulative(double t) const {
   double sum = 0;
   for (size_t i = 0; i < steps_.size(); ++i) {

@@ -27,6 +27,8 @@ class CapacityTimeline {
   double at(double t) const;
   /// The same timeline with every capacity multiplied by f.
   CapacityTimeline scaled(double f) const;
+  /// The capacity left once a steady load (work per second, e.g. ARI polling) is served; never below zero.
+  CapacityTimeline left_after(double load) const;
 
  private:
   std::vector<std::pair<double, double>> steps_;

@@ -108,11 +108,12 @@ nlohmann::json to_json(const Report& r, bool with_series) {
     j["revocations_published_s"] = opt(r.revocations_published_s);
     j["crl_period_s"] = r.crl_period_s;
   }
+  if (r.ari_polls) j["ari_polls"] = *r.ari_polls;
   nlohmann::json util = nlohmann::json::object();
   nlohmann::json res = nlohmann::json::array();
   for (const ResourceUse& u : r.resources) {
     util[u.name] = {{"mean", u.mean_utilisation}, {"peak", u.peak_utilisation}};
-    if (u.kind != "link" && u.kind != "ct") util[u.name]["busy"] = u.mean_busy;  // a log has no sessions
+    if (u.kind == "hsm" || u.kind == "db") util[u.name]["busy"] = u.mean_busy;  // sessions or connections
     res.push_back({{"name", u.name},
                    {"kind", u.kind},
                    {"unit", u.unit},
@@ -220,6 +221,7 @@ Report report_from_json(const nlohmann::json& j) {
     r.revocations_published_s = opt_from(j.at("revocations_published_s"));
     r.crl_period_s = j.at("crl_period_s").get<double>();
   }
+  if (j.contains("ari_polls")) r.ari_polls = j["ari_polls"].get<double>();
   for (const auto& u : j.at("resources")) {
     ResourceUse x;
     x.name = u.at("name");
@@ -355,7 +357,7 @@ std::string render_text(const Report& r) {
     }
     std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap,
                   pct(u.mean_utilisation).c_str(), pct(u.peak_utilisation).c_str(),
-                  u.kind == "link" || u.kind == "ct" ? "-" : pct(u.mean_busy).c_str(),
+                  u.kind == "hsm" || u.kind == "db" ? pct(u.mean_busy).c_str() : "-",
                   format_duration(u.saved_s).c_str());
     o << line;
   }
@@ -386,6 +388,7 @@ std::string render_text(const Report& r) {
     o << "\nadmission: " << format_count(*r.rejected_requests) << " requests refused (503), "
       << format_count(r.rejected_certificates.value_or(0)) << " certificates; mean extra delay "
       << format_duration(r.admission_delay_mean_s.value_or(0)) << " per refused certificate\n";
+  if (r.ari_polls) o << "\nARI polling: " << format_count(*r.ari_polls) << " renewalInfo polls served\n";
   if (r.db_replication_lag_max_s > 0)
     o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)

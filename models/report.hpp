@@ -118,6 +118,8 @@ struct Report {
   /// (its upload finished); empty if not within the run.
   std::optional<double> revocations_published_s;
   double crl_period_s = 0;  ///< CRL era: the period between two CRL generations (for the text summary)
+  /// With `clients.ari_polling`: renewalInfo polls served (each one read on a DB replica) within the run.
+  std::optional<double> ari_polls;
   std::vector<ResourceUse> resources;
   std::vector<TransferOutcome> transfers;
 

@@ -33,6 +33,11 @@ int Scenario::data_center_index(const std::string& name) const {
   return -1;
 }
 
+double Validation::new_share(double normal_renewal_span_s) const {
+  if (revalidate_all) return 1.0;
+  return std::max(0.0, 1.0 - reuse_period_s / normal_renewal_span_s);
+}
+
 double ClientClass::period_s() const {
   constexpr double kDay_s = 86400.0;
   return kDay_s / runs_per_day;

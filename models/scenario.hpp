@@ -46,6 +46,9 @@ struct DbSpec {
   /// From a calibration profile: one connection's commits/s (the USL lambda); the parser turns it into
   /// commits_per_s at `connections` unless a rate is written.
   double connection_rate = 0;
+  /// Reads/s one server (a replica, or the writer when no replica is live) answers for ARI polling; 0:
+  /// not given (needed only with `clients.ari_polling`).
+  double reads_per_s = 0;
   std::string source;  ///< where the figure comes from ("profile PATH (server_version, date)" for a profile)
 };
 
@@ -66,6 +69,8 @@ struct DataCenter {
   bool db_writer = false;  ///< the single DB writer lives here (exactly one data center)
   SourceLoc hsm_loc;       ///< where its hsm entry is written
   int db_replicas = 0;     ///< read replicas in this data center
+  /// ACME requests/s its front end fleet (the API) serves; 0: the API is not modelled here.
+  double api_requests_per_s = 0;
   SourceLoc loc;
 };
 
@@ -103,6 +108,7 @@ struct Workload {
   double signatures_per_revocation = 0;     ///< HSM signatures to revoke one certificate
   double names_per_certificate = 0;         ///< mean DNS names per certificate (rows in issuedNames)
   double new_authz_share = 0;               ///< share of names needing a fresh authorization
+  double api_requests_per_issuance = 6;     ///< ACME requests per issuance (order, authz, challenge, ...)
   std::map<std::string, double> rpc_bytes;  ///< bytes per issuance on the fabric, by hop (acme, wfe_ra, ra_ca, ca_sa)
   double crl_shards = 0;                    ///< CRL era: shards per issuer
   double crl_period_s = 0;                  ///< CRL era: each shard re-signed once per period
@@ -160,6 +166,11 @@ struct Clients {
   double burst_width_s = 60;                    ///< how long the burst lasts after the top of the hour
   BurstShape burst_shape = BurstShape::UNIFORM;
   double background_issuance_per_s = 0;  ///< the normal day's issuance, going on during the incident
+  /// Certificates whose clients poll renewalInfo every Retry-After (the whole ARI population, not only the
+  /// affected); 0: polling puts no load on the API or the replicas.
+  double ari_polling_certificates = 0;
+  /// ARI polls per second: the polling certificates over the mean Retry-After.
+  double ari_poll_rate_per_s() const { return ari_polling_certificates / retry_after_s; }
 };
 
 /// The incident clock, all relative to discovery at t = 0.
@@ -235,6 +246,22 @@ struct Admission {
   bool enabled() const { return queue_certificates > 0; }
 };
 
+/// Domain validation by each data center's validation authority (VA): how many names of a replacement
+/// need a new validation, at what rate the VA does them, and the DNS and HTTP round trips each waits.
+struct Validation {
+  bool enabled = false;                  ///< the `validation` section is present
+  double reuse_period_s = 30 * 86400.0;  ///< an authorization younger than this is reused (Let's Encrypt: 30 days)
+  bool revalidate_all = false;   ///< the incident's cause invalidates every validation: every name is revalidated
+  double validations_per_s = 0;  ///< per data center's VA
+  double dns_latency_s = 0;      ///< DNS lookups of one validation (a delay; no capacity used)
+  double http_latency_s = 0;     ///< the HTTP (or TLS-ALPN) challenge fetch (a delay)
+  /// Share of names needing a new validation: 1 with revalidate_all; else the share of certificates older
+  /// than the reuse period, ages uniform over the normal renewal span: max(0, 1 - reuse / span).
+  double new_share(double normal_renewal_span_s) const;
+  /// The delay a validating issuance waits: DNS then HTTP.
+  double latency_s() const { return dns_latency_s + http_latency_s; }
+};
+
 /// A whole scenario.
 struct Scenario {
   int schema = 1;
@@ -254,8 +281,9 @@ struct Scenario {
   Incident incident;
   std::vector<Failure> failures;
   std::vector<Transfer> transfers;
-  CtSpec ct;            ///< Certificate Transparency logs; no logs: issuance does not wait for SCTs
-  Admission admission;  ///< the API's bounded queue; absent: every order is admitted at once
+  CtSpec ct;              ///< Certificate Transparency logs; no logs: issuance does not wait for SCTs
+  Admission admission;    ///< the API's bounded queue; absent: every order is admitted at once
+  Validation validation;  ///< the VA; absent: no VA station, no validation latency
 
   /// Certificates per cohort after resolving "auto".
   int effective_cohort_size() const;

@@ -27,6 +27,8 @@ using yaml_input::split_lines;
 
 constexpr int kSchemaVersion = 1;
 constexpr double kDefaultHorizonDeadlines = 4.0;  // horizon defaults to 4 deadlines
+// ACME requests per issuance: new order, authorization, challenge, finalize, poll, download (planning value).
+constexpr double kApiRequestsPerIssuance = 6;
 
 // ---- hardware catalogue ------------------------------------------------------------------------
 
@@ -337,6 +339,7 @@ void read_db_fields(MapReader& m, DbSpec& spec, bool required, const std::filesy
   }
   if (auto v = m.quantity("commits_per_s", QuantityKind::RATE, required && !profiled, true)) spec.commits_per_s = *v;
   if (auto v = m.integer("connections", required, 1)) spec.connections = *v;
+  if (auto v = m.quantity("reads_per_s", QuantityKind::RATE, false, true)) spec.reads_per_s = *v;
   read_curve(m, spec.curve);
   if (auto v = m.text("source", required && !profiled)) spec.source = *v;
 }
@@ -501,6 +504,13 @@ void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, const st
     read_db_fields(d, dc.db, false, base_dir, unfitted);
     resolve_db_rate(ctx, dc.db, unfitted);
     d.finish();
+  }
+
+  // The ACME front end fleet's capacity (optional: without it the API is not modelled here).
+  if (YAML::Node api = m.get("api", false); api && !api.IsNull()) {
+    MapReader a(ctx, api, join(m.path(), "api"));
+    if (auto v = a.quantity("requests_per_s", QuantityKind::RATE, true, true)) dc.api_requests_per_s = *v;
+    a.finish();
   }
   m.finish();
 }
@@ -718,6 +728,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     }
     w.names_per_certificate = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true).value_or(1.6);
     w.new_authz_share = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false).value_or(0.0);
+    w.api_requests_per_issuance =
+        m.quantity("api_requests_per_issuance", QuantityKind::COUNT, false, false).value_or(kApiRequestsPerIssuance);
     // Bytes per issuance by hop of Boulder's pipeline (planning values): the ACME exchange with the
     // client (new order, finalize, certificate and chain), then WFE -> RA -> CA -> SA gRPC calls.
     w.rpc_bytes = {{"acme", 6.0 * 1024}, {"wfe_ra", 2.0 * 1024}, {"ra_ca", 2.0 * 1024}, {"ca_sa", 2.0 * 1024}};
@@ -774,6 +786,15 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (auto v = m.quantity("retry_after_jitter", QuantityKind::FRACTION, false, false)) c.retry_after_jitter = *v;
     if (auto v = m.quantity("normal_renewal_span", QuantityKind::DURATION, false, true)) c.normal_renewal_span_s = *v;
     if (auto v = m.quantity("background_issuance", QuantityKind::RATE, false, false)) c.background_issuance_per_s = *v;
+    if (YAML::Node poll = m.get("ari_polling", false); poll && !poll.IsNull()) {
+      MapReader pm(ctx, poll, "clients.ari_polling");
+      if (auto v = pm.quantity("certificates", QuantityKind::COUNT, true, true)) c.ari_polling_certificates = *v;
+      pm.finish();
+      for (const DataCenter& dc : s.data_centers)
+        if (dc.db.reads_per_s <= 0)
+          ctx.error(poll, "clients.ari_polling",
+                    "'ari_polling' needs 'reads_per_s' on the db of data center '" + dc.name + "'");
+    }
     if (YAML::Node win = m.get("window", false); win && !win.IsNull()) {
       MapReader wm(ctx, win, "clients.window");
       if (auto v = wm.quantity("start", QuantityKind::DURATION, false, false)) c.window_start_s = *v;
@@ -867,6 +888,26 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     } else {
       hsm.key_rates_per_s.clear();  // a rate is missing: reported above
     }
+  }
+
+  // validation: its share of names needing a new validation replaces workload.new_authz_share
+  if (YAML::Node va = top.get("validation", false); va && !va.IsNull()) {
+    MapReader m(ctx, va, "validation");
+    Validation& v = s.validation;
+    v.enabled = true;
+    if (auto x = m.quantity("reuse_period", QuantityKind::DURATION, false, false)) v.reuse_period_s = *x;
+    if (auto x = m.boolean("revalidate_all")) v.revalidate_all = *x;
+    if (auto x = m.quantity("validations_per_s", QuantityKind::RATE, true, true)) v.validations_per_s = *x;
+    if (auto x = m.quantity("dns_latency", QuantityKind::DURATION, false, false)) v.dns_latency_s = *x;
+    if (auto x = m.quantity("http_latency", QuantityKind::DURATION, false, false)) v.http_latency_s = *x;
+    m.finish();
+    const YAML::Node wl = top.node()["workload"];
+    const YAML::Node authz = wl && wl.IsMap() ? wl["new_authz_share"] : YAML::Node();
+    if (authz && !authz.IsNull())
+      ctx.error(authz, "workload.new_authz_share",
+                "'new_authz_share' and 'validation' exclude each other: the validation section sets the share "
+                "(reuse_period, revalidate_all)");
+    s.workload.new_authz_share = v.new_share(s.clients.normal_renewal_span_s);
   }
 
   // admission control: both keys required, so that a bound never comes without the retry it causes

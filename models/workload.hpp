@@ -23,6 +23,8 @@ struct OperationCost {
   double rows = 0;                ///< rows written
   double db_bytes = 0;            ///< bytes sent to the writer and replicated to each replica
   double rpc_bytes = 0;           ///< API and inter-service bytes on the data center's fabric (all hops)
+  double api_requests = 0;        ///< ACME requests at the API (only where a data center gives `api`)
+  double validations = 0;         ///< new domain validations at the VA (only with `validation`)
   std::vector<CommitStep> steps;  ///< the commits, in order
 };
 

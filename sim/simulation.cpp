@@ -31,6 +31,13 @@ namespace {
 constexpr double kControllerInterval_s = 60.0;  // how often the revocation controller looks
 constexpr double kReplicationBatch_s = 5.0;     // replicas pull the binlog at most this often
 constexpr double kBackgroundBatch_s = 60.0;     // ocsp-updater hands the HSMs its re-signing this often
+constexpr double kPollBatch_s = 60.0;           // ARI polls reach the API and the replicas in batches this long
+
+// An issuance's steps before its journey, each only where modelled: the data center's API, its VA, then
+// the validation's DNS and HTTP latency (a delay); then the journey's first step.
+constexpr int kApiStep = 0;
+constexpr int kVaStep = 1;
+constexpr int kLatencyStep = 2;
 
 /// A cohort's journey: issue (RPCs to the writer, commits, signatures) or revoke (signature, RPC,
 /// commit). Each step is a FIFO station. SIGN is background signing (OCSP re-signing, CRL shards): one
@@ -53,6 +60,8 @@ struct Job {
   double enqueued = 0;  // when it joined its current station
   double started = 0;   // when its (last) service there began
   bool ct = false;      // an issuance that waits for SCTs
+  int front = 0;        // an issuance's next step before the journey (kApiStep...)
+  double polls = 0;     // a batch of ARI polls at the API (cohort -1): its requests
   bool with_ct() const { return ct && kind == JobKind::ISSUE; }
   int steps() const { return kind == JobKind::SIGN ? 1 : with_ct() ? kCtSteps : kSteps; }
   Stage stage() const {
@@ -145,7 +154,7 @@ class Queue {
     if (!q.empty()) {
       Job j = q.front();
       q.pop_front();
-      if (j.kind != JobKind::SIGN) certs_ -= cohorts[static_cast<size_t>(j.cohort)].c.size;
+      if (j.kind != JobKind::SIGN && j.cohort >= 0) certs_ -= cohorts[static_cast<size_t>(j.cohort)].c.size;
       return j;
     }
     idle_.push_back(&w);
@@ -182,6 +191,13 @@ struct HsmGroup {
   StationStats stats;
 };
 
+/// A data center's API or VA: one FIFO server at `rate` (requests or validations per second).
+struct FrontStation {
+  Queue queue;
+  double rate = 0;  // 0: not modelled here
+  int tracked = -1;
+};
+
 /// One CT log: a server taking the CA's submissions at its rate limit, k at a time (a cohort's), from
 /// the CT station's FIFO; each batch's SCTs return `latency` after its service.
 struct CtLogState {
@@ -216,6 +232,7 @@ struct Tracked {
   double work_up = 0;        // signatures (reference-key ones), commits, or bytes crossing a link forward
   double signatures = 0;     // HSM groups: signatures actually made, whatever their key
   double work_down = 0;      // bytes crossing a link backward
+  double steady_work = 0;    // ARI polls served (API requests, replica reads): not certificate work
   double transfer_up = 0;    // bulk transfer bytes forward (not certificate work)
   double transfer_down = 0;  // ... backward
   CapacityTimeline timeline{0.0};
@@ -229,7 +246,9 @@ struct Tracked {
   double servers_per_capacity = 0;  // sessions (connections) per signature/s (commit/s)
   double work_at_decision = 0;
   /// Everything served: certificate work and, on links, bulk transfers.
-  double work() const { return link ? std::max(work_up + transfer_up, work_down + transfer_down) : work_up; }
+  double work() const {
+    return link ? std::max(work_up + transfer_up, work_down + transfer_down) : work_up + steady_work;
+  }
   /// Certificate work only (what the bottleneck arithmetic spreads over the certificates).
   double certificate_work() const { return link ? std::max(work_up, work_down) : work_up; }
 };
@@ -288,6 +307,13 @@ class Model {
   void sign_in_background(BackgroundWork work);
   void enqueue_background(Job j, bool front);
   void background_signed(const Job& j);
+  void before_journey(Job j);
+  void front_worker(int dc, bool va);
+  void validation_delay();
+  void poller();
+  void reader();
+  void update_read_capacity();
+  double read_capacity() const;
 
   // flow
   void enqueue(Job j, bool front = false);
@@ -387,6 +413,19 @@ class Model {
   double crl_signed_ = 0;                   // CRL shard signatures done
   double crl_uploaded_ = 0;                 // CRL bytes uploaded to the cloud
   std::optional<double> published_;         // the first CRL upload that includes the last revocation
+  // The API, the VA and ARI polling (empty, or unused, when not modelled)
+  std::vector<FrontStation> api_;                  // by data center
+  std::vector<FrontStation> va_;                   // by data center
+  double va_latency_s_ = 0;                        // DNS + HTTP latency of a validating issuance
+  std::deque<std::pair<double, Job>> validating_;  // (when its latency ends, job), in time order
+  bool validator_idle_ = false;
+  sg4::SemaphorePtr validator_wake_ = sg4::Semaphore::create(0);
+  double poll_rate_ = 0;      // ARI polls per second
+  double reads_pending_ = 0;  // polls' reads not yet taken by the replicas
+  bool reader_idle_ = false;
+  sg4::SemaphorePtr reader_wake_ = sg4::Semaphore::create(0);
+  int reads_tracked_ = -1;
+  double ari_polls_ = 0;  // polls whose read was served
   double end_s_ = 0;
   long activities_ = 0;  // SimGrid activities the model started (execs, comms, arrival sleeps)
   std::chrono::steady_clock::time_point wall_start_;
@@ -680,7 +719,162 @@ void Model::source() {
     c.dc = route_dc(cost_.issuance.signatures * c.c.size, c.c.key);
     Job j{static_cast<int>(i), JobKind::ISSUE, 0};
     j.ct = !ct_logs_.empty();
-    enqueue(j);
+    before_journey(j);
+  }
+}
+
+// Takes an issuance through its steps before the journey, from j.front on, skipping those not modelled;
+// a data center that no longer issues hands the issuance to one that does (route_dc).
+void Model::before_journey(Job j) {
+  CohortState& c = cohorts_[static_cast<size_t>(j.cohort)];
+  auto station = [&](std::vector<FrontStation>& st) -> FrontStation* {
+    if (st.empty()) return nullptr;
+    if (c.dc < 0 || !dc_issues(c.dc)) c.dc = route_dc(cost_.issuance.signatures * c.c.size, c.c.key);
+    if (c.dc < 0 || st[static_cast<size_t>(c.dc)].rate <= 0) return nullptr;
+    return &st[static_cast<size_t>(c.dc)];
+  };
+  for (;; ++j.front) {
+    FrontStation* st = nullptr;
+    if (j.front == kApiStep) {
+      st = station(api_);
+    } else if (j.front == kVaStep && cost_.issuance.validations > 0) {
+      st = station(va_);
+    } else if (j.front == kLatencyStep && va_latency_s_ > 0) {
+      validating_.push_back({sg4::Engine::get_clock() + va_latency_s_, j});
+      if (validator_idle_) {
+        validator_idle_ = false;
+        validator_wake_->release();
+      }
+      return;
+    } else if (j.front > kLatencyStep) {
+      enqueue(j);
+      return;
+    }
+    if (st) {
+      st->queue.push(j, false, false, c.c.size);
+      return;
+    }
+  }
+}
+
+// One data center's API (or VA) server: FIFO, issuance requests (validations) and, at the API, batches
+// of ARI polls. Work found on a data center that is down (or no longer issues) goes elsewhere; polls are
+// dropped, as their clients' connections would be.
+void Model::front_worker(int dc, bool va) {
+  FrontStation& st = (va ? va_ : api_)[static_cast<size_t>(dc)];
+  Tracked& use = tracked_[static_cast<size_t>(st.tracked)];
+  const double per_certificate = va ? cost_.issuance.validations : cost_.issuance.api_requests;
+  Waiter& me = new_waiter();
+  while (true) {
+    Job j = st.queue.pop(me, cohorts_);
+    const bool poll = j.cohort < 0;
+    auto live = [&] { return poll ? static_cast<bool>(dc_up_[static_cast<size_t>(dc)]) : dc_issues(dc); };
+    if (!live()) {
+      if (!poll) before_journey(j);
+      continue;
+    }
+    const double amount = poll ? j.polls : per_certificate * cohorts_[static_cast<size_t>(j.cohort)].c.size;
+    ++activities_;
+    sg4::this_actor::sleep_for(amount / st.rate);
+    if (!live()) {  // failed meanwhile: served again where it goes
+      if (!poll) before_journey(j);
+      continue;
+    }
+    if (poll) {
+      use.steady_work += amount;
+      continue;
+    }
+    use.work_up += amount;
+    ++j.front;
+    before_journey(j);
+  }
+}
+
+// Releases validating issuances once their DNS and HTTP latency is over (in order: it is constant).
+void Model::validation_delay() {
+  while (true) {
+    if (validating_.empty()) {
+      validator_idle_ = true;
+      validator_wake_->acquire();
+      continue;
+    }
+    if (validating_.front().first > sg4::Engine::get_clock()) {
+      sg4::this_actor::sleep_until(validating_.front().first);
+      continue;
+    }
+    Job j = validating_.front().second;
+    validating_.pop_front();
+    ++j.front;
+    before_journey(j);
+  }
+}
+
+// ARI polling: every batch period, the polls of that period go to the APIs of the data centers up, by the
+// router's shares (live signing capacity; evenly if nothing can sign), ahead of the orders waiting there
+// (so issuance gets what the polls leave), and their reads to the replicas.
+void Model::poller() {
+  const double batch = poll_rate_ * kPollBatch_s;
+  while (true) {
+    double signing = 0, up_count = 0;
+    for (size_t d = 0; d < hsm_.size(); ++d) {
+      if (!dc_up_[d]) continue;
+      up_count += 1;
+      if (dc_issues(static_cast<int>(d))) signing += hsm_[d].live_capacity;
+    }
+    for (size_t d = 0; d < api_.size(); ++d) {
+      if (!dc_up_[d] || api_[d].rate <= 0) continue;
+      const double share =
+          signing > 0 ? (dc_issues(static_cast<int>(d)) ? hsm_[d].live_capacity / signing : 0.0) : 1.0 / up_count;
+      if (share <= 0) continue;
+      Job j{-1, JobKind::ISSUE, 0};
+      j.polls = batch * share;
+      api_[d].queue.push(j, true, false, 0);  // ahead of queued orders: a poll is a cheap GET answered at once
+    }
+    reads_pending_ += batch;
+    if (reader_idle_) {
+      reader_idle_ = false;
+      reader_wake_->release();
+    }
+    sg4::this_actor::sleep_for(kPollBatch_s);
+  }
+}
+
+// Read capacity for the polls: the live replicas of the data centers up, else the writer.
+double Model::read_capacity() const {
+  double cap = 0;
+  for (size_t d = 0; d < s_.data_centers.size(); ++d)
+    for (int r : topo_.replicas(static_cast<int>(d)))
+      if (up(r) && r != writer_) cap += s_.data_centers[d].db.reads_per_s;
+  if (cap <= 0 && writer_up_) cap = s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db.reads_per_s;
+  return cap;
+}
+
+void Model::update_read_capacity() {
+  if (reads_tracked_ < 0) return;
+  Tracked& t = tracked_[static_cast<size_t>(reads_tracked_)];
+  const double cap = read_capacity();
+  if (cap == t.timeline.at(sg4::Engine::get_clock())) return;
+  t.timeline.set(sg4::Engine::get_clock(), cap);
+  t.alive = cap > 0;
+}
+
+// The replicas answering the polls' reads: all that is pending, at the read capacity up when it starts.
+void Model::reader() {
+  Tracked& use = tracked_[static_cast<size_t>(reads_tracked_)];
+  while (true) {
+    if (reads_pending_ <= 0) {
+      reader_idle_ = true;
+      reader_wake_->acquire();
+      continue;
+    }
+    const double amount = reads_pending_;
+    reads_pending_ = 0;
+    const double cap = read_capacity();
+    if (cap <= 0) continue;  // nothing left to read from: these polls fail
+    ++activities_;
+    sg4::this_actor::sleep_for(amount / cap);
+    use.steady_work += amount;
+    ari_polls_ += amount;
   }
 }
 
@@ -1012,6 +1206,7 @@ void Model::schedule_promotion() {
     writer_ = next;
     promoting_ = -1;
     writer_up_ = true;
+    update_read_capacity();
     XBT_INFO("replica %s promoted to writer", topo_.name(next).c_str());
   })->daemonize();
 }
@@ -1072,6 +1267,12 @@ void Model::failure(size_t i) {
           links.push_back(platform_.links[static_cast<size_t>(lp.index)]);
         }
       set_hsm_capacity(dc);
+      for (std::vector<FrontStation>* stations : {&api_, &va_})
+        if (!stations->empty() && (*stations)[static_cast<size_t>(dc)].tracked >= 0) {
+          Tracked& t = tracked_[static_cast<size_t>((*stations)[static_cast<size_t>(dc)].tracked)];
+          t.alive = false;
+          t.timeline.set(sg4::Engine::get_clock(), 0);
+        }
       break;
     }
     case FailureKind::CT_LOG:
@@ -1092,6 +1293,7 @@ void Model::failure(size_t i) {
       break;
     }
   }
+  update_read_capacity();
   sg4::this_actor::yield();
   for (int v : hosts) host(v)->turn_off();
   for (sg4::SplitDuplexLink* l : links) l->turn_off();
@@ -1325,6 +1527,42 @@ Report Model::run() {
       tracked_.push_back(t);
     }
   }
+  // The API and VA of each data center that has them, then the replicas' reads for ARI polling (after
+  // everything else, so that nothing else moves).
+  auto add_front = [&](std::vector<FrontStation>& stations, const std::string& kind, const std::string& unit,
+                       auto rate_of) {
+    stations = std::vector<FrontStation>(s_.data_centers.size());
+    for (size_t d = 0; d < s_.data_centers.size(); ++d) {
+      stations[d].rate = rate_of(s_.data_centers[d]);
+      if (stations[d].rate <= 0) continue;
+      Tracked t;
+      t.name = kind + ":" + s_.data_centers[d].name;
+      t.kind = kind;
+      t.unit = unit;
+      t.capacity = stations[d].rate;
+      t.timeline = CapacityTimeline(t.capacity);
+      stations[d].tracked = static_cast<int>(tracked_.size());
+      tracked_.push_back(t);
+    }
+  };
+  const bool api_modelled = std::any_of(s_.data_centers.begin(), s_.data_centers.end(),
+                                        [](const DataCenter& dc) { return dc.api_requests_per_s > 0; });
+  if (api_modelled) add_front(api_, "api", "requests/s", [](const DataCenter& dc) { return dc.api_requests_per_s; });
+  if (s_.validation.enabled) {
+    add_front(va_, "va", "validations/s", [this](const DataCenter&) { return s_.validation.validations_per_s; });
+    if (cost_.issuance.validations > 0) va_latency_s_ = s_.validation.latency_s();
+  }
+  poll_rate_ = s_.clients.ari_poll_rate_per_s();
+  if (poll_rate_ > 0) {
+    Tracked t;
+    t.name = "db-replica-reads";
+    t.kind = "reads";
+    t.unit = "reads/s";
+    reads_tracked_ = static_cast<int>(tracked_.size());
+    tracked_.push_back(t);
+    tracked_.back().capacity = read_capacity();
+    tracked_.back().timeline = CapacityTimeline(tracked_.back().capacity);
+  }
   columns_ = {"t_s", "arrived", "replaced", "revoked", "revoked_before_replaced"};
   for (const Tracked& t : tracked_) columns_.push_back("util:" + t.name);
   for (const Tracked& t : tracked_)
@@ -1366,6 +1604,15 @@ Report Model::run() {
   }
   if (cost_.ocsp_resign_signatures_per_s > 0) daemon("ocsp-updater", [this] { ocsp_updater(); });
   if (crl_generation(s_)) daemon("crl-updater", [this] { crl_updater(); });
+  for (size_t d = 0; d < api_.size(); ++d)
+    if (api_[d].rate > 0) daemon("api", [this, d] { front_worker(static_cast<int>(d), false); });
+  for (size_t d = 0; d < va_.size(); ++d)
+    if (va_[d].rate > 0) daemon("va", [this, d] { front_worker(static_cast<int>(d), true); });
+  if (va_latency_s_ > 0) daemon("validation-latency", [this] { validation_delay(); });
+  if (poll_rate_ > 0) {  // after the failures: a data center down from t = 0 gets no polls
+    daemon("ari-poller", [this] { poller(); });
+    daemon("replica-reads", [this] { reader(); });
+  }
   daemon("monitor", [this] { monitor(); });
   sg4::Actor::create("controller", ctl, [this] { controller(); });
 
@@ -1504,6 +1751,7 @@ Report Model::build_report(double wall_s) {
     r.revocations_published_s = published_;
     r.crl_period_s = s_.workload.crl_period_s;
   }
+  if (poll_rate_ > 0) r.ari_polls = ari_polls_;
 
   // Bottleneck: the fluid arithmetic on the run's own arrivals and work.
   std::stable_sort(arrivals.begin(), arrivals.end(),
@@ -1562,7 +1810,10 @@ Report Model::build_report(double wall_s) {
       continue;
     }
     if (!t.alive || units <= 0) continue;
-    fluid.push_back(FluidResource{t.name, t.timeline, t.certificate_work() / units, {}});
+    // The API's polls are a steady load: what is left of its capacity at their mean rate serves issuance.
+    const CapacityTimeline left =
+        t.steady_work > 0 && end_s_ > 0 ? t.timeline.left_after(t.steady_work / end_s_) : t.timeline;
+    fluid.push_back(FluidResource{t.name, left, t.certificate_work() / units, {}});
   }
   {
     // Sum the HSM groups' timelines over every change time.

@@ -587,5 +587,61 @@ TEST(ScenarioParserCt, RejectsOutagesOfUnknownLogsAndUntilOnPermanentFailures) {
   EXPECT_EQ(problems(before), "bad.yaml:" + where(before, "1h}") + ": 'until' must be after 'at'");
 }
 
+// The API, ARI polling and validation (docs/MODEL.md "The API and validation").
+TEST(ScenarioParserFrontend, AbsentKeysModelNoApiNoPollingNoValidation) {
+  const Scenario s = parse_scenario(kBase, "ok.yaml");
+  EXPECT_EQ(s.data_centers[0].api_requests_per_s, 0);
+  EXPECT_EQ(s.clients.ari_polling_certificates, 0);
+  EXPECT_FALSE(s.validation.enabled);
+  EXPECT_EQ(s.workload.new_authz_share, 0);
+  EXPECT_EQ(s.workload.api_requests_per_issuance, 6);
+  EXPECT_EQ(s.data_centers[0].db.reads_per_s, 100e3);  // the catalogue's db-2021
+}
+
+TEST(ScenarioParserFrontend, ReadsApiPollingAndValidationInSiUnits) {
+  std::string text = replace(kBase, "    db: {model: db-2021, writer: true, replicas: 1}\n",
+                             "    db: {model: db-2021, writer: true, replicas: 1, reads_per_s: 40k/s}\n"
+                             "    api: {requests_per_s: 20k/s}\n");
+  text = replace(text, "  ari_share: 1.0\n", "  ari_share: 1.0\n  ari_polling: {certificates: 200M}\n");
+  text += "validation: {reuse_period: 30d, validations_per_s: 2k/s, dns_latency: 50ms, http_latency: 300ms}\n";
+  const Scenario s = parse_scenario(text, "ok.yaml");
+  EXPECT_EQ(s.data_centers[0].api_requests_per_s, 20e3);
+  EXPECT_EQ(s.data_centers[1].api_requests_per_s, 0);
+  EXPECT_EQ(s.data_centers[0].db.reads_per_s, 40e3);
+  EXPECT_EQ(s.clients.ari_polling_certificates, 200e6);
+  EXPECT_DOUBLE_EQ(s.clients.ari_poll_rate_per_s(), 200e6 / (6 * 3600.0));  // ~9,259/s (DOMAIN.md: ~9,300)
+  EXPECT_TRUE(s.validation.enabled);
+  EXPECT_EQ(s.validation.reuse_period_s, 30 * 86400.0);
+  EXPECT_EQ(s.validation.validations_per_s, 2e3);
+  EXPECT_DOUBLE_EQ(s.validation.latency_s(), 0.35);
+  // Reuse 30 days over a 60-day renewal span: half the certificates are older than the reuse period.
+  EXPECT_DOUBLE_EQ(s.workload.new_authz_share, 1 - 30.0 / 60.0);
+  const Scenario all = parse_scenario(text, "ok.yaml", {{"validation.revalidate_all", "true"}});
+  EXPECT_EQ(all.workload.new_authz_share, 1.0);
+  const Scenario beyond = parse_scenario(text, "ok.yaml", {{"validation.reuse_period", "90d"}});
+  EXPECT_EQ(beyond.workload.new_authz_share, 0.0);
+}
+
+TEST(ScenarioParserFrontend, NewAuthzShareAndValidationExcludeEachOther) {
+  const std::string both = replace(kBase, "  era: seed-2021\n", "  era: seed-2021\n  new_authz_share: 0.2\n") +
+                           "validation: {validations_per_s: 2k/s}\n";
+  EXPECT_EQ(problems(both), "bad.yaml:" + where(both, "0.2") +
+                                ": 'new_authz_share' and 'validation' exclude each other: the validation section "
+                                "sets the share (reuse_period, revalidate_all)");
+}
+
+TEST(ScenarioParserFrontend, RejectsANegativeLatencyAndAMissingVaRate) {
+  const std::string negative = kBase + "validation: {validations_per_s: 2k/s, dns_latency: -50ms}\n";
+  EXPECT_EQ(problems(negative),
+            "bad.yaml:" + where(negative, "-50ms") + ": 'dns_latency' must not be negative, got '-50ms'");
+  const std::string no_rate = kBase + "validation: {revalidate_all: true}\n";
+  EXPECT_EQ(problems(no_rate), "bad.yaml:" + where(no_rate, "{revalidate_all") +
+                                   ": missing required key 'validations_per_s' in 'validation'");
+  const std::string zero_api = replace(kBase, "    db: {model: db-2021, replicas: 1}\n",
+                                       "    db: {model: db-2021, replicas: 1}\n    api: {requests_per_s: 0/s}\n");
+  EXPECT_EQ(problems(zero_api),
+            "bad.yaml:" + where(zero_api, "0/s") + ": 'requests_per_s' must be positive, got '0/s'");
+}
+
 }  // namespace
 }  // namespace surge
