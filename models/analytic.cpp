@@ -11,6 +11,7 @@
 #include "ct.hpp"
 #include "fluid.hpp"
 #include "topology.hpp"
+#include "units.hpp"
 #include "workload.hpp"
 
 namespace surge {
@@ -21,6 +22,16 @@ constexpr double kMaxGridPoints = 6000;  // the time grid: fine enough for 2% on
 constexpr double kMinGridStep_s = 30.0;
 constexpr double kControllerInterval_s = 60.0;  // the simulator's revocation controller looks this often
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// The recommended window holds every resource's request rate, averaged over this long, under the target:
+// shorter spikes (the first poll of a narrow window, a top-of-hour burst) are absorbed by the queues.
+constexpr double kPeakAveraging_s = 600.0;
+constexpr int kWindowSteps = 24;  // bisection on the window's end: to within a day / 16.8 million (5 ms)
+
+/// A resource's peak utilisation (its request rate averaged over kPeakAveraging_s), for the recommended window.
+struct Peak {
+  double utilisation = 0;
+  std::string resource;
+};
 
 /// One resource of the analysis: capacity over time and what each certificate asks of it.
 struct Resource {
@@ -58,6 +69,8 @@ class Analysis {
 
   Outcome run() const;
   Report report(const AnalyticOptions& options);
+  /// The busiest resource's peak utilisation, its request rate averaged over kPeakAveraging_s.
+  Peak averaged_peak() const;
 
  private:
   double t(size_t i) const { return static_cast<double>(i) * dt_; }
@@ -105,7 +118,7 @@ void Analysis::build_arrivals() {
     const size_t burst = index_of(std::ceil(t(i) / kHour) * kHour + offset);
     double da = 0;  // the sum over classes of share x CDF, as increments
     for (size_t k = 0; k < classes_.size(); ++k) {
-      const double asked = class_count_[k] * class_renewal_cdf(s, classes_[k], t(i));
+      const double asked = class_count_[k] * class_arrival_cdf(s, classes_[k], t(i));
       const double dk = asked - prev[k];
       prev[k] = asked;
       da += dk;
@@ -552,6 +565,72 @@ Outcome Analysis::run() const {
   return o;
 }
 
+Peak Analysis::averaged_peak() const {
+  const size_t span = std::max<size_t>(1, static_cast<size_t>(std::lround(kPeakAveraging_s / dt_)));
+  double busiest_rate = 0, in_span = 0;  // requests (affected and normal) in the last `span` intervals
+  for (size_t i = 0; i < n_; ++i) {
+    in_span += d_affected_[i] + d_background_[i];
+    if (i >= span) in_span -= d_affected_[i - span] + d_background_[i - span];
+    busiest_rate = std::max(busiest_rate, in_span / (static_cast<double>(span) * dt_));
+  }
+  Peak p;
+  for (const Resource& x : res_) {
+    const double cap = x.timeline.at(s_.incident.horizon_s);  // as the report's peak_utilisation
+    if (x.per_affected <= 0 || cap <= 0) continue;
+    const double u = busiest_rate * x.per_affected / cap;
+    if (p.resource.empty() || u > p.utilisation) p = Peak{u, x.name};
+  }
+  return p;
+}
+
+// The narrowest window [0, W] (from each batch's enabling) whose peak utilisation is at most the target
+// and that still meets the deadline. The peak does not grow with W and completion does not shrink, so:
+// bisect for the smallest W meeting the target, then check the deadline there.
+RecommendedWindow recommend_window(const Scenario& s, double target) {
+  auto with_window = [&](double end_s) {
+    Scenario t = s;
+    t.clients.window_start_s = 0;
+    t.clients.window_end_s = end_s;
+    return t;
+  };
+  auto peak_at = [&](double end_s) {
+    const Scenario t = with_window(end_s);
+    return Analysis(t).averaged_peak();
+  };
+  auto pct = [](double u) { return std::to_string(static_cast<int>(std::lround(u * 100))) + "%"; };
+  RecommendedWindow w;
+  w.target_utilisation = target;
+  const double widest = s.incident.deadline_s - s.incident.decision_delay_s;
+  const Peak spread = peak_at(widest);
+  if (spread.utilisation > target) {
+    w.peak_utilisation = spread.utilisation, w.resource = spread.resource;
+    w.reason = "even spread over " + format_duration(widest) + " (all the time to the deadline), " + spread.resource +
+               " peaks at " + pct(spread.utilisation) + ", above the " + pct(target) + " target";
+    return w;
+  }
+  double lo = 0, hi = widest;
+  if (peak_at(0).utilisation <= target) hi = 0;
+  for (int it = 0; it < kWindowSteps && hi > 0; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (peak_at(mid).utilisation <= target ? hi : lo) = mid;
+  }
+  const Scenario chosen = with_window(hi);
+  const Analysis a(chosen);
+  const Outcome o = a.run();
+  const Peak p = a.averaged_peak();
+  w.peak_utilisation = p.utilisation, w.resource = p.resource;
+  if (std::isfinite(o.completion)) w.completion_s = o.completion;
+  if (o.met) {
+    w.end_s = hi;
+  } else {
+    w.reason =
+        "spreading over " + format_duration(hi) + " keeps " + p.resource + " at " + pct(p.utilisation) +
+        " but misses the deadline (last replacement " +
+        (std::isfinite(o.completion) ? "at " + format_duration(o.completion) : std::string("after the horizon")) + ")";
+  }
+  return w;
+}
+
 Report Analysis::report(const AnalyticOptions& options) {
   const Scenario& s = s_;
   const Outcome o = run();
@@ -702,6 +781,7 @@ Report Analysis::report(const AnalyticOptions& options) {
       r.latest_decision_s = lo;
     }
   }
+  if (options.recommend_window && affected_ > 0) r.recommended_window = recommend_window(s, options.target_utilisation);
   return r;
 }
 
