@@ -119,7 +119,7 @@ double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t, doub
 }
 
 double class_arrival_cdf(const Scenario& s, const ClientClass& c, double t) {
-  if (!follows_batches(c.kind)) return class_renewal_cdf(s, c, t);
+  if (!follows_batches(c.kind) || s.incident.batches.empty()) return class_renewal_cdf(s, c, t);
   double asked = 0;
   for (const IncidentBatch& b : incident_batches(s)) asked += b.share * class_renewal_cdf(s, c, t, b.enabled_s);
   return asked;

@@ -64,8 +64,11 @@ TEST(RecommendedWindow, SpreadsUniformAriRenewalsToTheTargetOnTheHsm) {
     const RecommendedWindow& w = *r.recommended_window;
     const double expected = kCertificates * kSignatures * kFirstPollExcess / (target * kHsmRate);
     ASSERT_TRUE(w.end_s.has_value()) << w.reason;
-    EXPECT_NEAR(*w.end_s, expected, 1.0) << target;  // bisection to a few ms; the grid is exact here
-    EXPECT_NEAR(w.peak_utilisation, target, 1e-4);
+    // The planner's bisection: 14 steps over [0, deadline - decision]; its grid is exact here.
+    const double tolerance = (24 - 1) * kHour / (1 << 14);
+    EXPECT_NEAR(*w.end_s, expected, tolerance) << target;
+    EXPECT_GE(*w.end_s, expected - 1e-6);                                    // the target is met
+    EXPECT_NEAR(w.peak_utilisation, target, target * tolerance / expected);  // within one step of it
     EXPECT_EQ(w.resource, "hsm:dc1");
     EXPECT_EQ(w.target_utilisation, target);
     // The last request at decision + W, served with a minute's slack (below saturation, no backlog).
@@ -103,6 +106,26 @@ TEST(RecommendedWindow, NoneWhenEvenTheWidestWindowStaysAboveTheTarget) {
             "even spread over 7.00 h (all the time to the deadline), hsm:dc1 peaks at 98%, above the 80% target");
   EXPECT_NE(render_text(r).find("none keeps every resource under 80.0% and meets the deadline: even spread"),
             std::string::npos);
+}
+
+TEST(RecommendedWindow, NoneWhenTheWindowThatMeetsTheTargetMissesTheDeadline) {
+  // Two halves, the second enabled 20 h after the decision: each half alone needs
+  // W = N / 2 x signatures x excess / (U x capacity) = 4.27 h for 80%, and the second half's window then
+  // ends at 1 h + 20 h + 4.27 h = 25.27 h, after the 24 h deadline.
+  const Scenario s = parse_scenario(
+      scenario_text("", "  deadline: 24h\n  batches:\n    - {share: 50%, at: 0h}\n    - {share: 50%, at: 20h}\n"),
+      "w.yaml");
+  const Report r = analyze(s);
+  ASSERT_TRUE(r.recommended_window.has_value());
+  const RecommendedWindow& w = *r.recommended_window;
+  EXPECT_FALSE(w.end_s.has_value());
+  const double needed = kCertificates / 2 * kSignatures * kFirstPollExcess / (0.8 * kHsmRate);
+  EXPECT_NEAR(needed / kHour, 4.27, 0.005);
+  EXPECT_EQ(
+      w.reason.rfind("spreading over 4.27 h keeps hsm:dc1 at 80% but misses the deadline (last replacement at ", 0), 0u)
+      << w.reason;
+  ASSERT_TRUE(w.completion_s.has_value());
+  EXPECT_GT(*w.completion_s, kDecision_s + 20 * kHour + needed);
 }
 
 TEST(IncidentBatches, StagedBatchesEndOneRetryAfterAfterTheLastEnablingInBothModels) {
