@@ -326,9 +326,11 @@ std::string render_text(const Report& r) {
   if (const std::optional<RecommendedWindow>& w = r.recommended_window; w && r.certificates > 0) {
     o << "window     ";
     if (w->end_s) {
-      o << "recommended: spread renewals over " << format_duration(*w->end_s)
-        << " from each batch's enabling: " << w->resource << " peaks at " << pct(w->peak_utilisation) << " (target "
-        << pct(w->target_utilisation) << "), last replacement at "
+      o << "recommended: "
+        << (*w->end_s > 0 ? "spread renewals over " + format_duration(*w->end_s) + " from each batch's enabling"
+                          : std::string("the window already open (renew at the next poll)"))
+        << ": " << w->resource << " peaks at " << pct(w->peak_utilisation) << " (target " << pct(w->target_utilisation)
+        << "), last replacement at "
         << (w->completion_s ? format_duration(*w->completion_s) : std::string("after the horizon")) << " (deadline "
         << format_duration(r.deadline_s) << ")";
     } else {

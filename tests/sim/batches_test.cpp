@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "analytic.hpp"
 #include "command_result.hpp"
@@ -152,6 +153,29 @@ TEST(IncidentBatches, StagedBatchesEndOneRetryAfterAfterTheLastEnablingInBothMod
     if (row[0] > kDecision_s + kRetryAfter_s + kPipeSlack_s && row[0] < kDecision_s + 3 * kHour) {
       ASSERT_NEAR(row[replaced_col], kCertificates / 4, 1e-9) << row[0];
     }
+  }
+}
+
+TEST(RecommendedWindow, RunAndAnalyzePrintTheSameWindowInTextAndJson) {
+  const std::string cli = std::string(SURGE_CLI) + " ";
+  const std::string file =
+      std::string(SURGE_SOURCE_DIR) + "/scenarios/staged-batches.yaml --set workload.certificates=2M";
+  const surge::testing::CommandResult run = surge::testing::run_command(cli + "run " + file + " --quiet --json");
+  const surge::testing::CommandResult analyzed = surge::testing::run_command(cli + "analyze " + file + " --json");
+  ASSERT_EQ(run.code, 0) << run.err;
+  ASSERT_EQ(analyzed.code, 0) << analyzed.err;
+  const nlohmann::json a = nlohmann::json::parse(run.out)["recommended_window"];
+  const nlohmann::json b = nlohmann::json::parse(analyzed.out)["recommended_window"];
+  ASSERT_TRUE(a.is_object());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a["target_utilisation"], 0.8);
+  EXPECT_TRUE(a["end_s"].is_number());  // 2M certificates: the window already open is under 80%
+  EXPECT_EQ(a["end_s"].get<double>(), 0.0);
+  for (const std::string& command : {"run " + file + " --quiet", "analyze " + file + " --target-utilisation 0.5"}) {
+    const surge::testing::CommandResult text = surge::testing::run_command(cli + command);
+    EXPECT_NE(text.out.find("\nwindow     recommended: the window already open (renew at the next poll): hsm:dc1 "),
+              std::string::npos)
+        << text.out;
   }
 }
 
