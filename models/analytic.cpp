@@ -12,6 +12,7 @@
 #include "ct.hpp"
 #include "fluid.hpp"
 #include "topology.hpp"
+#include "units.hpp"
 #include "workload.hpp"
 
 namespace surge {
@@ -23,6 +24,17 @@ constexpr double kMinGridStep_s = 30.0;
 constexpr double kControllerInterval_s = 60.0;  // the simulator's revocation controller looks this often
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kVisitRoundOff = 1e-9;  // visits per request below this are the solver's round-off
+// The recommended window holds every resource's request rate, averaged over this long, under the target:
+// shorter spikes (the first poll of a narrow window, a top-of-hour burst) are absorbed by the queues.
+constexpr double kPeakAveraging_s = 600.0;
+constexpr double kCompletionTolerance = 1e-6;  // of the affected certificates: see Analysis::run
+constexpr int kWindowSteps = 14;               // bisection on the window's end: to within a day / 16,384 (5.3 s)
+
+/// A resource's peak utilisation (its request rate averaged over kPeakAveraging_s), for the recommended window.
+struct Peak {
+  double utilisation = 0;
+  std::string resource;
+};
 
 /// One resource of the analysis: capacity over time and what each certificate asks of it.
 struct Resource {
@@ -72,17 +84,27 @@ struct Outcome {
 
 class Analysis {
  public:
-  explicit Analysis(const Scenario& s) : s_(s), topo_(s), cost_(cost_model(s)) {
+  /// What to build: everything, or only the arrivals (the recommended window's search varies only them).
+  enum class Build { ALL, ARRIVALS };
+
+  explicit Analysis(const Scenario& s, Build build = Build::ALL) : s_(s), topo_(s), cost_(cost_model(s)) {
     const double horizon = s.incident.horizon_s;
     dt_ = std::max(kMinGridStep_s, horizon / kMaxGridPoints);
     n_ = static_cast<size_t>(std::ceil(horizon / dt_)) + 1;
     build_arrivals();
-    build_resources();
-    apply_admission();
+    if (build == Build::ALL) {
+      build_resources();
+      apply_admission();
+    }
   }
 
   Outcome run() const;
   Report report(const AnalyticOptions& options);
+  /// The busiest of these resources' peak utilisation, this analysis's request rate averaged over
+  /// kPeakAveraging_s.
+  Peak averaged_peak(const std::vector<Resource>& resources) const;
+  /// The narrowest window meeting the target peak utilisation and the deadline (see recommend_window).
+  RecommendedWindow recommend_window(double target) const;
 
  private:
   double t(size_t i) const { return static_cast<double>(i) * dt_; }
@@ -145,7 +167,7 @@ void Analysis::build_arrivals() {
     const size_t burst = index_of(std::ceil(t(i) / kHour) * kHour + offset);
     double da = 0;  // the sum over classes of share x CDF, as increments
     for (size_t k = 0; k < classes_.size(); ++k) {
-      const double asked = class_count_[k] * class_renewal_cdf(s, classes_[k], t(i));
+      const double asked = class_count_[k] * class_arrival_cdf(s, classes_[k], t(i));
       const double dk = asked - prev[k];
       prev[k] = asked;
       da += dk;
@@ -835,9 +857,10 @@ Outcome Analysis::run() const {
     o.revocation_end = end;
     replaced = replaced_curve(caps, remaining);
   }
-  // Completion: the first grid time all affected certificates are replaced.
+  // Completion: the first grid time all affected certificates are replaced, to within kCompletionTolerance
+  // (after a bulk revocation the replaced curve can level off a rounding error short of N).
   for (size_t i = 0; i < n_; ++i)
-    if (N > 0 && replaced[i] >= N * (1 - 1e-9)) {
+    if (N > 0 && replaced[i] >= N * (1 - kCompletionTolerance)) {
       // Interpolate inside the last interval.
       const double prev = i > 0 ? replaced[i - 1] : 0;
       const double frac = replaced[i] > prev ? (N - prev) / (replaced[i] - prev) : 1.0;
@@ -861,6 +884,76 @@ Outcome Analysis::run() const {
   o.met = N <= 0 || (o.replaced_by_deadline >= N * (1 - 1e-9) && o.revoked_by_deadline >= N * (1 - 1e-9) &&
                      o.completion <= s.incident.deadline_s && o.revocation_end <= s.incident.deadline_s);
   return o;
+}
+
+Peak Analysis::averaged_peak(const std::vector<Resource>& resources) const {
+  const size_t span = std::max<size_t>(1, static_cast<size_t>(std::lround(kPeakAveraging_s / dt_)));
+  double busiest_rate = 0, in_span = 0;  // requests (affected and normal) in the last `span` intervals
+  for (size_t i = 0; i < n_; ++i) {
+    in_span += d_affected_[i] + d_background_[i];
+    if (i >= span) in_span -= d_affected_[i - span] + d_background_[i - span];
+    busiest_rate = std::max(busiest_rate, in_span / (static_cast<double>(span) * dt_));
+  }
+  Peak p;
+  for (const Resource& x : resources) {
+    // As the report's peak_utilisation: the resource's own capacity, with the steady loads served first
+    // (ARI polling on the API and the replicas, background signing on the HSMs) counted in.
+    const double cap = (x.steady > 0 ? x.full : x.timeline).at(s_.incident.horizon_s);
+    if (x.per_affected <= 0 || cap <= 0) continue;
+    const double u = (busiest_rate * x.per_affected + x.steady + x.background_rate) / cap;
+    if (p.resource.empty() || u > p.utilisation) p = Peak{u, x.name};
+  }
+  return p;
+}
+
+// The narrowest window [0, W] (from each batch's enabling) whose peak utilisation is at most the target
+// and that still meets the deadline. The peak does not grow with W and completion does not shrink, so:
+// bisect for the smallest W meeting the target, then check the deadline there. The resources (demand per
+// certificate, capacity) do not depend on the window: only the arrivals are rebuilt for each W.
+RecommendedWindow Analysis::recommend_window(double target) const {
+  const Scenario& s = s_;
+  auto with_window = [&](double end_s) {
+    Scenario t = s;
+    t.clients.window_start_s = 0;
+    t.clients.window_end_s = end_s;
+    return t;
+  };
+  auto peak_at = [&](double end_s) {
+    const Scenario t = with_window(end_s);
+    return Analysis(t, Build::ARRIVALS).averaged_peak(res_);
+  };
+  auto pct = [](double u) { return std::to_string(static_cast<int>(std::lround(u * 100))) + "%"; };
+  RecommendedWindow w;
+  w.target_utilisation = target;
+  const double widest = s.incident.deadline_s - s.incident.decision_delay_s;
+  const Peak spread = peak_at(widest);
+  if (spread.utilisation > target) {
+    w.peak_utilisation = spread.utilisation, w.resource = spread.resource;
+    w.reason = "even spread over " + format_duration(widest) + " (all the time to the deadline), " + spread.resource +
+               " peaks at " + pct(spread.utilisation) + ", above the " + pct(target) + " target";
+    return w;
+  }
+  double lo = 0, hi = widest;
+  if (peak_at(0).utilisation <= target) hi = 0;
+  for (int it = 0; it < kWindowSteps && hi > 0; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (peak_at(mid).utilisation <= target ? hi : lo) = mid;
+  }
+  const Scenario chosen = with_window(hi);
+  const Analysis a(chosen);
+  const Outcome o = a.run();
+  const Peak p = a.averaged_peak(res_);
+  w.peak_utilisation = p.utilisation, w.resource = p.resource;
+  if (std::isfinite(o.completion)) w.completion_s = o.completion;
+  if (o.met) {
+    w.end_s = hi;
+  } else {
+    w.reason =
+        "spreading over " + format_duration(hi) + " keeps " + p.resource + " at " + pct(p.utilisation) +
+        " but misses the deadline (last replacement " +
+        (std::isfinite(o.completion) ? "at " + format_duration(o.completion) : std::string("after the horizon")) + ")";
+  }
+  return w;
 }
 
 Report Analysis::report(const AnalyticOptions& options) {
@@ -1085,6 +1178,7 @@ Report Analysis::report(const AnalyticOptions& options) {
       r.latest_decision_s = lo;
     }
   }
+  if (options.recommend_window && affected_ > 0) r.recommended_window = recommend_window(options.target_utilisation);
   return r;
 }
 

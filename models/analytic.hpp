@@ -11,8 +11,10 @@ namespace surge {
 
 /// How to analyse.
 struct AnalyticOptions {
-  double headroom = 0.2;        ///< the capacity each resource needs is reported with this margin
-  bool search_decision = true;  ///< also find the latest decision time that still meets the deadline
+  double headroom = 0.2;            ///< the capacity each resource needs is reported with this margin
+  bool search_decision = true;      ///< also find the latest decision time that still meets the deadline
+  bool recommend_window = true;     ///< also find the narrowest window keeping peaks under target_utilisation
+  double target_utilisation = 0.8;  ///< the recommended window's target peak utilisation (0 < U <= 1)
 };
 
 /// Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a (erlangs).

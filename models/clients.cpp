@@ -16,9 +16,17 @@ constexpr std::uint64_t kStreamFirstClass = 1;
 constexpr std::uint64_t kStreamBackground = 3;
 constexpr size_t kClassesBeforeBackground = 2;
 
+// Batch 0 of a class draws from the class's stream (so one batch draws exactly as before batches); batch
+// b >= 1 from the class's stream + b x 2^32, clear of every class stream.
+constexpr int kBatchStreamShift = 32;
+
 std::uint64_t class_stream(size_t index) {
   return index < kClassesBeforeBackground ? kStreamFirstClass + index
                                           : kStreamBackground + 1 + (index - kClassesBeforeBackground);
+}
+
+std::uint64_t batch_stream(size_t class_index, size_t batch) {
+  return class_stream(class_index) + (static_cast<std::uint64_t>(batch) << kBatchStreamShift);
 }
 
 // Poll intervals are uniform on [a, b] after clamping.
@@ -40,9 +48,9 @@ double quantile(const Cdf& cdf, double q, double lo, double hi) {
 
 }  // namespace
 
-double ari_renewal_cdf(const Scenario& s, double t) {
+double ari_renewal_cdf(const Scenario& s, double t, double enabled_s) {
   const auto [a, b] = poll_interval(s.clients);
-  const double x = t - s.incident.decision_delay_s;
+  const double x = t - s.incident.decision_delay_s - enabled_s;
   if (x <= 0) return 0;
   // Forward recurrence of U[a, b] intervals: density (1 - F(x)) / mean.
   const double mean = 0.5 * (a + b);
@@ -76,25 +84,47 @@ double cron_renewal_cdf(const Scenario& s, const ClientClass& c, double t) {
   return 1 - left * left / (2 * p * sleep);
 }
 
-double email_renewal_cdf(const Scenario& s, const ClientClass& c, double t) {
-  const double x = t - s.incident.decision_delay_s;
-  if (x <= 0) return 0;
+double email_renewal_cdf(const Scenario& s, const ClientClass& c, double t, double enabled_s) {
+  const double x = t - s.incident.decision_delay_s - enabled_s;
+  if (x <= 0) return normal_renewal_cdf(s, t);
   const double answered = c.response.cdf(x / c.response_mean_s);
   return 1 - (1 - normal_renewal_cdf(s, t)) * (1 - answered);
 }
 
-double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t) {
+double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t, double enabled_s) {
   switch (c.kind) {
     case ClientKind::ARI:
-      return ari_renewal_cdf(s, t);
+      return ari_renewal_cdf(s, t, enabled_s);
     case ClientKind::CRON:
       return cron_renewal_cdf(s, c, t);
     case ClientKind::EMAIL:
-      return email_renewal_cdf(s, c, t);
+      return email_renewal_cdf(s, c, t, enabled_s);
     case ClientKind::UNREACHED:
       return normal_renewal_cdf(s, t);
   }
   return 0;
+}
+
+double class_arrival_cdf(const Scenario& s, const ClientClass& c, double t) {
+  if (!follows_batches(c.kind) || s.incident.batches.empty()) return class_renewal_cdf(s, c, t);
+  double asked = 0;
+  for (const IncidentBatch& b : incident_batches(s)) asked += b.share * class_renewal_cdf(s, c, t, b.enabled_s);
+  return asked;
+}
+
+std::vector<IncidentBatch> incident_batches(const Scenario& s) {
+  if (!s.incident.batches.empty()) return s.incident.batches;
+  return {IncidentBatch{}};
+}
+
+bool follows_batches(ClientKind kind) {
+  return kind == ClientKind::ARI || kind == ClientKind::EMAIL;
+}
+
+std::vector<double> batch_certificates(const Scenario& s, double count) {
+  std::vector<double> shares;
+  for (const IncidentBatch& b : incident_batches(s)) shares.push_back(b.share);
+  return split_by_shares(count, shares);
 }
 
 std::vector<ClientClass> client_classes(const Scenario& s) {
@@ -166,17 +196,25 @@ ArrivalPlan plan_means(const Scenario& s) {
   };
   const std::vector<ClientClass> classes = client_classes(s);
   const std::vector<double> counts = class_certificates(s, classes);
+  const std::vector<IncidentBatch> batches = incident_batches(s);
   for (size_t i = 0; i < classes.size(); ++i) {
     const ClientClass& cc = classes[i];
-    // Bisection brackets: each class's renewals all fall within [d, latest].
-    double latest = d + c.normal_renewal_span_s;
-    if (cc.kind == ClientKind::ARI) latest = d + std::max(b, c.window_end_s);
-    if (cc.kind == ClientKind::CRON) latest = d + cc.period_s() + cc.random_sleep_s;
-    add_class(counts[i], static_cast<int>(i), [&](double q) {
-      // The normal schedule's quantile is exact; the others are inverted numerically.
-      if (cc.kind == ClientKind::UNREACHED) return d + q * c.normal_renewal_span_s;
-      return quantile([&](double t) { return class_renewal_cdf(s, cc, t); }, q, d, latest);
-    });
+    // Each batch's cohorts at the quantiles of the class's CDF from the batch's enabling; classes that do not
+    // follow batches are one batch at the decision.
+    const std::vector<double> per_batch =
+        follows_batches(cc.kind) ? batch_certificates(s, counts[i]) : std::vector<double>{counts[i]};
+    for (size_t bi = 0; bi < per_batch.size(); ++bi) {
+      const double e = follows_batches(cc.kind) ? batches[bi].enabled_s : 0.0;
+      // Bisection brackets: each batch's renewals all fall within [d, latest].
+      double latest = d + e + c.normal_renewal_span_s;
+      if (cc.kind == ClientKind::ARI) latest = d + e + std::max(b, c.window_end_s);
+      if (cc.kind == ClientKind::CRON) latest = d + cc.period_s() + cc.random_sleep_s;
+      add_class(per_batch[bi], static_cast<int>(i), [&](double q) {
+        // The normal schedule's quantile is exact; the others are inverted numerically.
+        if (cc.kind == ClientKind::UNREACHED) return d + q * c.normal_renewal_span_s;
+        return quantile([&](double t) { return class_renewal_cdf(s, cc, t, e); }, q, d, latest);
+      });
+    }
   }
   add_class(std::round(c.background_issuance_per_s * horizon), kBackgroundClass, [&](double q) { return q * horizon; });
   std::stable_sort(plan.cohorts.begin(), plan.cohorts.end(),
@@ -186,16 +224,17 @@ ArrivalPlan plan_means(const Scenario& s) {
 
 }  // namespace
 
-double draw_ari_renewal(const Scenario& s, Rng& rng) {
+double draw_ari_renewal(const Scenario& s, Rng& rng, double enabled_s) {
   const Clients& c = s.clients;
+  const double from = s.incident.decision_delay_s + enabled_s;  // the CA serves the window from then
   const auto [a, b] = poll_interval(c);
   // The decision falls at a random point of each client's polling cycle: the wait until its next poll is
   // the forward recurrence time of a renewal process with intervals U[a, b]. Draw the interval that
   // covers the decision (length-biased: density proportional to x on [a, b]), then a uniform point in it.
   const double covering = std::sqrt(a * a + rng.uniform() * (b * b - a * a));
-  const double poll = s.incident.decision_delay_s + rng.uniform() * covering;
+  const double poll = from + rng.uniform() * covering;
   // The client renews at a uniform time in the served window; a window already open means at the poll.
-  const double chosen = s.incident.decision_delay_s + rng.uniform(c.window_start_s, c.window_end_s);
+  const double chosen = from + rng.uniform(c.window_start_s, c.window_end_s);
   return std::max(poll, chosen);
 }
 
@@ -211,20 +250,20 @@ double draw_cron_renewal(const Scenario& s, const ClientClass& c, Rng& rng) {
   return s.incident.decision_delay_s + run + rng.uniform() * c.random_sleep_s;
 }
 
-double draw_email_renewal(const Scenario& s, const ClientClass& c, Rng& rng) {
+double draw_email_renewal(const Scenario& s, const ClientClass& c, Rng& rng, double enabled_s) {
   const double normal = draw_normal_renewal(s, rng);
-  const double answer = s.incident.decision_delay_s + c.response_mean_s * c.response.draw(rng);
+  const double answer = s.incident.decision_delay_s + enabled_s + c.response_mean_s * c.response.draw(rng);
   return std::min(normal, answer);
 }
 
-double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng) {
+double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng, double enabled_s) {
   switch (c.kind) {
     case ClientKind::ARI:
-      return draw_ari_renewal(s, rng);
+      return draw_ari_renewal(s, rng, enabled_s);
     case ClientKind::CRON:
       return draw_cron_renewal(s, c, rng);
     case ClientKind::EMAIL:
-      return draw_email_renewal(s, c, rng);
+      return draw_email_renewal(s, c, rng, enabled_s);
     case ClientKind::UNREACHED:
       return draw_normal_renewal(s, rng);
   }
@@ -267,8 +306,18 @@ ArrivalPlan plan_arrivals(const Scenario& s, std::uint64_t seed) {
   };
   const std::vector<ClientClass> classes = client_classes(s);
   const std::vector<double> counts = class_certificates(s, classes);
-  for (size_t i = 0; i < classes.size(); ++i)
-    add_class(counts[i], static_cast<int>(i), class_stream(i), [&](Rng& r) { return draw_renewal(s, classes[i], r); });
+  const std::vector<IncidentBatch> batches = incident_batches(s);
+  for (size_t i = 0; i < classes.size(); ++i) {
+    if (!follows_batches(classes[i].kind)) {
+      add_class(counts[i], static_cast<int>(i), class_stream(i),
+                [&](Rng& r) { return draw_renewal(s, classes[i], r); });
+      continue;
+    }
+    const std::vector<double> per_batch = batch_certificates(s, counts[i]);
+    for (size_t bi = 0; bi < per_batch.size(); ++bi)
+      add_class(per_batch[bi], static_cast<int>(i), batch_stream(i, bi),
+                [&](Rng& r) { return draw_renewal(s, classes[i], r, batches[bi].enabled_s); });
+  }
   add_class(std::round(s.clients.background_issuance_per_s * horizon), kBackgroundClass, kStreamBackground,
             [&](Rng& r) { return r.uniform() * horizon; });
 

@@ -44,32 +44,50 @@ std::vector<double> split_by_shares(double total, const std::vector<double>& sha
 /// taking the rest, so that they add up to the whole exactly.
 std::vector<double> class_certificates(const Scenario& s, const std::vector<ClientClass>& classes);
 
-/// Draws one ARI client's renewal time (seconds since discovery).
-double draw_ari_renewal(const Scenario& s, Rng& rng);
+/// The incident batches: `incident.batches`, or without it one batch of every certificate at the decision.
+std::vector<IncidentBatch> incident_batches(const Scenario& s);
+/// Whether clients of this kind learn of a batch when the CA enables it (ARI and e-mail clients); cron and
+/// unreached clients ask on their own schedule, so their certificates are not split over batches.
+bool follows_batches(ClientKind kind);
+/// A class's affected certificates split over the batches: cumulative shares x count rounded, the last
+/// batch taking the rest (as class_certificates splits the whole over classes).
+std::vector<double> batch_certificates(const Scenario& s, double count);
+
+/// Draws one ARI client's renewal time (seconds since discovery) for a batch enabled enabled_s after the
+/// decision: the first poll from decision + enabled_s, or the served window from then, whichever is later.
+double draw_ari_renewal(const Scenario& s, Rng& rng, double enabled_s = 0);
 /// Draws one renewal of a client without ARI (its normal schedule).
 double draw_normal_renewal(const Scenario& s, Rng& rng);
 /// Draws one cron-driven client's renewal: its next run after the decision (uniform phase in one period)
 /// plus the run's random sleep.
 double draw_cron_renewal(const Scenario& s, const ClientClass& c, Rng& rng);
-/// Draws one e-mail-reached client's renewal: the earlier of its normal schedule and its answer.
-double draw_email_renewal(const Scenario& s, const ClientClass& c, Rng& rng);
-/// Draws one renewal of a client of class c (seconds since discovery).
-double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng);
+/// Draws one e-mail-reached client's renewal: the earlier of its normal schedule and its answer to the
+/// e-mail the CA sends when the batch is enabled (enabled_s after the decision).
+double draw_email_renewal(const Scenario& s, const ClientClass& c, Rng& rng, double enabled_s = 0);
+/// Draws one renewal of a client of class c (seconds since discovery) in a batch enabled enabled_s after
+/// the decision (ignored by cron and unreached clients).
+double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng, double enabled_s = 0);
 /// Moves a request to the next top of the hour with probability burst_share.
 double apply_clustering(const Clients& c, double t, Rng& rng);
 
 /// Share of ARI clients that have asked by time t (seconds since discovery), in closed form: the next
-/// poll's forward-recurrence CDF times the served window's uniform CDF (renewal = max of the two).
-double ari_renewal_cdf(const Scenario& s, double t);
+/// poll's forward-recurrence CDF times the served window's uniform CDF (renewal = max of the two), both
+/// counted from decision + enabled_s (the batch's enabling).
+double ari_renewal_cdf(const Scenario& s, double t, double enabled_s = 0);
 /// Share of clients without ARI that have asked by time t.
 double normal_renewal_cdf(const Scenario& s, double t);
 /// Share of a cron class that has asked by time t: a uniform phase over one period plus a uniform
 /// sleep, whose sum has a trapezoidal density.
 double cron_renewal_cdf(const Scenario& s, const ClientClass& c, double t);
-/// Share of an e-mail class that has asked by time t: 1 - (1 - normal CDF) x (1 - answer CDF).
-double email_renewal_cdf(const Scenario& s, const ClientClass& c, double t);
-/// Share of class c that has asked by time t (seconds since discovery), by its kind.
-double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t);
+/// Share of an e-mail class that has asked by time t: 1 - (1 - normal CDF) x (1 - answer CDF), the answer
+/// counted from the e-mail at decision + enabled_s.
+double email_renewal_cdf(const Scenario& s, const ClientClass& c, double t, double enabled_s = 0);
+/// Share of class c that has asked by time t (seconds since discovery), by its kind, in a batch enabled
+/// enabled_s after the decision.
+double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t, double enabled_s = 0);
+/// Share of class c that has asked by time t over all batches: sum over batches of share x
+/// class_renewal_cdf at the batch's enabling (ARI and e-mail), class_renewal_cdf alone otherwise.
+double class_arrival_cdf(const Scenario& s, const ClientClass& c, double t);
 
 /// All cohorts for a scenario and seed. With randomness off, cohort i of n arrives at the
 /// (i + 1/2) / n quantile, the clustering moves every (1 / share)-th cohort by the mean offset, and

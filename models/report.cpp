@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
@@ -109,6 +110,14 @@ nlohmann::json to_json(const Report& r, bool with_series) {
     j["crl_period_s"] = r.crl_period_s;
   }
   if (r.ari_polls) j["ari_polls"] = *r.ari_polls;
+  if (r.mode != "analytic" && r.latest_decision_s) j["latest_decision_s"] = *r.latest_decision_s;  // surge run's
+  if (const std::optional<RecommendedWindow>& w = r.recommended_window)
+    j["recommended_window"] = {{"target_utilisation", w->target_utilisation},
+                               {"end_s", opt(w->end_s)},
+                               {"peak_utilisation", w->peak_utilisation},
+                               {"resource", w->resource},
+                               {"completion_s", opt(w->completion_s)},
+                               {"reason", w->reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(w->reason)}};
   nlohmann::json util = nlohmann::json::object();
   nlohmann::json res = nlohmann::json::array();
   for (const ResourceUse& u : r.resources) {
@@ -254,6 +263,17 @@ Report report_from_json(const nlohmann::json& j) {
   if (j.contains("max_sustainable_rate_per_s"))
     r.max_sustainable_rate_per_s = opt_from(j["max_sustainable_rate_per_s"]);
   if (j.contains("latest_decision_s")) r.latest_decision_s = opt_from(j["latest_decision_s"]);
+  if (j.contains("recommended_window") && !j["recommended_window"].is_null()) {
+    const nlohmann::json& w = j["recommended_window"];
+    RecommendedWindow x;
+    x.target_utilisation = w.at("target_utilisation");
+    x.end_s = opt_from(w.at("end_s"));
+    x.peak_utilisation = w.at("peak_utilisation");
+    x.resource = w.at("resource");
+    x.completion_s = opt_from(w.at("completion_s"));
+    if (!w.at("reason").is_null()) x.reason = w["reason"];
+    r.recommended_window = x;
+  }
   r.headroom = j.value("headroom", 0.0);
   r.wall_s = j.value("wall_s", 0.0);
   r.activities = j.value("activities", 0L);
@@ -281,8 +301,12 @@ std::string render_text(const Report& r) {
       << format_duration(r.deadline_s) << "\n";
     o << "replaced   last at " << when(r.completion_time_s) << "; " << format_count(r.replaced_by_deadline)
       << " by the deadline, " << format_count(r.not_replaced_by_deadline) << " not\n";
-    o << "revoked    last at " << when(r.revocation_complete_s) << "; " << format_count(r.revoked_by_deadline)
-      << " by the deadline\n";
+    o << "revoked    last at " << when(r.revocation_complete_s);
+    if (r.revocation_complete_s) {  // the revocation deadline is the one the Baseline Requirements set
+      const double margin_s = r.deadline_s - *r.revocation_complete_s;
+      o << ", " << format_duration(std::abs(margin_s)) << (margin_s >= 0 ? " before" : " after") << " the deadline";
+    }
+    o << "; " << format_count(r.revoked_by_deadline) << " by the deadline\n";
     o << "broken     " << format_count(r.revoked_before_replaced) << " revoked before their replacement existed";
     if (r.bulk_revocation_start_s) o << " (bulk revocation from " << format_duration(*r.bulk_revocation_start_s) << ")";
     o << "\n";
@@ -336,6 +360,21 @@ std::string render_text(const Report& r) {
   } else if (r.latest_decision_s) {  // a simulated run carries the analytic planner's latest decision
     o << "decision   the deadline is met for decisions up to " << format_duration(*r.latest_decision_s)
       << " after discovery (analytic planner)\n";
+  }
+  if (const std::optional<RecommendedWindow>& w = r.recommended_window; w && r.certificates > 0) {
+    o << "window     ";
+    if (w->end_s) {
+      o << "recommended: "
+        << (*w->end_s > 0 ? "spread renewals over " + format_duration(*w->end_s) + " from each batch's enabling"
+                          : std::string("the window already open (renew at the next poll)"))
+        << ": " << w->resource << " peaks at " << pct(w->peak_utilisation) << " (target " << pct(w->target_utilisation)
+        << "), last replacement at "
+        << (w->completion_s ? format_duration(*w->completion_s) : std::string("after the horizon")) << " (deadline "
+        << format_duration(r.deadline_s) << ")";
+    } else {
+      o << "none keeps every resource under " << pct(w->target_utilisation) << " and meets the deadline: " << w->reason;
+    }
+    o << (r.mode == "analytic" ? "\n" : " (analytic planner)\n");
   }
   o << "\nresource                          capacity               mean   peak   busy   +10% saves\n";
   int idle = 0;

@@ -63,6 +63,17 @@ struct ClassOutcome {
   std::optional<double> rejected_certificates;  ///< ... distinct certificates of the class refused at least once
 };
 
+/// Analytic: the narrowest served window [0, end_s] (from each batch's enabling) that keeps every resource's
+/// peak utilisation at or below a target and still meets the deadline (docs/OUTPUT.md, `recommended_window`).
+struct RecommendedWindow {
+  double target_utilisation = 0;       ///< the target, a fraction of capacity
+  std::optional<double> end_s;         ///< the window's end, seconds after each batch's enabling; empty: none
+  double peak_utilisation = 0;         ///< the busiest resource's peak utilisation at that window (or the widest)
+  std::string resource;                ///< ... that resource
+  std::optional<double> completion_s;  ///< last replacement at that window (seconds after discovery)
+  std::string reason;                  ///< why there is none, when end_s is empty
+};
+
 /// The answer to a scenario.
 struct Report {
   std::string scenario;
@@ -130,6 +141,8 @@ struct Report {
   std::optional<double> latest_decision_s;           ///< analytic: the latest decision still meeting the deadline
   double headroom = 0;                               ///< analytic: margin included in needed_capacity
   double wall_s = 0;                                 ///< how long the run took (not part of reproducibility)
+  /// The analytic planner's recommended window (surge analyze and surge run).
+  std::optional<RecommendedWindow> recommended_window;
   long activities = 0;  ///< SimGrid activities the run started (execs, transfers, arrival sleeps)
 };
 

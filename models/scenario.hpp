@@ -173,6 +173,14 @@ struct Clients {
   double ari_poll_rate_per_s() const { return ari_polling_certificates / retry_after_s; }
 };
 
+/// One incident batch: a share of every class's affected certificates that the CA enables at a time.
+struct IncidentBatch {
+  double share = 1;      ///< of each class's affected certificates
+  double enabled_s = 0;  ///< after the decision, when the CA starts serving these certificates the incident
+                         ///< window (ARI) and e-mails their subscribers
+  SourceLoc loc;
+};
+
 /// The incident clock, all relative to discovery at t = 0.
 struct Incident {
   double decision_delay_s = 0;      ///< when revocation and reissuance start
@@ -181,6 +189,8 @@ struct Incident {
   double revocation_margin = 0;     ///< bulk revocation's estimated duration is stretched by this share
   double revocation_slack_s = 0;    ///< ... and it is planned to end this long before the deadline
   double db_promotion_delay_s = 0;  ///< time to promote a replica after the writer is lost
+  /// Incident batches enabled in stages, by enabling time; empty: one batch of every certificate at the decision.
+  std::vector<IncidentBatch> batches;
 };
 
 /// What fails.

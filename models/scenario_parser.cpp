@@ -238,6 +238,66 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
   }
 }
 
+// incident.batches: a list of {share, at}, or {count, every} for equal shares at 0, every, 2 x every, ...;
+// enabling times from the decision, non-decreasing and before the deadline; shares summing to 100%.
+void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) {
+  constexpr double kShareTolerance = 1e-9;
+  const double before = inc.deadline_s - inc.decision_delay_s;  // every batch is enabled before the deadline
+  auto too_late = [&](double at_s) {
+    return "batch enabled at " + format_duration(at_s) + ", not before the deadline (" + format_duration(before) +
+           " after the decision)";
+  };
+  if (node.IsMap()) {
+    MapReader m(ctx, node, "incident.batches");
+    const std::optional<int> count = m.integer("count", true, 1);
+    const std::optional<double> every = m.quantity("every", QuantityKind::DURATION, true, true);
+    m.finish();
+    if (!count || !every) return;
+    const SourceLoc loc{node.Mark().line + 1, node.Mark().column + 1};
+    for (int b = 0; b < *count; ++b) inc.batches.push_back(IncidentBatch{1.0 / *count, b * *every, loc});
+    if (inc.batches.back().enabled_s >= before)
+      ctx.error(node["every"], "incident.batches.every", too_late(inc.batches.back().enabled_s));
+    return;
+  }
+  if (!node.IsSequence() || node.size() == 0) {
+    ctx.error(node, "incident.batches", "'batches' must be a non-empty list of {share, at} or a map {count, every}");
+    return;
+  }
+  double total = 0;
+  bool complete = true;
+  for (size_t i = 0; i < node.size(); ++i) {
+    MapReader m(ctx, node[i], "incident.batches." + std::to_string(i));
+    if (!m.ok()) {
+      complete = false;
+      continue;
+    }
+    IncidentBatch batch;
+    batch.loc = SourceLoc{node[i].Mark().line + 1, node[i].Mark().column + 1};
+    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, true, false);
+    const std::optional<double> at = m.quantity("at", QuantityKind::DURATION, true, false);
+    m.finish();
+    if (!share || !at) {
+      complete = false;
+      continue;
+    }
+    batch.share = *share, batch.enabled_s = *at;
+    total += *share;
+    if (!inc.batches.empty() && batch.enabled_s < inc.batches.back().enabled_s)
+      ctx.error(node[i]["at"], m.path() + ".at",
+                "batch " + std::to_string(i) + " is enabled at " + format_duration(batch.enabled_s) +
+                    ", before batch " + std::to_string(i - 1) + " (" + format_duration(inc.batches.back().enabled_s) +
+                    "): batches are listed in enabling order");
+    else if (batch.enabled_s >= before)
+      ctx.error(node[i]["at"], m.path() + ".at", too_late(batch.enabled_s));
+    inc.batches.push_back(batch);
+  }
+  if (complete && std::abs(total - 1.0) > kShareTolerance) {
+    char sum[32];
+    std::snprintf(sum, sizeof sum, "%.6g%%", total * 100);
+    ctx.error(node, "incident.batches", std::string("batch shares sum to ") + sum + ", not 100%");
+  }
+}
+
 struct Catalogue {
   std::string file;
   std::map<std::string, HsmSpec> hsm;
@@ -841,6 +901,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     i.revocation_margin = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false).value_or(0.1);
     i.revocation_slack_s = m.quantity("revocation_slack", QuantityKind::DURATION, false, false).value_or(3600.0);
     i.db_promotion_delay_s = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false).value_or(300.0);
+    if (YAML::Node batches = m.get("batches", false); batches && !batches.IsNull())
+      read_incident_batches(ctx, batches, i);
     m.finish();
   }
 

@@ -2,7 +2,8 @@
 //   surge run FILE [--set path=value]... [--seed N] [--json] [--out DIR] [--progress MODE] [--quiet]
 //             [--fail-on-miss] [--log CATEGORY.thres:LEVEL]... [--compare-analytic]
 //             [--replications R [--parallel J]]
-//   surge analyze FILE [--set path=value]... [--json] [--headroom F]
+//             [--target-utilisation U]
+//   surge analyze FILE [--set path=value]... [--json] [--headroom F] [--target-utilisation U]
 //   surge check FILE [--set path=value]...
 //   surge sweep FILE [-j N] --out DIR
 //   surge calibrate hsm --module PATH --token LABEL --out PROFILE.json [...] (with SURGE_BUILD_REAL)
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "analytic.hpp"
@@ -47,7 +49,22 @@ struct RunArgs {
   bool compare_analytic = false;
   int replications = 1;
   int parallel = 0;
+  double target_utilisation = surge::AnalyticOptions{}.target_utilisation;
 };
+
+// The recommended window's target: a fraction of capacity, 0 < U <= 1. Empty when valid.
+std::string target_utilisation_problem(double u) {
+  if (u > 0 && u <= 1) return "";
+  std::ostringstream o;
+  o << "surge: --target-utilisation " << u << ": must be more than 0 and at most 1 (a fraction of capacity)";
+  return o.str();
+}
+
+void add_target_utilisation(CLI::App* cmd, double& target) {
+  cmd->add_option("--target-utilisation", target,
+                  "Peak utilisation the recommended window keeps every resource under, as a fraction (0 < U <= 1, "
+                  "default 0.8)");
+}
 
 surge::Scenario load(const std::string& file, const std::vector<std::string>& sets) {
   std::vector<surge::Override> overrides;
@@ -141,15 +158,19 @@ int run_command(const RunArgs& a) {
   }
   opt.on_progress = progress_reporter(a.progress, a.quiet);
   surge::Report r = surge::sim::run_simulation(s, opt);
-  // The decision output planners act on: the latest decision that still meets the deadline, from the
-  // analytic planner (milliseconds; the simulator confirms it: tests/sim/decision_test.cpp).
-  r.latest_decision_s = surge::analyze(s).latest_decision_s;
+  // The decision outputs planners act on, from the analytic planner (milliseconds): the latest decision that
+  // still meets the deadline (the simulator confirms it: tests/sim/decision_test.cpp) and the recommended
+  // window (tests/sim/batches_test.cpp).
+  surge::AnalyticOptions analytic_options;
+  analytic_options.target_utilisation = a.target_utilisation;
+  const surge::Report analytic = surge::analyze(s, analytic_options);
+  r.latest_decision_s = analytic.latest_decision_s;
+  r.recommended_window = analytic.recommended_window;
   if (opt.on_progress && a.progress != "jsonl" &&
       (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
     std::fprintf(stderr, "\n");
   if (!a.out.empty()) write_outputs(a.out, r);
   if (a.compare_analytic) {
-    const surge::Report analytic = surge::analyze(s);
     if (a.json) {
       std::cout << nlohmann::json{{"simulated", surge::to_json(r)}, {"analytic", surge::to_json(analytic)}}.dump(2)
                 << "\n";
@@ -230,6 +251,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   run_cmd->add_flag("--compare-analytic", run.compare_analytic,
                     "Also compute the analytic answer and print both side by side (with --json: both reports)");
+  add_target_utilisation(run_cmd, run.target_utilisation);
 
   std::string analyze_file;
   std::vector<std::string> analyze_sets;
@@ -245,6 +267,8 @@ int main(int argc, char** argv) {
   analyze_cmd
       ->add_option("--headroom", headroom, "Margin on the capacity each resource needs, as a fraction (default 0.2)")
       ->check(CLI::Range(0.0, 10.0));
+  double analyze_target = surge::AnalyticOptions{}.target_utilisation;
+  add_target_utilisation(analyze_cmd, analyze_target);
 
   std::string check_file;
   std::vector<std::string> check_sets;
@@ -272,11 +296,17 @@ int main(int argc, char** argv) {
 #ifdef SURGE_HAS_REAL
     if (const int code = surge::cli::run_calibrate_command(); code >= 0) return code;
 #endif
+    const double target = *run_cmd ? run.target_utilisation : analyze_target;
+    if (const std::string problem = target_utilisation_problem(target); !problem.empty()) {
+      std::cerr << problem << "\n";
+      return kExitBadInput;
+    }
     if (*run_cmd) return run_command(run);
     if (*analyze_cmd) {
       const surge::Scenario s = load(analyze_file, analyze_sets);
       surge::AnalyticOptions options;
       options.headroom = headroom;
+      options.target_utilisation = analyze_target;
       const surge::Report r = surge::analyze(s, options);
       std::cout << (analyze_json ? surge::to_json(r).dump(2) + "\n" : surge::render_text(r));
       return 0;

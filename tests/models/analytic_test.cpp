@@ -115,6 +115,23 @@ TEST(AnalyticPlanner, ATransferCrossingALinkThatGoesDownIsNeverDone) {
   EXPECT_NEAR(*r.transfers[3].done_s, 5 * kHour - 400 + 1e12 / (10e9 / 8), 1.0);
 }
 
+TEST(AnalyticPlanner, StagedBatchesAskOneRetryAfterFromEachEnabling) {
+  // 10M certificates (capacity to spare), ARI without jitter: one batch asks over 6 h from the 4 h decision;
+  // four batches every 3 h ask until 4 h + 9 h + 6 h, and a quarter has asked when the second is enabled.
+  Scenario s = uniform_arrivals(10e6);
+  const Report one = analyze(s);
+  for (int b = 0; b < 4; ++b) s.incident.batches.push_back(IncidentBatch{0.25, b * 3 * kHour, {}});
+  const Report staged = analyze(s);
+  ASSERT_TRUE(one.completion_time_s && staged.completion_time_s);
+  EXPECT_NEAR(*one.completion_time_s, 10 * kHour, 0.005 * 10 * kHour);
+  EXPECT_NEAR(*staged.completion_time_s, 19 * kHour, 0.005 * 19 * kHour);
+  EXPECT_TRUE(staged.deadline_met);
+  // Decision to replacement: the equal mixture of uniforms over [0, 6], [3, 9], [6, 12] and [9, 15] h is
+  // symmetric about its median, 7.5 h.
+  ASSERT_EQ(staged.classes.size(), 2u);
+  EXPECT_NEAR(staged.classes[0].replaced_after_decision_s.p50, 7.5 * kHour, 0.01 * 7.5 * kHour);
+}
+
 TEST(AnalyticPlanner, ReproducesTheSeedsAnswers) {
   const Report old = analyze(shipped("le-2020-hardware-one-dc"));
   EXPECT_FALSE(old.deadline_met);

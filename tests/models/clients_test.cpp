@@ -361,6 +361,126 @@ TEST(KeyTypes, SplittingByKeyKeepsEachClassesDraws) {
   EXPECT_EQ(ecdsa, 40000u);  // 40% of 100,000
 }
 
+// ---- incident batches ----------------------------------------------------------------------------
+
+constexpr double kBatchRetryAfter = kHour;  // every ARI client polls once an hour, no jitter
+constexpr double kBatchEvery = 3 * kHour;   // four batches: at 0, 3 h, 6 h, 9 h after the decision
+constexpr int kBatchCount = 4;
+constexpr double kBatchCertificates = 400000;
+constexpr int kBatchCohort = 10;
+
+std::vector<IncidentBatch> equal_batches(int count, double every_s) {
+  std::vector<IncidentBatch> out;
+  for (int b = 0; b < count; ++b) out.push_back(IncidentBatch{1.0 / count, b * every_s, {}});
+  return out;
+}
+
+// Only ARI clients, the window already open, no clustering: each batch asks over one Retry-After from
+// its enabling.
+Scenario staged_ari(bool randomness) {
+  Scenario s = base();
+  s.randomness = randomness;
+  s.workload.certificates = kBatchCertificates;
+  s.workload.cohort_size = kBatchCohort;
+  s.clients.classes.clear();
+  s.clients.ari_share = 1;
+  s.clients.retry_after_s = kBatchRetryAfter;
+  s.clients.retry_after_jitter = 0;
+  s.clients.window_start_s = s.clients.window_end_s = 0;
+  s.clients.burst_share = 0;
+  s.clients.background_issuance_per_s = 0;
+  s.incident.batches = equal_batches(kBatchCount, kBatchEvery);
+  return s;
+}
+
+// Share asked by x after the decision: sum over batches of share x min(1, max(0, x - E_b) / RA).
+double staged_ari_cdf(double x) {
+  double asked = 0;
+  for (int b = 0; b < kBatchCount; ++b) asked += uniform_cdf(x - b * kBatchEvery, kBatchRetryAfter) / kBatchCount;
+  return asked;
+}
+
+// Affected certificates asking by x after the decision, in a plan.
+double asked_by(const ArrivalPlan& plan, double decision, double x) {
+  double n = 0;
+  for (const Cohort& c : plan.cohorts)
+    if (c.affected() && c.arrival_s - decision <= x) n += c.size;
+  return n;
+}
+
+TEST(IncidentBatches, AriClientsAskOverOneRetryAfterFromEachBatchsEnabling) {
+  const Scenario s = staged_ari(false);
+  const ClientClass ari = client_classes(s)[0];
+  const double d = s.incident.decision_delay_s;
+  // The closed form the planner uses.
+  for (double x = -kHour; x <= 12 * kHour; x += 5 * 60)
+    ASSERT_NEAR(class_arrival_cdf(s, ari, d + x), staged_ari_cdf(x), 1e-12) << x;
+  // The simulator's plan without randomness: each batch's cohorts at its quantiles, so the count by any
+  // time is N x F within one cohort per batch.
+  const ArrivalPlan means = plan_arrivals(s, 1);
+  for (double x = 0; x <= 11 * kHour; x += 7 * 60)
+    ASSERT_NEAR(asked_by(means, d, x), kBatchCertificates * staged_ari_cdf(x), kBatchCount * kBatchCohort) << x;
+  EXPECT_EQ(asked_by(means, d, 10 * kHour), kBatchCertificates);
+  // Random draws: within sampling tolerance of the same curve (40,000 independent cohorts).
+  const ArrivalPlan drawn = plan_arrivals(staged_ari(true), 11);
+  std::vector<double> times;
+  for (const Cohort& c : drawn.cohorts) times.push_back(c.arrival_s - d);
+  ASSERT_EQ(times.size(), static_cast<size_t>(kBatchCertificates / kBatchCohort));
+  EXPECT_LT(ks_distance(times, staged_ari_cdf), ks_bound(times.size()));
+}
+
+TEST(IncidentBatches, SplitEveryClassByCumulativeRoundingIntoHomogeneousCohorts) {
+  Scenario s = staged_ari(false);
+  s.workload.certificates = 10;
+  s.workload.cohort_size = 2;
+  s.incident.batches = equal_batches(3, kBatchEvery);
+  EXPECT_EQ(batch_certificates(s, 10), (std::vector<double>{3, 4, 3}));  // round(10/3), round(20/3) - 3, rest
+  // Cohorts of 2, 2 | 2, 2 | 2, 1: each batch's last cohort is short rather than straddling two batches.
+  std::vector<int> sizes;
+  for (const Cohort& c : plan_arrivals(s, 1).cohorts) sizes.push_back(c.size);
+  EXPECT_EQ(sizes, (std::vector<int>{2, 1, 2, 2, 2, 1}));
+}
+
+TEST(IncidentBatches, OneBatchAtTheDecisionDrawsExactlyAsNoBatches) {
+  for (bool randomness : {true, false}) {
+    Scenario none = with_classes(8 * 60);
+    none.randomness = randomness;
+    Scenario one = none;
+    one.incident.batches = {IncidentBatch{1.0, 0.0, {}}};
+    const ArrivalPlan a = plan_arrivals(none, 5), b = plan_arrivals(one, 5);
+    ASSERT_EQ(a.cohorts.size(), b.cohorts.size());
+    for (size_t i = 0; i < a.cohorts.size(); ++i) {
+      ASSERT_EQ(a.cohorts[i].arrival_s, b.cohorts[i].arrival_s) << i;
+      ASSERT_EQ(a.cohorts[i].client_class, b.cohorts[i].client_class) << i;
+    }
+  }
+}
+
+TEST(IncidentBatches, EmailAnswersCountFromTheBatchWhileCronAndUnreachedKeepTheirSchedule) {
+  constexpr double kSecond = 12 * kHour;  // two halves: at the decision and 12 h later
+  const Scenario before = with_classes(8 * 60);
+  Scenario s = before;
+  s.incident.batches = {IncidentBatch{0.5, 0, {}}, IncidentBatch{0.5, kSecond, {}}};
+  const double d = s.incident.decision_delay_s;
+  // E-mail: half answer from the decision, half from 12 h later; the normal schedule runs from the decision.
+  auto email_staged = [&](double x) {
+    const double late = 1 - (1 - uniform_cdf(x, kSpan)) * (1 - lognormal_cdf(x - kSecond, kResponseMean, kResponseCv));
+    return 0.5 * email_cdf(x) + 0.5 * late;
+  };
+  for (double x = 0; x <= 20 * kDay; x += kHour)
+    ASSERT_NEAR(class_arrival_cdf(s, s.clients.classes[2], d + x), email_staged(x), 1e-9) << x;
+  const auto drawn = arrivals_by_class(s, 5), unstaged = arrivals_by_class(before, 5);
+  EXPECT_LT(ks_distance(drawn[2], email_staged), ks_bound(drawn[2].size()));
+  EXPECT_GT(ks_distance(drawn[2], email_cdf), 2 * ks_bound(drawn[2].size()));  // the shift is visible
+  // Cron and unreached clients listen to neither ARI nor e-mail: the same draws, the same closed form.
+  EXPECT_EQ(drawn[1], unstaged[1]);
+  EXPECT_EQ(drawn[3], unstaged[3]);
+  for (size_t k : {1u, 3u})
+    for (double x = 0; x <= 2 * kDay; x += kHour)
+      ASSERT_EQ(class_arrival_cdf(s, s.clients.classes[k], d + x),
+                class_renewal_cdf(before, before.clients.classes[k], d + x));
+}
+
 TEST(Rng, IsTheSameSequenceOnEveryMachine) {
   // xoshiro256** from splitmix64(seed ^ golden * (stream + 1)): a fixed seed gives fixed bits.
   Rng a(1, 0), b(1, 0), c(1, 1);

@@ -405,6 +405,44 @@ TEST(ScenarioParser, ReadsClientClassesWithTheirKindsKeys) {
   EXPECT_EQ(d.clients.classes[0].random_sleep_s, 480);
 }
 
+TEST(ScenarioParser, IncidentBatchesAsAListOrEveryInterval) {
+  const std::string listed = replace(kBase, "  deadline: 24h\n",
+                                     "  deadline: 24h\n  batches:\n    - {share: 25%, at: 0h}\n"
+                                     "    - {share: 0.75, at: 3h}\n");
+  const Scenario s = parse_scenario(listed, "ok.yaml");
+  ASSERT_EQ(s.incident.batches.size(), 2u);
+  EXPECT_EQ(s.incident.batches[0].share, 0.25);
+  EXPECT_EQ(s.incident.batches[1].share, 0.75);
+  EXPECT_EQ(s.incident.batches[1].enabled_s, 3 * 3600);
+  const Scenario every = parse_scenario(
+      replace(kBase, "  deadline: 24h\n", "  deadline: 24h\n  batches: {count: 4, every: 3h}\n"), "ok.yaml");
+  ASSERT_EQ(every.incident.batches.size(), 4u);
+  for (size_t b = 0; b < 4; ++b) {
+    EXPECT_EQ(every.incident.batches[b].share, 0.25);
+    EXPECT_EQ(every.incident.batches[b].enabled_s, b * 3 * 3600.0);
+  }
+  EXPECT_TRUE(parse_scenario(kBase, "ok.yaml").incident.batches.empty());  // absent: one batch at the decision
+}
+
+TEST(ScenarioParser, IncidentBatchesAreCheckedEntryByEntry) {
+  auto with = [](const std::string& batches) {
+    return replace(kBase, "  deadline: 24h\n", "  deadline: 24h\n  batches:\n" + batches);
+  };
+  const std::string sum = with("    - {share: 25%, at: 0h}\n    - {share: 50%, at: 3h}\n");
+  EXPECT_EQ(problems(sum), "bad.yaml:" + where(sum, "- {share: 25%") + ": batch shares sum to 75%, not 100%");
+  const std::string order = with("    - {share: 50%, at: 3h}\n    - {share: 50%, at: 1h}\n");
+  EXPECT_EQ(problems(order), "bad.yaml:" + where(order, "1h}") +
+                                 ": batch 1 is enabled at 1.00 h, before batch 0 (3.00 h): batches are listed in "
+                                 "enabling order");
+  // The decision is at 4 h and the deadline at 24 h: a batch must be enabled less than 20 h after the decision.
+  const std::string late = with("    - {share: 50%, at: 0h}\n    - {share: 50%, at: 20h}\n");
+  EXPECT_EQ(problems(late), "bad.yaml:" + where(late, "20h}") +
+                                ": batch enabled at 20.00 h, not before the deadline (20.00 h after the decision)");
+  const std::string every = replace(kBase, "  deadline: 24h\n", "  deadline: 24h\n  batches: {count: 5, every: 5h}\n");
+  EXPECT_EQ(problems(every), "bad.yaml:" + where(every, "5h}") +
+                                 ": batch enabled at 20.00 h, not before the deadline (20.00 h after the decision)");
+}
+
 TEST(ScenarioParser, ClientClassSharesMustSumToOneHundredPercent) {
   const std::string text =
       with_classes("    - {name: a, kind: ari, share: 55%}\n    - {name: b, kind: unreached, share: 40%}\n");
