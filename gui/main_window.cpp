@@ -64,6 +64,13 @@ QString answer_text(const Report& r) {
   t += QString("bottleneck: %1").arg(bottleneck_label(r));
   if (r.latest_decision_s)
     t += QString("\nlatest decision that meets the deadline: %1").arg(q(format_duration(*r.latest_decision_s)));
+  if (r.recommended_window && r.recommended_window->end_s)
+    t += QString("\nrecommended window: spread renewals over %1 (%2 peaks at %3%)")
+             .arg(q(format_duration(*r.recommended_window->end_s)), q(r.recommended_window->resource))
+             .arg(100 * r.recommended_window->peak_utilisation, 0, 'f', 1);
+  if (r.crl_signatures)
+    t += QString("\nrevocations published in CRLs: %1")
+             .arg(r.revocations_published_s ? q(format_duration(*r.revocations_published_s)) : "not within the run");
   return t;
 }
 

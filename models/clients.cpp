@@ -155,6 +155,17 @@ std::vector<double> class_certificates(const Scenario& s, const std::vector<Clie
 
 namespace {
 
+// Adds a cohort to the plan. Affected cohorts are kept even beyond the horizon (bulk revocation must
+// still revoke them, and they count as asking after it); the normal day's only before the horizon.
+void keep(ArrivalPlan& plan, const Cohort& cohort, double horizon) {
+  if (cohort.affected()) {
+    plan.cohorts.push_back(cohort);
+    if (cohort.arrival_s >= horizon) plan.affected_beyond_horizon += cohort.size;
+  } else if (cohort.arrival_s < horizon) {
+    plan.cohorts.push_back(cohort);
+  }
+}
+
 // A class's (or the background's) certificates split by the issuers' shares.
 std::vector<double> by_key(const Scenario& s, double count) {
   std::vector<double> shares;
@@ -184,13 +195,7 @@ ArrivalPlan plan_means(const Scenario& s) {
         const bool moved = std::floor((index + 1) * c.burst_share) > std::floor(index * c.burst_share);
         ++index;
         if (moved) t = std::ceil(t / kHour) * kHour + mean_offset;
-        const Cohort cohort{t, size, cls, static_cast<int>(key)};
-        if (cls != kBackgroundClass) {
-          plan.cohorts.push_back(cohort);
-          if (t >= horizon) plan.affected_beyond_horizon += size;
-        } else if (t < horizon) {
-          plan.cohorts.push_back(cohort);
-        }
+        keep(plan, Cohort{t, size, cls, static_cast<int>(key)}, horizon);
       }
     }
   };
@@ -293,14 +298,7 @@ ArrivalPlan plan_arrivals(const Scenario& s, std::uint64_t seed) {
       for (double left = counts[key]; left > 0; left -= k) {
         const int size = static_cast<int>(std::min<double>(k, left));
         const double t = apply_clustering(s.clients, draw(rng), rng);
-        const Cohort cohort{t, size, cls, static_cast<int>(key)};
-        // Affected cohorts are kept even beyond the horizon: bulk revocation must still revoke them.
-        if (cls != kBackgroundClass) {
-          plan.cohorts.push_back(cohort);
-          if (t >= horizon) plan.affected_beyond_horizon += size;
-        } else if (t < horizon) {
-          plan.cohorts.push_back(cohort);
-        }
+        keep(plan, Cohort{t, size, cls, static_cast<int>(key)}, horizon);
       }
     }
   };

@@ -148,13 +148,23 @@ void read_client_class_kind(MapReader& m, const YAML::Node& node, ClientClass& c
   }
 }
 
+// Shares of a whole (client classes, key types, incident batches) must add up to 100%, to within what
+// percentages written in decimal lose in binary.
+void check_share_total(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& what,
+                       double total) {
+  constexpr double kShareTolerance = 1e-9;
+  if (std::abs(total - 1.0) <= kShareTolerance) return;
+  char sum[32];
+  std::snprintf(sum, sizeof sum, "%.6g%%", total * 100);
+  ctx.error(node, path, what + " sum to " + sum + ", not 100%");
+}
+
 // clients.classes: a list of {name, kind, share, ...}; names unique, shares summing to 100%.
 void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<ClientClass>& out) {
   if (!list.IsSequence() || list.size() == 0) {
     ctx.error(list, "clients.classes", "'classes' must be a non-empty list of client classes");
     return;
   }
-  constexpr double kShareTolerance = 1e-9;  // shares written as percentages do not add up exactly in binary
   double total = 0;
   bool shares_read = true;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -184,11 +194,7 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
     m.finish();
     out.push_back(c);
   }
-  if (shares_read && std::abs(total - 1.0) > kShareTolerance) {
-    char sum[32];
-    std::snprintf(sum, sizeof sum, "%.6g%%", total * 100);
-    ctx.error(list, "clients.classes", std::string("class shares sum to ") + sum + ", not 100%");
-  }
+  if (shares_read) check_share_total(ctx, list, "clients.classes", "class shares", total);
 }
 
 // workload.key_types: a list of {key, share}; keys distinct, shares in (0, 1] summing to 100%.
@@ -197,7 +203,6 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
     ctx.error(list, "workload.key_types", "'key_types' must be a non-empty list of {key, share}");
     return;
   }
-  constexpr double kShareTolerance = 1e-9;  // shares written as percentages do not add up exactly in binary
   double total = 0;
   bool shares_read = true;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -231,17 +236,12 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
     m.finish();
     out.push_back(k);
   }
-  if (shares_read && std::abs(total - 1.0) > kShareTolerance) {
-    char sum[32];
-    std::snprintf(sum, sizeof sum, "%.6g%%", total * 100);
-    ctx.error(list, "workload.key_types", std::string("key type shares sum to ") + sum + ", not 100%");
-  }
+  if (shares_read) check_share_total(ctx, list, "workload.key_types", "key type shares", total);
 }
 
 // incident.batches: a list of {share, at}, or {count, every} for equal shares at 0, every, 2 x every, ...;
 // enabling times from the decision, non-decreasing and before the deadline; shares summing to 100%.
 void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) {
-  constexpr double kShareTolerance = 1e-9;
   const double before = inc.deadline_s - inc.decision_delay_s;  // every batch is enabled before the deadline
   auto too_late = [&](double at_s) {
     return "batch enabled at " + format_duration(at_s) + ", not before the deadline (" + format_duration(before) +
@@ -291,11 +291,7 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
       ctx.error(node[i]["at"], m.path() + ".at", too_late(batch.enabled_s));
     inc.batches.push_back(batch);
   }
-  if (complete && std::abs(total - 1.0) > kShareTolerance) {
-    char sum[32];
-    std::snprintf(sum, sizeof sum, "%.6g%%", total * 100);
-    ctx.error(node, "incident.batches", std::string("batch shares sum to ") + sum + ", not 100%");
-  }
+  if (complete) check_share_total(ctx, node, "incident.batches", "batch shares", total);
 }
 
 struct Catalogue {
