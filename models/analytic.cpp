@@ -51,13 +51,7 @@ struct Resource {
   double steady = 0;
   CapacityTimeline full{0.0};
   /// Capacity left for the certificates: background signing goes first, so its rate comes off.
-  CapacityTimeline certificate_timeline() const {
-    if (background_rate <= 0) return timeline;
-    CapacityTimeline cap(std::max(0.0, timeline.at(0) - background_rate));
-    for (const auto& [at, c] : timeline.steps())
-      if (at > 0) cap.set(at, c > 0 ? std::max(0.0, c - background_rate) : 0.0);
-    return cap;
-  }
+  CapacityTimeline certificate_timeline() const { return timeline.left_after(background_rate); }
 };
 
 /// CRL era: what crl-updater's generations add up to, from the revoked curve.
