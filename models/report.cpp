@@ -2,9 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
-#include <iomanip>
 #include <sstream>
 
+#include "format_units.hpp"
 #include "units.hpp"
 
 namespace surge {
@@ -288,7 +288,7 @@ std::string render_text(const Report& r) {
   };
   o << "scenario   " << r.scenario << " (" << r.mode;
   if (r.mode == "analytic") {
-    o << ", fluid model, " << std::fixed << std::setprecision(1) << r.wall_s * 1000 << std::defaultfloat << " ms)\n";
+    o << ", fluid model, " << format_duration(r.wall_s) << ")\n";
   } else {
     o << ", seed " << r.seed << ", cohorts of " << r.cohort_size << ")\n";
   }
@@ -339,7 +339,7 @@ std::string render_text(const Report& r) {
     o << "OCSP       " << format_count(*r.ocsp_resign_signatures) << " responses re-signed in the background\n";
   if (r.crl_signatures) {
     o << "CRLs       " << format_count(*r.crl_signatures) << " shard signatures, "
-      << format_count(r.crl_bytes_uploaded.value_or(0)) << " bytes uploaded\n";
+      << format_size(r.crl_bytes_uploaded.value_or(0)) << " uploaded\n";
     if (r.certificates > 0) {
       o << "Revocations published in CRLs: "
         << (r.revocations_published_s ? format_duration(*r.revocations_published_s)
@@ -350,8 +350,8 @@ std::string render_text(const Report& r) {
   }
   if (r.mode == "analytic" && r.certificates > 0) {
     if (r.max_sustainable_rate_per_s)
-      o << "sustained  at most " << format_count(*r.max_sustainable_rate_per_s)
-        << " replacements/s (the slowest resource)\n";
+      o << "sustained  at most " << format_rate(*r.max_sustainable_rate_per_s, "replacements")
+        << " (the slowest resource)\n";
     o << "decision   "
       << (r.latest_decision_s
               ? "the deadline is met for decisions up to " + format_duration(*r.latest_decision_s) + " after discovery"
@@ -376,7 +376,7 @@ std::string render_text(const Report& r) {
     }
     o << (r.mode == "analytic" ? "\n" : " (analytic planner)\n");
   }
-  o << "\nresource                          capacity               mean   peak   busy   +10% saves\n";
+  o << "\nresource                          capacity                   mean   peak   busy   mean wait  +10% saves\n";
   int idle = 0;
   std::string qualified;  // a unit's qualifier, e.g. "rsa-2048 equivalent": said once below the table
   for (const ResourceUse& u : r.resources) {
@@ -386,17 +386,13 @@ std::string render_text(const Report& r) {
     }
     char line[256];
     const std::string name = u.available ? u.name : u.name + " (down)";
-    char cap[64];
-    if (u.unit == "bytes/s") {
-      std::snprintf(cap, sizeof cap, "%.4g Gbps", u.capacity * 8 / 1e9);
-    } else {
-      const size_t qualifier = u.unit.find(" (");
-      if (qualifier != std::string::npos) qualified = u.unit.substr(qualifier + 2, u.unit.size() - qualifier - 3);
-      std::snprintf(cap, sizeof cap, "%s %s", format_count(u.capacity).c_str(), u.unit.substr(0, qualifier).c_str());
-    }
-    std::snprintf(line, sizeof line, "%-33s %-22s %6s %6s %6s   %s\n", name.c_str(), cap,
+    const size_t qualifier = u.unit.find(" (");
+    if (qualifier != std::string::npos) qualified = u.unit.substr(qualifier + 2, u.unit.size() - qualifier - 3);
+    const std::string cap = format_capacity(u.capacity, u.unit.substr(0, qualifier));
+    const std::string wait = u.mean_wait_s ? format_duration(*u.mean_wait_s) : std::string("-");
+    std::snprintf(line, sizeof line, "%-33s %-26s %6s %6s %6s   %-10s %s\n", name.c_str(), cap.c_str(),
                   pct(u.mean_utilisation).c_str(), pct(u.peak_utilisation).c_str(),
-                  u.kind == "hsm" || u.kind == "db" ? pct(u.mean_busy).c_str() : "-",
+                  u.kind == "hsm" || u.kind == "db" ? pct(u.mean_busy).c_str() : "-", wait.c_str(),
                   format_duration(u.saved_s).c_str());
     o << line;
   }
@@ -411,12 +407,9 @@ std::string render_text(const Report& r) {
       o << "  " << u.name << ": ";
       if (u.needed_capacity <= 0) {
         o << "none found up to a million times today's (requests arrive too late for it alone)\n";
-      } else if (u.unit == "bytes/s") {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "%.4g Gbps (has %.4g)", u.needed_capacity * 8 / 1e9, u.capacity * 8 / 1e9);
-        o << buf << "\n";
       } else {
-        o << format_count(u.needed_capacity) << " " << u.unit << " (has " << format_count(u.capacity) << ")\n";
+        const std::string unit = u.unit.substr(0, u.unit.find(" ("));
+        o << format_capacity(u.needed_capacity, unit) << " (has " << format_capacity(u.capacity, unit) << ")\n";
       }
     }
   }
@@ -431,9 +424,8 @@ std::string render_text(const Report& r) {
   if (r.db_replication_lag_max_s > 0)
     o << "\nDB replication lag: max " << format_duration(r.db_replication_lag_max_s) << "\n";
   for (const TransferOutcome& t : r.transfers)
-    o << "transfer   " << t.name << ": " << format_count(t.bytes / 1e9) << " GB from " << format_duration(t.start_s)
-      << ", " << (t.done_s ? "done at " + format_duration(*t.done_s) : std::string("not done within the horizon"))
-      << "\n";
+    o << "transfer   " << t.name << ": " << format_size(t.bytes) << " from " << format_duration(t.start_s) << ", "
+      << (t.done_s ? "done at " + format_duration(*t.done_s) : std::string("not done within the horizon")) << "\n";
   return o.str();
 }
 

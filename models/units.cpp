@@ -166,31 +166,4 @@ Quantity parse_quantity(std::string_view raw, QuantityKind kind) {
   return fail("unsupported quantity", 0);
 }
 
-std::string format_duration(double seconds) {
-  char buf[64];
-  const double a = std::fabs(seconds);
-  if (a >= kSecondsPerHour) {
-    std::snprintf(buf, sizeof buf, "%.2f h", seconds / kSecondsPerHour);
-  } else if (a >= kSecondsPerMinute) {
-    std::snprintf(buf, sizeof buf, "%.1f min", seconds / kSecondsPerMinute);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f s", seconds);
-  }
-  return buf;
-}
-
-std::string format_count(double count) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f", std::round(count));
-  std::string digits = buf;
-  bool negative = !digits.empty() && digits[0] == '-';
-  if (negative) digits.erase(0, 1);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return negative ? "-" + out : out;
-}
-
 }  // namespace surge

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "format_units.hpp"  // format_duration, format_count: formatting for people lives there
+
 namespace surge {
 
 /// What a scenario value measures; decides which units it accepts.
@@ -31,11 +33,5 @@ Quantity parse_quantity(std::string_view text, QuantityKind kind);
 
 /// Human name of a kind with an example, for error messages ("a duration such as 6h or 90s").
 std::string describe_kind(QuantityKind kind);
-
-/// Formats seconds for people: "12.33 h", "45.0 min", "3.20 s".
-std::string format_duration(double seconds);
-
-/// Formats a count with thousands separators: 190080000 -> "190,080,000".
-std::string format_count(double count);
 
 }  // namespace surge

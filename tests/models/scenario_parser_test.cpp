@@ -437,10 +437,10 @@ TEST(ScenarioParser, IncidentBatchesAreCheckedEntryByEntry) {
   // The decision is at 4 h and the deadline at 24 h: a batch must be enabled less than 20 h after the decision.
   const std::string late = with("    - {share: 50%, at: 0h}\n    - {share: 50%, at: 20h}\n");
   EXPECT_EQ(problems(late), "bad.yaml:" + where(late, "20h}") +
-                                ": batch enabled at 20.00 h, not before the deadline (20.00 h after the decision)");
+                                ": batch enabled at 20.0 h, not before the deadline (20.0 h after the decision)");
   const std::string every = replace(kBase, "  deadline: 24h\n", "  deadline: 24h\n  batches: {count: 5, every: 5h}\n");
   EXPECT_EQ(problems(every), "bad.yaml:" + where(every, "5h}") +
-                                 ": batch enabled at 20.00 h, not before the deadline (20.00 h after the decision)");
+                                 ": batch enabled at 20.0 h, not before the deadline (20.0 h after the decision)");
 }
 
 TEST(ScenarioParser, ClientClassSharesMustSumToOneHundredPercent) {
