@@ -14,6 +14,8 @@ constexpr double kSecondsPerMinute = 60.0;
 constexpr double kSecondsPerHour = 3600.0;
 constexpr double kBitsPerByte = 8.0;
 constexpr int kSignificantFigures = 3;
+// Below a thousandth of the smallest unit ("0.000123 us" would follow) a value is written in powers of ten.
+constexpr int kFewestDecimalExponent = -3;
 
 constexpr std::array kDurationUnits{DisplayUnit{"us", 1e-6, " "}, DisplayUnit{"ms", 1e-3, " "},
                                     DisplayUnit{"s", 1.0, " "}, DisplayUnit{"min", kSecondsPerMinute, " "},
@@ -49,13 +51,14 @@ bool ends_with(std::string_view s, std::string_view tail) {
 std::string format_scaled(double value_si, std::span<const DisplayUnit> units) {
   if (std::isnan(value_si)) return "-";
   if (std::isinf(value_si)) return value_si > 0 ? "inf" : "-inf";
-  const DisplayUnit* chosen = &units.front();
-  if (value_si == 0) {
-    for (const DisplayUnit& u : units)
-      if (u.si == 1) chosen = &u;
-    return "0" + std::string(chosen->space) + std::string(chosen->symbol);
-  }
+  const DisplayUnit* base = &units.front();  // the SI unit, for zero and for values far below every unit
+  for (const DisplayUnit& u : units)
+    if (u.si == 1) base = &u;
+  const std::string base_symbol = std::string(base->space) + std::string(base->symbol);
+  if (value_si == 0) return "0" + base_symbol;
+  const char* sign = value_si < 0 ? "-" : "";
   const double magnitude = std::fabs(value_si);
+  const DisplayUnit* chosen = &units.front();
   Rounded r = round_significant(magnitude / chosen->si);
   for (auto u = units.rbegin(); u != units.rend(); ++u) {
     const Rounded in_u = round_significant(magnitude / u->si);
@@ -65,11 +68,15 @@ std::string format_scaled(double value_si, std::span<const DisplayUnit> units) {
       break;
     }
   }
-  const int decimals = std::max(0, kSignificantFigures - 1 - r.exponent);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s%.*f%.*s%.*s", value_si < 0 ? "-" : "", decimals, r.value,
-                static_cast<int>(chosen->space.size()), chosen->space.data(), static_cast<int>(chosen->symbol.size()),
-                chosen->symbol.data());
+  if (r.exponent < kFewestDecimalExponent) {  // 3.58e-289 s rather than 300 zeros
+    std::snprintf(buf, sizeof buf, "%s%.*e%s", sign, kSignificantFigures - 1, magnitude / base->si,
+                  base_symbol.c_str());
+    return buf;
+  }
+  const int decimals = std::max(0, kSignificantFigures - 1 - r.exponent);
+  std::snprintf(buf, sizeof buf, "%s%.*f%.*s%.*s", sign, decimals, r.value, static_cast<int>(chosen->space.size()),
+                chosen->space.data(), static_cast<int>(chosen->symbol.size()), chosen->symbol.data());
   return buf;
 }
 

@@ -17,7 +17,8 @@ struct DisplayUnit {
 };
 
 /// `value_si` in the largest of `units` (ascending) where it is at least 1 after rounding to three significant
-/// figures, else the smallest: "4.26 ms", "278 h". Zero in the unit of size 1; NaN "-", infinities "inf"/"-inf".
+/// figures, else the smallest: "4.26 ms", "278 h", "0.100 us"; below a thousandth of the smallest, in powers
+/// of ten in the SI unit ("3.58e-289 s"). Zero in the SI unit ("0 s"); NaN "-", infinities "inf"/"-inf".
 std::string format_scaled(double value_si, std::span<const DisplayUnit> units);
 
 /// Seconds in us, ms, s, min or h, three significant figures: 0.004263 -> "4.26 ms", 44400 -> "12.3 h".

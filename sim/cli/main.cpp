@@ -24,6 +24,7 @@
 #include "simulation.hpp"
 #include "sweep_command.hpp"
 #include "units.hpp"
+#include "unknown_command.hpp"
 #ifdef SURGE_HAS_REAL
 #include "calibrate_command.hpp"
 #endif
@@ -126,13 +127,14 @@ std::function<void(const surge::sim::Progress&)> progress_reporter(const std::st
     } else if (m == "bar") {
       constexpr int kWidth = 30;
       const int filled = static_cast<int>(frac * kWidth);
-      std::fprintf(stderr, "\r[%s%s] sim %s, replaced %s, ETA %.0f s   ", std::string(filled, '#').c_str(),
+      std::fprintf(stderr, "\r[%s%s] sim %s, replaced %s, ETA %s   ", std::string(filled, '#').c_str(),
                    std::string(kWidth - filled, ' ').c_str(), surge::format_duration(p.sim_time_s).c_str(),
-                   surge::format_count(p.replaced).c_str(), eta);
+                   surge::format_count(p.replaced).c_str(), surge::format_duration(eta).c_str());
     } else {
-      std::fprintf(stderr, "progress: sim %s of %s, replaced %s, revoked %s, wall %.1f s, ETA %.0f s\n",
+      std::fprintf(stderr, "progress: sim %s of %s, replaced %s, revoked %s, wall %s, ETA %s\n",
                    surge::format_duration(p.sim_time_s).c_str(), surge::format_duration(p.horizon_s).c_str(),
-                   surge::format_count(p.replaced).c_str(), surge::format_count(p.revoked).c_str(), p.wall_s, eta);
+                   surge::format_count(p.replaced).c_str(), surge::format_count(p.revoked).c_str(),
+                   surge::format_duration(p.wall_s).c_str(), surge::format_duration(eta).c_str());
     }
     std::fflush(stderr);
   };
@@ -284,6 +286,10 @@ int main(int argc, char** argv) {
   surge::cli::add_calibrate_command(app);
 #endif
 
+  if (const std::string unknown = surge::cli::unknown_command(app, argc, argv); !unknown.empty()) {
+    std::cerr << unknown;
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 
 #include "analytic.hpp"
 #include "child_pool.hpp"
+#include "format_units.hpp"
 #include "statistics.hpp"
 #include "sweep_runner.hpp"
 
@@ -55,8 +56,9 @@ class Searcher {
       std::ostringstream why;
       why << "the condition " << (lo_meets ? "holds" : "fails") << " at both bounds (" << format_value(s_.from, s_.unit)
           << " and " << format_value(s_.to, s_.unit) << ") in the analytic planner; at " << best.value << " "
-          << s_.condition.metric << " is " << std::setprecision(10) << best.mean << " against " << threshold_
-          << ", bottleneck " << (bottleneck_.count(best.value) ? bottleneck_[best.value] : std::string("none"));
+          << s_.condition.metric << " is " << format_figure(best.mean, s_.condition.metric) << " against "
+          << format_figure(threshold_, s_.condition.metric) << ", bottleneck "
+          << (bottleneck_.count(best.value) ? bottleneck_[best.value] : std::string("none"));
       r.why = why.str();
       return r;
     }
@@ -214,7 +216,7 @@ std::string render_search(const SweepSpec& spec, const SearchResult& r) {
   std::ostringstream o;
   const SweepSearch& s = *spec.search;
   o << "search     " << s.path << " for " << s.condition.metric << (s.condition.at_most ? " <= " : " >= ")
-    << s.condition.threshold_text << " (" << std::setprecision(10) << r.threshold << ")\n";
+    << s.condition.threshold_text << " (" << format_figure(r.threshold, s.condition.metric) << ")\n";
   if (r.found) {
     o << "boundary   " << format_value(r.meets_at, r.unit) << " meets it, " << format_value(r.fails_at, r.unit)
       << " fails it (simulated, tolerance " << s.tolerance * 100 << "%); analytic "
@@ -225,8 +227,8 @@ std::string render_search(const SweepSpec& spec, const SearchResult& r) {
   o << "probes     source     value          n  mean              95% CI         decision\n";
   for (const Probe& p : r.probes)
     o << "           " << std::left << std::setw(10) << p.source << " " << std::setw(14) << p.value << " "
-      << std::setw(2) << p.samples.size() << " " << std::setw(17) << std::setprecision(10) << p.mean << " "
-      << std::setw(14) << p.ci95 << " " << p.decision << "\n";
+      << std::setw(2) << p.samples.size() << " " << std::setw(17) << format_figure(p.mean, s.condition.metric) << " "
+      << std::setw(14) << ("+/- " + format_figure(p.ci95, s.condition.metric)) << " " << p.decision << "\n";
   return o.str();
 }
 

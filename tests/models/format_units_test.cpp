@@ -49,6 +49,13 @@ TEST(FormatDuration, EveryDecadeFromTenthOfAMicrosecondToAMillionSecondsHasThree
   for (int k = -7; k <= 5; ++k) EXPECT_EQ(format_duration(1.23 * std::pow(10.0, k)), expected[k + 7]) << "1.23e" << k;
 }
 
+TEST(FormatDuration, FarBelowAMicrosecondIsWrittenInPowersOfTen) {
+  EXPECT_EQ(format_duration(1.23e-9), "0.00123 us");  // a thousandth of the smallest unit: still decimals
+  EXPECT_EQ(format_duration(1e-10), "1.00e-10 s");
+  EXPECT_EQ(format_duration(3.5796e-289), "3.58e-289 s");  // an Erlang C wait at 0% load
+  EXPECT_EQ(format_size(2e-4), "2.00e-04 B");
+}
+
 TEST(FormatDuration, NotANumberIsADashAndInfinityIsSaid) {
   EXPECT_EQ(format_duration(std::numeric_limits<double>::quiet_NaN()), "-");
   EXPECT_EQ(format_duration(-std::numeric_limits<double>::quiet_NaN()), "-");  // printf would say "-nan"

@@ -184,6 +184,55 @@ TEST(Cli, ReplicationsReportMeansWithConfidenceIntervals) {
   EXPECT_NE(text.out.find("2 replications, means with 95% confidence intervals"), std::string::npos) << text.out;
 }
 
+TEST(Cli, AnUnknownCommandIsNamedWithTheListAndExitCodeTwo) {
+  for (const std::string args : {"twin " + scenario("le-2021-hardware-one-dc"), std::string("twin --help")}) {
+    const Result r = surge(args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_EQ(r.out, "") << args;  // no main help on stdout
+    EXPECT_EQ(r.err.rfind("surge: unknown command 'twin'; the commands are:\n", 0), 0u) << r.err;
+    for (const char* command : {"\n  run ", "\n  analyze ", "\n  check ", "\n  sweep ", "\n  plot "})
+      EXPECT_NE(r.err.find(command), std::string::npos) << command << " in\n" << r.err;
+  }
+}
+
+TEST(Cli, AnUnknownCalibrateCommandIsExitCodeTwo) {
+  // With SURGE_BUILD_REAL `calibrate` lists hsm and db and names 'nope'; without it `calibrate` itself is
+  // the unknown word. Either way the same code path answers (tests/sim/unknown_command_test.cpp).
+  const Result r = surge("calibrate nope");
+  EXPECT_EQ(r.code, 2);
+  const bool with_real = r.err.rfind("surge calibrate: unknown command 'nope'", 0) == 0;
+  const bool without_real = r.err.rfind("surge: unknown command 'calibrate'", 0) == 0;
+  EXPECT_TRUE(with_real || without_real) << r.err;
+}
+
+TEST(Cli, TheTextReportShowsAMillisecondQueueWaitInMilliseconds) {
+  // data/fixtures/queue-hsm.yaml as an M/M/2 queue: 2 sessions at 1,000 jobs/s each, Poisson arrivals at
+  // 1,800/s (90% load). Erlang C: C(2, 1.8) = 16.2 / 19, Wq = C / (2,000 - 1,800) s = 81/19 ms = 4.26 ms.
+  // One run (fixed seed) writes both summaries; the text must show the JSON's wait in ms, not "0.00 s".
+  const fs::path dir = temp_dir("wait");
+  const Result r = surge("run " + std::string(SURGE_SOURCE_DIR) + "/data/fixtures/queue-hsm.yaml" +
+                         " --set service_times.hsm.distribution=exponential --set data_centers.dc1.hsm.sessions=2"
+                         " --set data_centers.dc1.hsm.signatures_per_s=2000/s --set clients.background_issuance=1800/s"
+                         " --set warm_up=30s --set incident.deadline=2min --set incident.horizon=3min --quiet --out " +
+                         dir.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream json_file(dir / "summary.json"), text_file(dir / "summary.txt");
+  const nlohmann::json j = nlohmann::json::parse(json_file);
+  std::stringstream text;
+  text << text_file.rdbuf();
+  ASSERT_EQ(j["resources"][0]["name"], "hsm:dc1");
+  const double wait_s = j["resources"][0]["mean_wait_s"].get<double>();  // JSON stays SI
+  // Between 1 and 10 ms (Erlang C: 4.26 ms), so the text writes it as X.XX ms.
+  ASSERT_GT(wait_s, 1e-3);
+  ASSERT_LT(wait_s, 10e-3);
+  char expected[32];
+  std::snprintf(expected, sizeof expected, "   %.2f ms ", wait_s * 1e3);
+  const std::string row = text.str().substr(text.str().find("\nhsm:dc1 "));
+  EXPECT_NE(row.substr(0, row.find('\n', 1)).find(expected), std::string::npos) << expected << " in\n" << text.str();
+  EXPECT_NE(row.find("2.00k signatures/s"), std::string::npos) << text.str();
+  fs::remove_all(dir);
+}
+
 TEST(Cli, HelpExplainsEveryRunOption) {
   const Result r = surge("run --help");
   EXPECT_EQ(r.code, 0);
