@@ -4,12 +4,14 @@
 #include <QBarSet>
 #include <QCursor>
 #include <QHorizontalBarSeries>
+#include <QLegend>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
 #include <algorithm>
 
+#include "format_units.hpp"
 #include "units.hpp"
 
 namespace surge::gui {
@@ -17,7 +19,12 @@ namespace {
 
 constexpr double kHour_s = 3600;
 constexpr double kMillion = 1e6;
+constexpr double kGB = 1e9;
 constexpr int kMaxBars = 12;  // resources shown in a bar chart, largest first
+constexpr int kReplacedWidth_px = 5;
+constexpr int kRevokedWidth_px = 2;
+const QString kReplacedName = QStringLiteral("replaced (wide solid)");
+const QString kRevokedName = QStringLiteral("revoked (dashed, on top)");
 
 QValueAxis* axis(const QString& title, double lo, double hi) {
   auto* a = new QValueAxis;
@@ -33,14 +40,22 @@ void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* 
   s->attachAxis(y);
 }
 
-// A line whose points show "name: y at x h" when hovered.
+// A value in a chart's unit for a tooltip: hours and gigabytes scaled as the text report scales them.
+QString value_text(double v, const QString& unit) {
+  if (unit == "h") return QString::fromStdString(format_duration(v * kHour_s));
+  if (unit == "GB") return QString::fromStdString(format_size(v * kGB));
+  return QString("%1 %2").arg(v, 0, 'g', 4).arg(unit);
+}
+
+// A line whose points show "name: y at T" when hovered (x in hours, T as the text report writes it).
 QLineSeries* hover_line(const QString& name, const QString& unit) {
   auto* s = new QLineSeries;
   s->setName(name);
   QObject::connect(s, &QLineSeries::hovered, s, [name, unit](const QPointF& p, bool state) {
     if (state)
-      QToolTip::showText(QCursor::pos(),
-                         QString("%1: %2 %3 at %4 h").arg(name).arg(p.y(), 0, 'g', 6).arg(unit).arg(p.x(), 0, 'f', 2));
+      QToolTip::showText(QCursor::pos(), QString("%1: %2 at %3")
+                                             .arg(name, value_text(p.y(), unit),
+                                                  QString::fromStdString(format_duration(p.x() * kHour_s))));
   });
   return s;
 }
@@ -86,8 +101,7 @@ QChart* bars(const QString& title, const QString& unit, std::vector<std::pair<QS
   for (QBarSet* set : {normal, hot})
     QObject::connect(set, &QBarSet::hovered, set, [categories, set, unit](bool state, int i) {
       if (state && set->at(i) != 0)
-        QToolTip::showText(QCursor::pos(),
-                           QString("%1: %2 %3").arg(categories.value(i)).arg(set->at(i), 0, 'g', 6).arg(unit));
+        QToolTip::showText(QCursor::pos(), QString("%1: %2").arg(categories.value(i), value_text(set->at(i), unit)));
     });
   auto* y = new QBarCategoryAxis;
   y->append(categories);
@@ -123,8 +137,13 @@ QChart* progress_chart(const Report& r, const Report* analytic) {
   chart->addAxis(y, Qt::AlignLeft);
   const int t = series_column(r, "t_s"), rep = series_column(r, "replaced"), rev = series_column(r, "revoked");
   if (t >= 0 && rep >= 0 && rev >= 0) {
-    auto* replaced = hover_line("replaced", "M");
-    auto* revoked = hover_line("revoked", "M");
+    // The two curves often coincide (each certificate revoked as soon as it is replaced): replaced is a wide
+    // pale solid line, revoked a narrow dark dashed one drawn on top of it, so both stay visible, and the
+    // legend (markers drawn from the series' pens) names the styles.
+    auto* replaced = hover_line(kReplacedName, "M");
+    auto* revoked = hover_line(kRevokedName, "M");
+    replaced->setPen(QPen(QColor(90, 160, 230), kReplacedWidth_px, Qt::SolidLine));
+    revoked->setPen(QPen(QColor(200, 90, 20), kRevokedWidth_px, Qt::DashLine));
     replaced->append(0, 0);
     revoked->append(0, 0);
     for (const auto& row : r.series) {
@@ -134,6 +153,7 @@ QChart* progress_chart(const Report& r, const Report* analytic) {
     attach(chart, replaced, x, y);
     attach(chart, revoked, x, y);
   }
+  chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
   auto* deadline = new QLineSeries;
   deadline->setName(QString("deadline %1").arg(QString::fromStdString(format_duration(r.deadline_s))));
   deadline->append(r.deadline_s / kHour_s, 0);
@@ -187,7 +207,6 @@ QChart* utilisation_chart(const Report& r) {
 }
 
 QChart* link_bytes_chart(const Report& r) {
-  constexpr double kGB = 1e9;
   std::vector<std::pair<QString, double>> rows;
   for (const ResourceUse& u : r.resources)
     if (u.kind == "link" && u.work > 0) rows.push_back({QString::fromStdString(u.name), u.work / kGB});

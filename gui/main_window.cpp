@@ -38,6 +38,7 @@ namespace {
 
 constexpr int kMaxRecent = 8;
 constexpr double kHour_s = 3600;
+constexpr double kMsPerSecond = 1000;
 const QStringList kChartTabs{"progress", "queues", "utilisation", "links", "sensitivity"};
 
 QString q(const std::string& s) {
@@ -86,6 +87,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   scroll->setWidgetResizable(true);
   history_ = new QListWidget;
   history_->setToolTip("What-ifs tried this session, with their answers; double-click one to return to it");
+  history_->setWordWrap(true);  // long answers wrap rather than hide behind a horizontal scroll bar
+  history_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   connect(history_, &QListWidget::itemDoubleClicked, this,
           [this](QListWidgetItem* item) { workbench_.restore(history_->row(item)); });
   auto* left = new QSplitter(Qt::Vertical);
@@ -315,7 +318,8 @@ void MainWindow::replayAt(double t_s) {
 
 void MainWindow::refreshAnswer() {
   if (!workbench_.isOpen()) return;
-  QString text = answer_text(workbench_.analytic()) + QString("  [%1 ms]").arg(workbench_.analyticMs(), 0, 'f', 1);
+  QString text = answer_text(workbench_.analytic()) +
+                 QString("  [%1]").arg(q(format_duration(workbench_.analyticMs() / kMsPerSecond)));
   if (const auto& sim = workbench_.simulated())
     text += "\n\n" + answer_text(*sim);
   else if (!sim_status_.isEmpty())

@@ -13,6 +13,8 @@ namespace surge::gui {
 namespace {
 
 constexpr double kBitsPerByte = 8, kGiga = 1e9;
+constexpr int kComboMinimumCharacters = 12;
+const QString kEraTip = QStringLiteral("workload.era: HSM signatures per revoked-and-replaced certificate");
 
 QString q(const std::string& s) {
   return QString::fromStdString(s);
@@ -31,6 +33,10 @@ std::vector<Override> for_each_dc(const ScenarioDocument& d, const std::string& 
 ParameterPanel::ParameterPanel(Workbench& workbench, QWidget* parent) : QWidget(parent), workbench_(workbench) {
   auto* outer = new QVBoxLayout(this);
   form_ = new QFormLayout;
+  // Narrow panel: a row whose label and field do not fit side by side puts its label above the field rather
+  // than pushing the panel wider than its scroll area (labels would hide behind a horizontal scroll bar).
+  form_->setRowWrapPolicy(QFormLayout::WrapLongRows);
+  form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
   outer->addLayout(form_);
 
   auto text_field = [](const std::string& path) {
@@ -48,9 +54,13 @@ ParameterPanel::ParameterPanel(Workbench& workbench, QWidget* parent) : QWidget(
   era_->addItem("seed-2021: 3 signatures (OCSP revoke, cert, OCSP)", "seed-2021");
   era_->addItem("precert-2021: 4 (precert, cert, 2 OCSP)", "precert-2021");
   era_->addItem("crl: 2 (precert, cert) + CRL shards", "crl");
-  era_->setToolTip("workload.era: HSM signatures per revoked-and-replaced certificate");
+  era_->setToolTip(kEraTip);
+  // Its items are long: the closed box takes the panel's width (eliding), the open list shows them whole.
+  era_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  era_->setMinimumContentsLength(kComboMinimumCharacters);
   form_->addRow("signatures per certificate", era_);
   connect(era_, &QComboBox::currentIndexChanged, this, [this] {
+    era_->setToolTip(kEraTip + "\n" + era_->currentText());  // the whole item, which the box may elide
     if (!refreshing_) workbench_.edit({{"workload.era", era_->currentData().toString().toStdString()}});
   });
 

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "charts.hpp"
+#include "format_units.hpp"
 #include "topology.hpp"
 #include "units.hpp"
 
@@ -21,13 +22,13 @@ constexpr double kCloudY = -150, kCloudW = 120, kCloudH = 50;
 constexpr int kPerRow = 3;
 const QColor kUpFill(235, 240, 248), kDownFill(150, 150, 150), kDcFill(250, 250, 252);
 
-QString rate_text(double per_s, const char* unit) {
-  return QString("%1 %2").arg(QString::fromStdString(format_count(per_s)), unit);
+// "2.20k sig/s", "25.0 Gbps": the text report's units (models/format_units.hpp).
+QString rate_text(double per_s, const char* noun) {
+  return QString::fromStdString(format_rate(per_s, noun));
 }
 
 QString bandwidth_text(double Bps) {
-  constexpr double kBitsPerByte = 8, kGiga = 1e9;
-  return QString("%1 Gbps").arg(Bps * kBitsPerByte / kGiga, 0, 'g', 4);
+  return QString::fromStdString(format_bandwidth(Bps));
 }
 
 }  // namespace
@@ -102,13 +103,13 @@ void TopologyView::showScenario(const Scenario& s) {
       switch (n.kind) {
         case NodeKind::HSM:
           h.kind = FailureKind::HSM;
-          capacity = rate_text(n.capacity, "sig/s");
+          capacity = rate_text(n.capacity, "sig");
           h.util_column = "util:hsm:" + dc.name;
           h.down_at_s = down_at(FailureKind::HSM, n.name);
           break;
         case NodeKind::DB_WRITER:
           h.kind = FailureKind::DB_WRITER;
-          capacity = rate_text(n.capacity, "commits/s");
+          capacity = rate_text(n.capacity, "commits");
           h.util_column = "util:db-writer";
           h.queue_column = "queue:db-writer";
           h.down_at_s = down_at(FailureKind::DB_WRITER, "");
@@ -183,7 +184,7 @@ void TopologyView::showScenario(const Scenario& s) {
       e.target = QString::fromStdString(log.name);
       e.shape = scene_.addRect(QRectF(x0, y, kHostW * 1.6, kHostH), QPen(Qt::black), QBrush(kUpFill));
       e.base_text = QString("%1 (%2)\n%3")
-                        .arg(e.target, QString::fromStdString(log.operator_name), rate_text(log.rate_per_s, "sub/s"));
+                        .arg(e.target, QString::fromStdString(log.operator_name), rate_text(log.rate_per_s, "sub"));
       e.label = scene_.addSimpleText(e.base_text);
       e.label->setPos(x0 + 4, y + 3);
       QFont f = e.label->font();

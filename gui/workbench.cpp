@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "analytic.hpp"
+#include "format_units.hpp"
 #include "units.hpp"
 
 namespace surge::gui {
@@ -49,9 +50,7 @@ QList<Difference> compare_results(const WhatIf& left, const WhatIf& right) {
   for (const ResourceUse& u : b.resources) by_name[u.name].second = &u;
   for (const auto& [name, pair] : by_name) {
     auto cap = [](const ResourceUse* u) {
-      return u ? QString("%1 %2").arg(QString::fromStdString(format_count(u->capacity)),
-                                      QString::fromStdString(u->unit))
-               : QStringLiteral("-");
+      return u ? QString::fromStdString(format_capacity(u->capacity, u->unit)) : QStringLiteral("-");
     };
     auto util = [](const ResourceUse* u) { return u ? QString("%1%").arg(100 * u->mean_utilisation, 0, 'f', 1) : "-"; };
     add(QString::fromStdString(name) + " capacity", cap(pair.first), cap(pair.second));

@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "gui/gui_test_support.hpp"
+#include "gui/readability_support.hpp"
 #include "main_window.hpp"
 #include "topology_view.hpp"
 #include "units.hpp"
@@ -31,6 +32,21 @@ int colours(const QImage& image) {
   for (int y = 0; y < image.height(); y += 4)
     for (int x = 0; x < image.width(); x += 4) seen.insert(image.pixel(x, y));
   return static_cast<int>(seen.size());
+}
+
+TEST(Screenshot, TheDefaultSizeShowsEveryParameterLabelWhole) {
+  ASSERT_EQ(QGuiApplication::platformName(), "xcb") << "run under xvfb-run (a real X server)";
+  QDir().mkpath(kShots);
+  MainWindow w;  // no resize: the size a user first sees, with the X server's fonts
+  w.workbench().setAutoSimulate(false);
+  QString error;
+  ASSERT_TRUE(w.openScenario(QString::fromStdString(shipped("le-2021-hardware")), &error, true)) << error.toStdString();
+  w.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+  QApplication::processEvents();
+  ASSERT_TRUE(w.grab().save(kShots + "/workbench-default-size.png"));
+  const QStringList problems = parameter_panel_problems(w);
+  EXPECT_TRUE(problems.isEmpty()) << problems.join("\n").toStdString();
 }
 
 TEST(Screenshot, OneDataCenterDownShowsTheClisAnswer) {
