@@ -764,6 +764,7 @@ std::vector<ClassOutcome> Analysis::class_outcomes(const Outcome& o, const std::
     c.replaced_after_decision_s.p50 = pct(after, 0.5);
     c.replaced_after_decision_s.p99 = pct(after, 0.99);
     c.time_to_replace_s.measured = c.replaced_after_decision_s.measured = total > 0;
+    c.time_to_replace_s.resolution_s = c.replaced_after_decision_s.resolution_s = dt_;
     out.push_back(c);
   }
   return out;
@@ -1196,6 +1197,7 @@ Report Analysis::report(const AnalyticOptions& options) {
     r.time_to_replace_s.p50 = pct(0.5);
     r.time_to_replace_s.p99 = pct(0.99);
     r.time_to_replace_s.measured = total > 0;
+    r.time_to_replace_s.resolution_s = dt_;
   }
   r.classes = class_outcomes(o, pieces);
   if (s.admission.enabled()) {

@@ -10,24 +10,33 @@
 namespace surge {
 namespace {
 
-// Percentiles over no replacement are not figures: null in the JSON, "n/a" in the text.
+// Percentiles over no replacement are not figures: null in the JSON, "n/a" in the text. Below the
+// planner's grid step they are not resolved: the text says so.
 nlohmann::json percentiles_json(const Percentiles& p) {
-  if (!p.measured) return {{"p50", nullptr}, {"p99", nullptr}};
-  return {{"p50", p.p50}, {"p99", p.p99}};
+  nlohmann::json j = {{"p50", nullptr}, {"p99", nullptr}};
+  if (p.measured) j = {{"p50", p.p50}, {"p99", p.p99}};
+  if (p.resolution_s > 0) j["resolution_s"] = p.resolution_s;
+  return j;
 }
 
 Percentiles percentiles_from(const nlohmann::json& j) {
   Percentiles p;
   p.measured = !j.at("p50").is_null();
   if (p.measured) p.p50 = j.at("p50"), p.p99 = j.at("p99");
+  p.resolution_s = j.value("resolution_s", 0.0);
   return p;
 }
 
+std::string percentile_text(const Percentiles& p, double value) {
+  if (!p.measured) return "n/a";
+  if (value < p.resolution_s) return "under " + format_duration(p.resolution_s);
+  return format_duration(value);
+}
 std::string p50_text(const Percentiles& p) {
-  return p.measured ? format_duration(p.p50) : std::string("n/a");
+  return percentile_text(p, p.p50);
 }
 std::string p99_text(const Percentiles& p) {
-  return p.measured ? format_duration(p.p99) : std::string("n/a");
+  return percentile_text(p, p.p99);
 }
 
 nlohmann::json opt(const std::optional<double>& v) {

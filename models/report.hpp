@@ -50,6 +50,9 @@ struct Percentiles {
   /// false: there was nothing to measure (no replacement in the run); p50 and p99 are then "n/a" in the
   /// text and null in the JSON, not 0.
   bool measured = true;
+  /// Analytic: the time grid's step, seconds; a percentile below it is not resolved (the text says
+  /// "under" the step). 0: exact (simulated).
+  double resolution_s = 0;
 };
 
 /// How the clients of one class fared (docs/OUTPUT.md, `classes`).
