@@ -1816,7 +1816,12 @@ Report Model::build_report(double wall_s) {
     // The API's polls are a steady load: what is left of its capacity at their mean rate serves issuance.
     const CapacityTimeline left =
         t.steady_work > 0 && end_s_ > 0 ? t.timeline.left_after(t.steady_work / end_s_) : t.timeline;
-    fluid.push_back(FluidResource{t.name, left, t.certificate_work() / units, {}});
+    // A front station that served none of its issuance (its polls took it whole, the requests queue
+    // behind them) still has the certificates' demand: count each unit's, or it would look idle.
+    double per_unit = t.certificate_work() / units;
+    if (per_unit <= 0 && (t.kind == "api" || t.kind == "va"))
+      per_unit = t.kind == "api" ? cost_.issuance.api_requests : cost_.issuance.validations;
+    fluid.push_back(FluidResource{t.name, left, per_unit, {}});
   }
   {
     // Sum the HSM groups' timelines over every change time.
