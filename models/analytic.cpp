@@ -8,9 +8,11 @@
 #include <map>
 #include <optional>
 
+#include "broken_sites.hpp"
 #include "clients.hpp"
 #include "ct.hpp"
 #include "fluid.hpp"
+#include "grid.hpp"
 #include "topology.hpp"
 #include "units.hpp"
 #include "workload.hpp"
@@ -63,14 +65,23 @@ struct CrlOutcome {
   double run_end_s = 0;  // when the simulator's run would end: all replaced, revoked and published, or the horizon
 };
 
+/// A part of one grid interval's requests, replaced together: FIFO maps the interval's requests onto the
+/// replaced curve, so one interval's requests are spread over the time they are served.
+struct ServedPiece {
+  size_t interval = 0;      // the requests' grid interval
+  double replaced_s = 0;    // when this part is replaced (interpolated on the replaced curve)
+  double certificates = 0;  // how many of the interval's requests
+};
+
 /// What the analysis of one scenario gives (the search for the latest decision reruns it).
 struct Outcome {
   double completion = kInf;      // last replacement
   double revocation_end = kInf;  // last revocation
   double replaced_by_deadline = 0;
   double revoked_by_deadline = 0;
-  double broken = 0;
-  double replaced_at_bulk = 0;  // replaced (in FIFO order) when the bulk revocation began
+  double broken = 0;             // sites that break (models/broken_sites.hpp)
+  double remaining_at_bulk = 0;  // not yet replaced when the bulk revocation began: what it revokes
+  double replaced_at_bulk = 0;   // replaced (in FIFO order) when the bulk revocation began
   std::optional<double> bulk_start;
   bool met = false;
   std::vector<double> replaced;  // affected certificates replaced by each grid time
@@ -84,7 +95,7 @@ class Analysis {
   explicit Analysis(const Scenario& s, Build build = Build::ALL) : s_(s), topo_(s), cost_(cost_model(s)) {
     const double horizon = s.incident.horizon_s;
     dt_ = std::max(kMinGridStep_s, horizon / kMaxGridPoints);
-    n_ = static_cast<size_t>(std::ceil(horizon / dt_)) + 1;
+    n_ = grid_index(horizon, dt_) + 1;
     build_arrivals();
     if (build == Build::ALL) {
       build_resources();
@@ -102,7 +113,8 @@ class Analysis {
 
  private:
   double t(size_t i) const { return static_cast<double>(i) * dt_; }
-  size_t index_of(double time) const { return std::min(n_ - 1, static_cast<size_t>(std::ceil(time / dt_))); }
+  size_t index_of(double time) const { return std::min(n_ - 1, grid_index(time, dt_)); }
+  size_t index_at_or_before(double time) const { return std::min(n_ - 1, grid_index_at_or_before(time, dt_)); }
   void build_arrivals();
   void summarise_arrivals();
   void build_resources();
@@ -110,12 +122,15 @@ class Analysis {
   double first_request(size_t k, size_t i) const;
   std::vector<WorkArrival> work_arrivals(const Resource& r, double revocations_removed) const;
   CrlOutcome crl_outcome(const Outcome& o) const;
+  double revoked_by(const Outcome& o, double time) const;
   std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
   std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
   std::vector<double> class_replaced(double replaced) const;
-  /// interval_replaced: (interval, when its requests are replaced), for the intervals replaced in the run.
-  std::vector<ClassOutcome> class_outcomes(const Outcome& o,
-                                           const std::vector<std::pair<size_t, double>>& interval_replaced) const;
+  /// The requests replaced within the run, interval by interval, in pieces as the replaced curve serves them.
+  std::vector<ServedPiece> served_pieces(const Outcome& o) const;
+  /// The mean first request of interval i's requests (all classes).
+  double interval_first_request(size_t i) const;
+  std::vector<ClassOutcome> class_outcomes(const Outcome& o, const std::vector<ServedPiece>& pieces) const;
 
   const Scenario& s_;
   Topology topo_;
@@ -158,7 +173,7 @@ void Analysis::build_arrivals() {
   std::vector<double> prev(classes_.size(), 0.0);  // each class's requests by the previous grid point
   for (size_t i = 1; i < n_; ++i) {
     // Top-of-hour clustering: a share of each interval's requests moves to the next hour's burst.
-    const size_t burst = index_of(std::ceil(t(i) / kHour) * kHour + offset);
+    const size_t burst = index_of(static_cast<double>(grid_index(t(i), kHour)) * kHour + offset);
     double da = 0;  // the sum over classes of share x CDF, as increments
     for (size_t k = 0; k < classes_.size(); ++k) {
       const double asked = class_count_[k] * class_arrival_cdf(s, classes_[k], t(i));
@@ -496,7 +511,7 @@ void Analysis::apply_admission() {
   const Admission& adm = s_.admission;
   if (!adm.enabled()) return;
   const size_t classes = classes_.size();
-  auto steps_after = [&](double wait_s) { return std::max<size_t>(1, static_cast<size_t>(std::ceil(wait_s / dt_))); };
+  auto steps_after = [&](double wait_s) { return std::max<size_t>(1, grid_index(wait_s, dt_)); };
   std::vector<size_t> retry_steps(classes);
   for (size_t k = 0; k < classes; ++k)
     retry_steps[k] = steps_after(classes_[k].kind == ClientKind::CRON ? classes_[k].period_s() : adm.retry_after_s);
@@ -706,12 +721,12 @@ std::vector<double> Analysis::class_replaced(double replaced) const {
 
 // Per client class, from the fluid model: FIFO over the grid, so a class's share of any count of
 // replaced requests is its share of the earliest requests; its delays are its intervals' delays.
-std::vector<ClassOutcome> Analysis::class_outcomes(
-    const Outcome& o, const std::vector<std::pair<size_t, double>>& interval_replaced) const {
+std::vector<ClassOutcome> Analysis::class_outcomes(const Outcome& o, const std::vector<ServedPiece>& pieces) const {
   const double tolerance = 1e-9 * std::max(1.0, s_.workload.certificates);
-  const size_t dl = std::min(n_ - 1, static_cast<size_t>(std::floor(s_.incident.deadline_s / dt_)));
+  const size_t dl = index_at_or_before(s_.incident.deadline_s);
   const std::vector<double> by_deadline = class_replaced(o.replaced[dl]);
-  const std::vector<double> at_bulk = class_replaced(o.replaced_at_bulk);
+  // The sites that break are the last certificates in request order (bulk revocation goes from the last).
+  const std::vector<double> kept = class_replaced(s_.workload.certificates - o.broken);
   std::vector<ClassOutcome> out;
   for (size_t k = 0; k < classes_.size(); ++k) {
     ClassOutcome c;
@@ -720,7 +735,7 @@ std::vector<ClassOutcome> Analysis::class_outcomes(
     c.share = classes_[k].share;
     c.certificates = class_count_[k];
     c.replaced_by_deadline = std::min(class_count_[k], by_deadline[k]);
-    if (o.bulk_start) c.revoked_before_replaced = std::max(0.0, class_count_[k] - at_bulk[k]);
+    if (o.bulk_start) c.revoked_before_replaced = std::max(0.0, class_count_[k] - kept[k]);
     double on_grid = 0;
     for (size_t i = 0; i < n_; ++i) {
       on_grid += d_class_[k][i];
@@ -729,11 +744,13 @@ std::vector<ClassOutcome> Analysis::class_outcomes(
     if (class_count_[k] - on_grid > tolerance) c.last_request_s.reset();  // some ask after the horizon
     std::vector<std::pair<double, double>> delays, after;  // (request to, decision to replacement; weight)
     double total = 0;
-    for (const auto& [i, replaced_at] : interval_replaced) {
+    for (const ServedPiece& p : pieces) {
+      const size_t i = p.interval;
       if (d_class_[k][i] <= 0) continue;
-      delays.push_back({std::max(0.0, replaced_at - first_request(k, i)), d_class_[k][i]});
-      after.push_back({replaced_at - s_.incident.decision_delay_s, d_class_[k][i]});
-      total += d_class_[k][i];
+      const double weight = p.certificates / d_affected_[i] * d_class_[k][i];  // the class's share of the piece
+      delays.push_back({std::max(0.0, p.replaced_s - first_request(k, i)), weight});
+      after.push_back({p.replaced_s - s_.incident.decision_delay_s, weight});
+      total += weight;
     }
     auto pct = [&](std::vector<std::pair<double, double>>& v, double q) {
       std::sort(v.begin(), v.end());
@@ -746,6 +763,8 @@ std::vector<ClassOutcome> Analysis::class_outcomes(
     c.time_to_replace_s.p99 = pct(delays, 0.99);
     c.replaced_after_decision_s.p50 = pct(after, 0.5);
     c.replaced_after_decision_s.p99 = pct(after, 0.99);
+    c.time_to_replace_s.measured = c.replaced_after_decision_s.measured = total > 0;
+    c.time_to_replace_s.resolution_s = c.replaced_after_decision_s.resolution_s = dt_;
     out.push_back(c);
   }
   return out;
@@ -755,18 +774,23 @@ std::vector<ClassOutcome> Analysis::class_outcomes(
 // revoked curve), sign every shard and upload them, each step alone on its path (latency + bytes over
 // the narrowest link). Revocation is published when the first generation at or after the last
 // revocation has uploaded; the run ends there (or at the horizon), as the simulator's does.
+// Affected certificates revoked by a time: each replaced one right after its replacement, then the bulk
+// revocation's at an even pace.
+double Analysis::revoked_by(const Outcome& o, double time) const {
+  const double N = s_.workload.certificates;
+  const size_t i = index_at_or_before(time);
+  if (!o.bulk_start || time < *o.bulk_start) return std::min(N, o.replaced[i]);
+  const double tb = *o.bulk_start;
+  const double frac = o.revocation_end > tb ? std::clamp((time - tb) / (o.revocation_end - tb), 0.0, 1.0) : 1.0;
+  return std::min(N, o.replaced_at_bulk + o.remaining_at_bulk * frac);
+}
+
 CrlOutcome Analysis::crl_outcome(const Outcome& o) const {
   CrlOutcome c;
   const double N = s_.workload.certificates;
   const double horizon = s_.incident.horizon_s;
   const std::vector<LinkProps> links = topo_.links();
-  auto revoked_at = [&](double time) {
-    const size_t i = std::min(n_ - 1, static_cast<size_t>(std::floor(time / dt_)));
-    if (!o.bulk_start || time < *o.bulk_start) return std::min(N, o.replaced[i]);
-    const double tb = *o.bulk_start;
-    const double frac = o.revocation_end > tb ? std::clamp((time - tb) / (o.revocation_end - tb), 0.0, 1.0) : 1.0;
-    return std::min(N, o.replaced_at_bulk + o.broken * frac);
-  };
+  auto revoked_at = [&](double time) { return revoked_by(o, time); };
   auto path_s = [&](int from, int to, double bytes) {
     double narrowest = kInf, latency = 0;
     for (const RouteHop& hop : topo_.route(from, to)) {
@@ -829,7 +853,7 @@ Outcome Analysis::run() const {
   if (o.bulk_start) {
     const double tb = *o.bulk_start;
     const double remaining = N - replaced[index_of(tb)];
-    o.broken = remaining;
+    o.remaining_at_bulk = remaining;
     o.replaced_at_bulk = replaced[index_of(tb)];
     // Revocations go first on the HSMs and the writer: each is busy with them until they are done.
     double end = tb;
@@ -863,15 +887,17 @@ Outcome Analysis::run() const {
     }
   if (!o.bulk_start) o.revocation_end = o.completion;
   o.replaced = replaced;
-  const size_t dl = std::min(n_ - 1, static_cast<size_t>(std::floor(s.incident.deadline_s / dt_)));
+  if (o.bulk_start)
+    o.broken = broken_sites(BulkRevocation{N, *o.bulk_start, o.revocation_end, s.incident.horizon_s, dt_, replaced});
+  const size_t dl = index_at_or_before(s.incident.deadline_s);
   o.replaced_by_deadline = std::min(N, replaced[dl]);
   if (o.bulk_start) {
     const double tb = *o.bulk_start;
-    const double before = N - o.broken;  // replaced (and so revoked) when the bulk began
+    const double before = N - o.remaining_at_bulk;  // replaced (and so revoked) when the bulk began
     const double share = o.revocation_end <= s.incident.deadline_s
                              ? 1.0
                              : std::clamp((s.incident.deadline_s - tb) / (o.revocation_end - tb), 0.0, 1.0);
-    o.revoked_by_deadline = std::min(N, before + o.broken * share);
+    o.revoked_by_deadline = std::min(N, before + o.remaining_at_bulk * share);
   } else {
     o.revoked_by_deadline = o.replaced_by_deadline;
   }
@@ -950,6 +976,35 @@ RecommendedWindow Analysis::recommend_window(double target) const {
   return w;
 }
 
+double Analysis::interval_first_request(size_t i) const {
+  if (class_first_.empty() || d_affected_[i] <= 0) return t(i);
+  double first = 0;
+  for (size_t k = 0; k < classes_.size(); ++k) first += class_first_[k][i];
+  return first / d_affected_[i];
+}
+
+// Requests in FIFO order occupy positions [before, before + d_i) of the replaced curve R; the part of them
+// R passes over (t_j-1, t_j] is replaced there, at the time R reaches the part's middle (linear in between).
+std::vector<ServedPiece> Analysis::served_pieces(const Outcome& o) const {
+  std::vector<ServedPiece> pieces;
+  const std::vector<double>& R = o.replaced;
+  double before = 0;
+  size_t j = 1;
+  for (size_t i = 0; i < n_; ++i) {
+    if (d_affected_[i] <= 0) continue;
+    const double from = before, to = before + d_affected_[i];
+    before = to;
+    while (j < n_ && R[j] <= from) ++j;
+    for (size_t m = j; m < n_ && R[m - 1] < to; ++m) {
+      const double lo = std::max(from, R[m - 1]), hi = std::min(to, R[m]);
+      if (hi <= lo) continue;
+      const double frac = (0.5 * (lo + hi) - R[m - 1]) / (R[m] - R[m - 1]);
+      pieces.push_back(ServedPiece{i, t(m - 1) + frac * dt_, hi - lo});
+    }
+  }
+  return pieces;
+}
+
 Report Analysis::report(const AnalyticOptions& options) {
   const Scenario& s = s_;
   const Outcome o = run();
@@ -1009,6 +1064,15 @@ Report Analysis::report(const AnalyticOptions& options) {
   double peak_rate = 0;  // affected + background requests per second, at the busiest grid interval
   for (size_t i = 0; i < n_; ++i) peak_rate = std::max(peak_rate, (d_affected_[i] + d_background_[i]) / dt_);
   double sustainable = kInf;
+  // What the run did by its end, as the simulator counts work: the normal day's issuance, the affected
+  // replacements, and every revocation done (after its replacement, or in bulk: certificates whose
+  // clients never asked included).
+  const double N = s.workload.certificates;
+  double background_in_run = 0;
+  for (size_t i = 0; i < n_ && t(i) <= run_end; ++i) background_in_run += d_background_[i];
+  const double replaced_in_run = std::min(N, o.replaced[index_at_or_before(run_end)]);
+  const double revoked_in_run = revoked_by(o, run_end);
+  r.replaced_within_horizon = replaced_in_run;
   const double end =
       std::max(o.completion < kInf ? o.completion : s.incident.horizon_s, s.incident.decision_delay_s + dt_);
   for (size_t k = 0; k < res_.size(); ++k) {
@@ -1019,12 +1083,10 @@ Report Analysis::report(const AnalyticOptions& options) {
     u.unit = x.unit;
     u.capacity = x.capacity0;
     u.demand_per_certificate = x.per_affected;
-    double work = 0;
-    for (const WorkArrival& a : fluid[k].own) work += a.work;
-    if (x.background_rate > 0) {  // background signing done within the run
-      work += cost_.ocsp_resign_signatures_per_s * run_end;
-      work += crl.signatures;
-    }
+    double work = background_in_run * x.per_background + replaced_in_run * (x.per_affected - x.per_revocation) +
+                  revoked_in_run * x.per_revocation;
+    if (x.background_rate > 0)  // background signing done within the run, in reference-key signatures
+      work += (cost_.ocsp_resign_signatures_per_s * run_end + crl.signatures) * hsm_mix_;
     if (auto it = crl_link_bytes.find(k); it != crl_link_bytes.end()) work += it->second;
     const double decision = s.incident.decision_delay_s;
     double active_work = work;
@@ -1049,14 +1111,16 @@ Report Analysis::report(const AnalyticOptions& options) {
     u.mean_busy = u.mean_utilisation;
     u.available = own.at(s.incident.horizon_s) > 0;
     const double final_cap = x.timeline.at(s.incident.horizon_s);
-    if (x.per_affected > 0 && final_cap > 0) sustainable = std::min(sustainable, final_cap / x.per_affected);
-    const double demand_rate = peak_rate * x.per_affected + x.steady;
+    // What the certificates get at the end: polling (timeline) and background signing are served first.
+    const double left = x.certificate_timeline().at(s.incident.horizon_s);
+    if (x.per_affected > 0 && left > 0) sustainable = std::min(sustainable, left / x.per_affected);
+    const double demand_rate = peak_rate * x.per_affected + x.steady + x.background_rate;
     const double final_own = own.at(s.incident.horizon_s);
     u.peak_utilisation = final_own > 0 ? std::min(1.0, demand_rate / final_own) : 0;
     for (const auto& [name, saved] : b.saved_s)
       if (name == x.name) u.saved_s = saved;
     for (const auto& [name, tc] : b.completion_s)
-      if (name == x.name) u.fluid_completion_s = tc;
+      if (name == x.name && std::isfinite(tc)) u.fluid_completion_s = tc;
     // Below saturation, at the peak request rate (one visit of x.per_affected work): Erlang C, scaled for
     // service-time variability by the Allen-Cunneen M/G/c approximation, (1 + scv) / 2 (exact for c = 1).
     if (x.servers > 0 && final_cap > 0) {
@@ -1087,7 +1151,11 @@ Report Analysis::report(const AnalyticOptions& options) {
     if (x.kind == "db") r.db_commits += work;
     r.resources.push_back(u);
   }
-  for (const KeyShare& k : s.workload.keys()) r.signatures_by_key[k.key] = r.signatures * k.share;
+  // By key: the certificates' own signatures (issuance and revocation); background signing is counted apart
+  // (ocsp_resign_signatures, crl_signatures), as in the simulator.
+  const double background_signed = r.ocsp_resign_signatures.value_or(0) + r.crl_signatures.value_or(0);
+  for (const KeyShare& k : s.workload.keys())
+    r.signatures_by_key[k.key] = std::max(0.0, r.signatures - background_signed) * k.share;
   if (std::isfinite(sustainable)) r.max_sustainable_rate_per_s = sustainable;
   r.headroom = options.headroom;
 
@@ -1108,32 +1176,18 @@ Report Analysis::report(const AnalyticOptions& options) {
     r.transfers.push_back(out);
   }
 
-  // Time to replace: in FIFO order, the requests of interval i are replaced when the replaced curve
-  // reaches their middle; the delay runs from their first request (earlier than t_i when admission
-  // control refused them first).
-  std::vector<std::pair<size_t, double>> interval_replaced;  // (interval, when its requests are replaced)
-  if (affected_ > 0) {
+  // Time to replace: in FIFO order, each interval's requests are replaced as the replaced curve passes
+  // them, spread over that time; the delay runs from their first request (earlier than t_i when
+  // admission control refused them first).
+  const std::vector<ServedPiece> pieces = served_pieces(o);
+  {
     std::vector<std::pair<double, double>> delays;  // (delay, certificates)
-    double before = 0;
-    size_t j = 0;
-    for (size_t i = 0; i < n_; ++i) {
-      if (d_affected_[i] <= 0) continue;
-      const double middle = before + d_affected_[i] / 2;
-      before += d_affected_[i];
-      while (j < n_ && o.replaced[j] < middle) ++j;
-      if (j == n_) break;   // not replaced within the horizon
-      double first = t(i);  // the requests' mean first request
-      if (!class_first_.empty()) {
-        first = 0;
-        for (size_t k = 0; k < classes_.size(); ++k) first += class_first_[k][i];
-        first /= d_affected_[i];
-      }
-      delays.push_back({std::max(0.0, t(j) - first), d_affected_[i]});
-      interval_replaced.push_back({i, t(j)});
+    double total = 0;
+    for (const ServedPiece& p : pieces) {
+      delays.push_back({std::max(0.0, p.replaced_s - interval_first_request(p.interval)), p.certificates});
+      total += p.certificates;
     }
     std::sort(delays.begin(), delays.end());
-    double total = 0;
-    for (const auto& d : delays) total += d.second;
     auto pct = [&](double q) {
       double acc = 0;
       for (const auto& d : delays)
@@ -1142,8 +1196,10 @@ Report Analysis::report(const AnalyticOptions& options) {
     };
     r.time_to_replace_s.p50 = pct(0.5);
     r.time_to_replace_s.p99 = pct(0.99);
+    r.time_to_replace_s.measured = total > 0;
+    r.time_to_replace_s.resolution_s = dt_;
   }
-  r.classes = class_outcomes(o, interval_replaced);
+  r.classes = class_outcomes(o, pieces);
   if (s.admission.enabled()) {
     r.rejected_requests = rejected_requests_;
     r.rejected_certificates = rejected_certificates_;

@@ -69,6 +69,22 @@ double fluid_completion(const std::vector<WorkArrival>& arrivals, const Capacity
   return worst;
 }
 
+namespace {
+
+// Some resource never finishes its work (its capacity is gone, or a steady load such as ARI polling
+// takes all of it): those resources are the bottleneck, tied. No finite time is saved by +10% anywhere
+// (0, not inf - inf), and each resource's completion stays its own (+inf for those).
+BottleneckResult never_finishing(BottleneckResult r, const std::vector<FluidResource>& resources,
+                                 const std::vector<double>& base) {
+  for (size_t i = 0; i < resources.size(); ++i) {
+    r.saved_s.push_back({resources[i].name, 0.0});
+    if (!std::isfinite(base[i])) r.bottleneck.push_back(resources[i].name);
+  }
+  return r;
+}
+
+}  // namespace
+
 BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals,
                                  const std::vector<FluidResource>& resources) {
   BottleneckResult r;
@@ -90,6 +106,7 @@ BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals,
   }
   r.fluid_completion_s = r.last_arrival_s;
   for (double b : base) r.fluid_completion_s = std::max(r.fluid_completion_s, b);
+  if (!std::isfinite(r.fluid_completion_s)) return never_finishing(r, resources, base);
 
   for (size_t i = 0; i < resources.size(); ++i) {
     double others = r.last_arrival_s;

@@ -10,6 +10,35 @@
 namespace surge {
 namespace {
 
+// Percentiles over no replacement are not figures: null in the JSON, "n/a" in the text. Below the
+// planner's grid step they are not resolved: the text says so.
+nlohmann::json percentiles_json(const Percentiles& p) {
+  nlohmann::json j = {{"p50", nullptr}, {"p99", nullptr}};
+  if (p.measured) j = {{"p50", p.p50}, {"p99", p.p99}};
+  if (p.resolution_s > 0) j["resolution_s"] = p.resolution_s;
+  return j;
+}
+
+Percentiles percentiles_from(const nlohmann::json& j) {
+  Percentiles p;
+  p.measured = !j.at("p50").is_null();
+  if (p.measured) p.p50 = j.at("p50"), p.p99 = j.at("p99");
+  p.resolution_s = j.value("resolution_s", 0.0);
+  return p;
+}
+
+std::string percentile_text(const Percentiles& p, double value) {
+  if (!p.measured) return "n/a";
+  if (value < p.resolution_s) return "under " + format_duration(p.resolution_s);
+  return format_duration(value);
+}
+std::string p50_text(const Percentiles& p) {
+  return percentile_text(p, p.p50);
+}
+std::string p99_text(const Percentiles& p) {
+  return percentile_text(p, p.p99);
+}
+
 nlohmann::json opt(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
@@ -42,8 +71,7 @@ std::string render_classes(const Report& r) {
     const std::string last = c.last_request_s ? format_duration(*c.last_request_s) : std::string("after horizon");
     std::snprintf(line, sizeof line, kRow, label.c_str(), pct(c.share).c_str(), format_count(c.certificates).c_str(),
                   format_count(c.replaced_by_deadline).c_str(), format_count(c.revoked_before_replaced).c_str(),
-                  format_duration(c.time_to_replace_s.p50).c_str(), format_duration(c.time_to_replace_s.p99).c_str(),
-                  last.c_str());
+                  p50_text(c.time_to_replace_s).c_str(), p99_text(c.time_to_replace_s).c_str(), last.c_str());
     o << line;
   }
   return o.str();
@@ -72,7 +100,7 @@ nlohmann::json to_json(const Report& r, bool with_series) {
   j["revoked_before_replaced"] = r.revoked_before_replaced;
   j["replaced_within_horizon"] = r.replaced_within_horizon;
   j["bulk_revocation_start_s"] = opt(r.bulk_revocation_start_s);
-  j["time_to_replace_s"] = {{"p50", r.time_to_replace_s.p50}, {"p99", r.time_to_replace_s.p99}};
+  j["time_to_replace_s"] = percentiles_json(r.time_to_replace_s);
   nlohmann::json classes = nlohmann::json::array();
   for (const ClassOutcome& c : r.classes)
     classes.push_back({{"name", c.name},
@@ -81,9 +109,8 @@ nlohmann::json to_json(const Report& r, bool with_series) {
                        {"certificates", c.certificates},
                        {"replaced_by_deadline", c.replaced_by_deadline},
                        {"revoked_before_replaced", c.revoked_before_replaced},
-                       {"time_to_replace_s", {{"p50", c.time_to_replace_s.p50}, {"p99", c.time_to_replace_s.p99}}},
-                       {"replaced_after_decision_s",
-                        {{"p50", c.replaced_after_decision_s.p50}, {"p99", c.replaced_after_decision_s.p99}}},
+                       {"time_to_replace_s", percentiles_json(c.time_to_replace_s)},
+                       {"replaced_after_decision_s", percentiles_json(c.replaced_after_decision_s)},
                        {"last_request_s", opt(c.last_request_s)}});
   for (size_t i = 0; i < r.classes.size(); ++i) {
     if (r.classes[i].rejected_requests) classes[i]["rejected_requests"] = *r.classes[i].rejected_requests;
@@ -133,7 +160,7 @@ nlohmann::json to_json(const Report& r, bool with_series) {
                    {"mean_busy", u.mean_busy},
                    {"available", u.available},
                    {"saved_s_by_10pct", u.saved_s},
-                   {"fluid_completion_s", u.fluid_completion_s}});
+                   {"fluid_completion_s", opt(u.fluid_completion_s)}});
   }
   j["utilisation"] = util;
   j["resources"] = res;
@@ -189,8 +216,7 @@ Report report_from_json(const nlohmann::json& j) {
   r.revoked_before_replaced = j.at("revoked_before_replaced");
   r.replaced_within_horizon = j.at("replaced_within_horizon");
   r.bulk_revocation_start_s = opt_from(j.at("bulk_revocation_start_s"));
-  r.time_to_replace_s.p50 = j.at("time_to_replace_s").at("p50");
-  r.time_to_replace_s.p99 = j.at("time_to_replace_s").at("p99");
+  r.time_to_replace_s = percentiles_from(j.at("time_to_replace_s"));
   if (j.contains("classes")) {  // reports written before client classes have none
     for (const auto& c : j["classes"]) {
       ClassOutcome x;
@@ -200,10 +226,8 @@ Report report_from_json(const nlohmann::json& j) {
       x.certificates = c.at("certificates");
       x.replaced_by_deadline = c.at("replaced_by_deadline");
       x.revoked_before_replaced = c.at("revoked_before_replaced");
-      x.time_to_replace_s.p50 = c.at("time_to_replace_s").at("p50");
-      x.time_to_replace_s.p99 = c.at("time_to_replace_s").at("p99");
-      x.replaced_after_decision_s.p50 = c.at("replaced_after_decision_s").at("p50");
-      x.replaced_after_decision_s.p99 = c.at("replaced_after_decision_s").at("p99");
+      x.time_to_replace_s = percentiles_from(c.at("time_to_replace_s"));
+      x.replaced_after_decision_s = percentiles_from(c.at("replaced_after_decision_s"));
       x.last_request_s = opt_from(c.at("last_request_s"));
       if (c.contains("rejected_requests")) x.rejected_requests = c["rejected_requests"].get<double>();
       if (c.contains("rejected_certificates")) x.rejected_certificates = c["rejected_certificates"].get<double>();
@@ -251,7 +275,7 @@ Report report_from_json(const nlohmann::json& j) {
     if (u.contains("throughput_per_s")) x.throughput_per_s = opt_from(u["throughput_per_s"]);
     x.jobs = u.value("jobs", 0L);
     x.saved_s = u.at("saved_s_by_10pct");
-    x.fluid_completion_s = u.at("fluid_completion_s");
+    x.fluid_completion_s = opt_from(u.at("fluid_completion_s"));
     r.resources.push_back(x);
   }
   for (const auto& t : j.at("transfers"))
@@ -299,8 +323,11 @@ std::string render_text(const Report& r) {
     o << "answer     " << (r.deadline_met ? "DEADLINE MET" : "DEADLINE MISSED") << ": " << format_count(r.certificates)
       << " certificates, decision at " << format_duration(r.decision_s) << ", deadline at "
       << format_duration(r.deadline_s) << "\n";
-    o << "replaced   last at " << when(r.completion_time_s) << "; " << format_count(r.replaced_by_deadline)
-      << " by the deadline, " << format_count(r.not_replaced_by_deadline) << " not\n";
+    if (r.replaced_within_horizon <= 0)  // no last replacement, no latency: say so rather than print zeros
+      o << "replaced   none within the horizon (" << format_duration(r.horizon_s) << ")\n";
+    else
+      o << "replaced   last at " << when(r.completion_time_s) << "; " << format_count(r.replaced_by_deadline)
+        << " by the deadline, " << format_count(r.not_replaced_by_deadline) << " not\n";
     o << "revoked    last at " << when(r.revocation_complete_s);
     if (r.revocation_complete_s) {  // the revocation deadline is the one the Baseline Requirements set
       const double margin_s = r.deadline_s - *r.revocation_complete_s;
@@ -310,8 +337,8 @@ std::string render_text(const Report& r) {
     o << "broken     " << format_count(r.revoked_before_replaced) << " revoked before their replacement existed";
     if (r.bulk_revocation_start_s) o << " (bulk revocation from " << format_duration(*r.bulk_revocation_start_s) << ")";
     o << "\n";
-    o << "latency    request to replacement p50 " << format_duration(r.time_to_replace_s.p50) << ", p99 "
-      << format_duration(r.time_to_replace_s.p99) << "\n";
+    o << "latency    request to replacement p50 " << p50_text(r.time_to_replace_s) << ", p99 "
+      << p99_text(r.time_to_replace_s) << (r.time_to_replace_s.measured ? "" : " (nothing replaced)") << "\n";
     o << render_classes(r);
     o << "bottleneck ";
     if (r.bottleneck.empty()) {
@@ -461,10 +488,8 @@ std::string render_comparison(const Report& sim, const Report& analytic) {
   if (sim.crl_signatures || analytic.crl_signatures)
     row("revocations published", when(sim.revocations_published_s), when(analytic.revocations_published_s),
         gap(sim.revocations_published_s, analytic.revocations_published_s));
-  row("request to replacement p50", format_duration(sim.time_to_replace_s.p50),
-      format_duration(analytic.time_to_replace_s.p50), "");
-  row("request to replacement p99", format_duration(sim.time_to_replace_s.p99),
-      format_duration(analytic.time_to_replace_s.p99), "");
+  row("request to replacement p50", p50_text(sim.time_to_replace_s), p50_text(analytic.time_to_replace_s), "");
+  row("request to replacement p99", p99_text(sim.time_to_replace_s), p99_text(analytic.time_to_replace_s), "");
   // Per class, when the two reports have the same classes (they do for one scenario).
   if (render_classes(sim).size() > 0 && sim.classes.size() == analytic.classes.size()) {
     for (size_t k = 0; k < sim.classes.size(); ++k) {
@@ -472,7 +497,7 @@ std::string render_comparison(const Report& sim, const Report& analytic) {
       if (a.certificates <= 0) continue;
       row(a.name + ": by deadline", format_count(a.replaced_by_deadline), format_count(b.replaced_by_deadline), "");
       row(a.name + ": broken", format_count(a.revoked_before_replaced), format_count(b.revoked_before_replaced), "");
-      row(a.name + ": p99", format_duration(a.time_to_replace_s.p99), format_duration(b.time_to_replace_s.p99), "");
+      row(a.name + ": p99", p99_text(a.time_to_replace_s), p99_text(b.time_to_replace_s), "");
     }
   }
   row("bottleneck", names(sim.bottleneck), names(analytic.bottleneck),

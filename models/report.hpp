@@ -24,7 +24,8 @@ struct ResourceUse {
   double mean_busy = 0;               ///< HSM and DB: busy sessions (connections) / their count, over the active period
   bool available = true;              ///< false when it ended the run failed
   double saved_s = 0;                 ///< completion time saved by +10% capacity (fluid arithmetic)
-  double fluid_completion_s = 0;      ///< when this resource alone would finish its work
+  /// When this resource alone would finish its work; empty: never (what it is left with never serves it).
+  std::optional<double> fluid_completion_s;
   double demand_per_certificate = 0;  ///< analytic: work per affected certificate (signatures, commits, bytes)
   double needed_capacity = 0;         ///< analytic: capacity to meet the deadline alone, with headroom (0: none does)
   std::optional<double> mean_wait_s;  ///< queue wait per job: measured after the warm-up, or Erlang C (analytic)
@@ -42,10 +43,16 @@ struct TransferOutcome {
   std::optional<double> done_s;  ///< empty if not finished within the horizon
 };
 
-/// Percentiles of a duration.
+/// Percentiles of a duration, over the certificates it was measured on.
 struct Percentiles {
   double p50 = 0;
   double p99 = 0;
+  /// false: there was nothing to measure (no replacement in the run); p50 and p99 are then "n/a" in the
+  /// text and null in the JSON, not 0.
+  bool measured = true;
+  /// Analytic: the time grid's step, seconds; a percentile below it is not resolved (the text says
+  /// "under" the step). 0: exact (simulated).
+  double resolution_s = 0;
 };
 
 /// How the clients of one class fared (docs/OUTPUT.md, `classes`).

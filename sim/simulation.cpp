@@ -15,6 +15,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "broken_sites.hpp"
 #include "child_process.hpp"
 #include "clients.hpp"
 #include "ct.hpp"
@@ -546,7 +547,7 @@ std::optional<Job> Model::advance(Job j, bool keep_hsm) {
   } else {
     c.revoked_s = now;
     revoked_ += c.c.size;
-    if (c.replaced_s < 0) broken_ += c.c.size;
+    if (site_breaks(c.replaced_s, c.revoked_s)) broken_ += c.c.size;
   }
   return std::nullopt;
 }
@@ -1663,7 +1664,7 @@ std::vector<ClassOutcome> Model::class_outcomes() const {
       ttr[k].push_back({c.replaced_s - c.c.arrival_s, size});
       after[k].push_back({c.replaced_s - s_.incident.decision_delay_s, size});
     }
-    if (c.revoked_s >= 0 && (c.replaced_s < 0 || c.revoked_s < c.replaced_s)) o.revoked_before_replaced += size;
+    if (site_breaks(c.replaced_s, c.revoked_s)) o.revoked_before_replaced += size;
     if (s_.admission.enabled()) {
       *o.rejected_requests += size * c.rejections;
       if (c.rejections > 0) *o.rejected_certificates += size;
@@ -1674,6 +1675,7 @@ std::vector<ClassOutcome> Model::class_outcomes() const {
     out[i].time_to_replace_s.p99 = percentile(ttr[i], 0.99);
     out[i].replaced_after_decision_s.p50 = percentile(after[i], 0.50);
     out[i].replaced_after_decision_s.p99 = percentile(after[i], 0.99);
+    out[i].time_to_replace_s.measured = out[i].replaced_after_decision_s.measured = !ttr[i].empty();
     if (!all_asked[i]) out[i].last_request_s.reset();
   }
   return out;
@@ -1713,7 +1715,7 @@ Report Model::build_report(double wall_s) {
     if (c.revoked_s >= 0) {
       last_revoked = std::max(last_revoked, c.revoked_s);
       if (c.revoked_s <= deadline) r.revoked_by_deadline += c.c.size;
-      if (c.replaced_s < 0 || c.revoked_s < c.replaced_s) r.revoked_before_replaced += c.c.size;
+      if (site_breaks(c.replaced_s, c.revoked_s)) r.revoked_before_replaced += c.c.size;
     } else {
       all_revoked = false;
     }
@@ -1725,6 +1727,7 @@ Report Model::build_report(double wall_s) {
   r.bulk_revocation_start_s = bulk_start_;
   r.time_to_replace_s.p50 = percentile(ttr, 0.50);
   r.time_to_replace_s.p99 = percentile(ttr, 0.99);
+  r.time_to_replace_s.measured = !ttr.empty();
   r.classes = class_outcomes();
   if (s_.admission.enabled()) {
     double refused = 0, delay = 0, refused_admitted = 0;
@@ -1777,7 +1780,7 @@ Report Model::build_report(double wall_s) {
     u.name = t.name;
     u.kind = t.kind;
     u.unit = t.unit;
-    u.capacity = t.capacity;
+    u.capacity = t.timeline.at(0);  // failures at 0 h included, as the planner's
     u.work = work;
     u.mean_utilisation = offered > 0 ? active_work / offered : 0;
     u.peak_utilisation = t.peak;
@@ -1813,7 +1816,12 @@ Report Model::build_report(double wall_s) {
     // The API's polls are a steady load: what is left of its capacity at their mean rate serves issuance.
     const CapacityTimeline left =
         t.steady_work > 0 && end_s_ > 0 ? t.timeline.left_after(t.steady_work / end_s_) : t.timeline;
-    fluid.push_back(FluidResource{t.name, left, t.certificate_work() / units, {}});
+    // A front station that served none of its issuance (its polls took it whole, the requests queue
+    // behind them) still has the certificates' demand: count each unit's, or it would look idle.
+    double per_unit = t.certificate_work() / units;
+    if (per_unit <= 0 && (t.kind == "api" || t.kind == "va"))
+      per_unit = t.kind == "api" ? cost_.issuance.api_requests : cost_.issuance.validations;
+    fluid.push_back(FluidResource{t.name, left, per_unit, {}});
   }
   {
     // Sum the HSM groups' timelines over every change time.
@@ -1863,7 +1871,7 @@ Report Model::build_report(double wall_s) {
     for (const auto& [name, saved] : b.saved_s)
       if (covers(name, u.name)) u.saved_s = saved;
     for (const auto& [name, t] : b.completion_s)
-      if (covers(name, u.name)) u.fluid_completion_s = t;
+      if (covers(name, u.name) && std::isfinite(t)) u.fluid_completion_s = t;
   }
   r.transfers = transfers_;
   r.series_columns = columns_;

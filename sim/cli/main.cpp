@@ -20,6 +20,7 @@
 
 #include "analytic.hpp"
 #include "replications.hpp"
+#include "report_check.hpp"
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
 #include "sweep_command.hpp"
@@ -171,6 +172,8 @@ int run_command(const RunArgs& a) {
   if (opt.on_progress && a.progress != "jsonl" &&
       (a.progress == "bar" || (a.progress == "auto" && isatty(STDERR_FILENO))))
     std::fprintf(stderr, "\n");
+  surge::require_report_invariants(r);  // a broken report is a bug, never an answer (exit 3)
+  surge::require_report_invariants(analytic);
   if (!a.out.empty()) write_outputs(a.out, r);
   if (a.compare_analytic) {
     if (a.json) {
@@ -314,6 +317,7 @@ int main(int argc, char** argv) {
       options.headroom = headroom;
       options.target_utilisation = analyze_target;
       const surge::Report r = surge::analyze(s, options);
+      surge::require_report_invariants(r);
       std::cout << (analyze_json ? surge::to_json(r).dump(2) + "\n" : surge::render_text(r));
       return 0;
     }

@@ -220,8 +220,10 @@ TEST(AnalyticPlanner, ReportsEachClientClassFromItsClosedForm) {
   EXPECT_EQ(r.classes[3].name, "unreached");
   EXPECT_EQ(r.classes[3].kind, "unreached");
   EXPECT_EQ(r.classes[3].certificates, 10e6);
-  // Unreached: broken unless renewed on schedule by the bulk revocation (to one grid step of arrivals).
-  EXPECT_NEAR(r.classes[3].revoked_before_replaced, 10e6 * (1 - x / span), 10e6 * dt / span);
+  // Unreached: broken unless renewed on schedule by the bulk revocation, to two grid steps of arrivals:
+  // with the bulk's capacity gap the writer joins the replaced curve, and the work it serves lags the
+  // requests by up to one step (models/broken_sites.hpp counts on that curve).
+  EXPECT_NEAR(r.classes[3].revoked_before_replaced, 10e6 * (1 - x / span), 2 * 10e6 * dt / span);
   EXPECT_EQ(r.classes[0].revoked_before_replaced, 0);
   EXPECT_EQ(r.classes[1].revoked_before_replaced, 0);
   double broken = 0;
