@@ -96,7 +96,7 @@ TEST(PlannerAgreement, SaysWhenADelayIsBelowItsGridStep) {
   EXPECT_EQ(r.time_to_replace_s.resolution_s, dt);
   EXPECT_LT(r.time_to_replace_s.p99, dt);
   const std::string text = render_text(r);
-  EXPECT_NE(text.find("p50 under 57.60 s, p99 under 57.60 s"), std::string::npos) << text;
+  EXPECT_NE(text.find("p50 under 57.6 s, p99 under 57.6 s"), std::string::npos) << text;
   EXPECT_EQ(to_json(r)["time_to_replace_s"]["resolution_s"], dt);
 }
 
