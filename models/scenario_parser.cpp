@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "calibration_profile.hpp"
+#include "scenario_ranges.hpp"
 #include "topology.hpp"
 #include "units.hpp"
 #include "yaml_reader.hpp"
@@ -22,7 +23,9 @@ namespace {
 
 using yaml_input::Context;
 using yaml_input::join;
+using yaml_input::KeyRanges;
 using yaml_input::MapReader;
+using yaml_input::scalar_or;
 using yaml_input::split_lines;
 
 constexpr int kSchemaVersion = 1;
@@ -95,10 +98,11 @@ double read_distribution(MapReader& dm, Distribution& target) {
         double sum = 0;
         for (size_t i = 0; i < sample.size(); ++i) {
           Quantity q = sample[i].IsScalar() ? parse_quantity(sample[i].Scalar(), QuantityKind::DURATION) : Quantity{};
-          if (!q.value || *q.value <= 0) {
+          if (!q.value) {
             ctx.error(sample[i], path + ".sample", "sample values must be positive durations, such as 0.12ms");
             continue;
           }
+          if (!ctx.in_range(sample[i], path + ".sample", *q.value)) continue;
           target.sample.push_back(*q.value);
           sum += *q.value;
         }
@@ -169,8 +173,7 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
   bool shares_read = true;
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
-    const std::string label =
-        item.IsMap() && item["name"] && item["name"].IsScalar() ? item["name"].Scalar() : std::to_string(i);
+    const std::string label = item.IsMap() ? scalar_or(item["name"], std::to_string(i)) : std::to_string(i);
     MapReader m(ctx, item, "clients.classes." + label);
     if (!m.ok()) {
       shares_read = false;
@@ -207,8 +210,7 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
   bool shares_read = true;
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
-    const std::string label =
-        item.IsMap() && item["key"] && item["key"].IsScalar() ? item["key"].Scalar() : std::to_string(i);
+    const std::string label = item.IsMap() ? scalar_or(item["key"], std::to_string(i)) : std::to_string(i);
     MapReader m(ctx, item, "workload.key_types." + label);
     if (!m.ok()) {
       shares_read = false;
@@ -222,16 +224,11 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
         if (other.key == k.key) ctx.error(item["key"], m.path() + ".key", "key type '" + k.key + "' is listed twice");
     }
     const YAML::Node share = m.get("share", true);
-    const Quantity q = share && share.IsScalar() ? parse_quantity(share.Scalar(), QuantityKind::FRACTION) : Quantity{};
-    if (share && q.value && *q.value > 0) {
-      k.share = *q.value;
+    if (auto v = m.quantity("share", QuantityKind::FRACTION, true, true)) {
+      k.share = *v;
       total += k.share;
     } else {
       shares_read = false;
-      if (share)
-        ctx.error(share, m.path() + ".share",
-                  "key type '" + label + "': share must be in (0, 1], such as 0.4 or 40%, got '" +
-                      (share.IsScalar() ? share.Scalar() : std::string("a list or map")) + "'");
     }
     m.finish();
     out.push_back(k);
@@ -345,7 +342,8 @@ void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::file
   if (rates && rates.IsMap()) {
     MapReader r(ctx_of(m), rates, join(m.path(), "signatures_per_s"));
     for (auto it = rates.begin(); it != rates.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      if (!it->first.IsScalar()) continue;  // reported by finish()
+      const std::string key = it->first.Scalar();
       if (auto v = r.quantity(key, QuantityKind::RATE, true, true)) spec.signatures_per_s_by_key[key] = *v;
     }
     r.finish();
@@ -429,6 +427,7 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
   buf << in.rdbuf();
   const std::string text = buf.str();
   Context ctx(path, text, nullptr, diags);
+  ctx.use_ranges(KeyRanges::CATALOGUE);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -447,7 +446,11 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
       return;
     }
     for (auto it = sec.begin(); it != sec.end(); ++it) {
-      const std::string name = it->first.as<std::string>();
+      if (!it->first.IsScalar()) {
+        ctx.error(it->first, section, "an entry of '" + section + "' must be named, not a list or a map");
+        continue;
+      }
+      const std::string name = it->first.Scalar();
       MapReader m(ctx, it->second, section + "." + name);
       fn(name, m);
       m.finish();
@@ -593,7 +596,10 @@ bool place_exists(const Scenario& s, const std::string& place, bool allow_cloud,
   auto numbered = [&](const std::string& prefix, int count) {
     if (host.rfind(prefix, 0) != 0) return false;
     const std::string num = host.substr(prefix.size());
-    if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos) return false;
+    // Nine digits at most: a longer number is past any count, and std::stoi would throw on it.
+    constexpr size_t kMaxDigits = 9;
+    if (num.empty() || num.size() > kMaxDigits || num.find_first_not_of("0123456789") != std::string::npos)
+      return false;
     const int i = std::stoi(num);
     return i >= 1 && i <= count;
   };
@@ -697,7 +703,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(dcs, "data_centers", "'data_centers' must be a non-empty list");
     } else {
       for (size_t i = 0; i < dcs.size(); ++i) {
-        std::string label = dcs[i].IsMap() && dcs[i]["name"] ? dcs[i]["name"].as<std::string>() : std::to_string(i);
+        std::string label = dcs[i].IsMap() ? scalar_or(dcs[i]["name"], std::to_string(i)) : std::to_string(i);
         MapReader m(ctx, dcs[i], "data_centers." + label);
         if (!m.ok()) continue;
         DataCenter dc;
@@ -985,8 +991,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(logs, "ct.logs", "'ct.logs' must be a list");
     } else if (logs && logs.IsSequence()) {
       for (size_t i = 0; i < logs.size(); ++i) {
-        const std::string label =
-            logs[i].IsMap() && logs[i]["name"] ? logs[i]["name"].as<std::string>() : std::to_string(i);
+        const std::string label = logs[i].IsMap() ? scalar_or(logs[i]["name"], std::to_string(i)) : std::to_string(i);
         MapReader lm(ctx, logs[i], "ct.logs." + label);
         if (!lm.ok()) continue;
         CtLog l;
@@ -1085,7 +1090,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(tl, "transfers", "'transfers' must be a list");
     } else {
       for (size_t i = 0; i < tl.size(); ++i) {
-        const std::string label = tl[i].IsMap() && tl[i]["name"] ? tl[i]["name"].as<std::string>() : std::to_string(i);
+        const std::string label = tl[i].IsMap() ? scalar_or(tl[i]["name"], std::to_string(i)) : std::to_string(i);
         MapReader m(ctx, tl[i], "transfers." + label);
         if (!m.ok()) continue;
         Transfer t;
@@ -1153,12 +1158,14 @@ std::optional<std::string> apply_override(YAML::Node root, const Override& o, st
     if (node.IsSequence()) {
       std::optional<size_t> index;
       for (size_t j = 0; j < node.size(); ++j)
-        if (node[j].IsMap() && node[j]["name"] && node[j]["name"].as<std::string>() == part) index = j;
-      if (!index && part.find_first_not_of("0123456789") == std::string::npos && std::stoul(part) < node.size())
+        if (node[j].IsMap() && scalar_or(node[j]["name"], "") == part) index = j;
+      constexpr size_t kMaxIndexDigits = 9;  // std::stoul would throw on a longer one; no list is that long
+      if (!index && part.size() <= kMaxIndexDigits && part.find_first_not_of("0123456789") == std::string::npos &&
+          std::stoul(part) < node.size())
         index = std::stoul(part);
       if (!index) return bad("no element '" + part + "' in '" + normal + "'");
       YAML::Node el = node[*index];
-      normal = join(normal, el.IsMap() && el["name"] ? el["name"].as<std::string>() : std::to_string(*index));
+      normal = join(normal, el.IsMap() ? scalar_or(el["name"], std::to_string(*index)) : std::to_string(*index));
       if (last) return bad("'" + normal + "' is a list element, not a value");
       node.reset(el);
       continue;
@@ -1212,6 +1219,24 @@ void check_connectivity(Context& ctx, const Scenario& s) {
   }
 }
 
+// At most kMaxCohorts cohorts travel through the simulator, so a cohort_size written out has a floor that
+// grows with what travels (the affected certificates and the normal issuance over the horizon).
+void check_cohorts(Context& ctx, const YAML::Node& root, const Scenario& s) {
+  const int k = s.workload.cohort_size;
+  if (k <= 0) return;  // auto: a fixed number of cohorts
+  const double travelling = s.workload.certificates + s.clients.background_issuance_per_s * s.incident.horizon_s;
+  const double least = std::max(1.0, std::ceil(travelling / kMaxCohorts));
+  if (k >= least) return;
+  const YAML::Node& top = root;
+  const YAML::Node n = top["workload"]["cohort_size"];
+  const KeyRange* range = find_key_range("workload.cohort_size", false);
+  ctx.error(n, "workload.cohort_size",
+            "'workload.cohort_size' must be in [" + std::to_string(static_cast<long long>(least)) + ", " +
+                std::string(range->max) + "], got '" + scalar_or(n, std::to_string(k)) + "' (at most " +
+                format_count(kMaxCohorts) + " cohorts of " + format_count(travelling) +
+                " travelling certificates: each cohort is a simulated message)");
+}
+
 }  // namespace
 
 std::string Diagnostic::headline() const {
@@ -1263,7 +1288,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
   if (!diags.empty()) throw ScenarioError(diags);
 
   Context ctx(file, text, &applied, diags);
+  ctx.use_ranges(KeyRanges::SCENARIO);
   Scenario s = read_scenario(ctx, root, file, diags);
+  if (diags.empty()) check_cohorts(ctx, root, s);
   if (diags.empty()) check_connectivity(ctx, s);
   if (!diags.empty()) throw ScenarioError(diags);
   return s;
