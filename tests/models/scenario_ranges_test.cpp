@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cmath>
+
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -348,6 +352,100 @@ TEST(ScenarioRanges, CohortSizeHasAFloorFromTheCohortsTheSimulatorHolds) {
             "'workload.cohort_size' must be in [3, 1G], got '2' (at most 2,000,000 cohorts of 4,456,000 travelling "
             "certificates: each cohort is a simulated message)");
   EXPECT_TRUE(messages(probe, "3").empty());
+}
+
+// The catalogue's keys, each set in a catalogue of its own beside a scenario that uses it.
+struct CatalogueProbe {
+  std::string pattern;   // the row of the table
+  std::string field;     // its placeholder in kCatalogue
+  std::string reported;  // the key path in the message
+};
+
+const std::string kCatalogue = R"(schema: $schema
+hsm:
+  h: {signatures_per_s: $sigs, sessions: $sessions, sigma: $hsigma, kappa: $hkappa, source: s}
+  m: {signatures_per_s: {rsa-2048: $keysigs}, sessions: 30, source: s}
+db:
+  d: {commits_per_s: $commits, connections: $connections, reads_per_s: $reads, sigma: $dsigma, kappa: $dkappa, source: s}
+fabric:
+  f: {bandwidth: $bandwidth, latency: $latency}
+)";
+
+const std::map<std::string, std::string> kCatalogueDefaults = {
+    {"$schema", "1"},      {"$sigs", "10k/s"},       {"$sessions", "30"},    {"$hsigma", "0"},    {"$hkappa", "0"},
+    {"$keysigs", "10k/s"}, {"$commits", "100k/s"},   {"$connections", "64"}, {"$reads", "20k/s"}, {"$dsigma", "0"},
+    {"$dkappa", "0"},      {"$bandwidth", "25Gbps"}, {"$latency", "5us"}};
+
+const std::string kUsesCatalogue = R"(schema: 1
+name: t
+question: "q"
+catalogue: catalogue.yaml
+data_centers:
+  - {name: dc1, fabric: f, hsm: {model: h, count: 2}, db: {model: d, writer: true}}
+workload: {certificates: 1M, era: seed-2021}
+clients: {ari_share: 1.0}
+incident: {decision_delay: 4h, deadline: 24h}
+)";
+
+// The messages of every problem the scenario has with the catalogue's `field` at `value`.
+std::vector<std::string> catalogue_messages(const std::string& field, const std::string& value) {
+  std::string text = kCatalogue;
+  for (const auto& [name, fallback] : kCatalogueDefaults)
+    text.replace(text.find(name), name.size(), name == field ? value : fallback);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("surge-ranges-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "catalogue.yaml") << text;
+  std::vector<std::string> out;
+  try {
+    parse_scenario(kUsesCatalogue, (dir / "s.yaml").string());
+  } catch (const ScenarioError& e) {
+    for (const Diagnostic& d : e.diagnostics()) out.push_back(d.message);
+  }
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+TEST(ScenarioRanges, EveryCatalogueKeyAtBothEndsAndPastThem) {
+  const std::vector<CatalogueProbe> probes = {
+      {"schema", "$schema", "schema"},
+      {"hsm.*.signatures_per_s", "$sigs", "hsm.h.signatures_per_s"},
+      {"hsm.*.signatures_per_s.*", "$keysigs", "hsm.m.signatures_per_s.rsa-2048"},
+      {"hsm.*.sessions", "$sessions", "hsm.h.sessions"},
+      {"hsm.*.sigma", "$hsigma", "hsm.h.sigma"},
+      {"hsm.*.kappa", "$hkappa", "hsm.h.kappa"},
+      {"db.*.commits_per_s", "$commits", "db.d.commits_per_s"},
+      {"db.*.connections", "$connections", "db.d.connections"},
+      {"db.*.reads_per_s", "$reads", "db.d.reads_per_s"},
+      {"db.*.sigma", "$dsigma", "db.d.sigma"},
+      {"db.*.kappa", "$dkappa", "db.d.kappa"},
+      {"fabric.*.bandwidth", "$bandwidth", "fabric.f.bandwidth"},
+      {"fabric.*.latency", "$latency", "fabric.f.latency"},
+  };
+  EXPECT_TRUE(catalogue_messages("", "").empty());
+  int rows = 0;
+  for (const KeyRange& r : key_ranges()) rows += r.catalogue ? 1 : 0;
+  EXPECT_EQ(static_cast<size_t>(rows), probes.size());
+  for (const CatalogueProbe& probe : probes) {
+    const KeyRange* r = nullptr;
+    for (const KeyRange& k : key_ranges())
+      if (k.catalogue && k.pattern == probe.pattern) r = &k;
+    ASSERT_NE(r, nullptr) << probe.pattern;
+    const double lo = range_min(*r), hi = range_max(*r);
+    const bool whole = r->kind == RangeKind::INTEGER;
+    const std::string prefix = "'" + probe.reported + "' must be in ";
+    for (double v : {lo, hi})
+      for (const std::string& m : catalogue_messages(probe.field, written(r->kind, v)))
+        EXPECT_NE(m.rfind(prefix, 0), 0u) << probe.field << "=" << v << ": " << m;
+    for (double v : {whole ? lo - 1 : lo - std::max(std::abs(lo), 1e-3) * 1e-3, whole ? hi + 1 : hi * (1 + 1e-6)}) {
+      const std::string text = written(r->kind, v);
+      std::string expected = prefix + range_text(*r) + ", got '" + text + "'";
+      if (!r->reason.empty()) expected += " (" + std::string(r->reason) + ")";
+      const std::vector<std::string> ms = catalogue_messages(probe.field, text);
+      EXPECT_NE(std::find(ms.begin(), ms.end(), expected), ms.end())
+          << probe.field << "=" << text << "\nexpected: " << expected << "\ngot: " << (ms.empty() ? "" : ms[0]);
+    }
+  }
 }
 
 TEST(ScenarioRanges, TheSeedRowMatchesTheSeedMessage) {
