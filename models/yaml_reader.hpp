@@ -100,7 +100,8 @@ class Context {
       return false;
     }
     const std::string written = scalar_or(node, "");
-    if (range->kind == RangeKind::INTEGER && std::isfinite(value) && value != std::floor(value)) {
+    // NaN stands for text that is no number at all.
+    if (range->kind == RangeKind::INTEGER && !std::isinf(value) && !(value == std::floor(value))) {
       error(node, path, "'" + path + "' must be a whole number in " + range_text(*range) + ", got '" + written + "'");
       return false;
     }
@@ -205,13 +206,14 @@ class MapReader {
     const std::string p = join(path_, key);
     Quantity q = n.IsScalar() ? parse_quantity(n.Scalar(), QuantityKind::COUNT) : Quantity{};
     // Checked as a double, before any narrowing: 2^31 or 1e30 never wraps to a negative int.
+    if (ctx_.ranged() && n.IsScalar()) {
+      if (!ctx_.in_range(n, p, q.value.value_or(NAN))) return std::nullopt;
+    }
     if (!q.value || *q.value != std::floor(*q.value)) {
       ctx_.error(n, p, "'" + key + "' must be a whole number");
       return std::nullopt;
     }
-    if (ctx_.ranged()) {
-      if (!ctx_.in_range(n, p, *q.value)) return std::nullopt;
-    } else if (*q.value < minimum) {
+    if (!ctx_.ranged() && *q.value < minimum) {
       ctx_.error(n, p, "'" + key + "' must be at least " + std::to_string(minimum) + ", got '" + n.Scalar() + "'");
       return std::nullopt;
     }

@@ -343,6 +343,15 @@ TEST(ScenarioRanges, AWholeNumberKeyRefusesAFraction) {
   EXPECT_EQ(ms[0], "'workload.crl_shards' must be a whole number in [1, 4096], got '12.5'");
 }
 
+TEST(ScenarioRanges, AWholeNumberKeyRefusesAFractionOrAWordNamingItsRange) {
+  const Probe count{"", &kCrl, "data_centers.dc1.hsm.count", ""};
+  for (const std::string value : {"2.5", "two", "1e400"}) {
+    const std::vector<std::string> ms = messages(count, value);
+    ASSERT_EQ(ms.size(), 1u) << value;
+    EXPECT_EQ(ms[0], "'data_centers.dc1.hsm.count' must be a whole number in [1, 64], got '" + value + "'");
+  }
+}
+
 // 1,000,000 certificates + 10/s x 96 h = 4,456,000 travel: at most 2,000,000 cohorts needs k >= 3.
 TEST(ScenarioRanges, CohortSizeHasAFloorFromTheCohortsTheSimulatorHolds) {
   const Probe probe{"", &kFull, "workload.cohort_size", ""};
