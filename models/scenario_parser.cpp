@@ -260,6 +260,14 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
     ctx.error(node, "incident.batches", "'batches' must be a non-empty list of {share, at} or a map {count, every}");
     return;
   }
+  // A list holds no more batches than `count` may make: the planner steps through each one.
+  const KeyRange* most = find_key_range("incident.batches.count", false);
+  if (static_cast<double>(node.size()) > range_max(*most)) {
+    ctx.error(node, "incident.batches",
+              "'incident.batches' lists " + std::to_string(node.size()) + " batches, more than " +
+                  std::string(most->max) + " (" + std::string(most->reason) + ")");
+    return;
+  }
   double total = 0;
   bool complete = true;
   for (size_t i = 0; i < node.size(); ++i) {

@@ -352,6 +352,22 @@ TEST(ScenarioRanges, AWholeNumberKeyRefusesAFractionOrAWordNamingItsRange) {
   }
 }
 
+TEST(ScenarioRanges, ABatchListIsNoLongerThanTheLargestCount) {
+  auto batches = [](int n) {
+    std::string list = "[";
+    for (int i = 0; i < n; ++i) list += std::string(i ? ", " : "") + "{share: 0, at: 0h}";
+    return list + "]";
+  };
+  const Probe probe{"", &kCrl, "incident.batches", ""};
+  const std::vector<std::string> over = messages(probe, batches(1001));
+  ASSERT_EQ(over.size(), 1u);
+  EXPECT_EQ(over[0], "'incident.batches' lists 1001 batches, more than 1000 (the planner steps through every batch)");
+  // 1000 batches of share 0 are read (and refused only for their sum).
+  const std::vector<std::string> at_most = messages(probe, batches(1000));
+  ASSERT_EQ(at_most.size(), 1u);
+  EXPECT_EQ(at_most[0], "batch shares sum to 0%, not 100%");
+}
+
 // 1,000,000 certificates + 10/s x 96 h = 4,456,000 travel: at most 2,000,000 cohorts needs k >= 3.
 TEST(ScenarioRanges, CohortSizeHasAFloorFromTheCohortsTheSimulatorHolds) {
   const Probe probe{"", &kFull, "workload.cohort_size", ""};
