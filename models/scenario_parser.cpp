@@ -828,7 +828,12 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     w.crl_entry_bytes = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true).value_or(kCrlEntryBytes);
     w.active_certificates =
         m.quantity("active_certificates", QuantityKind::COUNT, false, true).value_or(w.certificates);
-    w.ocsp_resign_period_s = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false).value_or(0.0);
+    // 0 turns re-signing off, as absence does; any other period lies in its range.
+    const YAML::Node resign = m.get("ocsp_resign_period", false);
+    const bool resign_off =
+        resign && resign.IsScalar() && parse_quantity(resign.Scalar(), QuantityKind::DURATION).value == 0.0;
+    if (!resign_off)
+      w.ocsp_resign_period_s = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false).value_or(0.0);
     if (YAML::Node k = m.get("cohort_size", false); k && !k.IsNull()) {
       if (k.IsScalar() && k.Scalar() == "auto") {
         w.cohort_size = 0;

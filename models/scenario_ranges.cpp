@@ -54,7 +54,8 @@ const std::vector<KeyRange> kRanges = {
   {"workload.crl_entry_bytes", RangeKind::SIZE, "1B", "10KB", ""},
   {"workload.active_certificates", RangeKind::COUNT, "0", "1G", "about twice the Web PKI's unexpired certificates",
    true},
-  {"workload.ocsp_resign_period", RangeKind::DURATION, "0s", "30d", ""},
+  {"workload.ocsp_resign_period", RangeKind::DURATION, "1h", "30d",
+     "or 0: off; re-signing every active response more often outruns any HSM"},
   {"workload.cohort_size", RangeKind::INTEGER, "1", "1G", "each cohort is a simulated message; at most 2,000,000 travel"},
   // clients
   {"clients.ari_share", RangeKind::FRACTION, "0", "1", ""},

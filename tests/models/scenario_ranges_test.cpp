@@ -368,6 +368,20 @@ TEST(ScenarioRanges, ABatchListIsNoLongerThanTheLargestCount) {
   EXPECT_EQ(at_most[0], "batch shares sum to 0%, not 100%");
 }
 
+// OCSP re-signing's period: 0 is "off", as absence is; a period below an hour is out of range.
+TEST(ScenarioRanges, AnOcspResignPeriodOfZeroIsOff) {
+  const Probe probe{"", &kFull, "workload.ocsp_resign_period", ""};
+  EXPECT_TRUE(messages(probe, "0s").empty());
+  EXPECT_EQ(
+      parse_scenario(kFull, "ok.yaml", {Override{"workload.ocsp_resign_period", "0h"}}).workload.ocsp_resign_period_s,
+      0);
+  const std::vector<std::string> ms = messages(probe, "1us");
+  ASSERT_EQ(ms.size(), 1u);
+  EXPECT_EQ(ms[0],
+            "'workload.ocsp_resign_period' must be in [1h, 30d], got '1us' (or 0: off; re-signing every active "
+            "response more often outruns any HSM)");
+}
+
 // 1,000,000 certificates + 10/s x 96 h = 4,456,000 travel: at most 2,000,000 cohorts needs k >= 3.
 TEST(ScenarioRanges, CohortSizeHasAFloorFromTheCohortsTheSimulatorHolds) {
   const Probe probe{"", &kFull, "workload.cohort_size", ""};
