@@ -223,7 +223,6 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
       for (const KeyShare& other : out)
         if (other.key == k.key) ctx.error(item["key"], m.path() + ".key", "key type '" + k.key + "' is listed twice");
     }
-    const YAML::Node share = m.get("share", true);
     if (auto v = m.quantity("share", QuantityKind::FRACTION, true, true)) {
       k.share = *v;
       total += k.share;

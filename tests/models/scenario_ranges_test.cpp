@@ -382,6 +382,12 @@ TEST(ScenarioRanges, AnOcspResignPeriodOfZeroIsOff) {
             "response more often outruns any HSM)");
 }
 
+TEST(ScenarioRanges, AKeyTypeWithoutAShareIsReportedOnce) {
+  const std::vector<std::string> ms = messages(Probe{"", &kFull, "workload.key_types", ""}, "[{key: rsa-2048}]");
+  ASSERT_EQ(ms.size(), 1u);
+  EXPECT_EQ(ms[0], "missing required key 'share' in 'workload.key_types.rsa-2048'");
+}
+
 // 1,000,000 certificates + 10/s x 96 h = 4,456,000 travel: at most 2,000,000 cohorts needs k >= 3.
 TEST(ScenarioRanges, CohortSizeHasAFloorFromTheCohortsTheSimulatorHolds) {
   const Probe probe{"", &kFull, "workload.cohort_size", ""};
