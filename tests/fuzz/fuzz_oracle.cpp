@@ -1,5 +1,6 @@
 #include "fuzz_oracle.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <exception>
 #include <typeinfo>
@@ -24,6 +25,32 @@ constexpr const char* kLibraryPhrases[] = {"bad conversion",
                                            "operator[] call on a scalar",
                                            "invalid node",
                                            "bad subscript"};
+
+// The message without what it quotes from the input ('...'), where any text may stand.
+std::string unquoted(const std::string& message) {
+  std::string out;
+  bool quoted = false;
+  for (char c : message) {
+    if (c == '\'') quoted = !quoted;
+    if (!quoted && c != '\'') out += c;
+  }
+  return out;
+}
+
+// A library phrase as a whole word of the message's own text.
+bool has_library_phrase(const std::string& message) {
+  const std::string text = unquoted(message);
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (const char* phrase : kLibraryPhrases) {
+    const std::string p(phrase);
+    for (size_t at = text.find(p); at != std::string::npos; at = text.find(p, at + 1)) {
+      const bool starts = at == 0 || !word_char(text[at - 1]);
+      const bool ends = at + p.size() == text.size() || !word_char(text[at + p.size()]);
+      if (starts && ends) return true;
+    }
+  }
+  return false;
+}
 
 std::string where(const Diagnostic& d) {
   return "'" + d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message + "'";
@@ -95,8 +122,7 @@ std::optional<std::string> diagnostics_problem(const std::vector<Diagnostic>& di
   for (const Diagnostic& d : diagnostics) {
     if (d.file.empty() || d.line < 1 || d.column < 1) return "a diagnostic without file:line:col: " + where(d);
     if (d.message.empty()) return "a diagnostic without a message: " + where(d);
-    for (const char* phrase : kLibraryPhrases)
-      if (d.message.find(phrase) != std::string::npos) return "a library's text in a diagnostic: " + where(d);
+    if (has_library_phrase(d.message)) return "a library's text in a diagnostic: " + where(d);
   }
   return std::nullopt;
 }
@@ -147,12 +173,14 @@ std::optional<std::string> check_parse(std::string_view text, std::optional<Scen
   }
 }
 
-std::optional<std::string> check_plan(std::string_view text) {
+std::optional<std::string> check_plan(std::string_view text, PlanSearch search) {
   std::optional<Scenario> s;
   if (auto problem = check_parse(text, &s)) return problem;
   if (!s) return std::nullopt;  // rejected as it should be
   try {
-    return report_problem(analyze(*s));
+    AnalyticOptions options;
+    options.search_decision = options.recommend_window = search == PlanSearch::ALL;
+    return report_problem(analyze(*s, options));
   } catch (const std::exception& e) {
     return std::string("the planner threw (") + typeid(e).name() + "): " + e.what();
   } catch (...) {

@@ -34,7 +34,13 @@ std::optional<std::string> report_problem(const Report& report);
 /// diagnostics_problem; any other exception is a problem. `scenario` receives the parse when it succeeds.
 std::optional<std::string> check_parse(std::string_view text, std::optional<Scenario>* scenario = nullptr);
 
+/// How much of the planner check_plan runs.
+enum class PlanSearch {
+  NONE,  ///< one analysis: the fuzz target's setting (the searches repeat it dozens of times)
+  ALL,   ///< also the latest decision and the recommended window, as `surge analyze` does
+};
+
 /// check_parse, then the analytic planner on an accepted scenario, its report checked by report_problem.
-std::optional<std::string> check_plan(std::string_view text);
+std::optional<std::string> check_plan(std::string_view text, PlanSearch search = PlanSearch::NONE);
 
 }  // namespace surge::fuzz

@@ -35,7 +35,7 @@ TEST(FuzzRegressions, EveryKeptInputEndsInAScenarioOrATypedError) {
   int replayed = 0;
   for (const auto& entry : fs::directory_iterator(fs::path(SURGE_FUZZ_DIR) / "regressions")) {
     if (!entry.is_regular_file() || entry.path().filename() == "README.md") continue;
-    EXPECT_EQ(check_plan(read_text(entry.path())), std::nullopt) << entry.path();
+    EXPECT_EQ(check_plan(read_text(entry.path()), PlanSearch::ALL), std::nullopt) << entry.path();
     ++replayed;
   }
   RecordProperty("replayed", replayed);
@@ -46,7 +46,7 @@ TEST(FuzzOracle, AcceptsEveryShippedScenarioAndItsPlan) {
   for (const auto& entry : fs::directory_iterator(fs::path(SURGE_SOURCE_DIR) / "scenarios")) {
     const std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".yaml" || name.find(".sweep.") != std::string::npos) continue;
-    EXPECT_EQ(check_plan(read_text(entry.path())), std::nullopt) << name;
+    EXPECT_EQ(check_plan(read_text(entry.path()), PlanSearch::ALL), std::nullopt) << name;
     ++checked;
   }
   EXPECT_GE(checked, 10);
@@ -66,6 +66,9 @@ TEST(FuzzOracle, FlagsADiagnosticWithoutLineColumnOrWithALibrarysText) {
   EXPECT_NE(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "", ""}}), std::nullopt);
   EXPECT_NE(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "bad conversion", ""}}), std::nullopt);
   EXPECT_NE(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "stoi", ""}}), std::nullopt);
+  // The input's own text, quoted, may hold anything: a key named 'cohstolort_size' is not std::stol's text.
+  EXPECT_EQ(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "unknown key 'stoi' in 'scenario'", ""}}), std::nullopt);
+  EXPECT_EQ(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "unknown key 'x' (stolen)", ""}}), std::nullopt);
 }
 
 TEST(FuzzOracle, FlagsANonFiniteCapacityAndTimesOutOfOrder) {
