@@ -64,7 +64,7 @@ run() {  # run TARGET SECONDS
   mkdir -p "$corpus" "$findings"
   echo "== $target for ${secs}s"
   if ! "$build/tests/fuzz/$target" "$corpus" "$root/scenarios" "$root/data/fixtures" "$fuzz_dir/regressions" \
-    -dict="$fuzz_dir/scenario.dict" -max_total_time="$secs" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+    -dict="$fuzz_dir/scenario.dict" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$findings/$target-" -print_final_stats=1; then
     echo "fuzz.sh: $target found a problem; its input is in $findings/ (newest $target-* file)." >&2
     echo "Reproduce: $build/tests/fuzz/$target FILE; once fixed, add FILE to tests/fuzz/regressions/." >&2
@@ -72,9 +72,11 @@ run() {  # run TARGET SECONDS
   fi
 }
 
+status=0
 if [[ -n $only ]]; then
-  run "$only" "$seconds"
+  run "$only" "$seconds" || status=1
 else
-  run fuzz_parser $((seconds * 2 / 3))
-  run fuzz_planner $((seconds - seconds * 2 / 3))
+  run fuzz_parser $((seconds * 2 / 3)) || status=1
+  run fuzz_planner $((seconds - seconds * 2 / 3)) || status=1
 fi
+exit $status
