@@ -1,5 +1,5 @@
-// The parser keeps each catalogue it has read (issue 15: parsing fast enough to fuzz); a catalogue that
-// changes on disk is read again, whether its size or only its modification time changed.
+// The parser keeps each catalogue and calibration profile it has read (issue 15: parsing fast enough to
+// fuzz); a file that changes on disk is read again, whether its size or only its modification time changed.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -27,6 +27,14 @@ std::string replace(std::string text, const std::string& from, const std::string
   const size_t at = text.find(from);
   EXPECT_NE(at, std::string::npos) << from;
   if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// Every occurrence of `from` replaced (there must be one).
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  EXPECT_NE(text.find(from), std::string::npos) << from;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
   return text;
 }
 
@@ -80,6 +88,25 @@ TEST_F(CatalogueCache, ReportsTheSameProblemsFromACachedCatalogue) {
   const std::string first = problems();
   EXPECT_NE(first.find("bogus"), std::string::npos) << first;
   EXPECT_EQ(problems(), first);  // the second parse uses the cache and reports the same
+}
+
+TEST_F(CatalogueCache, ReadsAProfileAgainWhenItChanges) {
+  const fs::path profile = dir_ / "softhsm.json";
+  const std::string fitted = read(fs::path(SURGE_SOURCE_DIR) / "data" / "profiles" / "softhsm-2.6-2core-vm.json");
+  std::ofstream(profile) << fitted;
+  const std::string scenario =
+      replace_all(read(fs::path(SURGE_SOURCE_DIR) / "scenarios" / "softhsm-calibrated-one-dc.yaml"),
+                  "profile: ../data/profiles/softhsm-2.6-2core-vm.json", "profile: " + profile.string());
+  auto rate = [&] {
+    return parse_scenario(scenario, (dir_ / "s.yaml").string()).data_centers.at(0).hsm.signatures_per_s;
+  };
+  const double before = rate();
+  EXPECT_GT(before, 0);
+  // The USL rate is proportional to lambda: double rsa-2048's lambda (same number of characters).
+  const auto written = fs::last_write_time(profile);
+  std::ofstream(profile) << replace(fitted, "\"value\": 2893.0390042326767", "\"value\": 5786.0780084653534");
+  fs::last_write_time(profile, written + std::chrono::seconds(1));
+  EXPECT_NEAR(rate(), 2 * before, 1e-9 * before);
 }
 
 }  // namespace
