@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -489,6 +490,35 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
   return cat;
 }
 
+// load_catalogue, read once per process and again only when the file's size or modification time changes:
+// reading and parsing it was most of a small scenario's parse (sweeps, the workbench and the fuzz targets
+// parse many). The profiles a catalogue entry names are not watched. At most kCachedCatalogues are kept.
+Catalogue cached_catalogue(const std::string& path, std::vector<Diagnostic>& diags) {
+  constexpr size_t kCachedCatalogues = 8;
+  struct Entry {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t bytes = 0;
+    Catalogue cat;
+    std::vector<Diagnostic> diags;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Entry> cache;
+  std::error_code ec;
+  const auto mtime = std::filesystem::last_write_time(path, ec);
+  const std::uintmax_t bytes = ec ? 0 : std::filesystem::file_size(path, ec);
+  if (ec) return load_catalogue(path, diags);  // missing or not a file: reported afresh each time
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(path);
+  if (it == cache.end() || it->second.mtime != mtime || it->second.bytes != bytes) {
+    if (cache.size() >= kCachedCatalogues) cache.clear();
+    Entry e{mtime, bytes, {}, {}};
+    e.cat = load_catalogue(path, e.diags);
+    it = cache.insert_or_assign(path, std::move(e)).first;
+  }
+  diags.insert(diags.end(), it->second.diags.begin(), it->second.diags.end());
+  return it->second.cat;
+}
+
 template <typename Map>
 std::string names_of(const Map& m) {
   std::string out;
@@ -700,7 +730,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (!std::filesystem::exists(cat_path))
       cat_path = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
   }
-  const Catalogue cat = load_catalogue(cat_path.lexically_normal().string(), diags);
+  const Catalogue cat = cached_catalogue(cat_path.lexically_normal().string(), diags);
 
   // data centers, and the calibration profile each one's HSM uses (if any)
   std::vector<std::optional<ProfileNote>> profile_notes;
