@@ -69,7 +69,6 @@ TEST(Workbench, ClickingADataCenterDownGivesTheSeedsOnePairArithmetic) {
   EXPECT_NEAR(*bench.analytic().completion_time_s, expected, expected * kFluidTolerance);
   EXPECT_EQ(bench.analytic().bottleneck, std::vector<std::string>{"hsm:dc1"});
   EXPECT_TRUE(bench.analytic().deadline_met);
-  EXPECT_LT(bench.analyticMs(), 100.0);
   EXPECT_EQ(bench.document().down_at(FailureKind::DATA_CENTER, "dc2"), 0.0);
   EXPECT_NE(bench.commandLine().indexOf("failures=[{data_center: dc2, at: 0h}]"), -1)
       << bench.commandLine().toStdString();
