@@ -301,6 +301,7 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
 
 struct Catalogue {
   std::string file;
+  bool readable = true;  // false: missing, a directory or unopenable (reported once; nothing else is checked)
   std::map<std::string, HsmSpec> hsm;
   std::map<std::string, ProfileNote> hsm_profile;  // by HSM model, for entries that name a profile
   std::map<std::string, DbSpec> db;
@@ -423,14 +424,24 @@ void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required) {
   m.text("source", false);
 }
 
-Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags) {
+// The catalogue at `path` cannot be read: reported at `at` (the scenario's `catalogue:` value, or its 1:1
+// when the default catalogue is missing).
+Catalogue catalogue_unreadable(const std::string& path, const Diagnostic& at, const std::string& why,
+                               std::vector<Diagnostic>& diags) {
+  Catalogue cat;
+  cat.file = path;
+  cat.readable = false;
+  Diagnostic d = at;
+  d.message = "cannot read the hardware catalogue '" + path + "': " + why;
+  diags.push_back(d);
+  return cat;
+}
+
+Catalogue load_catalogue(const std::string& path, const Diagnostic& at, std::vector<Diagnostic>& diags) {
   Catalogue cat;
   cat.file = path;
   std::ifstream in(path);
-  if (!in) {
-    diags.push_back(Diagnostic{path, 0, 0, "cannot read the hardware catalogue", ""});
-    return cat;
-  }
+  if (!in) return catalogue_unreadable(path, at, "it cannot be opened", diags);
   std::stringstream buf;
   buf << in.rdbuf();
   const std::string text = buf.str();
@@ -443,7 +454,11 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
     diags.push_back(Diagnostic{path, e.mark.line + 1, e.mark.column + 1, e.msg, ""});
     return cat;
   }
-  MapReader top(ctx, root, "");
+  if (!root.IsMap()) {  // also an empty file, whose root has no position
+    diags.push_back(Diagnostic{path, 1, 1, "the hardware catalogue must be a map of keys to values", ""});
+    return cat;
+  }
+  MapReader top(ctx, root, "", "catalogue");
   if (auto v = top.integer("schema", true, 1); v && *v != kSchemaVersion)
     ctx.error(root["schema"], "schema", "unsupported catalogue schema " + std::to_string(*v));
   auto each = [&](const std::string& section, auto&& fn) {
@@ -493,7 +508,7 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
 // load_catalogue, read once per process and again only when the file's size or modification time changes:
 // reading and parsing it was most of a small scenario's parse (sweeps, the workbench and the fuzz targets
 // parse many). The profiles a catalogue entry names are not watched. At most kCachedCatalogues are kept.
-Catalogue cached_catalogue(const std::string& path, std::vector<Diagnostic>& diags) {
+Catalogue cached_catalogue(const std::string& path, const Diagnostic& at, std::vector<Diagnostic>& diags) {
   constexpr size_t kCachedCatalogues = 8;
   struct Entry {
     std::filesystem::file_time_type mtime;
@@ -506,13 +521,16 @@ Catalogue cached_catalogue(const std::string& path, std::vector<Diagnostic>& dia
   std::error_code ec;
   const auto mtime = std::filesystem::last_write_time(path, ec);
   const std::uintmax_t bytes = ec ? 0 : std::filesystem::file_size(path, ec);
-  if (ec) return load_catalogue(path, diags);  // missing or not a file: reported afresh each time
+  if (ec || !std::filesystem::is_regular_file(path, ec)) {  // reported afresh each time
+    const bool dir = std::filesystem::is_directory(path, ec);
+    return catalogue_unreadable(path, at, dir ? "it is a directory" : "no such file", diags);
+  }
   const std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(path);
   if (it == cache.end() || it->second.mtime != mtime || it->second.bytes != bytes) {
     if (cache.size() >= kCachedCatalogues) cache.clear();
     Entry e{mtime, bytes, {}, {}};
-    e.cat = load_catalogue(path, e.diags);
+    e.cat = load_catalogue(path, at, e.diags);
     it = cache.insert_or_assign(path, std::move(e)).first;
   }
   diags.insert(diags.end(), it->second.diags.begin(), it->second.diags.end());
@@ -723,14 +741,17 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
 
   // The catalogue: named relative to the scenario, else data/catalogue.yaml beside scenarios/.
   std::filesystem::path cat_path;
+  Diagnostic cat_at{file, 1, 1, "", ctx.source_line(1)};  // where an unreadable catalogue is reported
   if (auto v = top.text("catalogue", false)) {
     cat_path = std::filesystem::path(file).parent_path() / *v;
+    cat_at = ctx.locate(root["catalogue"], "catalogue");
   } else {
     cat_path = std::filesystem::path(file).parent_path() / ".." / "data" / "catalogue.yaml";
     if (!std::filesystem::exists(cat_path))
       cat_path = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
   }
-  const Catalogue cat = cached_catalogue(cat_path.lexically_normal().string(), diags);
+  const Catalogue cat = cached_catalogue(cat_path.lexically_normal().string(), cat_at, diags);
+  if (!cat.readable) return s;  // every model would be "unknown": the one problem is the catalogue
 
   // data centers, and the calibration profile each one's HSM uses (if any)
   std::vector<std::optional<ProfileNote>> profile_notes;
@@ -747,7 +768,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
         std::optional<ProfileNote> note;
         read_data_center(ctx, m, cat, std::filesystem::path(file).parent_path(), dc, note);
         profile_notes.push_back(note);
-        if (s.data_center_index(dc.name) >= 0)
+        // A missing name is reported once, as missing (a second unnamed one is not "defined twice").
+        if (!dc.name.empty() && s.data_center_index(dc.name) >= 0)
           ctx.error(dcs[i]["name"], m.path() + ".name", "data center '" + dc.name + "' is defined twice");
         s.data_centers.push_back(dc);
       }

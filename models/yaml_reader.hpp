@@ -83,6 +83,10 @@ class Context {
       d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
     out_.push_back(d);
   }
+  // The text of line `line` (1-based), or "" past the end.
+  std::string source_line(int line) const {
+    return line >= 1 && line <= static_cast<int>(lines_.size()) ? lines_[static_cast<size_t>(line - 1)] : "";
+  }
   // Reports a problem found elsewhere, e.g. in the catalogue (located by its own Context).
   void error_from(const Diagnostic& d) { out_.push_back(d); }
   size_t error_count() const { return out_.size(); }

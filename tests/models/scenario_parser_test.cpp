@@ -721,5 +721,34 @@ TEST(ScenarioParser, AnHsmNumberTooLongForAnIntIsNoSuchHost) {
             "--set failures.99999999999999999999.at=1h: no element '99999999999999999999' in 'failures'");
 }
 
+
+// Fuzz findings (tests/fuzz/README.md), each with its exact message.
+
+TEST(ScenarioParserFuzzFindings, TwoUnnamedDataCentersAreEachMissingANameNotDefinedTwice) {
+  std::string text = replace(kBase, "  - name: dc1\n    fabric", "  - fabric");
+  text = replace(text, "  - name: dc2\n    fabric", "  - fabric");
+  const size_t second = text.find("fabric", text.find("fabric") + 1);
+  const std::string got = problems(text);
+  EXPECT_NE(got.find("bad.yaml:" + where(text, "fabric") + ": missing required key 'name' in 'data_centers.0'\n"),
+            std::string::npos)
+      << got;
+  EXPECT_NE(got.find("bad.yaml:" + where(text.substr(0, second) + "@", "@") +
+                     ": missing required key 'name' in 'data_centers.1'"),
+            std::string::npos)
+      << got;
+  EXPECT_EQ(got.find("defined twice"), std::string::npos) << got;
+  EXPECT_EQ(got.find("--set"), std::string::npos) << got;
+}
+
+TEST(ScenarioParserFuzzFindings, AMissingCatalogueIsReportedAtTheCatalogueValue) {
+  const std::string text = "catalogue: no-such-catalogue.yaml\n" + kBase;
+  EXPECT_EQ(problems(text), "bad.yaml:1:12: cannot read the hardware catalogue 'no-such-catalogue.yaml': no such file");
+}
+
+TEST(ScenarioParserFuzzFindings, ACatalogueThatIsADirectoryIsReportedAtTheCatalogueValue) {
+  const std::string text = "catalogue: \"/\"\n" + kBase;  // quoted: the column is the text's, after the quote
+  EXPECT_EQ(problems(text), "bad.yaml:1:13: cannot read the hardware catalogue '/': it is a directory");
+}
+
 }  // namespace
 }  // namespace surge
