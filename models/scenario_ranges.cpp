@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <cstddef>
 
 namespace surge {
 namespace {
@@ -179,18 +180,53 @@ const std::vector<KeyRange>& key_ranges() {
   return kRanges;
 }
 
+namespace {
+// Whether `path` could match `pattern`: it starts with the pattern's text before its first '*' and ends
+// with the text after its last one. Cheap, and it leaves matches() (which backtracks) one or two rows.
+bool may_match(std::string_view pattern, std::string_view path) {
+  const size_t first = pattern.find('*');
+  if (first == std::string_view::npos) return pattern == path;
+  const std::string_view head = pattern.substr(0, first), tail = pattern.substr(pattern.rfind('*') + 1);
+  return path.size() >= head.size() + tail.size() && path.substr(0, head.size()) == head &&
+         path.substr(path.size() - tail.size()) == tail;
+}
+
+// Every row's bounds in SI units, parsed from the table's text once (not once per value checked).
+struct Bounds {
+  double lo, hi;
+};
+const std::vector<Bounds>& bounds_of_rows() {
+  static const std::vector<Bounds> rows = [] {
+    std::vector<Bounds> out;
+    out.reserve(kRanges.size());
+    for (const KeyRange& r : kRanges) out.push_back({bound(r.kind, r.min), bound(r.kind, r.max)});
+    return out;
+  }();
+  return rows;
+}
+
+// The row's index in kRanges, or -1 for a KeyRange that is not one of them.
+std::ptrdiff_t row_of(const KeyRange& range) {
+  const std::ptrdiff_t i = &range - kRanges.data();
+  return i >= 0 && i < static_cast<std::ptrdiff_t>(kRanges.size()) ? i : -1;
+}
+
+}  // namespace
+
 const KeyRange* find_key_range(std::string_view path, bool catalogue) {
   for (const KeyRange& r : kRanges)
-    if (r.catalogue == catalogue && matches(r.pattern, path)) return &r;
+    if (r.catalogue == catalogue && may_match(r.pattern, path) && matches(r.pattern, path)) return &r;
   return nullptr;
 }
 
 double range_min(const KeyRange& range) {
-  return bound(range.kind, range.min);
+  const std::ptrdiff_t i = row_of(range);
+  return i >= 0 ? bounds_of_rows()[static_cast<size_t>(i)].lo : bound(range.kind, range.min);
 }
 
 double range_max(const KeyRange& range) {
-  return bound(range.kind, range.max);
+  const std::ptrdiff_t i = row_of(range);
+  return i >= 0 ? bounds_of_rows()[static_cast<size_t>(i)].hi : bound(range.kind, range.max);
 }
 
 std::string range_text(const KeyRange& range) {

@@ -32,6 +32,20 @@ inline std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+// Line `index` (0-based) of text, as split_lines would give it, or "" past the end. Found when a
+// diagnostic needs it: a parse that reports nothing never splits its text.
+inline std::string line_at(std::string_view text, size_t index) {
+  size_t start = 0;
+  for (size_t i = 0; i < index; ++i) {
+    const size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) return "";
+    start = nl + 1;
+  }
+  if (start >= text.size()) return "";
+  const size_t nl = text.find('\n', start);
+  return std::string(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+}
+
 // Which table of ranges a document's numbers are checked against (scenario_ranges.hpp); NONE for documents
 // with their own checks (sweep specs).
 enum class KeyRanges { NONE, SCENARIO, CATALOGUE };
@@ -44,9 +58,10 @@ inline std::string scalar_or(const YAML::Node& node, const std::string& fallback
 // Collects diagnostics for one YAML document (a scenario or the catalogue).
 class Context {
  public:
+  // `text` must outlive the Context (its lines are read only when a diagnostic quotes one).
   Context(std::string file, const std::string& text, const std::map<std::string, std::string>* overrides,
           std::vector<Diagnostic>& out)
-      : file_(std::move(file)), lines_(split_lines(text)), overrides_(overrides), out_(out) {}
+      : file_(std::move(file)), text_(text), overrides_(overrides), out_(out) {}
 
   // Reports a problem at `node` (read at `path`); `offset` moves the column right within a scalar.
   void error(const YAML::Node& node, const std::string& path, const std::string& message, int offset = 0) {
@@ -73,19 +88,18 @@ class Context {
     d.file = file_;
     d.line = mark.line + 1;
     d.column = mark.column + 1 + quote + offset;
-    if (mark.line < static_cast<int>(lines_.size())) d.source_line = lines_[mark.line];
+    d.source_line = line_at(text_, static_cast<size_t>(mark.line));
     return d;
   }
   // Reports a problem at a remembered position (for checks made after reading, e.g. connectivity).
   void error_at(const SourceLoc& loc, const std::string& message) {
     Diagnostic d{file_, loc.line, loc.column, message, ""};
-    if (loc.line >= 1 && loc.line <= static_cast<int>(lines_.size()))
-      d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
+    if (loc.line >= 1) d.source_line = line_at(text_, static_cast<size_t>(loc.line - 1));
     out_.push_back(d);
   }
   // The text of line `line` (1-based), or "" past the end.
   std::string source_line(int line) const {
-    return line >= 1 && line <= static_cast<int>(lines_.size()) ? lines_[static_cast<size_t>(line - 1)] : "";
+    return line >= 1 ? line_at(text_, static_cast<size_t>(line - 1)) : "";
   }
   // Reports a problem found elsewhere, e.g. in the catalogue (located by its own Context).
   void error_from(const Diagnostic& d) { out_.push_back(d); }
@@ -119,7 +133,7 @@ class Context {
 
  private:
   std::string file_;
-  std::vector<std::string> lines_;
+  std::string_view text_;
   const std::map<std::string, std::string>* overrides_;
   std::vector<Diagnostic>& out_;
   KeyRanges ranges_ = KeyRanges::NONE;
