@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <map>
+#include <memory>
+#include <mutex>
 
 namespace surge {
 namespace {
@@ -13,21 +16,54 @@ using nlohmann::json;
 
 constexpr int kProfileVersion = 1;
 
+// The JSON at `file`, or why it is not JSON (nlohmann's message without its tag). Parsed once per process
+// and again only when the file's size or modification time changes: reading it was most of a calibrated
+// scenario's parse (sweeps, the workbench and the fuzz targets parse many). At most kCachedProfiles kept.
+// Shared, never copied: a deep copy of the document was most of a calibrated scenario's parse after that.
+std::optional<std::string> parse_json_file(const std::string& file, std::shared_ptr<const json>& out) {
+  constexpr size_t kCachedProfiles = 16;
+  struct Entry {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t bytes = 0;
+    std::shared_ptr<const json> value;
+    std::optional<std::string> error;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Entry> cache;
+  std::error_code ec;
+  const auto mtime = std::filesystem::last_write_time(file, ec);
+  const std::uintmax_t bytes = ec ? 0 : std::filesystem::file_size(file, ec);
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(file);
+  if (ec || it == cache.end() || it->second.mtime != mtime || it->second.bytes != bytes) {
+    Entry e{mtime, bytes, {}, {}};
+    std::ifstream in(file);
+    try {
+      e.value = std::make_shared<const json>(json::parse(in));
+    } catch (const json::parse_error& x) {
+      std::string what = x.what();
+      const size_t tag_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
+      e.error = tag_end != std::string::npos ? what.substr(tag_end + 2) : what;
+    }
+    if (ec) {
+      out = e.value ? e.value : std::make_shared<const json>();
+      return e.error;
+    }
+    if (cache.size() >= kCachedProfiles) cache.clear();
+    it = cache.insert_or_assign(file, std::move(e)).first;
+  }
+  out = it->second.value ? it->second.value : std::make_shared<const json>();
+  return it->second.error;
+}
+
 // Reads the JSON at `file` and checks its header: a surge profile of this version and of `kind`. `head`
 // ("profile NAME: ") starts every message.
 std::optional<std::string> read_profile_json(const std::string& file, const std::string& head, const std::string& kind,
-                                             json& out) {
+                                             std::shared_ptr<const json>& document) {
   std::error_code ec;
-  std::ifstream in(file);
-  if (!std::filesystem::is_regular_file(file, ec) || !in) return head + "cannot read " + file;
-  try {
-    out = json::parse(in);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    const size_t tag_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
-    if (tag_end != std::string::npos) what = what.substr(tag_end + 2);
-    return head + "not valid JSON (" + what + ")";
-  }
+  if (!std::filesystem::is_regular_file(file, ec) || !std::ifstream(file)) return head + "cannot read " + file;
+  if (auto problem = parse_json_file(file, document)) return head + "not valid JSON (" + *problem + ")";
+  const json& out = *document;
   if (!out.is_object() || !out.contains("surge_profile")) return head + "not a surge profile (no 'surge_profile')";
   if (out["surge_profile"] != kProfileVersion)
     return head + "unsupported surge_profile " + out["surge_profile"].dump() + "; this surge reads " +
@@ -84,8 +120,9 @@ std::string profile_source(const json& j, const std::string& name, std::initiali
 
 std::optional<std::string> read_hsm_profile(const std::string& file, const std::string& name, HsmProfile& out) {
   const std::string head = "profile " + name + ": ";
-  json j;
-  if (auto problem = read_profile_json(file, head, "hsm", j)) return problem;
+  std::shared_ptr<const json> document;
+  if (auto problem = read_profile_json(file, head, "hsm", document)) return problem;
+  const json& j = *document;
   if (!j.contains("key_types") || !j["key_types"].is_object() || j["key_types"].empty())
     return head + "'key_types' must be a non-empty object of key types";
   for (const auto& [key, entry] : j["key_types"].items()) {
@@ -99,8 +136,9 @@ std::optional<std::string> read_hsm_profile(const std::string& file, const std::
 
 std::optional<std::string> read_db_profile(const std::string& file, const std::string& name, DbProfile& out) {
   const std::string head = "profile " + name + ": ";
-  json j;
-  if (auto problem = read_profile_json(file, head, "db", j)) return problem;
+  std::shared_ptr<const json> document;
+  if (auto problem = read_profile_json(file, head, "db", document)) return problem;
+  const json& j = *document;
   if (!j.contains("commits") || !j["commits"].is_object()) return head + "'commits' must be an object";
   if (auto problem = read_fit(j["commits"], head, "commits.", out.commits)) return problem;
   out.source = profile_source(j, name, {"server_version", "date"});

@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "calibration_profile.hpp"
+#include "scenario_ranges.hpp"
 #include "topology.hpp"
 #include "units.hpp"
 #include "yaml_reader.hpp"
@@ -22,7 +24,9 @@ namespace {
 
 using yaml_input::Context;
 using yaml_input::join;
+using yaml_input::KeyRanges;
 using yaml_input::MapReader;
+using yaml_input::scalar_or;
 using yaml_input::split_lines;
 
 constexpr int kSchemaVersion = 1;
@@ -95,10 +99,11 @@ double read_distribution(MapReader& dm, Distribution& target) {
         double sum = 0;
         for (size_t i = 0; i < sample.size(); ++i) {
           Quantity q = sample[i].IsScalar() ? parse_quantity(sample[i].Scalar(), QuantityKind::DURATION) : Quantity{};
-          if (!q.value || *q.value <= 0) {
+          if (!q.value) {
             ctx.error(sample[i], path + ".sample", "sample values must be positive durations, such as 0.12ms");
             continue;
           }
+          if (!ctx.in_range(sample[i], path + ".sample", *q.value)) continue;
           target.sample.push_back(*q.value);
           sum += *q.value;
         }
@@ -169,8 +174,7 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
   bool shares_read = true;
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
-    const std::string label =
-        item.IsMap() && item["name"] && item["name"].IsScalar() ? item["name"].Scalar() : std::to_string(i);
+    const std::string label = item.IsMap() ? scalar_or(item["name"], std::to_string(i)) : std::to_string(i);
     MapReader m(ctx, item, "clients.classes." + label);
     if (!m.ok()) {
       shares_read = false;
@@ -207,8 +211,7 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
   bool shares_read = true;
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
-    const std::string label =
-        item.IsMap() && item["key"] && item["key"].IsScalar() ? item["key"].Scalar() : std::to_string(i);
+    const std::string label = item.IsMap() ? scalar_or(item["key"], std::to_string(i)) : std::to_string(i);
     MapReader m(ctx, item, "workload.key_types." + label);
     if (!m.ok()) {
       shares_read = false;
@@ -221,17 +224,11 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
       for (const KeyShare& other : out)
         if (other.key == k.key) ctx.error(item["key"], m.path() + ".key", "key type '" + k.key + "' is listed twice");
     }
-    const YAML::Node share = m.get("share", true);
-    const Quantity q = share && share.IsScalar() ? parse_quantity(share.Scalar(), QuantityKind::FRACTION) : Quantity{};
-    if (share && q.value && *q.value > 0) {
-      k.share = *q.value;
+    if (auto v = m.quantity("share", QuantityKind::FRACTION, true, true)) {
+      k.share = *v;
       total += k.share;
     } else {
       shares_read = false;
-      if (share)
-        ctx.error(share, m.path() + ".share",
-                  "key type '" + label + "': share must be in (0, 1], such as 0.4 or 40%, got '" +
-                      (share.IsScalar() ? share.Scalar() : std::string("a list or map")) + "'");
     }
     m.finish();
     out.push_back(k);
@@ -261,6 +258,14 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
   }
   if (!node.IsSequence() || node.size() == 0) {
     ctx.error(node, "incident.batches", "'batches' must be a non-empty list of {share, at} or a map {count, every}");
+    return;
+  }
+  // A list holds no more batches than `count` may make: the planner steps through each one.
+  const KeyRange* most = find_key_range("incident.batches.count", false);
+  if (static_cast<double>(node.size()) > range_max(*most)) {
+    ctx.error(node, "incident.batches",
+              "'incident.batches' lists " + std::to_string(node.size()) + " batches, more than " +
+                  std::string(most->max) + " (" + std::string(most->reason) + ")");
     return;
   }
   double total = 0;
@@ -296,6 +301,7 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
 
 struct Catalogue {
   std::string file;
+  bool readable = true;  // false: missing, a directory or unopenable (reported once; nothing else is checked)
   std::map<std::string, HsmSpec> hsm;
   std::map<std::string, ProfileNote> hsm_profile;  // by HSM model, for entries that name a profile
   std::map<std::string, DbSpec> db;
@@ -345,7 +351,8 @@ void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::file
   if (rates && rates.IsMap()) {
     MapReader r(ctx_of(m), rates, join(m.path(), "signatures_per_s"));
     for (auto it = rates.begin(); it != rates.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      if (!it->first.IsScalar()) continue;  // reported by finish()
+      const std::string key = it->first.Scalar();
       if (auto v = r.quantity(key, QuantityKind::RATE, true, true)) spec.signatures_per_s_by_key[key] = *v;
     }
     r.finish();
@@ -417,18 +424,29 @@ void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required) {
   m.text("source", false);
 }
 
-Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags) {
+// The catalogue at `path` cannot be read: reported at `at` (the scenario's `catalogue:` value, or its 1:1
+// when the default catalogue is missing).
+Catalogue catalogue_unreadable(const std::string& path, const Diagnostic& at, const std::string& why,
+                               std::vector<Diagnostic>& diags) {
+  Catalogue cat;
+  cat.file = path;
+  cat.readable = false;
+  Diagnostic d = at;
+  d.message = "cannot read the hardware catalogue '" + path + "': " + why;
+  diags.push_back(d);
+  return cat;
+}
+
+Catalogue load_catalogue(const std::string& path, const Diagnostic& at, std::vector<Diagnostic>& diags) {
   Catalogue cat;
   cat.file = path;
   std::ifstream in(path);
-  if (!in) {
-    diags.push_back(Diagnostic{path, 0, 0, "cannot read the hardware catalogue", ""});
-    return cat;
-  }
+  if (!in) return catalogue_unreadable(path, at, "it cannot be opened", diags);
   std::stringstream buf;
   buf << in.rdbuf();
   const std::string text = buf.str();
   Context ctx(path, text, nullptr, diags);
+  ctx.use_ranges(KeyRanges::CATALOGUE);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -436,7 +454,11 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
     diags.push_back(Diagnostic{path, e.mark.line + 1, e.mark.column + 1, e.msg, ""});
     return cat;
   }
-  MapReader top(ctx, root, "");
+  if (!root.IsMap()) {  // also an empty file, whose root has no position
+    diags.push_back(Diagnostic{path, 1, 1, "the hardware catalogue must be a map of keys to values", ""});
+    return cat;
+  }
+  MapReader top(ctx, root, "", "catalogue");
   if (auto v = top.integer("schema", true, 1); v && *v != kSchemaVersion)
     ctx.error(root["schema"], "schema", "unsupported catalogue schema " + std::to_string(*v));
   auto each = [&](const std::string& section, auto&& fn) {
@@ -447,7 +469,11 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
       return;
     }
     for (auto it = sec.begin(); it != sec.end(); ++it) {
-      const std::string name = it->first.as<std::string>();
+      if (!it->first.IsScalar()) {
+        ctx.error(it->first, section, "an entry of '" + section + "' must be named, not a list or a map");
+        continue;
+      }
+      const std::string name = it->first.Scalar();
       MapReader m(ctx, it->second, section + "." + name);
       fn(name, m);
       m.finish();
@@ -477,6 +503,38 @@ Catalogue load_catalogue(const std::string& path, std::vector<Diagnostic>& diags
   });
   top.finish();
   return cat;
+}
+
+// load_catalogue, read once per process and again only when the file's size or modification time changes:
+// reading and parsing it was most of a small scenario's parse (sweeps, the workbench and the fuzz targets
+// parse many). The profiles a catalogue entry names are not watched. At most kCachedCatalogues are kept.
+Catalogue cached_catalogue(const std::string& path, const Diagnostic& at, std::vector<Diagnostic>& diags) {
+  constexpr size_t kCachedCatalogues = 8;
+  struct Entry {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t bytes = 0;
+    Catalogue cat;
+    std::vector<Diagnostic> diags;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Entry> cache;
+  std::error_code ec;
+  const auto mtime = std::filesystem::last_write_time(path, ec);
+  const std::uintmax_t bytes = ec ? 0 : std::filesystem::file_size(path, ec);
+  if (ec || !std::filesystem::is_regular_file(path, ec)) {  // reported afresh each time
+    const bool dir = std::filesystem::is_directory(path, ec);
+    return catalogue_unreadable(path, at, dir ? "it is a directory" : "no such file", diags);
+  }
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(path);
+  if (it == cache.end() || it->second.mtime != mtime || it->second.bytes != bytes) {
+    if (cache.size() >= kCachedCatalogues) cache.clear();
+    Entry e{mtime, bytes, {}, {}};
+    e.cat = load_catalogue(path, at, e.diags);
+    it = cache.insert_or_assign(path, std::move(e)).first;
+  }
+  diags.insert(diags.end(), it->second.diags.begin(), it->second.diags.end());
+  return it->second.cat;
 }
 
 template <typename Map>
@@ -593,7 +651,10 @@ bool place_exists(const Scenario& s, const std::string& place, bool allow_cloud,
   auto numbered = [&](const std::string& prefix, int count) {
     if (host.rfind(prefix, 0) != 0) return false;
     const std::string num = host.substr(prefix.size());
-    if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos) return false;
+    // Nine digits at most: a longer number is past any count, and std::stoi would throw on it.
+    constexpr size_t kMaxDigits = 9;
+    if (num.empty() || num.size() > kMaxDigits || num.find_first_not_of("0123456789") != std::string::npos)
+      return false;
     const int i = std::stoi(num);
     return i >= 1 && i <= count;
   };
@@ -680,14 +741,17 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
 
   // The catalogue: named relative to the scenario, else data/catalogue.yaml beside scenarios/.
   std::filesystem::path cat_path;
+  Diagnostic cat_at{file, 1, 1, "", ctx.source_line(1)};  // where an unreadable catalogue is reported
   if (auto v = top.text("catalogue", false)) {
     cat_path = std::filesystem::path(file).parent_path() / *v;
+    cat_at = ctx.locate(root["catalogue"], "catalogue");
   } else {
     cat_path = std::filesystem::path(file).parent_path() / ".." / "data" / "catalogue.yaml";
     if (!std::filesystem::exists(cat_path))
       cat_path = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
   }
-  const Catalogue cat = load_catalogue(cat_path.lexically_normal().string(), diags);
+  const Catalogue cat = cached_catalogue(cat_path.lexically_normal().string(), cat_at, diags);
+  if (!cat.readable) return s;  // every model would be "unknown": the one problem is the catalogue
 
   // data centers, and the calibration profile each one's HSM uses (if any)
   std::vector<std::optional<ProfileNote>> profile_notes;
@@ -697,14 +761,15 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(dcs, "data_centers", "'data_centers' must be a non-empty list");
     } else {
       for (size_t i = 0; i < dcs.size(); ++i) {
-        std::string label = dcs[i].IsMap() && dcs[i]["name"] ? dcs[i]["name"].as<std::string>() : std::to_string(i);
+        std::string label = dcs[i].IsMap() ? scalar_or(dcs[i]["name"], std::to_string(i)) : std::to_string(i);
         MapReader m(ctx, dcs[i], "data_centers." + label);
         if (!m.ok()) continue;
         DataCenter dc;
         std::optional<ProfileNote> note;
         read_data_center(ctx, m, cat, std::filesystem::path(file).parent_path(), dc, note);
         profile_notes.push_back(note);
-        if (s.data_center_index(dc.name) >= 0)
+        // A missing name is reported once, as missing (a second unnamed one is not "defined twice").
+        if (!dc.name.empty() && s.data_center_index(dc.name) >= 0)
           ctx.error(dcs[i]["name"], m.path() + ".name", "data center '" + dc.name + "' is defined twice");
         s.data_centers.push_back(dc);
       }
@@ -814,7 +879,12 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     w.crl_entry_bytes = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true).value_or(kCrlEntryBytes);
     w.active_certificates =
         m.quantity("active_certificates", QuantityKind::COUNT, false, true).value_or(w.certificates);
-    w.ocsp_resign_period_s = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false).value_or(0.0);
+    // 0 turns re-signing off, as absence does; any other period lies in its range.
+    const YAML::Node resign = m.get("ocsp_resign_period", false);
+    const bool resign_off =
+        resign && resign.IsScalar() && parse_quantity(resign.Scalar(), QuantityKind::DURATION).value == 0.0;
+    if (!resign_off)
+      w.ocsp_resign_period_s = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false).value_or(0.0);
     if (YAML::Node k = m.get("cohort_size", false); k && !k.IsNull()) {
       if (k.IsScalar() && k.Scalar() == "auto") {
         w.cohort_size = 0;
@@ -985,8 +1055,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(logs, "ct.logs", "'ct.logs' must be a list");
     } else if (logs && logs.IsSequence()) {
       for (size_t i = 0; i < logs.size(); ++i) {
-        const std::string label =
-            logs[i].IsMap() && logs[i]["name"] ? logs[i]["name"].as<std::string>() : std::to_string(i);
+        const std::string label = logs[i].IsMap() ? scalar_or(logs[i]["name"], std::to_string(i)) : std::to_string(i);
         MapReader lm(ctx, logs[i], "ct.logs." + label);
         if (!lm.ok()) continue;
         CtLog l;
@@ -1085,7 +1154,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
       ctx.error(tl, "transfers", "'transfers' must be a list");
     } else {
       for (size_t i = 0; i < tl.size(); ++i) {
-        const std::string label = tl[i].IsMap() && tl[i]["name"] ? tl[i]["name"].as<std::string>() : std::to_string(i);
+        const std::string label = tl[i].IsMap() ? scalar_or(tl[i]["name"], std::to_string(i)) : std::to_string(i);
         MapReader m(ctx, tl[i], "transfers." + label);
         if (!m.ok()) continue;
         Transfer t;
@@ -1153,12 +1222,14 @@ std::optional<std::string> apply_override(YAML::Node root, const Override& o, st
     if (node.IsSequence()) {
       std::optional<size_t> index;
       for (size_t j = 0; j < node.size(); ++j)
-        if (node[j].IsMap() && node[j]["name"] && node[j]["name"].as<std::string>() == part) index = j;
-      if (!index && part.find_first_not_of("0123456789") == std::string::npos && std::stoul(part) < node.size())
+        if (node[j].IsMap() && scalar_or(node[j]["name"], "") == part) index = j;
+      constexpr size_t kMaxIndexDigits = 9;  // std::stoul would throw on a longer one; no list is that long
+      if (!index && part.size() <= kMaxIndexDigits && part.find_first_not_of("0123456789") == std::string::npos &&
+          std::stoul(part) < node.size())
         index = std::stoul(part);
       if (!index) return bad("no element '" + part + "' in '" + normal + "'");
       YAML::Node el = node[*index];
-      normal = join(normal, el.IsMap() && el["name"] ? el["name"].as<std::string>() : std::to_string(*index));
+      normal = join(normal, el.IsMap() ? scalar_or(el["name"], std::to_string(*index)) : std::to_string(*index));
       if (last) return bad("'" + normal + "' is a list element, not a value");
       node.reset(el);
       continue;
@@ -1212,6 +1283,24 @@ void check_connectivity(Context& ctx, const Scenario& s) {
   }
 }
 
+// At most kMaxCohorts cohorts travel through the simulator, so a cohort_size written out has a floor that
+// grows with what travels (the affected certificates and the normal issuance over the horizon).
+void check_cohorts(Context& ctx, const YAML::Node& root, const Scenario& s) {
+  const int k = s.workload.cohort_size;
+  if (k <= 0) return;  // auto: a fixed number of cohorts
+  const double travelling = s.workload.certificates + s.clients.background_issuance_per_s * s.incident.horizon_s;
+  const double least = std::max(1.0, std::ceil(travelling / kMaxCohorts));
+  if (k >= least) return;
+  const YAML::Node& top = root;
+  const YAML::Node n = top["workload"]["cohort_size"];
+  const KeyRange* range = find_key_range("workload.cohort_size", false);
+  ctx.error(n, "workload.cohort_size",
+            "'workload.cohort_size' must be in [" + std::to_string(static_cast<long long>(least)) + ", " +
+                std::string(range->max) + "], got '" + scalar_or(n, std::to_string(k)) + "' (at most " +
+                format_count(kMaxCohorts) + " cohorts of " + format_count(travelling) +
+                " travelling certificates: each cohort is a simulated message)");
+}
+
 }  // namespace
 
 std::string Diagnostic::headline() const {
@@ -1263,7 +1352,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
   if (!diags.empty()) throw ScenarioError(diags);
 
   Context ctx(file, text, &applied, diags);
+  ctx.use_ranges(KeyRanges::SCENARIO);
   Scenario s = read_scenario(ctx, root, file, diags);
+  if (diags.empty()) check_cohorts(ctx, root, s);
   if (diags.empty()) check_connectivity(ctx, s);
   if (!diags.empty()) throw ScenarioError(diags);
   return s;

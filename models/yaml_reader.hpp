@@ -6,6 +6,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <climits>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -17,6 +19,7 @@
 
 #include "scenario.hpp"
 #include "scenario_parser.hpp"
+#include "scenario_ranges.hpp"
 #include "units.hpp"
 
 namespace surge::yaml_input {
@@ -29,12 +32,36 @@ inline std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+// Line `index` (0-based) of text, as split_lines would give it, or "" past the end. Found when a
+// diagnostic needs it: a parse that reports nothing never splits its text.
+inline std::string line_at(std::string_view text, size_t index) {
+  size_t start = 0;
+  for (size_t i = 0; i < index; ++i) {
+    const size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) return "";
+    start = nl + 1;
+  }
+  if (start >= text.size()) return "";
+  const size_t nl = text.find('\n', start);
+  return std::string(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+}
+
+// Which table of ranges a document's numbers are checked against (scenario_ranges.hpp); NONE for documents
+// with their own checks (sweep specs).
+enum class KeyRanges { NONE, SCENARIO, CATALOGUE };
+
+// The scalar text of `node`, or `fallback` when it is missing, a list or a map (never yaml-cpp's exception).
+inline std::string scalar_or(const YAML::Node& node, const std::string& fallback) {
+  return node && node.IsScalar() ? node.Scalar() : fallback;
+}
+
 // Collects diagnostics for one YAML document (a scenario or the catalogue).
 class Context {
  public:
+  // `text` must outlive the Context (its lines are read only when a diagnostic quotes one).
   Context(std::string file, const std::string& text, const std::map<std::string, std::string>* overrides,
           std::vector<Diagnostic>& out)
-      : file_(std::move(file)), lines_(split_lines(text)), overrides_(overrides), out_(out) {}
+      : file_(std::move(file)), text_(text), overrides_(overrides), out_(out) {}
 
   // Reports a problem at `node` (read at `path`); `offset` moves the column right within a scalar.
   void error(const YAML::Node& node, const std::string& path, const std::string& message, int offset = 0) {
@@ -61,26 +88,55 @@ class Context {
     d.file = file_;
     d.line = mark.line + 1;
     d.column = mark.column + 1 + quote + offset;
-    if (mark.line < static_cast<int>(lines_.size())) d.source_line = lines_[mark.line];
+    d.source_line = line_at(text_, static_cast<size_t>(mark.line));
     return d;
   }
   // Reports a problem at a remembered position (for checks made after reading, e.g. connectivity).
   void error_at(const SourceLoc& loc, const std::string& message) {
     Diagnostic d{file_, loc.line, loc.column, message, ""};
-    if (loc.line >= 1 && loc.line <= static_cast<int>(lines_.size()))
-      d.source_line = lines_[static_cast<size_t>(loc.line - 1)];
+    if (loc.line >= 1) d.source_line = line_at(text_, static_cast<size_t>(loc.line - 1));
     out_.push_back(d);
+  }
+  // The text of line `line` (1-based), or "" past the end.
+  std::string source_line(int line) const {
+    return line >= 1 ? line_at(text_, static_cast<size_t>(line - 1)) : "";
   }
   // Reports a problem found elsewhere, e.g. in the catalogue (located by its own Context).
   void error_from(const Diagnostic& d) { out_.push_back(d); }
   size_t error_count() const { return out_.size(); }
+
+  // Checks every number read from now on against `ranges`.
+  void use_ranges(KeyRanges ranges) { ranges_ = ranges; }
+  bool ranged() const { return ranges_ != KeyRanges::NONE; }
+  // Whether `value` (SI, read from `node` at `path`) lies in its key's range; reports it when not. Every
+  // number of a ranged document has a row: a key without one is reported as a bug, never let through.
+  bool in_range(const YAML::Node& node, const std::string& path, double value) {
+    if (ranges_ == KeyRanges::NONE) return true;
+    const KeyRange* range = find_key_range(path, ranges_ == KeyRanges::CATALOGUE);
+    if (!range) {
+      error(node, path, "internal error: no valid range is defined for '" + path + "'");
+      return false;
+    }
+    const std::string written = scalar_or(node, "");
+    // NaN stands for text that is no number at all.
+    if (range->kind == RangeKind::INTEGER && !std::isinf(value) && !(value == std::floor(value))) {
+      error(node, path, "'" + path + "' must be a whole number in " + range_text(*range) + ", got '" + written + "'");
+      return false;
+    }
+    if (auto problem = range_problem(*range, path, value, written)) {
+      error(node, path, *problem);
+      return false;
+    }
+    return true;
+  }
   const std::string& file() const { return file_; }
 
  private:
   std::string file_;
-  std::vector<std::string> lines_;
+  std::string_view text_;
   const std::map<std::string, std::string>* overrides_;
   std::vector<Diagnostic>& out_;
+  KeyRanges ranges_ = KeyRanges::NONE;
 };
 
 // What a seed must be; the text of its error.
@@ -145,10 +201,12 @@ class MapReader {
       return std::nullopt;
     }
     Quantity q = parse_quantity(n.Scalar(), kind);
+    if (!q.value && kind == QuantityKind::FRACTION && ctx_.ranged()) q = fraction_outside(n.Scalar());
     if (!q.value) {
       ctx_.error(n, p, "'" + key + "': " + q.error, q.error_column);
       return std::nullopt;
     }
+    if (ctx_.ranged()) return ctx_.in_range(n, p, *q.value) ? q.value : std::nullopt;
     if (positive && *q.value <= 0) {
       ctx_.error(n, p, "'" + key + "' must be positive, got '" + n.Scalar() + "'");
       return std::nullopt;
@@ -165,12 +223,20 @@ class MapReader {
     if (!n || n.IsNull()) return std::nullopt;
     const std::string p = join(path_, key);
     Quantity q = n.IsScalar() ? parse_quantity(n.Scalar(), QuantityKind::COUNT) : Quantity{};
-    if (!q.value || *q.value != static_cast<double>(static_cast<long long>(*q.value))) {
+    // Checked as a double, before any narrowing: 2^31 or 1e30 never wraps to a negative int.
+    if (ctx_.ranged() && n.IsScalar()) {
+      if (!ctx_.in_range(n, p, q.value.value_or(NAN))) return std::nullopt;
+    }
+    if (!q.value || *q.value != std::floor(*q.value)) {
       ctx_.error(n, p, "'" + key + "' must be a whole number");
       return std::nullopt;
     }
-    if (*q.value < minimum) {
+    if (!ctx_.ranged() && *q.value < minimum) {
       ctx_.error(n, p, "'" + key + "' must be at least " + std::to_string(minimum) + ", got '" + n.Scalar() + "'");
+      return std::nullopt;
+    }
+    if (*q.value > INT_MAX) {  // no ranged key goes this far; unranged ones stop here rather than wrap
+      ctx_.error(n, p, "'" + key + "' must be at most " + std::to_string(INT_MAX) + ", got '" + n.Scalar() + "'");
       return std::nullopt;
     }
     return static_cast<int>(*q.value);
@@ -188,12 +254,26 @@ class MapReader {
   void finish() {
     if (!ok_) return;
     for (auto it = node_.begin(); it != node_.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      if (!it->first.IsScalar()) {
+        ctx_.error(it->first, path_, "a key in '" + label() + "' must be a name, not a list or a map");
+        continue;
+      }
+      const std::string key = it->first.Scalar();
       if (!used_.count(key)) ctx_.error(it->first, join(path_, key), "unknown key '" + key + "' in '" + label() + "'");
     }
   }
 
  private:
+  // A fraction written outside [0, 1] ("1.2", "150%"), read as its number so that the key's range, not
+  // the unit parser, words the error; the unit parser's error when it is not a number at all.
+  static Quantity fraction_outside(const std::string& text) {
+    const bool percent = !text.empty() && text.back() == '%';
+    Quantity q = parse_quantity(percent ? text.substr(0, text.size() - 1) : text, QuantityKind::COUNT);
+    if (!q.value) return parse_quantity(text, QuantityKind::FRACTION);
+    if (percent) *q.value /= 100.0;
+    return q;
+  }
+
   std::string label() const { return path_.empty() ? root_label_ : path_; }
 
   Context& ctx_;

@@ -8,3 +8,9 @@ bash "$root/scripts/build.sh"
 build=${SURGE_BUILD_DIR:-$root/build}
 cd "$build"
 ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)"
+# The fuzz targets for a bounded time when clang is here (tests/fuzz/README.md); a finding fails the run
+# and its input is kept in build-fuzz/findings/. SURGE_FUZZ_SECONDS=0 skips it.
+fuzz_seconds=${SURGE_FUZZ_SECONDS:-60}
+if ((fuzz_seconds > 0)) && command -v clang++ >/dev/null; then
+  bash "$root/scripts/fuzz.sh" "$fuzz_seconds"
+fi

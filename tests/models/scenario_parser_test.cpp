@@ -104,14 +104,20 @@ TEST(ScenarioParser, ReportsAMissingUnit) {
 
 TEST(ScenarioParser, RejectsZeroAndNegativeCapacities) {
   const std::string zero = replace(kBase, "bandwidth: 10Gbps", "bandwidth: 0Gbps");
-  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0Gbps") + ": 'bandwidth' must be positive, got '0Gbps'");
+  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0Gbps") +
+                                ": 'wan.0.bandwidth' must be in [1Mbps, 10Tbps], got '0Gbps' (no network link of this "
+                                "kind is slower or faster)");
   const std::string negative =
       replace(kBase, "count: 2}\n    db: {model: db-2021, writer", "count: -1}\n    db: {model: db-2021, writer");
-  EXPECT_EQ(problems(negative), "bad.yaml:" + where(negative, "-1") + ": 'count' must be at least 1, got '-1'");
+  EXPECT_EQ(problems(negative), "bad.yaml:" + where(negative, "-1") +
+                                    ": 'data_centers.dc1.hsm.count' must be in [1, 64], got '-1' (each one is a "
+                                    "simulated host with its own actors)");
   const std::string rate =
       replace(kBase, "hsm: {model: luna-2021, count: 2}\n    db: {model: db-2021, writer",
               "hsm: {model: luna-2021, count: 2, signatures_per_s: 0/s}\n    db: {model: db-2021, writer");
-  EXPECT_EQ(problems(rate), "bad.yaml:" + where(rate, "0/s") + ": 'signatures_per_s' must be positive, got '0/s'");
+  EXPECT_EQ(problems(rate), "bad.yaml:" + where(rate, "0/s") +
+                                ": 'data_centers.dc1.hsm.signatures_per_s' must be in [1/s, 1G/s], got '0/s' (a slower "
+                                "station never drains an incident; 1G/s is past any hardware)");
 }
 
 TEST(ScenarioParser, RejectsReferencesToDataCentersAndHostsThatDoNotExist) {
@@ -324,10 +330,10 @@ TEST(ScenarioParser, RejectsAKeyTypeOneDataCentersHsmHasNoRateFor) {
 TEST(ScenarioParser, RejectsBadKeyTypeShares) {
   const std::string zero = with_key_types("    - {key: rsa-2048, share: 100%}\n    - {key: ecdsa-p384, share: 0}\n");
   EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "share: 0}", 7) +
-                                ": key type 'ecdsa-p384': share must be in (0, 1], such as 0.4 or 40%, got '0'");
+                                ": 'workload.key_types.ecdsa-p384.share' must be in (0, 1], got '0'");
   const std::string over = with_key_types("    - {key: rsa-2048, share: 1.2}\n");
-  EXPECT_EQ(problems(over), "bad.yaml:" + where(over, "1.2}") +
-                                ": key type 'rsa-2048': share must be in (0, 1], such as 0.4 or 40%, got '1.2'");
+  EXPECT_EQ(problems(over),
+            "bad.yaml:" + where(over, "1.2}") + ": 'workload.key_types.rsa-2048.share' must be in (0, 1], got '1.2'");
   const std::string sum = with_key_types("    - {key: rsa-2048, share: 50%}\n    - {key: ecdsa-p384, share: 40%}\n");
   EXPECT_EQ(problems(sum), "bad.yaml:" + where(sum, "- {key: rsa") + ": key type shares sum to 90%, not 100%");
   const std::string twice = with_key_types("    - {key: rsa-2048, share: 50%}\n    - {key: rsa-2048, share: 50%}\n");
@@ -471,7 +477,9 @@ TEST(ScenarioParser, ClientClassNamesAreUniqueAndKindsKnown) {
   EXPECT_EQ(problems(no_mean), "bad.yaml:" + where(no_mean, "{distribution") +
                                    ": missing required key 'mean' in 'clients.classes.m.response'");
   const std::string runs = with_classes("    - {name: c, kind: cron, share: 100%, runs_per_day: 0}\n");
-  EXPECT_EQ(problems(runs), "bad.yaml:" + where(runs, "0}") + ": 'runs_per_day' must be positive, got '0'");
+  EXPECT_EQ(problems(runs),
+            "bad.yaml:" + where(runs, "0}") +
+                ": 'clients.classes.c.runs_per_day' must be in (0, 2880], got '0' (at most every 30 seconds)");
   const std::string empty = replace(kBase, "  ari_share: 1.0\n", "  classes: []\n");
   EXPECT_EQ(problems(empty),
             "bad.yaml:" + where(empty, "[]") + ": 'classes' must be a non-empty list of client classes");
@@ -485,9 +493,10 @@ TEST(ScenarioParser, AdmissionNeedsAPositiveQueueAndARetryAfter) {
   EXPECT_EQ(s.admission.queue_certificates, 2e6);
   EXPECT_EQ(s.admission.retry_after_s, 1800);
   const std::string zero = kBase + "admission: {queue: 0, retry_after: 30min}\n";
-  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0, retry") + ": 'queue' must be positive, got '0'");
+  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0, retry") + ": 'admission.queue' must be in [1, 1G], got '0'");
   const std::string negative = kBase + "admission: {queue: -5, retry_after: 30min}\n";
-  EXPECT_EQ(problems(negative), "bad.yaml:" + where(negative, "-5") + ": 'queue' must be positive, got '-5'");
+  EXPECT_EQ(problems(negative),
+            "bad.yaml:" + where(negative, "-5") + ": 'admission.queue' must be in [1, 1G], got '-5'");
   const std::string no_retry = kBase + "admission: {queue: 2M}\n";
   EXPECT_EQ(problems(no_retry),
             "bad.yaml:" + where(no_retry, "{queue") + ": missing required key 'retry_after' in 'admission'");
@@ -528,7 +537,8 @@ TEST(ScenarioOverrides, ValidatesOverridesLikeTheFileAndNamesThem) {
   EXPECT_EQ(problems(kBase, {{"incident.deadline", "3h"}}),
             "--set incident.deadline=3h: deadline (3h) is not after the decision (4h)");
   EXPECT_EQ(problems(kBase, {{"data_centers.dc1.hsm.count", "0"}}),
-            "--set data_centers.dc1.hsm.count=0: 'count' must be at least 1, got '0'");
+            "--set data_centers.dc1.hsm.count=0: 'data_centers.dc1.hsm.count' must be in [1, 64], got '0' (each one is "
+            "a simulated host with its own actors)");
   EXPECT_EQ(problems(kBase, {{"incident.deadlien", "3h"}}),
             "--set incident.deadlien=3h: unknown key 'deadlien' in 'incident'");
   EXPECT_EQ(problems(kBase, {{"data_centers.dc7.hsm.count", "1"}}),
@@ -538,7 +548,7 @@ TEST(ScenarioOverrides, ValidatesOverridesLikeTheFileAndNamesThem) {
       replace(kBase, "wan:\n", "wan:\n  - {from: dc1, to: cloud, bandwidth: 10Gbps, latency: 10ms}\n") +
       "transfers:\n  - {name: backup, from: dc1/db-writer, to: cloud, size: 20TB}\n";
   EXPECT_EQ(problems(with_transfer, {{"transfers.backup.size", "0TB"}}),
-            "--set transfers.backup.size=0TB: 'size' must be positive, got '0TB'");
+            "--set transfers.backup.size=0TB: 'transfers.backup.size' must be in [1B, 1000TB], got '0TB'");
 }
 
 TEST(ScenarioOverrides, AListOrMapWrittenWholeInFlowStyleReplacesTheFilesValue) {
@@ -606,7 +616,9 @@ TEST(ScenarioParserCt, RejectsTooFewOperatorsDuplicateLogsAndNonPositiveRates) {
   EXPECT_EQ(problems(twice),
             "bad.yaml:" + where(twice, "argon, operator: letsencrypt") + ": CT log 'argon' is listed twice");
   const std::string zero = replace(kBase + kCt, "rate: 2k/s", "rate: 0/s");
-  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0/s") + ": 'rate' must be positive, got '0/s'");
+  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0/s") +
+                                ": 'ct.logs.oak.rate' must be in [1/s, 1G/s], got '0/s' (a slower station never drains "
+                                "an incident; 1G/s is past any hardware)");
 }
 
 TEST(ScenarioParserCt, RejectsOutagesOfUnknownLogsAndUntilOnPermanentFailures) {
@@ -671,14 +683,71 @@ TEST(ScenarioParserFrontend, NewAuthzShareAndValidationExcludeEachOther) {
 TEST(ScenarioParserFrontend, RejectsANegativeLatencyAndAMissingVaRate) {
   const std::string negative = kBase + "validation: {validations_per_s: 2k/s, dns_latency: -50ms}\n";
   EXPECT_EQ(problems(negative),
-            "bad.yaml:" + where(negative, "-50ms") + ": 'dns_latency' must not be negative, got '-50ms'");
+            "bad.yaml:" + where(negative, "-50ms") + ": 'validation.dns_latency' must be in [0s, 60s], got '-50ms'");
   const std::string no_rate = kBase + "validation: {revalidate_all: true}\n";
   EXPECT_EQ(problems(no_rate), "bad.yaml:" + where(no_rate, "{revalidate_all") +
                                    ": missing required key 'validations_per_s' in 'validation'");
   const std::string zero_api = replace(kBase, "    db: {model: db-2021, replicas: 1}\n",
                                        "    db: {model: db-2021, replicas: 1}\n    api: {requests_per_s: 0/s}\n");
-  EXPECT_EQ(problems(zero_api),
-            "bad.yaml:" + where(zero_api, "0/s") + ": 'requests_per_s' must be positive, got '0/s'");
+  EXPECT_EQ(problems(zero_api), "bad.yaml:" + where(zero_api, "0/s") +
+                                    ": 'data_centers.dc2.api.requests_per_s' must be in [1/s, 1G/s], got '0/s' (a "
+                                    "slower station never drains an incident; 1G/s is past any hardware)");
+}
+
+// Where a name or a key is a list or a map, the parser says so at the spot; yaml-cpp's own exception
+// ("bad conversion") never escapes.
+TEST(ScenarioParser, ANameOrKeyThatIsAListOrMapIsATypedError) {
+  const std::string dc_name = replace(kBase, "  - name: dc1\n", "  - name: [dc1, x]\n");
+  // The data center has no name then, so the WAN link and the failure naming dc1 are reported too.
+  EXPECT_NE(problems(dc_name).find("bad.yaml:" + where(dc_name, "[dc1") + ": 'name' must be a single value\n"),
+            std::string::npos)
+      << problems(dc_name);
+  const std::string key = replace(kBase, "  deadline: 24h\n", "  deadline: 24h\n  [a, b]: 1\n");
+  EXPECT_EQ(problems(key),
+            "bad.yaml:" + where(key, "[a, b]") + ": a key in 'incident' must be a name, not a list or a map");
+  const std::string log = kBase + "ct:\n  scts_required: 1\n  logs: [{name: {a: 1}, operator: x, rate: 1k/s}]\n";
+  EXPECT_EQ(problems(log), "bad.yaml:" + where(log, "{a: 1}") + ": 'name' must be a single value");
+  const std::string transfer = kBase + "transfers:\n  - {name: [t], from: dc1, to: dc2, size: 1TB}\n";
+  EXPECT_EQ(problems(transfer), "bad.yaml:" + where(transfer, "[t]") + ": 'name' must be a single value");
+  EXPECT_EQ(problems(kBase, {{"name", "[a, b]"}}), "--set name=[a, b]: 'name' must be a single value");
+}
+
+// A host number past any count is "no such host", not std::stoi's exception.
+TEST(ScenarioParser, AnHsmNumberTooLongForAnIntIsNoSuchHost) {
+  EXPECT_EQ(problems(kBase, {{"failures", "[{hsm: dc1/hsm-99999999999, at: 1h}]"}}),
+            "--set failures=[{hsm: dc1/hsm-99999999999, at: 1h}]: data center 'dc1' has no host 'hsm-99999999999' "
+            "(hosts: frontend, ca, sa, hsm-1..2, db-writer, db-replica-1..1)");
+  EXPECT_EQ(problems(kBase, {{"failures.99999999999999999999.at", "1h"}}),
+            "--set failures.99999999999999999999.at=1h: no element '99999999999999999999' in 'failures'");
+}
+
+
+// Fuzz findings (tests/fuzz/README.md), each with its exact message.
+
+TEST(ScenarioParserFuzzFindings, TwoUnnamedDataCentersAreEachMissingANameNotDefinedTwice) {
+  std::string text = replace(kBase, "  - name: dc1\n    fabric", "  - fabric");
+  text = replace(text, "  - name: dc2\n    fabric", "  - fabric");
+  const size_t second = text.find("fabric", text.find("fabric") + 1);
+  const std::string got = problems(text);
+  EXPECT_NE(got.find("bad.yaml:" + where(text, "fabric") + ": missing required key 'name' in 'data_centers.0'\n"),
+            std::string::npos)
+      << got;
+  EXPECT_NE(got.find("bad.yaml:" + where(text.substr(0, second) + "@", "@") +
+                     ": missing required key 'name' in 'data_centers.1'"),
+            std::string::npos)
+      << got;
+  EXPECT_EQ(got.find("defined twice"), std::string::npos) << got;
+  EXPECT_EQ(got.find("--set"), std::string::npos) << got;
+}
+
+TEST(ScenarioParserFuzzFindings, AMissingCatalogueIsReportedAtTheCatalogueValue) {
+  const std::string text = "catalogue: no-such-catalogue.yaml\n" + kBase;
+  EXPECT_EQ(problems(text), "bad.yaml:1:12: cannot read the hardware catalogue 'no-such-catalogue.yaml': no such file");
+}
+
+TEST(ScenarioParserFuzzFindings, ACatalogueThatIsADirectoryIsReportedAtTheCatalogueValue) {
+  const std::string text = "catalogue: \"/\"\n" + kBase;  // quoted: the column is the text's, after the quote
+  EXPECT_EQ(problems(text), "bad.yaml:1:13: cannot read the hardware catalogue '/': it is a directory");
 }
 
 }  // namespace

@@ -288,7 +288,8 @@ TEST_F(SweepFixture, SweepReportsABaseThatDoesNotLoadWithItsFirstProblem) {
   const std::string text = replace(kSweep, "base: base.yaml", "base: bad.yaml");
   EXPECT_EQ(problems(text), at(text, "bad.yaml") +
                                 ": base scenario 'bad.yaml' does not load: " + (dir_ / "bad.yaml").string() +
-                                ":7:36: 'count' must be at least 1, got '0' (and 1 more problem)");
+                                ":7:36: 'data_centers.dc1.hsm.count' must be in [1, 64], got '0' (each one is a "
+                                "simulated host with its own actors) (and 1 more problem)");
 }
 
 TEST_F(SweepFixture, SweepReportsAValueTheBaseRejectsAtThatValue) {
@@ -303,7 +304,8 @@ TEST_F(SweepFixture, SweepReportsAValueTheBaseRejectsAtThatValue) {
   text = with_parameters(
       "parameters:\n  - {path: clients.ari_share, samples: {from: 0.5, to: 1.5}}\n"
       "sampling: {points: 4}\n");
-  EXPECT_EQ(problems(text), at(text, "1.5") + ": clients.ari_share=1.5: 'ari_share': '1.5' is outside [0, 1]");
+  EXPECT_EQ(problems(text),
+            at(text, "1.5") + ": clients.ari_share=1.5: 'clients.ari_share' must be in [0, 1], got '1.5'");
   text = with_parameters("parameters:\n  - {path: data_centers.dc7.hsm.count, values: [1]}\n");
   EXPECT_EQ(problems(text), at(text, "1]") + ": data_centers.dc7.hsm.count=1: no element 'dc7' in 'data_centers'");
 }
@@ -336,7 +338,9 @@ TEST_F(SweepFixture, SweepListsTenFailingCombinationsAndCountsTheRest) {
 
 TEST_F(SweepFixture, SweepReportsAFixedOverrideTheBaseRejectsAtItsValue) {
   const std::string text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nset: {workload.cohort_size: 0}\n");
-  EXPECT_EQ(problems(text), at(text, "0}") + ": workload.cohort_size=0: 'cohort_size' must be at least 1, got '0'");
+  EXPECT_EQ(problems(text), at(text, "0}") +
+                                ": workload.cohort_size=0: 'workload.cohort_size' must be in [1, 1G], got '0' (each "
+                                "cohort is a simulated message; at most 2,000,000 travel)");
 }
 
 TEST_F(SweepFixture, SweepRendersAValueProblemWithACaretInsideTheQuotes) {
@@ -349,8 +353,8 @@ TEST_F(SweepFixture, SweepRendersAValueProblemWithACaretInsideTheQuotes) {
     ASSERT_EQ(e.diagnostics().size(), 1u);
     EXPECT_EQ(e.diagnostics()[0].render(),
               at(text, "{model") +
-                  ": data_centers.dc1.fabric={model: 25g-fiber, bandwidth: 0Gbps}: 'bandwidth' must be positive, got "
-                  "'0Gbps'\n" +
+                  ": data_centers.dc1.fabric={model: 25g-fiber, bandwidth: 0Gbps}: 'data_centers.dc1.fabric.bandwidth' "
+                  "must be in [1Mbps, 10Tbps], got '0Gbps' (no network link of this kind is slower or faster)\n" +
                   "    values: [\"{model: 25g-fiber, bandwidth: 0Gbps}\"]\n" + std::string(14, ' ') + "^");
   }
 }
@@ -450,9 +454,10 @@ TEST_F(SweepFixture, SweepChecksBothSearchBoundsAgainstTheBase) {
   to: 30000/s
   condition: {metric: completion_time_s, at_most: 20h}
 )");
-  EXPECT_EQ(problems(text), at(text, "0/s") +
-                                ": data_centers.dc1.hsm.signatures_per_s=0/s: 'signatures_per_s' must be positive, "
-                                "got '0/s'");
+  EXPECT_EQ(problems(text),
+            at(text, "0/s") +
+                ": data_centers.dc1.hsm.signatures_per_s=0/s: 'data_centers.dc1.hsm.signatures_per_s' must be in [1/s, "
+                "1G/s], got '0/s' (a slower station never drains an incident; 1G/s is past any hardware)");
 }
 
 TEST_F(SweepFixture, SweepNeedsParametersOrASearch) {
