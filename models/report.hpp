@@ -14,16 +14,16 @@ namespace surge {
 
 /// How one resource was used over the run.
 struct ResourceUse {
-  std::string name;                   ///< "hsm:dc1", "db-writer", "link:dc1/db-writer/nic"
-  std::string kind;                   ///< "hsm", "db", "link"
-  std::string unit;                   ///< "signatures/s", "commits/s", "bytes/s"
-  double capacity = 0;                ///< at the start of the run, in `unit`
-  double work = 0;                    ///< total served (signatures, commits, bytes)
-  double mean_utilisation = 0;        ///< served / capacity, averaged over the active period
-  double peak_utilisation = 0;        ///< highest sampled interval
-  double mean_busy = 0;               ///< HSM and DB: busy sessions (connections) / their count, over the active period
-  bool available = true;              ///< false when it ended the run failed
-  double saved_s = 0;                 ///< completion time saved by +10% capacity (fluid arithmetic)
+  std::string name;             ///< "hsm:dc1", "db-writer", "link:dc1/db-writer/nic"
+  std::string kind;             ///< "hsm", "db", "link"
+  std::string unit;             ///< "signatures/s", "commits/s", "bytes/s"
+  double capacity = 0;          ///< at the start of the run, in `unit`
+  double work = 0;              ///< total served (signatures, commits, bytes)
+  double mean_utilisation = 0;  ///< served / capacity, averaged over the active period
+  double peak_utilisation = 0;  ///< highest sampled interval
+  double mean_busy = 0;         ///< HSM and DB: busy sessions (connections) / their count, over the active period
+  bool available = true;        ///< false when it ended the run failed
+  double saved_s = 0;           ///< completion time saved by +10% capacity (fluid arithmetic)
   /// When this resource alone would finish its work; empty: never (what it is left with never serves it).
   std::optional<double> fluid_completion_s;
   double demand_per_certificate = 0;  ///< analytic: work per affected certificate (signatures, commits, bytes)

@@ -98,9 +98,7 @@ class Context {
     out_.push_back(d);
   }
   // The text of line `line` (1-based), or "" past the end.
-  std::string source_line(int line) const {
-    return line >= 1 ? line_at(text_, static_cast<size_t>(line - 1)) : "";
-  }
+  std::string source_line(int line) const { return line >= 1 ? line_at(text_, static_cast<size_t>(line - 1)) : ""; }
   // Reports a problem found elsewhere, e.g. in the catalogue (located by its own Context).
   void error_from(const Diagnostic& d) { out_.push_back(d); }
   size_t error_count() const { return out_.size(); }

@@ -204,6 +204,25 @@ TEST(Workbench, ABadEditIsRejectedWithTheClisMessageAndChangesNothing) {
   EXPECT_EQ(comparable(bench.analytic()), before);
 }
 
+TEST(Workbench, AnOutOfRangeEditMarksTheFieldNamesTheRangeAndRunsNothing) {
+  auto w = open_window();
+  Workbench& bench = w->workbench();
+  const nlohmann::json before = comparable(bench.analytic());
+  QSignalSpy rejected(&bench, &Workbench::rejected);
+  QSignalSpy changed(&bench, &Workbench::changed);
+  QLineEdit* hsms = w->parameters().field("HSMs per data center");
+  hsms->setText("2147483648");  // 2^31: once wrapped to a negative capacity
+  emit hsms->editingFinished();
+  ASSERT_EQ(rejected.count(), 1);
+  const std::string shown = rejected.at(0).at(0).toString().toStdString();
+  EXPECT_NE(shown.find("hsm.count' must be in [1, 64], got '2147483648'"), std::string::npos) << shown;
+  EXPECT_NE(hsms->styleSheet().indexOf("background"), -1) << "the field is marked";
+  EXPECT_EQ(w->parameters().error().toStdString(), shown);
+  EXPECT_EQ(changed.count(), 0);
+  EXPECT_FALSE(bench.document().can_undo());
+  EXPECT_EQ(comparable(bench.analytic()), before);
+}
+
 TEST(Workbench, UndoAndRedoRestoreEveryAnswer) {
   auto w = open_window();
   Workbench& bench = w->workbench();

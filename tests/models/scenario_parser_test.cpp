@@ -721,7 +721,6 @@ TEST(ScenarioParser, AnHsmNumberTooLongForAnIntIsNoSuchHost) {
             "--set failures.99999999999999999999.at=1h: no element '99999999999999999999' in 'failures'");
 }
 
-
 // Fuzz findings (tests/fuzz/README.md), each with its exact message.
 
 TEST(ScenarioParserFuzzFindings, TwoUnnamedDataCentersAreEachMissingANameNotDefinedTwice) {
