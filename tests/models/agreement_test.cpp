@@ -118,7 +118,7 @@ TEST(PlannerAgreement, WhenPollingSaturatesTheApiTheReportSaysNothingIsReplacedA
   EXPECT_FALSE(resource(r, "api:dc1").fluid_completion_s.has_value());  // never, not +inf
   const std::string text = render_text(r);
   EXPECT_EQ(text.find("nan"), std::string::npos) << text;
-  EXPECT_NE(text.find("replaced   none within the horizon (96.00 h)"), std::string::npos) << text;
+  EXPECT_NE(text.find("replaced   none within the horizon (96.0 h)"), std::string::npos) << text;
   EXPECT_NE(text.find("p50 n/a, p99 n/a"), std::string::npos) << text;
   EXPECT_NE(text.find("bottleneck api:dc1"), std::string::npos) << text;
   // The JSON reads back as it was written.

@@ -116,7 +116,7 @@ TEST(ScenarioParser, RejectsZeroAndNegativeCapacities) {
       replace(kBase, "hsm: {model: luna-2021, count: 2}\n    db: {model: db-2021, writer",
               "hsm: {model: luna-2021, count: 2, signatures_per_s: 0/s}\n    db: {model: db-2021, writer");
   EXPECT_EQ(problems(rate), "bad.yaml:" + where(rate, "0/s") +
-                                ": 'data_centers.dc1.hsm.signatures_per_s' must be in [1/s, 1G/s], got '0/s' (a slower "
+                                ": 'data_centers.dc1.hsm.signatures_per_s' must be in [0.001/s, 1G/s], got '0/s' (a slower "
                                 "station never drains an incident; 1G/s is past any hardware)");
 }
 
@@ -617,7 +617,7 @@ TEST(ScenarioParserCt, RejectsTooFewOperatorsDuplicateLogsAndNonPositiveRates) {
             "bad.yaml:" + where(twice, "argon, operator: letsencrypt") + ": CT log 'argon' is listed twice");
   const std::string zero = replace(kBase + kCt, "rate: 2k/s", "rate: 0/s");
   EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0/s") +
-                                ": 'ct.logs.oak.rate' must be in [1/s, 1G/s], got '0/s' (a slower station never drains "
+                                ": 'ct.logs.oak.rate' must be in [0.001/s, 1G/s], got '0/s' (a slower station never drains "
                                 "an incident; 1G/s is past any hardware)");
 }
 
@@ -690,7 +690,7 @@ TEST(ScenarioParserFrontend, RejectsANegativeLatencyAndAMissingVaRate) {
   const std::string zero_api = replace(kBase, "    db: {model: db-2021, replicas: 1}\n",
                                        "    db: {model: db-2021, replicas: 1}\n    api: {requests_per_s: 0/s}\n");
   EXPECT_EQ(problems(zero_api), "bad.yaml:" + where(zero_api, "0/s") +
-                                    ": 'data_centers.dc2.api.requests_per_s' must be in [1/s, 1G/s], got '0/s' (a "
+                                    ": 'data_centers.dc2.api.requests_per_s' must be in [0.001/s, 1G/s], got '0/s' (a "
                                     "slower station never drains an incident; 1G/s is past any hardware)");
 }
 
