@@ -2,7 +2,8 @@
 # Installs, with apt-get, whatever surge needs to build and test that is missing. Idempotent: a machine
 # that has everything installs nothing and does not touch the network.
 #   scripts/setup.sh          build + tests (simulator, CLI, real mode with SoftHSM2 and MariaDB, the Qt 6
-#                             workbench and its tests under Xvfb, GoogleTest)
+#                             workbench and its tests under Xvfb, GoogleTest, clang and libFuzzer for
+#                             the fuzz targets that scripts/test.sh runs for 60 s)
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
   mariadb-server mariadb-client libmariadb-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev xvfb xauth fonts-dejavu-core
   libsqlite3-dev sqlite3 openmpi-bin libopenmpi-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()
