@@ -454,10 +454,11 @@ TEST_F(SweepFixture, SweepChecksBothSearchBoundsAgainstTheBase) {
   to: 30000/s
   condition: {metric: completion_time_s, at_most: 20h}
 )");
-  EXPECT_EQ(problems(text),
-            at(text, "0/s") +
-                ": data_centers.dc1.hsm.signatures_per_s=0/s: 'data_centers.dc1.hsm.signatures_per_s' must be in [1/s, "
-                "1G/s], got '0/s' (a slower station never drains an incident; 1G/s is past any hardware)");
+  EXPECT_EQ(
+      problems(text),
+      at(text, "0/s") +
+          ": data_centers.dc1.hsm.signatures_per_s=0/s: 'data_centers.dc1.hsm.signatures_per_s' must be in [0.001/s, "
+          "1G/s], got '0/s' (a slower station never drains an incident; 1G/s is past any hardware)");
 }
 
 TEST_F(SweepFixture, SweepNeedsParametersOrASearch) {
