@@ -20,7 +20,7 @@ std::string input_file_name();
 
 /// A rejection as the project promises it: at least one diagnostic, each with a file, a line and a
 /// column >= 1 and a message that is the project's, not a library's exception text.
-std::optional<std::string> diagnostics_problem(const std::vector<Diagnostic>& diagnostics);
+std::optional<std::string> diagnostics_problem(const std::vector<Diagnostic>& diagnostics, std::string_view input = {});
 
 /// The invariants of an accepted scenario: every capacity finite and positive, every count >= 0, every
 /// time finite (a CT outage may last forever) and ordered (decision <= deadline <= horizon).

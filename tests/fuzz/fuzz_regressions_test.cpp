@@ -66,6 +66,10 @@ TEST(FuzzOracle, FlagsADiagnosticWithoutLineColumnOrWithALibrarysText) {
   EXPECT_NE(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "", ""}}), std::nullopt);
   EXPECT_NE(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "bad conversion", ""}}), std::nullopt);
   EXPECT_NE(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "stoi", ""}}), std::nullopt);
+  // The input's own text echoed unquoted (a profile path holding "bad_alloc") is not a library's message.
+  const Diagnostic echoed{"a.yaml", 2, 1, "cannot read data/bad_alloc/p.json", ""};
+  EXPECT_NE(diagnostics_problem({echoed}), std::nullopt);
+  EXPECT_EQ(diagnostics_problem({echoed}, "profile: data/bad_alloc/p.json"), std::nullopt);
   // The input's own text, quoted, may hold anything: a key named 'cohstolort_size' is not std::stol's text.
   EXPECT_EQ(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "unknown key 'stoi' in 'scenario'", ""}}), std::nullopt);
   EXPECT_EQ(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "unknown key 'x' (stolen)", ""}}), std::nullopt);

@@ -115,9 +115,10 @@ TEST(ScenarioParser, RejectsZeroAndNegativeCapacities) {
   const std::string rate =
       replace(kBase, "hsm: {model: luna-2021, count: 2}\n    db: {model: db-2021, writer",
               "hsm: {model: luna-2021, count: 2, signatures_per_s: 0/s}\n    db: {model: db-2021, writer");
-  EXPECT_EQ(problems(rate), "bad.yaml:" + where(rate, "0/s") +
-                                ": 'data_centers.dc1.hsm.signatures_per_s' must be in [0.001/s, 1G/s], got '0/s' (a slower "
-                                "station never drains an incident; 1G/s is past any hardware)");
+  EXPECT_EQ(problems(rate),
+            "bad.yaml:" + where(rate, "0/s") +
+                ": 'data_centers.dc1.hsm.signatures_per_s' must be in [0.001/s, 1G/s], got '0/s' (a slower "
+                "station never drains an incident; 1G/s is past any hardware)");
 }
 
 TEST(ScenarioParser, RejectsReferencesToDataCentersAndHostsThatDoNotExist) {
@@ -616,9 +617,10 @@ TEST(ScenarioParserCt, RejectsTooFewOperatorsDuplicateLogsAndNonPositiveRates) {
   EXPECT_EQ(problems(twice),
             "bad.yaml:" + where(twice, "argon, operator: letsencrypt") + ": CT log 'argon' is listed twice");
   const std::string zero = replace(kBase + kCt, "rate: 2k/s", "rate: 0/s");
-  EXPECT_EQ(problems(zero), "bad.yaml:" + where(zero, "0/s") +
-                                ": 'ct.logs.oak.rate' must be in [0.001/s, 1G/s], got '0/s' (a slower station never drains "
-                                "an incident; 1G/s is past any hardware)");
+  EXPECT_EQ(problems(zero),
+            "bad.yaml:" + where(zero, "0/s") +
+                ": 'ct.logs.oak.rate' must be in [0.001/s, 1G/s], got '0/s' (a slower station never drains "
+                "an incident; 1G/s is past any hardware)");
 }
 
 TEST(ScenarioParserCt, RejectsOutagesOfUnknownLogsAndUntilOnPermanentFailures) {

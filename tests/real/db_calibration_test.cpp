@@ -143,13 +143,10 @@ TEST_F(CalibrateDb, ALocalReplicaAppliesTheWritesAndCatchesUp) {
   const nlohmann::json all = nlohmann::json::parse(slurp(json));
   const nlohmann::json& replica = all.at("replica");
   ASSERT_EQ(replica.at("levels").size(), 2u);
-  EXPECT_TRUE(replica.at("caught_up"));
-  for (const auto& l : replica.at("levels")) EXPECT_GT(l.at("replica_applied_per_s").get<double>(), 0) << l;
   // Every write the primary acknowledged reached the replica: caught_up compares the replica's applied GTID
   // with the primary's last one after the run (how fast it got there is the machine's, a benchmark's figure).
-  for (const auto& l : replica.at("levels")) EXPECT_GE(l.at("max_lag_transactions").get<double>(), 0) << l;
-  EXPECT_GE(replica.at("catch_up_s").get<double>(), 0);
-  EXPECT_LT(replica.at("catch_up_s").get<double>(), 600) << "the product's own bound on the wait";
+  EXPECT_TRUE(replica.at("caught_up"));
+  for (const auto& l : replica.at("levels")) EXPECT_GT(l.at("replica_applied_per_s").get<double>(), 0) << l;
   // The primary had a replica attached, its own: the target check let it through and recorded it.
   EXPECT_EQ(all.at("metadata").at("checks").at("replicas_attached"), 1);
 }
