@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 
+#include <unistd.h>
+
 namespace surge {
 namespace {
 
@@ -21,7 +23,7 @@ constexpr int kProfileVersion = 1;
 // scenario's parse (sweeps, the workbench and the fuzz targets parse many). At most kCachedProfiles kept.
 // Shared, never copied: a deep copy of the document was most of a calibrated scenario's parse after that.
 std::optional<std::string> parse_json_file(const std::string& file, std::shared_ptr<const json>& out) {
-  constexpr size_t kCachedProfiles = 16;
+  constexpr size_t kCachedProfiles = 64;
   struct Entry {
     std::filesystem::file_time_type mtime;
     std::uintmax_t bytes = 0;
@@ -61,7 +63,9 @@ std::optional<std::string> parse_json_file(const std::string& file, std::shared_
 std::optional<std::string> read_profile_json(const std::string& file, const std::string& head, const std::string& kind,
                                              std::shared_ptr<const json>& document) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec) || !std::ifstream(file)) return head + "cannot read " + file;
+  // access(), not a stream: opening one per parse was a visible part of a calibrated scenario's parse.
+  if (!std::filesystem::is_regular_file(file, ec) || ::access(file.c_str(), R_OK) != 0)
+    return head + "cannot read " + file;
   if (auto problem = parse_json_file(file, document)) return head + "not valid JSON (" + *problem + ")";
   const json& out = *document;
   if (!out.is_object() || !out.contains("surge_profile")) return head + "not a surge profile (no 'surge_profile')";

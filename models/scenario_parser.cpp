@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -25,9 +26,9 @@ namespace {
 using yaml_input::Context;
 using yaml_input::join;
 using yaml_input::KeyRanges;
+using yaml_input::line_at;
 using yaml_input::MapReader;
 using yaml_input::scalar_or;
-using yaml_input::split_lines;
 
 constexpr int kSchemaVersion = 1;
 constexpr double kDefaultHorizonDeadlines = 4.0;  // horizon defaults to 4 deadlines
@@ -508,12 +509,14 @@ Catalogue load_catalogue(const std::string& path, const Diagnostic& at, std::vec
 // load_catalogue, read once per process and again only when the file's size or modification time changes:
 // reading and parsing it was most of a small scenario's parse (sweeps, the workbench and the fuzz targets
 // parse many). The profiles a catalogue entry names are not watched. At most kCachedCatalogues are kept.
-Catalogue cached_catalogue(const std::string& path, const Diagnostic& at, std::vector<Diagnostic>& diags) {
+// Shared, never copied: a copy of the catalogue per parse showed in the fuzz target's profile.
+std::shared_ptr<const Catalogue> cached_catalogue(const std::string& path, const Diagnostic& at,
+                                                  std::vector<Diagnostic>& diags) {
   constexpr size_t kCachedCatalogues = 8;
   struct Entry {
     std::filesystem::file_time_type mtime;
     std::uintmax_t bytes = 0;
-    Catalogue cat;
+    std::shared_ptr<const Catalogue> cat;
     std::vector<Diagnostic> diags;
   };
   static std::mutex mutex;
@@ -523,14 +526,15 @@ Catalogue cached_catalogue(const std::string& path, const Diagnostic& at, std::v
   const std::uintmax_t bytes = ec ? 0 : std::filesystem::file_size(path, ec);
   if (ec || !std::filesystem::is_regular_file(path, ec)) {  // reported afresh each time
     const bool dir = std::filesystem::is_directory(path, ec);
-    return catalogue_unreadable(path, at, dir ? "it is a directory" : "no such file", diags);
+    return std::make_shared<const Catalogue>(
+        catalogue_unreadable(path, at, dir ? "it is a directory" : "no such file", diags));
   }
   const std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(path);
   if (it == cache.end() || it->second.mtime != mtime || it->second.bytes != bytes) {
     if (cache.size() >= kCachedCatalogues) cache.clear();
     Entry e{mtime, bytes, {}, {}};
-    e.cat = load_catalogue(path, at, e.diags);
+    e.cat = std::make_shared<const Catalogue>(load_catalogue(path, at, e.diags));
     it = cache.insert_or_assign(path, std::move(e)).first;
   }
   diags.insert(diags.end(), it->second.diags.begin(), it->second.diags.end());
@@ -750,7 +754,9 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (!std::filesystem::exists(cat_path))
       cat_path = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
   }
-  const Catalogue cat = cached_catalogue(cat_path.lexically_normal().string(), cat_at, diags);
+  const std::shared_ptr<const Catalogue> shared_cat =
+      cached_catalogue(cat_path.lexically_normal().string(), cat_at, diags);
+  const Catalogue& cat = *shared_cat;
   if (!cat.readable) return s;  // every model would be "unknown": the one problem is the catalogue
 
   // data centers, and the calibration profile each one's HSM uses (if any)
@@ -1316,16 +1322,18 @@ std::string Diagnostic::render() const {
   return out;
 }
 
-namespace {
-std::string render_all(const std::vector<Diagnostic>& diags) {
-  std::string out;
-  for (const Diagnostic& d : diags) out += (out.empty() ? "" : "\n") + d.render();
-  return out;
-}
-}  // namespace
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics) : diagnostics_(std::move(diagnostics)) {}
 
-ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(render_all(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+const char* ScenarioError::what() const noexcept {
+  if (what_.empty()) {
+    try {
+      for (const Diagnostic& d : diagnostics_) what_ += (what_.empty() ? "" : "\n") + d.render();
+    } catch (const std::bad_alloc&) {
+      return "scenario error (out of memory while rendering its diagnostics)";
+    }
+  }
+  return what_.c_str();
+}
 
 Override parse_override(const std::string& text) {
   const size_t eq = text.find('=');
@@ -1340,8 +1348,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    std::vector<std::string> lines = split_lines(text);
-    std::string src = e.mark.line >= 0 && e.mark.line < static_cast<int>(lines.size()) ? lines[e.mark.line] : "";
+    const std::string src = e.mark.line >= 0 ? line_at(text, static_cast<size_t>(e.mark.line)) : "";
     throw ScenarioError({Diagnostic{file, e.mark.line + 1, e.mark.column + 1, "YAML syntax: " + e.msg, src}});
   }
   if (!root.IsMap()) throw ScenarioError({Diagnostic{file, 1, 1, "a scenario is a YAML map of keys to values", ""}});
@@ -1349,14 +1356,14 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
   std::map<std::string, std::string> applied;  // normalised path -> value, for error messages
   for (const Override& o : overrides)
     if (auto normal = apply_override(root, o, diags)) applied[*normal] = o.value;
-  if (!diags.empty()) throw ScenarioError(diags);
+  if (!diags.empty()) throw ScenarioError(std::move(diags));
 
   Context ctx(file, text, &applied, diags);
   ctx.use_ranges(KeyRanges::SCENARIO);
   Scenario s = read_scenario(ctx, root, file, diags);
   if (diags.empty()) check_cohorts(ctx, root, s);
   if (diags.empty()) check_connectivity(ctx, s);
-  if (!diags.empty()) throw ScenarioError(diags);
+  if (!diags.empty()) throw ScenarioError(std::move(diags));
   return s;
 }
 

@@ -4,6 +4,7 @@
 // as "file:line:col: message" with the source line and a caret under the offending spot.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,13 +28,17 @@ struct Diagnostic {
 };
 
 /// Bad user input: the scenario, the catalogue or an override. Carries every problem found.
-class ScenarioError : public std::runtime_error {
+class ScenarioError : public std::exception {
  public:
   explicit ScenarioError(std::vector<Diagnostic> diagnostics);
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  // Every diagnostic rendered, one after the other; rendered on the first call (most callers read the
+  // diagnostics themselves, and a fuzzer throws thousands of these a second).
+  const char* what() const noexcept override;
 
  private:
   std::vector<Diagnostic> diagnostics_;
+  mutable std::string what_;
 };
 
 /// An override from the command line: "incident.deadline=20h", "data_centers.dc1.hsm.count=1".

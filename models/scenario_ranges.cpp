@@ -183,12 +183,29 @@ const std::vector<KeyRange>& key_ranges() {
 namespace {
 // Whether `path` could match `pattern`: it starts with the pattern's text before its first '*' and ends
 // with the text after its last one. Cheap, and it leaves matches() (which backtracks) one or two rows.
-bool may_match(std::string_view pattern, std::string_view path) {
+struct Fixed {
+  std::string_view head, tail;
+  bool wild;  // the pattern has a '*'
+};
+Fixed fixed_parts(std::string_view pattern) {
   const size_t first = pattern.find('*');
-  if (first == std::string_view::npos) return pattern == path;
-  const std::string_view head = pattern.substr(0, first), tail = pattern.substr(pattern.rfind('*') + 1);
-  return path.size() >= head.size() + tail.size() && path.substr(0, head.size()) == head &&
-         path.substr(path.size() - tail.size()) == tail;
+  if (first == std::string_view::npos) return {pattern, {}, false};
+  return {pattern.substr(0, first), pattern.substr(pattern.rfind('*') + 1), true};
+}
+bool may_match(const Fixed& f, std::string_view path) {
+  if (!f.wild) return f.head == path;
+  return path.size() >= f.head.size() + f.tail.size() && path.substr(0, f.head.size()) == f.head &&
+         path.substr(path.size() - f.tail.size()) == f.tail;
+}
+// Every row's fixed parts, found once (a parse checks a hundred numbers against every row).
+const std::vector<Fixed>& fixed_of_rows() {
+  static const std::vector<Fixed> rows = [] {
+    std::vector<Fixed> out;
+    out.reserve(kRanges.size());
+    for (const KeyRange& r : kRanges) out.push_back(fixed_parts(r.pattern));
+    return out;
+  }();
+  return rows;
 }
 
 // Every row's bounds in SI units, parsed from the table's text once (not once per value checked).
@@ -214,8 +231,11 @@ std::ptrdiff_t row_of(const KeyRange& range) {
 }  // namespace
 
 const KeyRange* find_key_range(std::string_view path, bool catalogue) {
-  for (const KeyRange& r : kRanges)
-    if (r.catalogue == catalogue && may_match(r.pattern, path) && matches(r.pattern, path)) return &r;
+  const std::vector<Fixed>& fixed = fixed_of_rows();
+  for (size_t i = 0; i < kRanges.size(); ++i) {
+    const KeyRange& r = kRanges[i];
+    if (r.catalogue == catalogue && may_match(fixed[i], path) && matches(r.pattern, path)) return &r;
+  }
   return nullptr;
 }
 

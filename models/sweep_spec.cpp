@@ -587,7 +587,7 @@ void check_combinations(Context& ctx, const BaseChecker& base, const Reading& r)
       for (size_t i = 0; i < params.size(); ++i) {
         const size_t k = params[i].kind == ValuesKind::SAMPLES ? static_cast<size_t>(corner) : at[i];
         point.push_back(Override{params[i].path, choices[i][k].first});
-        last = choices[i][k].second;
+        last.reset(choices[i][k].second);  // rebinds; `last = ...` would overwrite the previous choice's node
       }
       const std::vector<std::string> problems = base.problems(point);
       if (problems.empty()) continue;
@@ -768,7 +768,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file) {
       check_against_base(ctx, base_only);
     }
   }
-  if (!diags.empty()) throw ScenarioError(diags);
+  if (!diags.empty()) throw ScenarioError(std::move(diags));
   return r.spec;
 }
 

@@ -128,6 +128,10 @@ class Context {
     return true;
   }
   const std::string& file() const { return file_; }
+  // A node that is not defined, standing for a missing key. One per document: yaml-cpp allocates a whole
+  // node store for each new one. A caller must rebind a node variable with reset(), never assign to it:
+  // yaml-cpp's assignment writes through to the node it refers to.
+  const YAML::Node& undefined() const { return undefined_; }
 
  private:
   std::string file_;
@@ -135,6 +139,7 @@ class Context {
   const std::map<std::string, std::string>* overrides_;
   std::vector<Diagnostic>& out_;
   KeyRanges ranges_ = KeyRanges::NONE;
+  YAML::Node undefined_{YAML::NodeType::Undefined};
 };
 
 // What a seed must be; the text of its error.
@@ -161,7 +166,18 @@ class MapReader {
   MapReader(Context& ctx, YAML::Node node, std::string path, std::string root_label = "scenario")
       : ctx_(ctx), node_(node), path_(std::move(path)), root_label_(std::move(root_label)) {
     ok_ = node_.IsMap();
-    if (!ok_) ctx_.error(node_, path_, "'" + label() + "' must be a map of keys to values");
+    if (!ok_) {
+      ctx_.error(node_, path_, "'" + label() + "' must be a map of keys to values");
+      return;
+    }
+    // Indexed once: yaml-cpp's node[key] converts every key it passes and allocates a node on a miss,
+    // which made parsing cost several times yaml-cpp's own Load (tests/fuzz/README.md, "Speed").
+    entries_.reserve(node_.size());
+    for (const auto& kv : node_) {  // one dereference per entry: each makes two nodes
+      const bool named = kv.first.IsScalar();
+      entries_.push_back(
+          {named ? std::string_view(kv.first.Scalar()) : std::string_view(), named, kv.first, kv.second, false});
+    }
   }
 
   bool ok() const { return ok_; }
@@ -171,9 +187,8 @@ class MapReader {
 
   // The child at key, or an invalid node; reports a missing required key at the map.
   YAML::Node get(const std::string& key, bool required) {
-    used_.insert(key);
-    if (!ok_) return YAML::Node(YAML::NodeType::Undefined);
-    YAML::Node child = node_[key];
+    if (!ok_) return ctx_.undefined();
+    YAML::Node child = find(key);
     if ((!child || child.IsNull()) && required)
       ctx_.error(node_, path_, "missing required key '" + key + "' in '" + label() + "'");
     return child;
@@ -251,13 +266,13 @@ class MapReader {
   // Reports every key that no one read.
   void finish() {
     if (!ok_) return;
-    for (auto it = node_.begin(); it != node_.end(); ++it) {
-      if (!it->first.IsScalar()) {
-        ctx_.error(it->first, path_, "a key in '" + label() + "' must be a name, not a list or a map");
+    for (const Entry& e : entries_) {
+      if (!e.named) {
+        ctx_.error(e.key, path_, "a key in '" + label() + "' must be a name, not a list or a map");
         continue;
       }
-      const std::string key = it->first.Scalar();
-      if (!used_.count(key)) ctx_.error(it->first, join(path_, key), "unknown key '" + key + "' in '" + label() + "'");
+      const std::string key(e.name);
+      if (!e.read) ctx_.error(e.key, join(path_, key), "unknown key '" + key + "' in '" + label() + "'");
     }
   }
 
@@ -274,11 +289,29 @@ class MapReader {
 
   std::string label() const { return path_.empty() ? root_label_ : path_; }
 
+  // The value of the first entry named `key` (as node[key] finds it), or an undefined node. Every entry
+  // with that name counts as read, so that a repeated key is not also reported as unknown.
+  YAML::Node find(const std::string& key) {
+    Entry* first = nullptr;
+    for (Entry& e : entries_) {
+      if (!e.named || e.name != key) continue;
+      e.read = true;
+      if (!first) first = &e;
+    }
+    return first ? first->value : ctx_.undefined();
+  }
+
   Context& ctx_;
   YAML::Node node_;
   std::string path_;
   std::string root_label_;
-  std::set<std::string> used_;
+  struct Entry {
+    std::string_view name;  // the key's text, owned by the document; empty when the key is no scalar
+    bool named;             // the key is a scalar
+    YAML::Node key, value;
+    bool read;  // asked for by get()
+  };
+  std::vector<Entry> entries_;  // the map's entries, in order
   bool ok_ = false;
 };
 

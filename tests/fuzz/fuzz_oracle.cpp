@@ -43,12 +43,12 @@ bool has_library_phrase(const std::string& message, std::string_view input) {
   const std::string text = unquoted(message);
   auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   for (const char* phrase : kLibraryPhrases) {
-    const std::string p(phrase);
-    if (input.find(p) != std::string_view::npos) continue;
+    const std::string_view p(phrase);
     for (size_t at = text.find(p); at != std::string::npos; at = text.find(p, at + 1)) {
       const bool starts = at == 0 || !word_char(text[at - 1]);
       const bool ends = at + p.size() == text.size() || !word_char(text[at + p.size()]);
-      if (starts && ends) return true;
+      // The input is searched last (it is long, the message short).
+      if (starts && ends && input.find(p) == std::string_view::npos) return true;
     }
   }
   return false;

@@ -246,7 +246,9 @@ TEST(ScenarioRanges, EveryBoundIsAValueOfItsKindInOrder) {
   for (const KeyRange& r : key_ranges()) {
     EXPECT_TRUE(std::isfinite(range_min(r)) && std::isfinite(range_max(r))) << r.pattern;
     EXPECT_LE(range_min(r), range_max(r)) << r.pattern;
-    if (r.kind == RangeKind::INTEGER) EXPECT_EQ(range_min(r), std::floor(range_min(r))) << r.pattern;
+    if (r.kind == RangeKind::INTEGER) {
+      EXPECT_EQ(range_min(r), std::floor(range_min(r))) << r.pattern;
+    }
   }
 }
 
