@@ -17,7 +17,6 @@
 namespace surge::gui {
 namespace {
 
-constexpr double kHour_s = 3600;
 constexpr double kMillion = 1e6;
 constexpr double kGB = 1e9;
 constexpr int kMaxBars = 12;  // resources shown in a bar chart, largest first
@@ -42,7 +41,7 @@ void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* 
 
 // A value in a chart's unit for a tooltip: hours and gigabytes scaled as the text report scales them.
 QString value_text(double v, const QString& unit) {
-  if (unit == "h") return QString::fromStdString(format_duration(v * kHour_s));
+  if (unit == "h") return QString::fromStdString(format_duration(v * kSecondsPerHour));
   if (unit == "GB") return QString::fromStdString(format_size(v * kGB));
   return QString("%1 %2").arg(v, 0, 'g', 4).arg(unit);
 }
@@ -55,7 +54,7 @@ QLineSeries* hover_line(const QString& name, const QString& unit) {
     if (state)
       QToolTip::showText(QCursor::pos(), QString("%1: %2 at %3")
                                              .arg(name, value_text(p.y(), unit),
-                                                  QString::fromStdString(format_duration(p.x() * kHour_s))));
+                                                  QString::fromStdString(format_duration(p.x() * kSecondsPerHour))));
   });
   return s;
 }
@@ -66,7 +65,7 @@ double time_axis_end_h(const Report& r) {
   constexpr double kMargin = 1.25;
   const double last_s = std::max(
       {r.deadline_s, r.completion_time_s.value_or(r.horizon_s), r.revocation_complete_s.value_or(r.horizon_s)});
-  return std::min(r.horizon_s, last_s * kMargin) / kHour_s;
+  return std::min(r.horizon_s, last_s * kMargin) / kSecondsPerHour;
 }
 
 QChart* empty_chart(const QString& title) {
@@ -147,8 +146,8 @@ QChart* progress_chart(const Report& r, const Report* analytic) {
     replaced->append(0, 0);
     revoked->append(0, 0);
     for (const auto& row : r.series) {
-      replaced->append(row[t] / kHour_s, row[rep] / kMillion);
-      revoked->append(row[t] / kHour_s, row[rev] / kMillion);
+      replaced->append(row[t] / kSecondsPerHour, row[rep] / kMillion);
+      revoked->append(row[t] / kSecondsPerHour, row[rev] / kMillion);
     }
     attach(chart, replaced, x, y);
     attach(chart, revoked, x, y);
@@ -156,8 +155,8 @@ QChart* progress_chart(const Report& r, const Report* analytic) {
   chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
   auto* deadline = new QLineSeries;
   deadline->setName(QString("deadline %1").arg(QString::fromStdString(format_duration(r.deadline_s))));
-  deadline->append(r.deadline_s / kHour_s, 0);
-  deadline->append(r.deadline_s / kHour_s, r.certificates / kMillion * 1.1);
+  deadline->append(r.deadline_s / kSecondsPerHour, 0);
+  deadline->append(r.deadline_s / kSecondsPerHour, r.certificates / kMillion * 1.1);
   deadline->setPen(QPen(QColor(200, 40, 40), 2, Qt::DashLine));
   attach(chart, deadline, x, y);
   auto* target = new QLineSeries;
@@ -170,7 +169,7 @@ QChart* progress_chart(const Report& r, const Report* analytic) {
     auto* marker = new QScatterSeries;
     marker->setName("analytic completion");
     marker->setMarkerSize(10);
-    marker->append(*analytic->completion_time_s / kHour_s, analytic->certificates / kMillion);
+    marker->append(*analytic->completion_time_s / kSecondsPerHour, analytic->certificates / kMillion);
     attach(chart, marker, x, y);
   }
   return chart;
@@ -186,7 +185,7 @@ QChart* queue_chart(const Report& r) {
     if (name.rfind("queue:", 0) != 0 || t < 0) continue;
     auto* s = hover_line(QString::fromStdString(name.substr(6)), "certificates");
     for (const auto& row : r.series) {
-      s->append(row[t] / kHour_s, row[c]);
+      s->append(row[t] / kSecondsPerHour, row[c]);
       top = std::max(top, row[c]);
     }
     lines.push_back(s);
@@ -216,7 +215,8 @@ QChart* link_bytes_chart(const Report& r) {
 QChart* tornado_chart(const Report& analytic) {
   std::vector<std::pair<QString, double>> rows;
   for (const ResourceUse& u : analytic.resources)
-    if (u.saved_s > 0 || u.kind != "link") rows.push_back({QString::fromStdString(u.name), u.saved_s / kHour_s});
+    if (u.saved_s > 0 || u.kind != "link")
+      rows.push_back({QString::fromStdString(u.name), u.saved_s / kSecondsPerHour});
   return bars("Hours saved by +10% capacity (analytic)", "h", rows, analytic.bottleneck);
 }
 

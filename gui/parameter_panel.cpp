@@ -7,12 +7,13 @@
 #include <QLineEdit>
 #include <QVBoxLayout>
 
+#include "units.hpp"
 #include "workbench.hpp"
 
 namespace surge::gui {
 namespace {
 
-constexpr double kBitsPerByte = 8, kGiga = 1e9;
+constexpr double kGiga = 1e9;
 constexpr int kComboMinimumCharacters = 12;
 const QString kEraTip = QStringLiteral("workload.era: HSM signatures per revoked-and-replaced certificate");
 

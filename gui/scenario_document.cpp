@@ -1,5 +1,7 @@
 #include "scenario_document.hpp"
 
+#include "units.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -73,11 +75,10 @@ std::string failure_key(FailureKind kind) {
 }
 
 std::string exact_duration(double seconds) {
-  constexpr double kHour_s = 3600, kMinute_s = 60;
-  if (seconds == std::floor(seconds / kHour_s) * kHour_s)
-    return std::to_string(static_cast<long long>(seconds / kHour_s)) + "h";
-  if (seconds == std::floor(seconds / kMinute_s) * kMinute_s)
-    return std::to_string(static_cast<long long>(seconds / kMinute_s)) + "min";
+  if (seconds == std::floor(seconds / kSecondsPerHour) * kSecondsPerHour)
+    return std::to_string(static_cast<long long>(seconds / kSecondsPerHour)) + "h";
+  if (seconds == std::floor(seconds / kSecondsPerMinute) * kSecondsPerMinute)
+    return std::to_string(static_cast<long long>(seconds / kSecondsPerMinute)) + "min";
   std::ostringstream o;
   o.precision(17);
   o << seconds << "s";

@@ -16,11 +16,11 @@
 
 #include "charts.hpp"
 #include "sweep_spec.hpp"
+#include "units.hpp"
 
 namespace surge::gui {
 namespace {
 
-constexpr double kHour_s = 3600;
 constexpr int kMargin = 90, kLegend = 120;
 
 // Splits one CSV record (RFC 4180: quotes around fields with commas, doubled quotes inside).
@@ -52,7 +52,7 @@ QStringList split_csv(const QString& line) {
 
 // Durations are plotted in hours, everything else as the CSV holds it.
 double display(const QString& metric, double v) {
-  return metric.endsWith("_s") ? v / kHour_s : v;
+  return metric.endsWith("_s") ? v / kSecondsPerHour : v;
 }
 QString display_unit(const QString& metric) {
   return metric.endsWith("_s") ? QStringLiteral("h") : QString();

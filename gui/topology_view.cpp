@@ -333,8 +333,8 @@ void TopologyView::contextMenuEvent(QContextMenuEvent* event) {
   if (chosen == at) {
     bool ok = false;
     const double hours = QInputDialog::getDouble(
-        this, "Failure time", "Hours after discovery:", e->down_at_s.value_or(0) / 3600.0, 0, 1e6, 2, &ok);
-    if (ok) emit downAtRequested(kind, target, hours * 3600.0);
+        this, "Failure time", "Hours after discovery:", e->down_at_s.value_or(0) / kSecondsPerHour, 0, 1e6, 2, &ok);
+    if (ok) emit downAtRequested(kind, target, hours * kSecondsPerHour);
   }
 }
 

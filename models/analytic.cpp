@@ -20,7 +20,6 @@
 namespace surge {
 namespace {
 
-constexpr double kHour = 3600.0;
 constexpr double kMaxGridPoints = 6000;  // the time grid: fine enough for 2% on a day, fast enough for 50 ms
 constexpr double kMinGridStep_s = 30.0;
 constexpr double kControllerInterval_s = 60.0;  // the simulator's revocation controller looks this often
@@ -173,7 +172,7 @@ void Analysis::build_arrivals() {
   std::vector<double> prev(classes_.size(), 0.0);  // each class's requests by the previous grid point
   for (size_t i = 1; i < n_; ++i) {
     // Top-of-hour clustering: a share of each interval's requests moves to the next hour's burst.
-    const size_t burst = index_of(static_cast<double>(grid_index(t(i), kHour)) * kHour + offset);
+    const size_t burst = index_of(static_cast<double>(grid_index(t(i), kSecondsPerHour)) * kSecondsPerHour + offset);
     double da = 0;  // the sum over classes of share x CDF, as increments
     for (size_t k = 0; k < classes_.size(); ++k) {
       const double asked = class_count_[k] * class_arrival_cdf(s, classes_[k], t(i));

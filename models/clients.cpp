@@ -1,4 +1,5 @@
 #include "clients.hpp"
+#include "units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,9 +7,8 @@
 namespace surge {
 namespace {
 
-constexpr double kHour = 3600.0;
-constexpr double kMinRetryAfter = 60.0;  // clients clamp Retry-After to [1 min, 1 day] (RFC 9773)
-constexpr double kMaxRetryAfter = 86400.0;
+constexpr double kMinRetryAfter = kSecondsPerMinute;  // clients clamp Retry-After to [1 min, 1 day] (RFC 9773)
+constexpr double kMaxRetryAfter = kSecondsPerDay;
 // Independent random streams per class, so that changing one class leaves the others' draws alone.
 // Classes 0 and 1 keep streams 1 and 2, the ARI and no-ARI streams from before client classes (so the
 // default two classes draw exactly as they did); the background is 3; classes from index 2 take 4, 5, ...
@@ -194,7 +194,7 @@ ArrivalPlan plan_means(const Scenario& s) {
         double t = at_quantile((static_cast<double>(i) + 0.5) / static_cast<double>(n));
         const bool moved = std::floor((index + 1) * c.burst_share) > std::floor(index * c.burst_share);
         ++index;
-        if (moved) t = std::ceil(t / kHour) * kHour + mean_offset;
+        if (moved) t = std::ceil(t / kSecondsPerHour) * kSecondsPerHour + mean_offset;
         keep(plan, Cohort{t, size, cls, static_cast<int>(key)}, horizon);
       }
     }
@@ -277,7 +277,7 @@ double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng, double en
 
 double apply_clustering(const Clients& c, double t, Rng& rng) {
   if (c.burst_share <= 0 || rng.uniform() >= c.burst_share) return t;
-  const double top = std::ceil(t / kHour) * kHour;
+  const double top = std::ceil(t / kSecondsPerHour) * kSecondsPerHour;
   const double offset =
       c.burst_shape == BurstShape::UNIFORM ? rng.uniform() * c.burst_width_s : rng.exponential(c.burst_width_s / 3.0);
   return top + offset;

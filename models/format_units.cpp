@@ -1,4 +1,5 @@
 #include "format_units.hpp"
+#include "units.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,9 +11,6 @@
 namespace surge {
 namespace {
 
-constexpr double kSecondsPerMinute = 60.0;
-constexpr double kSecondsPerHour = 3600.0;
-constexpr double kBitsPerByte = 8.0;
 constexpr int kSignificantFigures = 3;
 // Below a thousandth of the smallest unit ("0.000123 us" would follow) a value is written in powers of ten.
 constexpr int kFewestDecimalExponent = -3;

@@ -1,4 +1,5 @@
 #include "scenario.hpp"
+#include "units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -39,8 +40,7 @@ double Validation::new_share(double normal_renewal_span_s) const {
 }
 
 double ClientClass::period_s() const {
-  constexpr double kDay_s = 86400.0;
-  return kDay_s / runs_per_day;
+  return kSecondsPerDay / runs_per_day;
 }
 
 std::string client_kind_name(ClientKind kind) {

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "calibration_profile.hpp"
+#include "scenario_invariants.hpp"
 #include "scenario_ranges.hpp"
 #include "topology.hpp"
 #include "units.hpp"
@@ -879,7 +880,7 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
                                         : " is for the OCSP eras (seed-2021, precert-2021); era crl has no OCSP"));
     }
     w.crl_shards = m.quantity("crl_shards", QuantityKind::COUNT, false, true).value_or(128);
-    w.crl_period_s = m.quantity("crl_period", QuantityKind::DURATION, false, true).value_or(6 * 3600.0);
+    w.crl_period_s = m.quantity("crl_period", QuantityKind::DURATION, false, true).value_or(6 * kSecondsPerHour);
     // DOMAIN.md: "over 8 GB across shards at 200M revocations", ~40 bytes per entry.
     constexpr double kCrlEntryBytes = 40;
     w.crl_entry_bytes = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true).value_or(kCrlEntryBytes);
@@ -971,7 +972,8 @@ Scenario read_scenario(Context& ctx, YAML::Node root, const std::string& file, s
     if (i.horizon_s < i.deadline_s && inc["horizon"])
       ctx.error(inc["horizon"], "incident.horizon", "horizon is before the deadline");
     i.revocation_margin = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false).value_or(0.1);
-    i.revocation_slack_s = m.quantity("revocation_slack", QuantityKind::DURATION, false, false).value_or(3600.0);
+    i.revocation_slack_s =
+        m.quantity("revocation_slack", QuantityKind::DURATION, false, false).value_or(kSecondsPerHour);
     i.db_promotion_delay_s = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false).value_or(300.0);
     if (YAML::Node batches = m.get("batches", false); batches && !batches.IsNull())
       read_incident_batches(ctx, batches, i);
@@ -1364,6 +1366,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
   if (diags.empty()) check_cohorts(ctx, root, s);
   if (diags.empty()) check_connectivity(ctx, s);
   if (!diags.empty()) throw ScenarioError(std::move(diags));
+  // Once, here, for every front end (run, analyze, sweep points, the workbench, the fuzz targets): a value
+  // that got past the ranges is a bug report (InvariantError), never an answer.
+  check_invariants(s);
   return s;
 }
 

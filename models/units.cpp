@@ -14,11 +14,6 @@ struct Unit {
   double factor;  // multiply the number by this to get SI
 };
 
-constexpr double kBitsPerByte = 8.0;
-constexpr double kSecondsPerMinute = 60.0;
-constexpr double kSecondsPerHour = 3600.0;
-constexpr double kSecondsPerDay = 86400.0;
-
 constexpr std::array kDurationUnits{Unit{"us", 1e-6},
                                     Unit{"ms", 1e-3},
                                     Unit{"s", 1.0},

@@ -10,6 +10,12 @@
 
 namespace surge {
 
+/// Unit factors, written once for every layer.
+inline constexpr double kBitsPerByte = 8.0;
+inline constexpr double kSecondsPerMinute = 60.0;
+inline constexpr double kSecondsPerHour = 3600.0;
+inline constexpr double kSecondsPerDay = 86400.0;
+
 /// What a scenario value measures; decides which units it accepts.
 enum class QuantityKind {
   DURATION,   ///< seconds: us, ms, s, min, h, d (or day)

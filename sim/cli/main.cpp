@@ -21,7 +21,6 @@
 #include "analytic.hpp"
 #include "replications.hpp"
 #include "report_check.hpp"
-#include "scenario_invariants.hpp"
 #include "scenario_parser.hpp"
 #include "simulation.hpp"
 #include "sweep_command.hpp"
@@ -72,9 +71,7 @@ void add_target_utilisation(CLI::App* cmd, double& target) {
 surge::Scenario load(const std::string& file, const std::vector<std::string>& sets) {
   std::vector<surge::Override> overrides;
   for (const std::string& s : sets) overrides.push_back(surge::parse_override(s));
-  surge::Scenario s = surge::load_scenario(file, overrides);
-  surge::check_invariants(s);  // a bug report (exit 3), never an answer, if a value got past the ranges
-  return s;
+  return surge::load_scenario(file, overrides);  // checks the invariants too: a violation exits 3
 }
 
 // Writes DIR's files under temporary names, then renames each into place: no partial output files.

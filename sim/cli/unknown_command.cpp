@@ -26,11 +26,13 @@ std::string first_clause(const std::string& description) {
   return description;
 }
 
-std::string listing(const std::string& path, const std::string& word, const std::vector<const CLI::App*>& commands) {
+// "PATH: HEADLINE; the commands are:", then one a line with the first clause of its description.
+std::string listing(const std::string& path, const std::string& headline,
+                    const std::vector<const CLI::App*>& commands) {
   size_t width = 0;
   for (const CLI::App* c : commands) width = std::max(width, c->get_name().size());
   std::ostringstream o;
-  o << path << ": unknown command '" << word << "'; the commands are:\n";
+  o << path << ": " << headline << "; the commands are:\n";
   for (const CLI::App* c : commands)
     o << "  " << c->get_name() << std::string(width - c->get_name().size() + 2, ' ')
       << first_clause(c->get_description()) << "\n";
@@ -50,10 +52,14 @@ std::string unknown_command(const CLI::App& app, int argc, const char* const* ar
     if (commands.empty() || takes_positionals(*at)) return "";
     const auto known =
         std::find_if(commands.begin(), commands.end(), [&](const CLI::App* c) { return c->check_name(word); });
-    if (known == commands.end()) return listing(path, word, commands);
+    if (known == commands.end()) return listing(path, "unknown command '" + word + "'", commands);
     at = *known;
     path += " " + at->get_name();
   }
+  // Every word was a command and the last one needs one more (`surge`, `surge calibrate`).
+  const std::vector<const CLI::App*> commands = commands_of(*at);
+  if (!commands.empty() && at->get_require_subcommand_min() > 0)
+    return listing(path, "a command is required", commands);
   return "";
 }
 

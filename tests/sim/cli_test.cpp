@@ -185,7 +185,7 @@ TEST(Cli, ReplicationsReportMeansWithConfidenceIntervals) {
 }
 
 TEST(Cli, AnUnknownCommandIsNamedWithTheListAndExitCodeTwo) {
-  for (const std::string args : {"twin " + scenario("le-2021-hardware-one-dc"), std::string("twin --help")}) {
+  for (const std::string& args : {"twin " + scenario("le-2021-hardware-one-dc"), std::string("twin --help")}) {
     const Result r = surge(args);
     EXPECT_EQ(r.code, 2) << args;
     EXPECT_EQ(r.out, "") << args;  // no main help on stdout
@@ -193,6 +193,15 @@ TEST(Cli, AnUnknownCommandIsNamedWithTheListAndExitCodeTwo) {
     for (const char* command : {"\n  run ", "\n  analyze ", "\n  check ", "\n  sweep ", "\n  plot "})
       EXPECT_NE(r.err.find(command), std::string::npos) << command << " in\n" << r.err;
   }
+}
+
+TEST(Cli, NoCommandListsTheCommandsWithExitCodeTwo) {
+  const Result r = surge("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("surge: a command is required; the commands are:\n", 0), 0u) << r.err;
+  for (const char* command : {"\n  run ", "\n  analyze ", "\n  check ", "\n  sweep "})
+    EXPECT_NE(r.err.find(command), std::string::npos) << command << " in\n" << r.err;
 }
 
 TEST(Cli, AnUnknownCalibrateCommandIsExitCodeTwo) {

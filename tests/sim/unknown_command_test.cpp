@@ -52,7 +52,31 @@ TEST(UnknownCommand, KnownCommandsPositionalsAndOptionsPass) {
   EXPECT_EQ(t.check({"run", "twin.yaml"}), "");  // a file, not a command
   EXPECT_EQ(t.check({"--help"}), "");
   EXPECT_EQ(t.check({"--version", "twin"}), "");  // an option's value is not a command
-  EXPECT_EQ(t.check({}), "");                     // CLI11 says a command is required
+}
+
+TEST(UnknownCommand, AMissingCommandListsTheCommandsThere) {
+  Tree t;
+  t.app.require_subcommand(1);
+  t.app.get_subcommand("calibrate")->require_subcommand(1);
+  EXPECT_EQ(t.check({}),
+            "surge: a command is required; the commands are:\n"
+            "  run        Simulate a scenario and print the answer\n"
+            "  check      Validate a scenario\n"
+            "  calibrate  Measure real parts and write profiles scenarios use\n"
+            "Run 'surge --help' for more.\n");
+  EXPECT_EQ(t.check({"calibrate"}),
+            "surge calibrate: a command is required; the commands are:\n"
+            "  hsm  Sweep concurrency through a PKCS#11 module (hsm: {profile: ...})\n"
+            "  db   Measure a database\n"
+            "Run 'surge calibrate --help' for more.\n");
+  EXPECT_EQ(t.check({"--help"}), "");  // help stays help
+  EXPECT_EQ(t.check({"run"}), "");     // run needs a file, not a command: CLI11 says so
+}
+
+TEST(UnknownCommand, ALevelThatNeedsNoCommandIsNotAsked) {
+  Tree t;  // require_subcommand not set
+  EXPECT_EQ(t.check({}), "");
+  EXPECT_EQ(t.check({"calibrate"}), "");
 }
 
 }  // namespace
