@@ -1,6 +1,7 @@
 #include "workbench.hpp"
 
 #include <chrono>
+#include <exception>
 
 #include "analytic.hpp"
 #include "format_units.hpp"
@@ -92,7 +93,7 @@ bool Workbench::open(const QString& path, QString* error) {
     // The pinned result stays: comparing two scenario files (2020 against 2021 hardware) is the point.
     recompute("opened " + QString::fromStdString(document_->scenario().name));
     return true;
-  } catch (const ScenarioError& e) {
+  } catch (const std::exception& e) {  // ScenarioError, or InvariantError (a bug): never through Qt
     if (error) *error = QString::fromStdString(e.what());
     return false;
   }
@@ -102,7 +103,7 @@ bool Workbench::edit(const std::vector<Override>& edits, const QString& descript
   if (!document_) return false;
   try {
     document_->set(edits, description.toStdString());
-  } catch (const ScenarioError& e) {
+  } catch (const std::exception& e) {
     emit rejected(QString::fromStdString(e.what()));
     return false;
   }
@@ -114,7 +115,7 @@ bool Workbench::setDown(FailureKind kind, const QString& target, std::optional<d
   if (!document_) return false;
   try {
     document_->set_down(kind, target.toStdString(), at_s);
-  } catch (const ScenarioError& e) {
+  } catch (const std::exception& e) {
     emit rejected(QString::fromStdString(e.what()));
     return false;
   }
@@ -136,7 +137,7 @@ bool Workbench::restore(int index) {
   }
   try {
     document_->set_all(history_[index].overrides, "back to: " + history_[index].description.toStdString());
-  } catch (const ScenarioError& e) {
+  } catch (const std::exception& e) {
     emit rejected(QString::fromStdString(e.what()));
     return false;
   }

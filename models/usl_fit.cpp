@@ -3,7 +3,9 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
+#include "format_units.hpp"
 #include "random.hpp"
 
 namespace surge {
@@ -13,6 +15,13 @@ constexpr int kMinLevels = 6;
 constexpr int kMinPastPeak = 2;
 constexpr int kIterations = 100;
 constexpr double kConfidence = 0.95;
+// Contention stays below 1: at 1 a second caller adds nothing and above it takes away from the first, which
+// coherency (kappa) describes; a fit that wants more is retrograde from the first level (usl_peak).
+constexpr double kMaxSigma = 1 - 1e-9;
+
+double clamp_sigma(double sigma) {
+  return std::clamp(sigma, 0.0, kMaxSigma);
+}
 
 struct Params {
   double lambda = 0, sigma = 0, kappa = 0;
@@ -42,7 +51,7 @@ Params linearised(const std::vector<UslSample>& s) {
   const Eigen::Vector3d c = A.colPivHouseholderQr().solve(y);
   Params p;
   p.lambda = c(0) > 0 ? 1 / c(0) : s.front().x / s.front().n;
-  p.sigma = std::max(0.0, c(1) * p.lambda);
+  p.sigma = clamp_sigma(c(1) * p.lambda);
   p.kappa = std::max(0.0, c(2) * p.lambda);
   return p;
 }
@@ -70,7 +79,7 @@ Params refine(Params p, const std::vector<UslSample>& s) {
       Eigen::Matrix3d M = JtJ;
       M.diagonal() += mu * JtJ.diagonal().cwiseMax(1e-300);
       const Eigen::Vector3d step = M.ldlt().solve(g);
-      Params q{p.lambda + step(0), std::max(0.0, p.sigma + step(1)), std::max(0.0, p.kappa + step(2))};
+      Params q{p.lambda + step(0), clamp_sigma(p.sigma + step(1)), std::max(0.0, p.kappa + step(2))};
       const double e = q.lambda > 0 ? sse(q, s) : INFINITY;
       if (e < best) {
         const double gain = best - e;
@@ -104,6 +113,32 @@ Interval interval(double value, std::vector<double> draws) {
 
 }  // namespace
 
+UslPeak usl_peak(double lambda, double sigma, double kappa) {
+  UslPeak p;
+  if (kappa > 0) {
+    const double n = std::sqrt((1 - sigma) / kappa);
+    p.retrograde = !(n > 1);
+    p.n = p.retrograde ? 1 : n;
+    p.x = usl(Params{lambda, sigma, kappa}, p.n);
+    return p;
+  }
+  p.n = p.x = INFINITY;
+  p.limit = sigma > 0 ? lambda / sigma : INFINITY;
+  return p;
+}
+
+std::string usl_peak_text(const UslFit& f, const std::string& noun) {
+  const std::string per_s = noun.empty() ? "/s" : " " + noun + "/s";
+  auto rate = [&](double x) { return format_count(std::round(x)) + per_s; };
+  char n[32];
+  std::snprintf(n, sizeof n, "%.1f", f.n_peak);
+  if (f.retrograde)
+    return "retrograde from the first level: " + rate(f.x_peak) + " at N = 1, less at every level above";
+  if (std::isfinite(f.n_peak)) return "peak " + rate(f.x_peak) + " at N = " + n;
+  if (f.x_limit && std::isfinite(*f.x_limit)) return "no peak: rises toward " + rate(*f.x_limit);
+  return "no peak: scales linearly";
+}
+
 nlohmann::json usl_fit_json(const UslFit& f) {
   auto interval_json = [](const Interval& i) {
     return nlohmann::json{{"value", i.value}, {"low", i.low}, {"high", i.high}};
@@ -116,6 +151,8 @@ nlohmann::json usl_fit_json(const UslFit& f) {
     j["kappa"] = interval_json(f.kappa);
     j["n_peak"] = finite(f.n_peak);
     j["x_peak"] = finite(f.x_peak);
+    j["x_limit"] = f.x_limit ? finite(*f.x_limit) : nlohmann::json(nullptr);
+    j["retrograde"] = f.retrograde;
     j["rms_relative_error"] = f.rms_relative_error;
   }
   return j;
@@ -162,8 +199,11 @@ UslFit fit_usl(const std::vector<UslSample>& samples, int bootstrap, std::uint64
   out.lambda = interval(p.lambda, ls);
   out.sigma = interval(p.sigma, ss);
   out.kappa = interval(p.kappa, ks);
-  out.n_peak = p.kappa > 0 ? std::sqrt((1 - p.sigma) / p.kappa) : INFINITY;
-  out.x_peak = std::isfinite(out.n_peak) ? usl(p, out.n_peak) : p.lambda / std::max(p.sigma, 1e-300);
+  const UslPeak top = usl_peak(p.lambda, p.sigma, p.kappa);
+  out.n_peak = top.n;
+  out.x_peak = top.x;
+  out.x_limit = top.limit;
+  out.retrograde = top.retrograde;
   double e2 = 0;
   for (double r : rel) e2 += r * r;
   out.rms_relative_error = std::sqrt(e2 / static_cast<double>(rel.size()));

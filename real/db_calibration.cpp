@@ -640,11 +640,10 @@ std::string render_db_table(const DbCalibration& c) {
   }
   if (c.fit.identified) {
     std::snprintf(buf, sizeof buf,
-                  "  USL fit: lambda %.0f commits/s [%.0f, %.0f], sigma %.4f [%.4f, %.4f], kappa %.6f [%.6f, %.6f]; "
-                  "peak %.0f/s at N = %.1f\n",
+                  "  USL fit: lambda %.0f commits/s [%.0f, %.0f], sigma %.4f [%.4f, %.4f], kappa %.6f [%.6f, %.6f]; ",
                   c.fit.lambda.value, c.fit.lambda.low, c.fit.lambda.high, c.fit.sigma.value, c.fit.sigma.low,
-                  c.fit.sigma.high, c.fit.kappa.value, c.fit.kappa.low, c.fit.kappa.high, c.fit.x_peak, c.fit.n_peak);
-    out << buf;
+                  c.fit.sigma.high, c.fit.kappa.value, c.fit.kappa.low, c.fit.kappa.high);
+    out << buf << usl_peak_text(c.fit, "commits") << "\n";
   } else {
     out << "  USL fit: " << c.fit.reason << "\n";
   }

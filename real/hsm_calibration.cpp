@@ -491,11 +491,11 @@ std::string render_table(const HsmCalibration& c) {
     }
     if (s.fit.identified) {
       std::snprintf(buf, sizeof buf,
-                    "  USL fit: lambda %.0f/s [%.0f, %.0f], sigma %.4f [%.4f, %.4f], kappa %.6f [%.6f, %.6f]; peak "
-                    "%.0f/s at N = %.1f; rms error %.1f%%\n",
+                    "  USL fit: lambda %.0f/s [%.0f, %.0f], sigma %.4f [%.4f, %.4f], kappa %.6f [%.6f, %.6f]; ",
                     s.fit.lambda.value, s.fit.lambda.low, s.fit.lambda.high, s.fit.sigma.value, s.fit.sigma.low,
-                    s.fit.sigma.high, s.fit.kappa.value, s.fit.kappa.low, s.fit.kappa.high, s.fit.x_peak, s.fit.n_peak,
-                    s.fit.rms_relative_error * 100);
+                    s.fit.sigma.high, s.fit.kappa.value, s.fit.kappa.low, s.fit.kappa.high);
+      out << buf << usl_peak_text(s.fit);
+      std::snprintf(buf, sizeof buf, "; rms error %.1f%%\n", s.fit.rms_relative_error * 100);
       out << buf;
     } else {
       out << "  USL fit: " << s.fit.reason << "\n";

@@ -56,6 +56,59 @@ TEST(UslFit, IsUnidentifiedWithTooFewLevelsOrNoneBeyondThePeak) {
   EXPECT_EQ(rising.reason, "unidentified: 0 levels past the peak, at least 2 needed (sweep further)");
 }
 
+TEST(UslPeak, ClosedFormsForEachShapeOfCurve) {
+  const UslPeak p = usl_peak(1000, 0.05, 0.002);  // N* = sqrt(0.95 / 0.002) = 21.794...
+  EXPECT_FALSE(p.retrograde);
+  EXPECT_NEAR(p.n, std::sqrt(0.95 / 0.002), 1e-12);
+  EXPECT_NEAR(p.x, 1000 * p.n / (1 + 0.05 * (p.n - 1) + 0.002 * p.n * (p.n - 1)), 1e-9);
+  const UslPeak r = usl_peak(1000, 0.5, 1.0);  // N* = sqrt(0.5) < 1: falls from the first level
+  EXPECT_TRUE(r.retrograde);
+  EXPECT_EQ(r.n, 1);
+  EXPECT_EQ(r.x, 1000);
+  const UslPeak rising = usl_peak(1000, 0.25, 0);  // X(N) = 1000 N / (0.75 + 0.25 N) -> 4000
+  EXPECT_FALSE(rising.retrograde);
+  EXPECT_TRUE(std::isinf(rising.n) && std::isinf(rising.x));
+  EXPECT_EQ(rising.limit, 4000);
+  EXPECT_TRUE(std::isinf(usl_peak(1000, 0, 0).limit.value()));  // linear
+  EXPECT_FALSE(p.limit.has_value());                            // a finite peak has no limit to rise toward
+}
+
+TEST(UslFit, ARetrogradeTokenKeepsSigmaBelowOneAndSaysSoWithoutNaN) {
+  // Throughput that falls from one caller on, as a token that serialises and thrashes: X(N) = 1000 / N^0.5
+  // at N = 1..32 (what a sigma above 1 would be fitted to).
+  std::vector<UslSample> s;
+  for (double n : {1.0, 2.0, 4.0, 8.0, 16.0, 32.0}) s.push_back({n, 1000 / std::sqrt(n)});
+  const UslFit f = fit_usl(s, 50, 3);
+  ASSERT_TRUE(f.identified) << f.reason;  // 5 levels past the observed peak at N = 1
+  EXPECT_GE(f.sigma.value, 0);
+  EXPECT_LT(f.sigma.value, 1);
+  EXPECT_LT(f.sigma.high, 1);
+  EXPECT_GE(f.kappa.low, 0);
+  EXPECT_TRUE(f.retrograde);
+  EXPECT_EQ(f.n_peak, 1);
+  EXPECT_EQ(f.x_peak, f.lambda.value);
+  const std::string text = usl_peak_text(f);
+  EXPECT_EQ(text.rfind("retrograde from the first level: ", 0), 0u) << text;
+  EXPECT_EQ(text.find("nan"), std::string::npos) << text;
+  const nlohmann::json j = usl_fit_json(f);
+  EXPECT_EQ(j.at("retrograde"), true);
+  EXPECT_EQ(j.at("n_peak"), 1);
+  EXPECT_TRUE(j.at("x_limit").is_null());
+  EXPECT_EQ(j.dump().find("nan"), std::string::npos) << j.dump();  // nlohmann writes NaN as null; none here
+}
+
+TEST(UslFit, PeakTextNamesEachShape) {
+  UslFit f;
+  f.n_peak = 21.79, f.x_peak = 12345.4;
+  EXPECT_EQ(usl_peak_text(f, "commits"), "peak 12,345 commits/s at N = 21.8");
+  f.n_peak = f.x_peak = INFINITY, f.x_limit = 4000;
+  EXPECT_EQ(usl_peak_text(f), "no peak: rises toward 4,000/s");
+  f.x_limit = INFINITY;  // sigma = 0
+  EXPECT_EQ(usl_peak_text(f), "no peak: scales linearly");
+  f.retrograde = true, f.n_peak = 1, f.x_peak = 1000;
+  EXPECT_EQ(usl_peak_text(f), "retrograde from the first level: 1,000/s at N = 1, less at every level above");
+}
+
 // Runs a schedule against throughputs given per level; returns the levels it asked for.
 std::vector<int> levels_asked(LevelSchedule schedule, const std::map<int, double>& throughput) {
   std::vector<int> asked;
