@@ -26,13 +26,18 @@ constexpr const char* kLibraryPhrases[] = {"bad conversion",
                                            "invalid node",
                                            "bad subscript"};
 
-// The message without what it quotes from the input ('...'), where any text may stand.
+// The message without what it quotes from the input ('...'), where any text may stand. A quote ends a word:
+// "bad_a'...'lloc" (an input's apostrophes in an echoed path) must not join into "bad_alloc".
 std::string unquoted(const std::string& message) {
   std::string out;
   bool quoted = false;
   for (char c : message) {
-    if (c == '\'') quoted = !quoted;
-    if (!quoted && c != '\'') out += c;
+    if (c == '\'') {
+      quoted = !quoted;
+      out += ' ';
+    } else if (!quoted) {
+      out += c;
+    }
   }
   return out;
 }

@@ -73,6 +73,12 @@ TEST(FuzzOracle, FlagsADiagnosticWithoutLineColumnOrWithALibrarysText) {
   // The input's own text, quoted, may hold anything: a key named 'cohstolort_size' is not std::stol's text.
   EXPECT_EQ(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "unknown key 'stoi' in 'scenario'", ""}}), std::nullopt);
   EXPECT_EQ(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "unknown key 'x' (stolen)", ""}}), std::nullopt);
+  // Apostrophes in an echoed path are not quotes around a word: "bad_a'x: y/bad_a'lloc" does not become
+  // "bad_alloc" (regressions/apostrophes-in-an-echoed-path-join-a-library-phrase.yaml)...
+  const Diagnostic apostrophes{"a.yaml", 5, 62, "profile d/bad_a'lloc: cannot read /w/d/bad_a'lloc", ""};
+  EXPECT_EQ(diagnostics_problem({apostrophes}, "profile: d/bad_a'lloc"), std::nullopt);
+  // ... while a library's phrase outside the quotes is still caught.
+  EXPECT_NE(diagnostics_problem({Diagnostic{"a.yaml", 2, 1, "'x' bad_alloc 'y'", ""}}), std::nullopt);
 }
 
 TEST(FuzzOracle, FlagsANonFiniteCapacityAndTimesOutOfOrder) {
