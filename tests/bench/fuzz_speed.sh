@@ -28,7 +28,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/replay" "$work/fuzz"
 cp "$root"/scenarios/*.yaml "$root"/data/fixtures/*.yaml "$root"/tests/fuzz/regressions/* "$work/replay/"
 if [[ -d $build/corpus/fuzz_parser ]]; then
-  find "$build/corpus/fuzz_parser" -type f | sort | head -300 | xargs -r cp -t "$work/replay/"
+  mapfile -t grown < <(find "$build/corpus/fuzz_parser" -type f | sort)
+  ((${#grown[@]} == 0)) || cp -t "$work/replay/" "${grown[@]:0:300}"
 fi
 cp "$work"/replay/* "$work/fuzz/"
 inputs=$(find "$work/replay" -type f | wc -l)
