@@ -554,7 +554,13 @@ template <typename Spec>
 std::optional<Spec> catalogue_entry(Context& ctx, MapReader& m, const std::map<std::string, Spec>& entries,
                                     const std::string& what, const Catalogue& cat) {
   YAML::Node n = m.get("model", true);
-  if (!n || !n.IsScalar()) return std::nullopt;
+  if (!n || n.IsNull()) return std::nullopt;  // reported as missing by get()
+  if (!n.IsScalar()) {  // e.g. `model: : luna-2021`, a map: left silent, the entry kept no capacity at all
+    ctx.error(n, join(m.path(), "model"),
+              "'model' must be a name from the catalogue's " + what + " models, not a list or a map; the catalogue (" +
+                  cat.file + ") has: " + names_of(entries));
+    return std::nullopt;
+  }
   auto it = entries.find(n.Scalar());
   if (it == entries.end()) {
     ctx.error(

@@ -81,6 +81,20 @@ TEST(ScenarioParser, ReportsAnUnknownKeyAtTheKey) {
   EXPECT_EQ(problems(text), "bad.yaml:" + where(text, "deadlien") + ": unknown key 'deadlien' in 'incident'");
 }
 
+TEST(ScenarioParser, AModelWrittenAsAListOrAMapIsReportedNotLeftWithoutCapacity) {
+  // Found by fuzz_parser: `model: : luna-2021` (a map) was skipped silently, the HSM kept 0 sessions and
+  // only the invariant check stopped it (exit 3) (regressions/model-written-as-a-map-left-no-capacity.yaml).
+  for (const std::string& model : {std::string("[luna-2021]"), std::string(": luna-2021")}) {
+    const std::string text =
+        replace(kBase, "hsm: {model: luna-2021, count: 2}", "hsm: {model: " + model + ", count: 2}");
+    const std::string p = problems(text);
+    EXPECT_NE(p.find(": 'model' must be a name from the catalogue's HSM models, not a list or a map; the catalogue ("),
+              std::string::npos)
+        << model << ": " << p;
+    EXPECT_EQ(p.find('\n'), std::string::npos) << model << ": one problem, got\n" << p;
+  }
+}
+
 TEST(ScenarioParser, ReportsAMissingRequiredKeyAtItsMap) {
   const std::string text = replace(kBase, "  deadline: 24h\n", "");
   EXPECT_EQ(problems(text),
