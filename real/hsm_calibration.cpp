@@ -8,8 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -39,7 +41,27 @@ class LevelRunner {
   nlohmann::json tokens = nlohmann::json::array();
   nlohmann::json library;
   std::vector<KeyType> key_types;
+  std::vector<SkippedKeyType> skipped;
+  /// The members' labels (a --slot's token by its label).
+  std::vector<std::string> labels() const {
+    std::vector<std::string> out;
+    for (const auto& t : tokens) out.push_back(t.at("label"));
+    return out;
+  }
 };
+
+// An error as a child process sends it, and back.
+nlohmann::json error_json(const std::string& what, std::optional<CK_RV> rv, bool configuration) {
+  return {{"error", what}, {"rv", rv ? nlohmann::json(*rv) : nlohmann::json()}, {"configuration", configuration}};
+}
+nlohmann::json error_json(const HsmError& e) {
+  return error_json(e.what(), e.rv(), e.kind() == HsmError::Kind::CONFIGURATION);
+}
+HsmError error_from_json(const nlohmann::json& j) {
+  const std::optional<CK_RV> rv = j.at("rv").is_null() ? std::nullopt : std::optional<CK_RV>(j.at("rv").get<CK_RV>());
+  return HsmError::relayed(j.at("error"), rv,
+                           j.at("configuration") ? HsmError::Kind::CONFIGURATION : HsmError::Kind::FAULT);
+}
 
 class InProcessRunner : public LevelRunner {
  public:
@@ -50,6 +72,7 @@ class InProcessRunner : public LevelRunner {
                {"description", d.library_description},
                {"version", d.library_version}};
     key_types = bench_.key_types();
+    skipped = bench_.skipped();
   }
   LevelResult run(const LevelSpec& spec) override { return bench_.run_level(spec); }
   nlohmann::json crl(KeyType type, long entries, int repetitions) override {
@@ -75,7 +98,13 @@ class InProcessRunner : public LevelRunner {
     pin.wipe();  // logged in: this process needs the PIN no more
     nlohmann::json types = nlohmann::json::array();
     for (KeyType t : runner.key_types) types.push_back(static_cast<int>(t));
-    reply({{"ready", true}, {"tokens", runner.tokens}, {"library", runner.library}, {"key_types", types}});
+    nlohmann::json skipped = nlohmann::json::array();
+    for (const SkippedKeyType& k : runner.skipped) skipped.push_back({static_cast<int>(k.type), k.reason});
+    reply({{"ready", true},
+           {"tokens", runner.tokens},
+           {"library", runner.library},
+           {"key_types", types},
+           {"skipped", skipped}});
     char* buf = nullptr;
     size_t cap = 0;
     while (getline(&buf, &cap, in) > 0) {
@@ -100,17 +129,17 @@ class InProcessRunner : public LevelRunner {
         spec.fault.after_signatures = cmd.at("fault_after");
         reply({{"level", runner.run(spec).to_json(true)}});
       } catch (const HsmError& e) {
-        reply({{"error", e.what()}, {"rv", e.rv()}});
+        reply(error_json(e));
       }
     }
     std::free(buf);
   } catch (const HsmError& e) {
     pin.wipe();
-    reply({{"error", e.what()}, {"rv", e.rv()}});
+    reply(error_json(e));
     code = 3;
   } catch (const std::exception& e) {
     pin.wipe();
-    reply({{"error", e.what()}, {"rv", CKR_GENERAL_ERROR}});
+    reply(error_json(e.what(), std::nullopt, false));
     code = 3;
   }
   std::fflush(out);
@@ -134,10 +163,10 @@ class ProcessRunner : public LevelRunner {
     for (int p = 0; p < processes; ++p) {
       int to_child[2], from_child[2];
       if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0)
-        throw HsmError("cannot create pipes for child processes", CKR_GENERAL_ERROR);
+        throw HsmError(std::string("cannot create pipes for client processes: ") + std::strerror(errno));
       std::fflush(nullptr);
       const pid_t pid = fork();
-      if (pid < 0) throw HsmError("cannot fork a client process", CKR_GENERAL_ERROR);
+      if (pid < 0) throw HsmError(std::string("cannot start a client process: ") + std::strerror(errno));
       if (pid == 0) {
         close(to_child[1]);
         close(from_child[0]);
@@ -155,6 +184,7 @@ class ProcessRunner : public LevelRunner {
         tokens = hello.at("tokens");
         library = hello.at("library");
         for (const auto& t : hello.at("key_types")) key_types.push_back(static_cast<KeyType>(t.get<int>()));
+        for (const auto& k : hello.at("skipped")) skipped.push_back({static_cast<KeyType>(k.at(0).get<int>()), k.at(1)});
       }
     }
   }
@@ -193,8 +223,7 @@ class ProcessRunner : public LevelRunner {
       used.push_back(c);
     }
     std::optional<LevelResult> merged;
-    std::string error;
-    CK_RV rv = CKR_OK;
+    std::optional<HsmError> error;
     for (int c : used) {
       try {
         const LevelResult r = LevelResult::from_json(read(children_[static_cast<size_t>(c)]).at("level"));
@@ -204,10 +233,10 @@ class ProcessRunner : public LevelRunner {
           merged = r;
         }
       } catch (const HsmError& e) {
-        if (error.empty()) error = e.what(), rv = e.rv();
+        if (!error) error = e;
       }
     }
-    if (!error.empty()) throw HsmError(error, rv, false);
+    if (error) throw *error;
     merged->threads = spec.threads;
     return *merged;
   }
@@ -236,19 +265,19 @@ class ProcessRunner : public LevelRunner {
     const ssize_t n = getline(&buf, &cap, c.from);
     if (n <= 0) {
       std::free(buf);
-      throw HsmError("a client process ended unexpectedly", CKR_GENERAL_ERROR);
+      throw HsmError("a client process ended unexpectedly (see its messages above)");
     }
     nlohmann::json j = nlohmann::json::parse(buf);
     std::free(buf);
-    if (j.contains("error")) throw HsmError(j.at("error").get<std::string>(), j.at("rv").get<CK_RV>(), false);
+    if (j.contains("error")) throw error_from_json(j);
     return j;
   }
   std::vector<Child> children_;
 };
 
-std::string join_members(const std::vector<std::string>& tokens, const std::vector<int>& members) {
+std::string join_members(const std::vector<std::string>& labels, const std::vector<int>& members) {
   std::string out;
-  for (int m : members) out += (out.empty() ? "" : "+") + tokens[static_cast<size_t>(m)];
+  for (int m : members) out += (out.empty() ? "" : "+") + labels[static_cast<size_t>(m)];
   return out;
 }
 
@@ -284,7 +313,7 @@ struct Calibrator {
               const std::vector<int>& members, const std::vector<int>& fixed_levels) const {
     Sweep s;
     s.name = name;
-    s.members = join_members(o.bench.tokens, members);
+    s.members = join_members(runner.labels(), members);
     LevelSchedule schedule(fixed_levels, o.max_threads);
     do {
       s.levels.push_back(runner.run(spec(mix, schedule.level(), members)));
@@ -375,6 +404,12 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
                 {"date", utc_timestamp()},
                 {"host", host_name()}};
 
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const SkippedKeyType& k : runner->skipped) {
+    log("skipped " + scenario_key_name(k.type) + ": " + k.reason);
+    skipped.push_back({{"key_type", scenario_key_name(k.type)}, {"reason", k.reason}});
+  }
+  c.metadata["key_types_skipped"] = skipped;
   const bool pair = o.bench.tokens.size() > 1;
   for (KeyType type : runner->key_types) {
     KeyCalibration k;
@@ -388,7 +423,18 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
     k.open_loop = cal.open_loop(type, k.sweep);
     c.keys.push_back(std::move(k));
   }
-  if (!o.mix.empty()) c.mix = cal.sweep("mix", o.mix, {0}, o.threads);
+  if (!o.mix.empty()) {
+    std::string missing;
+    for (const auto& [type, share] : o.mix)
+      if (std::find(runner->key_types.begin(), runner->key_types.end(), type) == runner->key_types.end())
+        missing += (missing.empty() ? "" : ", ") + scenario_key_name(type);
+    if (missing.empty()) {
+      c.mix = cal.sweep("mix", o.mix, {0}, o.threads);
+    } else {
+      c.metadata["mix_skipped"] = "the mix needs " + missing + ", which the token cannot sign with";
+      log("skipped the mix: " + c.metadata["mix_skipped"].get<std::string>());
+    }
+  }
   for (long entries : o.crl_sizes) {
     const KeyType type = runner->key_types.front();
     nlohmann::json j = runner->crl(type, entries, entries > kCrlLargeEntries ? 1 : kCrlRepetitionsSmall);
@@ -471,6 +517,9 @@ std::string render_table(const HsmCalibration& c) {
       << c.metadata.at("token_model").get<std::string>() << ", firmware "
       << c.metadata.at("firmware").get<std::string>() << "), " << c.metadata.at("key_storage").get<std::string>()
       << " keys, " << c.metadata.at("mode").get<std::string>() << "\n";
+  for (const auto& k : c.metadata.value("key_types_skipped", nlohmann::json::array()))
+    out << "skipped " << k.at("key_type").get<std::string>() << ": " << k.at("reason").get<std::string>() << "\n";
+  if (c.metadata.contains("mix_skipped")) out << "skipped the mix: " << c.metadata.at("mix_skipped") << "\n";
   auto levels = [&](const Sweep& s, bool pipeline) {
     out << "\n" << s.name << " on " << s.members << "\n";
     out << "  threads  signatures/s    p50 ms    p90 ms    p99 ms    max ms  errors  client CPU\n";

@@ -53,7 +53,7 @@ void HsmPkeyDeleter::operator()(EVP_PKEY* k) const {
 HsmPkey hsm_pkey(const KeyPair& key, const DigestSigner* sign) {
   const unsigned char* p = key.public_der.data();
   EVP_PKEY* pub = d2i_PUBKEY(nullptr, &p, static_cast<long>(key.public_der.size()));
-  if (!pub) throw HsmError("cannot read the public key", CKR_GENERAL_ERROR);
+  if (!pub) throw HsmError("cannot read the public key (OpenSSL)");
   EVP_PKEY* out = EVP_PKEY_new();
   if (key.type == KeyType::RSA_2048) {
     if (g_index < 0) g_index = RSA_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include "der.hpp"
 
@@ -26,6 +27,16 @@ const std::vector<unsigned char> kSha256DigestInfo = {0x30, 0x31, 0x30, 0x0d, 0x
 
 void check(CK_RV rv, const std::string& what) {
   if (rv != CKR_OK) throw HsmError(what, rv);
+}
+
+std::string trimmed(const CK_UTF8CHAR* text, size_t size) {
+  std::string s(reinterpret_cast<const char*>(text), size);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+
+std::string version(const CK_VERSION& v) {
+  return std::to_string(v.major) + "." + std::to_string(v.minor);
 }
 
 std::string padded_label(const std::string& label) {
@@ -87,75 +98,57 @@ std::vector<unsigned char> public_der(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE s,
   OSSL_PARAM_BLD_free(bld);
   BN_free(n);
   BN_free(e);
-  if (der.empty()) throw HsmError("cannot read the public half of the generated key", CKR_GENERAL_ERROR);
+  if (der.empty()) throw HsmError("cannot read the public half of the generated key (OpenSSL)");
   return der;
 }
 
 }  // namespace
 
-HsmError::HsmError(const std::string& what, CK_RV rv, bool name_rv)
-    : std::runtime_error(name_rv ? what + ": " + rv_name(rv) : what), rv_(rv) {}
+namespace {
 
-std::string rv_name(CK_RV rv) {
+HsmError::Kind kind_of(CK_RV rv) {
   switch (rv) {
-    case CKR_OK:
-      return "CKR_OK";
-    case CKR_GENERAL_ERROR:
-      return "CKR_GENERAL_ERROR";
-    case CKR_FUNCTION_FAILED:
-      return "CKR_FUNCTION_FAILED";
-    case CKR_ARGUMENTS_BAD:
-      return "CKR_ARGUMENTS_BAD";
-    case CKR_DEVICE_ERROR:
-      return "CKR_DEVICE_ERROR";
-    case CKR_DEVICE_REMOVED:
-      return "CKR_DEVICE_REMOVED";
-    case CKR_KEY_HANDLE_INVALID:
-      return "CKR_KEY_HANDLE_INVALID";
-    case CKR_MECHANISM_INVALID:
-      return "CKR_MECHANISM_INVALID";
-    case CKR_OBJECT_HANDLE_INVALID:
-      return "CKR_OBJECT_HANDLE_INVALID";
     case CKR_PIN_INCORRECT:
-      return "CKR_PIN_INCORRECT";
+    case CKR_PIN_INVALID:
+    case CKR_PIN_LEN_RANGE:
+    case CKR_PIN_EXPIRED:
     case CKR_PIN_LOCKED:
-      return "CKR_PIN_LOCKED";
-    case CKR_SESSION_HANDLE_INVALID:
-      return "CKR_SESSION_HANDLE_INVALID";
-    case CKR_SLOT_ID_INVALID:
-      return "CKR_SLOT_ID_INVALID";
-    case CKR_TOKEN_NOT_PRESENT:
-      return "CKR_TOKEN_NOT_PRESENT";
-    case CKR_USER_NOT_LOGGED_IN:
-      return "CKR_USER_NOT_LOGGED_IN";
-    case CKR_USER_ALREADY_LOGGED_IN:
-      return "CKR_USER_ALREADY_LOGGED_IN";
     case CKR_USER_PIN_NOT_INITIALIZED:
-      return "CKR_USER_PIN_NOT_INITIALIZED";
-    case CKR_CRYPTOKI_NOT_INITIALIZED:
-      return "CKR_CRYPTOKI_NOT_INITIALIZED";
-    case CKR_TEMPLATE_INCONSISTENT:
-      return "CKR_TEMPLATE_INCONSISTENT";
-    case CKR_SESSION_CLOSED:
-      return "CKR_SESSION_CLOSED";
-    case CKR_SESSION_COUNT:
-      return "CKR_SESSION_COUNT";
-    case CKR_MECHANISM_PARAM_INVALID:
-      return "CKR_MECHANISM_PARAM_INVALID";
-    case CKR_KEY_TYPE_INCONSISTENT:
-      return "CKR_KEY_TYPE_INCONSISTENT";
-    case CKR_OPERATION_ACTIVE:
-      return "CKR_OPERATION_ACTIVE";
-    case CKR_USER_TYPE_INVALID:
-      return "CKR_USER_TYPE_INVALID";
-    case CKR_ATTRIBUTE_VALUE_INVALID:
-      return "CKR_ATTRIBUTE_VALUE_INVALID";
-    default: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "CKR 0x%08lx", static_cast<unsigned long>(rv));
-      return buf;
-    }
+    case CKR_SLOT_ID_INVALID:
+    case CKR_TOKEN_NOT_PRESENT:
+    case CKR_TOKEN_NOT_RECOGNIZED:
+    case CKR_MECHANISM_INVALID:
+      return HsmError::Kind::CONFIGURATION;
+    default:
+      return HsmError::Kind::FAULT;
   }
+}
+
+}  // namespace
+
+HsmError::HsmError(const std::string& what, Kind kind) : HsmError(Whole{}, what, std::nullopt, kind) {}
+
+HsmError::HsmError(const std::string& what, CK_RV rv) : HsmError(what, rv, kind_of(rv)) {}
+
+HsmError::HsmError(const std::string& what, CK_RV rv, Kind kind)
+    : HsmError(Whole{}, what + ": " + rv_name(rv), rv, kind) {}
+
+HsmError::HsmError(Whole, const std::string& whole, std::optional<CK_RV> rv, Kind kind)
+    : std::runtime_error(whole), rv_(rv), kind_(kind) {}
+
+HsmError HsmError::relayed(const std::string& whole, std::optional<CK_RV> rv, Kind kind) {
+  return HsmError(Whole{}, whole, rv, kind);
+}
+
+std::string module_load_refusal(const std::string& path, bool accepted) {
+  if (accepted) return "";
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::canonical(path, ec);
+  if (!ec && real.filename().string().rfind("libsofthsm2", 0) == 0) return "";
+  return "refusing to load " + path +
+         ": only SoftHSM2 (libsofthsm2.so) is loaded without --i-accept-hsm-load. Loading any other module "
+         "reaches its HSM and the calibration drives it at full load: give --i-accept-hsm-load for a "
+         "dedicated test partition, never a production one";
 }
 
 std::string key_type_name(KeyType k) {
@@ -172,21 +165,26 @@ std::string key_type_name(KeyType k) {
 
 Pkcs11Module::Pkcs11Module(const std::string& path) {
   library_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!library_) throw HsmError("cannot load PKCS#11 module " + path + " (" + dlerror() + ")", CKR_GENERAL_ERROR);
+  if (!library_)
+    throw HsmError(std::string("cannot load the PKCS#11 module: ") + dlerror(), HsmError::Kind::CONFIGURATION);
   auto get = reinterpret_cast<CK_C_GetFunctionList>(dlsym(library_, "C_GetFunctionList"));
   if (!get) {
     dlclose(library_);
-    throw HsmError(path + " is not a PKCS#11 module (no C_GetFunctionList)", CKR_GENERAL_ERROR);
+    throw HsmError(path + " is not a PKCS#11 module (it has no C_GetFunctionList)", HsmError::Kind::CONFIGURATION);
   }
   CK_RV rv = get(&fn_);
+  std::string function = "C_GetFunctionList";
   if (rv == CKR_OK) {
     CK_C_INITIALIZE_ARGS args{};
     args.flags = CKF_OS_LOCKING_OK;
     rv = fn_->C_Initialize(&args);
+    function = "C_Initialize";
   }
   if (rv != CKR_OK) {
+    fn_ = nullptr;
     dlclose(library_);
-    throw HsmError("cannot initialize PKCS#11 module " + path, rv);
+    throw HsmError(function + " of " + path + " failed (is the module's daemon or appliance reachable?)", rv,
+                   HsmError::Kind::FAULT);
   }
 }
 
@@ -195,18 +193,82 @@ Pkcs11Module::~Pkcs11Module() {
   if (library_) dlclose(library_);
 }
 
-CK_SLOT_ID Pkcs11Module::slot_by_label(const std::string& label) const {
+std::vector<CK_SLOT_ID> Pkcs11Module::slots_with_tokens() const {
   CK_ULONG n = 0;
   check(fn_->C_GetSlotList(CK_TRUE, nullptr, &n), "C_GetSlotList");
   std::vector<CK_SLOT_ID> slots(n);
   check(fn_->C_GetSlotList(CK_TRUE, slots.data(), &n), "C_GetSlotList");
-  const std::string want = padded_label(label);
-  for (CK_ULONG i = 0; i < n; ++i) {
+  slots.resize(n);
+  return slots;
+}
+
+std::string Pkcs11Module::tokens_present() const {
+  std::string out;
+  for (CK_SLOT_ID slot : slots_with_tokens()) {
     CK_TOKEN_INFO info{};
-    if (fn_->C_GetTokenInfo(slots[i], &info) != CKR_OK) continue;
-    if (std::memcmp(info.label, want.data(), kLabelSize) == 0) return slots[i];
+    out += (out.empty() ? "slot " : ", slot ") + std::to_string(slot);
+    if (fn_->C_GetTokenInfo(slot, &info) != CKR_OK) continue;
+    out += (info.flags & CKF_TOKEN_INITIALIZED) ? " '" + trimmed(info.label, sizeof info.label) + "'"
+                                                : std::string(" (token not initialised)");
   }
-  throw HsmError("no token labelled '" + label + "'", CKR_TOKEN_NOT_PRESENT);
+  return out.empty() ? "no slot holds a token" : out;
+}
+
+CK_SLOT_ID Pkcs11Module::slot_by_label(const std::string& label) const {
+  const std::string want = padded_label(label);
+  for (CK_SLOT_ID slot : slots_with_tokens()) {
+    CK_TOKEN_INFO info{};
+    if (fn_->C_GetTokenInfo(slot, &info) != CKR_OK) continue;
+    if (std::memcmp(info.label, want.data(), kLabelSize) == 0) return slot;
+  }
+  throw HsmError("no token labelled '" + label + "' (the module has: " + tokens_present() + ")",
+                 HsmError::Kind::CONFIGURATION);
+}
+
+CK_SLOT_ID Pkcs11Module::slot_by_id(CK_SLOT_ID slot) const {
+  const std::vector<CK_SLOT_ID> slots = slots_with_tokens();
+  if (std::find(slots.begin(), slots.end(), slot) == slots.end())
+    throw HsmError("no token in slot " + std::to_string(slot) + " (the module has: " + tokens_present() + ")",
+                   HsmError::Kind::CONFIGURATION);
+  return slot;
+}
+
+std::string Pkcs11Module::token_name(CK_SLOT_ID slot) const {
+  CK_TOKEN_INFO info{};
+  if (fn_->C_GetTokenInfo(slot, &info) != CKR_OK) return "in slot " + std::to_string(slot);
+  return "'" + trimmed(info.label, sizeof info.label) + "' (slot " + std::to_string(slot) + ")";
+}
+
+std::string Pkcs11Module::pin_counter_text(CK_SLOT_ID slot) const {
+  CK_TOKEN_INFO info{};
+  const CK_RV rv = fn_->C_GetTokenInfo(slot, &info);
+  if (rv != CKR_OK) return "the token's PIN counter flags cannot be read (C_GetTokenInfo: " + rv_name(rv) + ")";
+  std::string flags;
+  for (const auto& [flag, name] : {std::pair{CKF_USER_PIN_COUNT_LOW, "CKF_USER_PIN_COUNT_LOW"},
+                                   std::pair{CKF_USER_PIN_FINAL_TRY, "CKF_USER_PIN_FINAL_TRY"},
+                                   std::pair{CKF_USER_PIN_LOCKED, "CKF_USER_PIN_LOCKED"}})
+    if (info.flags & flag) flags += (flags.empty() ? "" : ", ") + std::string(name);
+  if (flags.empty())
+    return "the token now shows none of the PIN counter flags (count low, final try, locked); it may not "
+           "report them, so check its failed-login count before trying again";
+  std::string advice = "check the PIN before trying again";
+  if (info.flags & CKF_USER_PIN_FINAL_TRY) advice = "one more wrong PIN locks the user PIN";
+  if (info.flags & CKF_USER_PIN_LOCKED) advice = "the user PIN is locked: the token's security officer must reset it";
+  return "the token's PIN counter flags now show " + flags + ": " + advice;
+}
+
+std::vector<CK_MECHANISM_TYPE> Pkcs11Module::signing_mechanisms(CK_SLOT_ID slot) const {
+  CK_ULONG n = 0;
+  check(fn_->C_GetMechanismList(slot, nullptr, &n), "C_GetMechanismList");
+  std::vector<CK_MECHANISM_TYPE> all(n);
+  check(fn_->C_GetMechanismList(slot, all.data(), &n), "C_GetMechanismList");
+  all.resize(n);
+  std::vector<CK_MECHANISM_TYPE> out;
+  for (CK_MECHANISM_TYPE m : all) {
+    CK_MECHANISM_INFO info{};
+    if (fn_->C_GetMechanismInfo(slot, m, &info) == CKR_OK && (info.flags & CKF_SIGN)) out.push_back(m);
+  }
+  return out;
 }
 
 CK_SLOT_ID Pkcs11Module::init_token(const std::string& label, const std::string& so_pin, const std::string& user_pin) {
@@ -223,7 +285,7 @@ CK_SLOT_ID Pkcs11Module::init_token(const std::string& label, const std::string&
       found = true;
     }
   }
-  if (!found) throw HsmError("no free slot to initialize a token in", CKR_SLOT_ID_INVALID);
+  if (!found) throw HsmError("no free slot to initialize a token in", HsmError::Kind::CONFIGURATION);
   std::string so = so_pin, user = user_pin, l = padded_label(label);
   check(fn_->C_InitToken(free_slot, reinterpret_cast<CK_UTF8CHAR*>(so.data()), so.size(),
                          reinterpret_cast<CK_UTF8CHAR*>(l.data())),
@@ -248,7 +310,7 @@ void Pkcs11Module::close_session(CK_SESSION_HANDLE s) const {
 }
 
 void Pkcs11Module::login(CK_SESSION_HANDLE s, const std::string& pin) {
-  if (login_failed_) throw HsmError("login already failed once; not retrying", CKR_PIN_INCORRECT);
+  if (login_failed_) throw HsmError("login already failed once in this process; not trying again", HsmError::Kind::CONFIGURATION);
   CK_SESSION_INFO info{};
   check(fn_->C_GetSessionInfo(s, &info), "C_GetSessionInfo");
   if (std::find(logged_in_.begin(), logged_in_.end(), info.slotID) != logged_in_.end()) return;
@@ -257,7 +319,9 @@ void Pkcs11Module::login(CK_SESSION_HANDLE s, const std::string& pin) {
   std::fill(p.begin(), p.end(), '\0');
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
     login_failed_ = true;
-    throw HsmError("C_Login", rv);
+    throw HsmError::relayed("C_Login to token " + token_name(info.slotID) + ": " + rv_name(rv) + "; " +
+                                pin_counter_text(info.slotID),
+                            rv, HsmError::Kind::CONFIGURATION);
   }
   logged_in_.push_back(info.slotID);
 }
@@ -305,8 +369,8 @@ KeyPair Pkcs11Module::find_key(CK_SESSION_HANDLE s, const std::string& label) co
   const CK_RV rv = fn_->C_FindObjects(s, found, 2, &n);
   fn_->C_FindObjectsFinal(s);
   check(rv, "C_FindObjects");
-  if (n == 0) throw HsmError("no private key labelled '" + label + "' on the token", CKR_KEY_HANDLE_INVALID);
-  if (n > 1) throw HsmError("more than one private key labelled '" + label + "'", CKR_KEY_HANDLE_INVALID);
+  if (n == 0) throw HsmError("no private key labelled '" + label + "' on the token", HsmError::Kind::CONFIGURATION);
+  if (n > 1) throw HsmError("more than one private key labelled '" + label + "'", HsmError::Kind::CONFIGURATION);
   KeyPair k;
   k.private_key = found[0];
   const std::vector<unsigned char> kt = attribute(fn_, s, k.private_key, CKA_KEY_TYPE);
@@ -316,7 +380,7 @@ KeyPair Pkcs11Module::find_key(CK_SESSION_HANDLE s, const std::string& label) co
     const std::vector<unsigned char> modulus = attribute(fn_, s, k.private_key, CKA_MODULUS);
     if (modulus.size() * 8 != kRsaBits)
       throw HsmError("key '" + label + "' is RSA-" + std::to_string(modulus.size() * 8) + "; surge measures RSA-2048",
-                     CKR_KEY_HANDLE_INVALID);
+                     HsmError::Kind::CONFIGURATION);
     k.type = KeyType::RSA_2048;
   } else if (key_type == CKK_EC) {
     const std::vector<unsigned char> params = attribute(fn_, s, k.private_key, CKA_EC_PARAMS);
@@ -325,24 +389,13 @@ KeyPair Pkcs11Module::find_key(CK_SESSION_HANDLE s, const std::string& label) co
     } else if (params == kP384Params) {
       k.type = KeyType::ECDSA_P384;
     } else {
-      throw HsmError("key '" + label + "' is on a curve other than P-256 and P-384", CKR_KEY_HANDLE_INVALID);
+      throw HsmError("key '" + label + "' is on a curve other than P-256 and P-384", HsmError::Kind::CONFIGURATION);
     }
   } else {
-    throw HsmError("key '" + label + "' is neither RSA nor EC", CKR_KEY_HANDLE_INVALID);
+    throw HsmError("key '" + label + "' is neither RSA nor EC", HsmError::Kind::CONFIGURATION);
   }
   return k;
 }
-
-namespace {
-std::string trimmed(const CK_UTF8CHAR* text, size_t size) {
-  std::string s(reinterpret_cast<const char*>(text), size);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  return s;
-}
-std::string version(const CK_VERSION& v) {
-  return std::to_string(v.major) + "." + std::to_string(v.minor);
-}
-}  // namespace
 
 TokenDescription Pkcs11Module::describe(CK_SLOT_ID slot) const {
   TokenDescription d;

@@ -5,27 +5,48 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "pkcs11_names.hpp"
+
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace surge::real {
 
-/// A failure of the module or the token, with the PKCS#11 return value's name.
+/// A failure of the module, a token or the set-up. A failed PKCS#11 call carries its return value,
+/// named in the message after the function; what surge finds itself (a missing label, a module it
+/// will not load, an OpenSSL failure) carries none. CONFIGURATION is the caller's to fix (exit 2):
+/// a module, token, slot, PIN or key type; FAULT is a runtime failure (exit 3).
 class HsmError : public std::runtime_error {
  public:
-  /// `what` followed by ": " and the return value's name (unless `name_rv` is false: `what` has it).
-  HsmError(const std::string& what, CK_RV rv, bool name_rv = true);
-  CK_RV rv() const { return rv_; }
+  enum class Kind { FAULT, CONFIGURATION };
+  /// `what` alone: no PKCS#11 call returned an error.
+  explicit HsmError(const std::string& what, Kind kind = Kind::FAULT);
+  /// `what` (the function that failed, and on what), then ": " and the return value's name; the kind
+  /// from the return value (a PIN, a slot or a mechanism the token lacks is CONFIGURATION).
+  HsmError(const std::string& what, CK_RV rv);
+  HsmError(const std::string& what, CK_RV rv, Kind kind);
+  /// A message already whole (relayed from a client process), with its return value if it had one.
+  static HsmError relayed(const std::string& whole, std::optional<CK_RV> rv, Kind kind);
+  std::optional<CK_RV> rv() const { return rv_; }
+  Kind kind() const { return kind_; }
+  /// 2 for CONFIGURATION, 3 for FAULT.
+  int exit_code() const { return kind_ == Kind::CONFIGURATION ? 2 : 3; }
 
  private:
-  CK_RV rv_;
+  struct Whole {};
+  HsmError(Whole, const std::string& whole, std::optional<CK_RV> rv, Kind kind);
+  std::optional<CK_RV> rv_;
+  Kind kind_;
 };
 
-/// The name of a PKCS#11 return value, e.g. "CKR_PIN_INCORRECT".
-std::string rv_name(CK_RV rv);
+/// Why a module may not be loaded, or "" if it may: only SoftHSM2 (a file named libsofthsm2*, after
+/// symbolic links) is loaded without `accepted` (--i-accept-hsm-load). Decided from the path alone,
+/// before anything of the module runs: on a network HSM, loading it reaches the appliance.
+std::string module_load_refusal(const std::string& path, bool accepted);
 
 /// Key types a CA's intermediates use.
 enum class KeyType { RSA_2048, ECDSA_P256, ECDSA_P384 };
@@ -71,15 +92,22 @@ class Pkcs11Module {
 
   /// The function list, for callers that drive sessions themselves.
   CK_FUNCTION_LIST* api() const { return fn_; }
-  /// The slot whose token has this label. Throws HsmError if none.
+  /// The slot whose token has this label. Throws HsmError (CONFIGURATION) naming the labels present.
   CK_SLOT_ID slot_by_label(const std::string& label) const;
+  /// `slot` if it holds a token. Throws HsmError (CONFIGURATION) naming the slots with tokens.
+  CK_SLOT_ID slot_by_id(CK_SLOT_ID slot) const;
+  /// "slot 3 'surge-ock', slot 7 'other'": the slots with a token and the tokens' labels.
+  std::string tokens_present() const;
+  /// The mechanisms the slot's token offers for signing (CKF_SIGN), in the module's order.
+  std::vector<CK_MECHANISM_TYPE> signing_mechanisms(CK_SLOT_ID slot) const;
   /// Initializes the token in the first free slot (a test token): SO PIN, label, then the user PIN.
   CK_SLOT_ID init_token(const std::string& label, const std::string& so_pin, const std::string& user_pin);
   /// Opens a read-write session.
   CK_SESSION_HANDLE open_session(CK_SLOT_ID slot) const;
   void close_session(CK_SESSION_HANDLE s) const;
   /// Logs the user in to the session's token, once per token: after a failed login no login is ever
-  /// attempted again in this process (real HSMs lock the partition after a few bad attempts).
+  /// attempted again in this process (real HSMs lock the partition after a few bad attempts). A wrong
+  /// PIN's error says what the token's PIN counter flags show afterwards.
   void login(CK_SESSION_HANDLE s, const std::string& pin);
   /// Generates a session key pair (CKA_TOKEN = false): it lives as long as `s` stays open. With a
   /// label, a token key pair (CKA_TOKEN = true) stored under that label instead (for tests).
@@ -89,8 +117,7 @@ class Pkcs11Module {
   KeyPair find_key(CK_SESSION_HANDLE s, const std::string& label) const;
   /// The module's and a token's description.
   TokenDescription describe(CK_SLOT_ID slot) const;
-  /// True if the module is SoftHSM (manufacturer "SoftHSM"): the one module surge loads without
-  /// --i-accept-hsm-load.
+  /// True if the module says it is SoftHSM (C_GetInfo's manufacturer "SoftHSM").
   bool is_softhsm() const;
   /// Signs a digest (SHA-256 for RSA-2048 and P-256, SHA-384 for P-384) the way Boulder does; returns
   /// the raw signature (RSA: PKCS#1 v1.5; ECDSA: r || s).
@@ -98,6 +125,12 @@ class Pkcs11Module {
                                          const std::vector<unsigned char>& digest) const;
 
  private:
+  std::vector<CK_SLOT_ID> slots_with_tokens() const;
+  /// "'label' (slot 3)".
+  std::string token_name(CK_SLOT_ID slot) const;
+  /// What the token's PIN counter flags show after a failed login, and what to do.
+  std::string pin_counter_text(CK_SLOT_ID slot) const;
+
   void* library_ = nullptr;
   CK_FUNCTION_LIST* fn_ = nullptr;
   std::vector<CK_SLOT_ID> logged_in_;

@@ -55,7 +55,7 @@ std::vector<unsigned char> issuer_certificate(KeyType type, EVP_PKEY* hsm_key) {
   }
   if (X509_sign(x, hsm_key, digest(type)) <= 0) {
     X509_free(x);
-    throw HsmError("cannot sign the issuer certificate through the HSM", CKR_FUNCTION_FAILED);
+    throw HsmError("cannot sign the issuer certificate through the HSM");
   }
   std::vector<unsigned char> der = der_of(x, i2d_X509);
   X509_free(x);
@@ -86,7 +86,7 @@ std::vector<unsigned char> ocsp_response(KeyType type, const std::vector<unsigne
   OCSP_CERTID_free(id);
   X509_free(cert);
   X509_free(issuer);
-  if (der.empty()) throw HsmError("cannot sign the OCSP response through the HSM", CKR_FUNCTION_FAILED);
+  if (der.empty()) throw HsmError("cannot sign the OCSP response through the HSM");
   return der;
 }
 
@@ -149,7 +149,7 @@ std::vector<unsigned char> crl_shard(KeyType type, const std::vector<unsigned ch
   ASN1_TIME_free(next);
   X509_CRL_free(crl);
   X509_free(issuer);
-  if (der.empty()) throw HsmError("cannot sign the CRL through the HSM", CKR_FUNCTION_FAILED);
+  if (der.empty()) throw HsmError("cannot sign the CRL through the HSM");
   return der;
 }
 

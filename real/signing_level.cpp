@@ -145,42 +145,32 @@ struct SigningBench::Member {
 };
 
 SigningBench::SigningBench(const BenchSetup& setup, const Pin& pin) : setup_(setup) {
+  if (const std::string refusal = module_load_refusal(setup.module, setup.accept_hsm_load); !refusal.empty())
+    throw HsmError(refusal, HsmError::Kind::CONFIGURATION);
   module_ = std::make_unique<Pkcs11Module>(setup.module);
   if (!setup.accept_hsm_load && !module_->is_softhsm())
-    throw HsmError("refusing to load " + setup.module +
-                       ": only SoftHSM2 is driven without --i-accept-hsm-load (use a dedicated test partition)",
-                   CKR_FUNCTION_REJECTED);
+    throw HsmError(setup.module + " is named like SoftHSM2, but C_GetInfo names another maker: only SoftHSM2 is "
+                   "loaded without --i-accept-hsm-load",
+                   HsmError::Kind::CONFIGURATION);
   try {
-    for (const std::string& label : setup.tokens) {
+    for (const std::string& token : setup.tokens) {
       auto m = std::make_unique<Member>();
-      m->label = label;
-      if (label.rfind('#', 0) == 0) {  // a slot id (--slot)
-        m->slot = std::stoul(label.substr(1));
-        CK_TOKEN_INFO info{};
-        const CK_RV rv = module_->api()->C_GetTokenInfo(m->slot, &info);
-        if (rv != CKR_OK) throw HsmError("no token in slot " + label.substr(1), rv);
-      } else {
-        m->slot = module_->slot_by_label(label);
-      }
+      m->slot = token.rfind('#', 0) == 0 ? module_->slot_by_id(std::stoul(token.substr(1)))  // --slot
+                                         : module_->slot_by_label(token);
       descriptions_.push_back(module_->describe(m->slot));
-      for (KeyType t : setup.key_types) {
-        CK_MECHANISM_INFO info{};
-        if (module_->api()->C_GetMechanismInfo(m->slot, signing_mechanism(t), &info) != CKR_OK ||
-            !(info.flags & CKF_SIGN))
-          throw HsmError("token '" + label + "' does not offer " +
-                             (t == KeyType::RSA_2048 ? std::string("CKM_RSA_PKCS") : std::string("CKM_ECDSA")) +
-                             " for " + key_type_name(t),
-                         CKR_MECHANISM_INVALID);
-      }
-      m->key_session = module_->open_session(m->slot);
+      m->label = descriptions_.back().token_label;
       members_.push_back(std::move(m));
-      Member& mem = *members_.back();
-      module_->login(mem.key_session, pin.value());
+    }
+    choose_key_types();  // before any session: a token that can sign nothing asked for is not opened
+    for (auto& m : members_) {
+      m->key_session = module_->open_session(m->slot);
+      module_->login(m->key_session, pin.value());
       if (!setup.existing_key.empty()) {
-        const KeyPair k = module_->find_key(mem.key_session, setup.existing_key);
-        mem.keys[k.type] = k;
+        const KeyPair k = module_->find_key(m->key_session, setup.existing_key);
+        require_mechanism(*m, k.type);
+        m->keys[k.type] = k;
       } else {
-        for (KeyType t : setup.key_types) mem.keys[t] = module_->generate_session_key(mem.key_session, t);
+        for (KeyType t : key_types_) m->keys[t] = module_->generate_session_key(m->key_session, t);
       }
     }
     // Signing inputs, prepared once from the first member's keys (a digest is valid for any key).
@@ -202,13 +192,60 @@ SigningBench::SigningBench(const BenchSetup& setup, const Pin& pin) : setup_(set
       first.material.emplace(type, std::move(km));
     }
   } catch (...) {
-    for (auto& m : members_) module_->close_session(m->key_session);
+    for (auto& m : members_)
+      if (m->key_session != CK_INVALID_HANDLE) module_->close_session(m->key_session);
     throw;
   }
 }
 
 SigningBench::~SigningBench() {
   for (auto& m : members_) module_->close_session(m->key_session);
+}
+
+namespace {
+// The public-key signature mechanisms among `ms` (MACs sign too, in PKCS#11's terms).
+std::string mechanisms_text(const std::vector<CK_MECHANISM_TYPE>& ms) {
+  std::string out;
+  for (CK_MECHANISM_TYPE m : ms) {
+    const std::string name = mechanism_name(m);
+    if (name.find("MAC") == std::string::npos) out += (out.empty() ? "" : ", ") + name;
+  }
+  return out.empty() ? "no public-key signature mechanism" : out;
+}
+}  // namespace
+
+// Why `member`'s token cannot sign with `type`, or "" if it can.
+std::string SigningBench::missing_mechanism(const Member& member, KeyType type) const {
+  CK_MECHANISM_INFO info{};
+  const CK_MECHANISM_TYPE mech = signing_mechanism(type);
+  if (module_->api()->C_GetMechanismInfo(member.slot, mech, &info) == CKR_OK && (info.flags & CKF_SIGN)) return "";
+  return "token '" + member.label + "' does not offer " + mechanism_name(mech) + " for signing (it signs with: " +
+         mechanisms_text(module_->signing_mechanisms(member.slot)) + ")";
+}
+
+void SigningBench::require_mechanism(const Member& member, KeyType type) const {
+  if (const std::string why = missing_mechanism(member, type); !why.empty())
+    throw HsmError("the stored key is " + key_type_name(type) + ", but " + why, HsmError::Kind::CONFIGURATION);
+}
+
+// Session keys: the key types every member can sign with; the others are skipped, with the reason.
+void SigningBench::choose_key_types() {
+  if (!setup_.existing_key.empty()) return;
+  for (KeyType t : setup_.key_types) {
+    std::string why;
+    for (const auto& m : members_)
+      if (why.empty()) why = missing_mechanism(*m, t);
+    if (why.empty()) {
+      key_types_.push_back(t);
+    } else {
+      skipped_.push_back({t, why});
+    }
+  }
+  if (key_types_.empty()) {
+    std::string all;
+    for (const SkippedKeyType& k : skipped_) all += (all.empty() ? "" : "; ") + key_type_name(k.type) + ": " + k.reason;
+    throw HsmError("none of the key types asked for can be measured (" + all + ")", HsmError::Kind::CONFIGURATION);
+  }
 }
 
 std::vector<KeyType> SigningBench::key_types() const {
@@ -220,7 +257,7 @@ std::vector<KeyType> SigningBench::key_types() const {
 const SigningBench::KeyMaterial& SigningBench::material(KeyType t) const {
   const auto& mat = members_.front()->material;
   auto it = mat.find(t);
-  if (it == mat.end()) throw HsmError("no key of type " + key_type_name(t) + " on the token", CKR_KEY_HANDLE_INVALID);
+  if (it == mat.end()) throw HsmError("no key of type " + key_type_name(t) + " on the token");
   return it->second;
 }
 
@@ -256,8 +293,9 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
   std::atomic<bool> setup_failed{false};
   std::mutex mu;
   std::string abort_message;
-  CK_RV abort_rv = CKR_OK;
+  std::optional<CK_RV> abort_rv;
   std::string setup_error;
+  std::optional<CK_RV> setup_rv;
 
   struct WorkerOut {
     LatencyStats latency, operation;
@@ -269,7 +307,7 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
   };
   std::vector<WorkerOut> outs(static_cast<size_t>(n));
 
-  auto fail = [&](const std::string& message, CK_RV rv) {
+  auto fail = [&](const std::string& message, std::optional<CK_RV> rv) {
     std::lock_guard<std::mutex> lock(mu);
     if (abort_message.empty()) abort_message = message, abort_rv = rv;
     abort = true;
@@ -289,7 +327,7 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
         sessions[static_cast<size_t>(m)] = module_->open_session(members_[static_cast<size_t>(m)]->slot);
     } catch (const HsmError& e) {
       std::lock_guard<std::mutex> lock(mu);
-      if (setup_error.empty()) setup_error = e.what();
+      if (setup_error.empty()) setup_error = e.what(), setup_rv = e.rv();
       setup_failed = true;
     }
     // Pipeline: a signer per key type that signs in this worker's current session and times the call.
@@ -381,7 +419,11 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
         try {
           build_and_sign(ring.structure, *km.issuer, pkeys[k].get(), *signers[k], setup_.crl_entries, op);
         } catch (const HsmError& e) {
-          if (sign_rv == CKR_OK) sign_rv = e.rv();
+          if (sign_rv == CKR_OK && !e.rv()) {  // not the HSM's: surge could not build the structure
+            fail(e.what(), std::nullopt);
+            break;
+          }
+          if (sign_rv == CKR_OK) sign_rv = *e.rv();
         }
         ca_cpu_s = thread_cpu_s() - c0 - sign_cpu_s;
         sign_s = sign_wall_s;
@@ -450,8 +492,8 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
   const double cpu1 = process_cpu_seconds();
   const std::int64_t wall1 = monotonic_ns();
   for (std::thread& t : threads) t.join();
-  if (!setup_error.empty()) throw HsmError(setup_error, CKR_SESSION_COUNT);
-  if (abort) throw HsmError(abort_message, abort_rv, false);
+  if (!setup_error.empty()) throw HsmError::relayed(setup_error, setup_rv, HsmError::Kind::FAULT);
+  if (abort) throw HsmError::relayed(abort_message, abort_rv, HsmError::Kind::FAULT);
 
   LevelResult r;
   r.threads = n;
@@ -480,7 +522,7 @@ LevelResult SigningBench::run_level(const LevelSpec& spec) {
 
 nlohmann::json SigningBench::crl_latency(KeyType type, long entries, int repetitions) {
   const KeyMaterial& km = material(type);
-  if (!km.issuer) throw HsmError("CRL latency needs a session key (not --existing-key)", CKR_KEY_HANDLE_INVALID);
+  if (!km.issuer) throw HsmError("CRL latency needs a session key (not --existing-key)", HsmError::Kind::CONFIGURATION);
   Member& first = *members_.front();
   const KeyPair key = first.keys.at(type);
   double sign_s = 0;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,11 +78,19 @@ struct LevelResult {
   static LevelResult from_json(const nlohmann::json& j);
 };
 
+/// A key type left out because a token cannot sign with it.
+struct SkippedKeyType {
+  KeyType type = KeyType::RSA_2048;
+  std::string reason;  ///< the token, the mechanism it lacks, the signing mechanisms it offers
+};
+
 /// The module, logged in once per token, with keys and prepared inputs ready for levels.
 class SigningBench {
  public:
-  /// Loads the module, finds the tokens, logs in (one attempt per token; none after a failure),
-  /// generates session keys (or finds the stored key) and prepares inputs. Throws HsmError.
+  /// Refuses a module other than SoftHSM2 without accept_hsm_load (before loading it), loads it,
+  /// finds the tokens, skips the key types a token cannot sign with, logs in (one attempt per token;
+  /// none after a failure), generates session keys (or finds the stored key) and prepares inputs.
+  /// Throws HsmError.
   SigningBench(const BenchSetup& setup, const Pin& pin);
   ~SigningBench();
   SigningBench(const SigningBench&) = delete;
@@ -94,6 +103,8 @@ class SigningBench {
 
   /// Key types available (the stored key's alone with --existing-key).
   std::vector<KeyType> key_types() const;
+  /// Key types asked for that a token cannot sign with (none with --existing-key: that is an error).
+  const std::vector<SkippedKeyType>& skipped() const { return skipped_; }
   const std::vector<TokenDescription>& tokens() const { return descriptions_; }
   bool token_key() const { return !setup_.existing_key.empty(); }
 
@@ -101,11 +112,16 @@ class SigningBench {
   struct Member;
   struct KeyMaterial;
   const KeyMaterial& material(KeyType t) const;
+  std::string missing_mechanism(const Member& member, KeyType type) const;
+  void require_mechanism(const Member& member, KeyType type) const;
+  void choose_key_types();
 
   BenchSetup setup_;
   std::unique_ptr<Pkcs11Module> module_;
   std::vector<std::unique_ptr<Member>> members_;
   std::vector<TokenDescription> descriptions_;
+  std::vector<KeyType> key_types_;  ///< session keys made
+  std::vector<SkippedKeyType> skipped_;
 };
 
 /// True if a PKCS#11 error means the session or device is gone (the pool moves to another member).

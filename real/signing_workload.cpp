@@ -117,7 +117,7 @@ std::vector<unsigned char> build_and_sign(Structure s, const IssuerMaterial& m, 
     case Structure::RANDOM_DIGEST:
       break;
   }
-  throw HsmError("random digests are not a structure", CKR_ARGUMENTS_BAD);
+  throw HsmError("random digests are not a structure");
 }
 
 }  // namespace surge::real

@@ -83,7 +83,7 @@ std::vector<unsigned char> issue_certificate(KeyType issuer_type, const std::vec
   X509Ptr x(X509_new());
   PkeyPtr issuer_key = pubkey_from_der(issuer_public_der);
   PkeyPtr subscriber_key = pubkey_from_der(subscriber_public_der);
-  if (!x || !issuer_key || !subscriber_key) throw HsmError("cannot build a certificate", CKR_GENERAL_ERROR);
+  if (!x || !issuer_key || !subscriber_key) throw HsmError("cannot build a certificate (OpenSSL)");
   X509_set_version(x.get(), 2);  // v3
   unsigned char serial[kSerialBytes];
   RAND_bytes(serial, sizeof serial);
@@ -136,7 +136,7 @@ std::vector<unsigned char> issue_certificate(KeyType issuer_type, const std::vec
 
   unsigned char* tbs = nullptr;
   const int tbs_len = i2d_re_X509_tbs(x.get(), &tbs);
-  if (tbs_len <= 0) throw HsmError("cannot encode the TBS certificate", CKR_GENERAL_ERROR);
+  if (tbs_len <= 0) throw HsmError("cannot encode the TBS certificate (OpenSSL)");
   const std::vector<unsigned char> tbs_bytes(tbs, tbs + tbs_len);
   OPENSSL_free(tbs);
 

@@ -10,7 +10,7 @@ packages=(
   cmake g++ make pkg-config
   libsimgrid-dev libboost-graph-dev libeigen3-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev
-  libssl-dev libp11-kit-dev softhsm2 p11-kit-modules
+  libssl-dev libp11-kit-dev softhsm2 p11-kit-modules opencryptoki
   mariadb-server mariadb-client libmariadb-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev xvfb xauth fonts-dejavu-core
   libsqlite3-dev sqlite3 openmpi-bin libopenmpi-dev

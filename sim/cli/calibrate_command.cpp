@@ -154,19 +154,19 @@ real::HsmCalibrationOptions options_from_args() {
   }
   if (!args.pin_env.empty() && !args.pin_file.empty()) throw BadInput("give --pin-env or --pin-file, not both");
   if (const std::string bad = output_folders_problem(args.out, args.json, args.csv); !bad.empty()) throw BadInput(bad);
+  // Refused before the module is loaded: loading a network HSM's module reaches the appliance.
+  if (const std::string refusal = real::module_load_refusal(args.module, args.accept_load); !refusal.empty())
+    throw BadInput(refusal);
   return o;
 }
 
 }  // namespace
 
 std::string output_folders_problem(const std::string& out, const std::string& json, const std::string& csv) {
-  namespace fs = std::filesystem;
   for (const auto& [option, path] :
        {std::pair<const char*, const std::string*>{"--out", &out}, {"--json", &json}, {"--csv", &csv}}) {
     if (path->empty()) continue;
-    const fs::path p(*path);
-    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir)) return std::string(option) + ": folder " + dir.string() + " does not exist";
+    if (const std::string bad = output_path_problem(*path); !bad.empty()) return std::string(option) + ": " + bad;
   }
   return "";
 }
@@ -265,15 +265,18 @@ int run_calibrate_command() {
     const std::string profile = real::profile_json(c).dump(2) + "\n";
     const std::string json = real::results_json(c).dump(2) + "\n";
     const std::string csv = real::render_csv(c);
-    write_file_atomically(args.out, profile);
-    if (!args.json.empty()) write_file_atomically(args.json, json);
-    if (!args.csv.empty()) write_file_atomically(args.csv, csv);
+    std::vector<std::pair<std::string, std::string>> files = {{args.out, profile}};
+    if (!args.json.empty()) files.emplace_back(args.json, json);
+    if (!args.csv.empty()) files.emplace_back(args.csv, csv);
+    write_files_atomically(files);
     std::cout << real::render_table(c) << "\nprofile: " << args.out << "\n";
     return 0;
   } catch (const real::HsmError& e) {
     std::cerr << "surge calibrate hsm: " << e.what() << "\n";
-    // A module refused for want of --i-accept-hsm-load is a usage error; everything else a fault.
-    return e.rv() == CKR_FUNCTION_REJECTED ? kExitBadInput : kExitRuntime;
+    return e.exit_code();  // 2: the module, a token, slot, PIN or key type given; 3: a fault
+  } catch (const std::runtime_error& e) {  // an output file
+    std::cerr << "surge calibrate hsm: " << e.what() << "\n";
+    return kExitRuntime;
   }
 }
 

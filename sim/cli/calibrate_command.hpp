@@ -15,8 +15,8 @@ int run_calibrate_command();
 void add_calibrate_db(CLI::App* calibrate);
 int run_calibrate_db();
 
-/// What is wrong with the output files' folders ("--out: folder X does not exist"), or "" (checked
-/// before anything runs; empty paths are not asked for).
+/// What is wrong with the output files ("--out: folder X does not exist", "--csv: cannot create files
+/// in folder Y: Permission denied"), or "" (checked before anything runs; empty paths are not asked for).
 std::string output_folders_problem(const std::string& out, const std::string& json, const std::string& csv);
 
 }  // namespace surge::cli

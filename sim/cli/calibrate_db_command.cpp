@@ -228,9 +228,10 @@ int run_calibrate_db() {
         real::calibrate_db(o, [](const std::string& line) { std::cerr << line << std::endl; });
     o.target.password.assign(o.target.password.size(), '\0');
     const std::string profile = real::db_profile_json(c).dump(2) + "\n";
-    write_file_atomically(args.out, profile);
-    if (!args.json.empty()) write_file_atomically(args.json, real::db_results_json(c).dump(2) + "\n");
-    if (!args.csv.empty()) write_file_atomically(args.csv, real::render_db_csv(c));
+    std::vector<std::pair<std::string, std::string>> files = {{args.out, profile}};
+    if (!args.json.empty()) files.emplace_back(args.json, real::db_results_json(c).dump(2) + "\n");
+    if (!args.csv.empty()) files.emplace_back(args.csv, real::render_db_csv(c));
+    write_files_atomically(files);
     std::cout << real::render_db_table(c) << "\nprofile: " << args.out << "\n";
     return 0;
   } catch (const BadInput& e) {
@@ -243,6 +244,9 @@ int run_calibrate_db() {
     std::cerr << "surge calibrate db: refused: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const real::DbError& e) {
+    std::cerr << "surge calibrate db: " << e.what() << "\n";
+    return kExitRuntime;
+  } catch (const std::runtime_error& e) {  // an output file
     std::cerr << "surge calibrate db: " << e.what() << "\n";
     return kExitRuntime;
   }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -161,44 +162,81 @@ TEST_F(CalibrateHsm, ThePinIsNotInTheCommandLineOrEnvironmentOfTheRunningProcess
   EXPECT_EQ(slurp(profile).find(kUserPin), std::string::npos);
 }
 
-TEST_F(CalibrateHsm, AWrongPinIsTriedOnceExitsThreeAndWritesNothing) {
+TEST_F(CalibrateHsm, AWrongPinIsTriedOnceExitsTwoSaysWhatThePinCounterShowsAndWritesNothing) {
   const fs::path profile = out("wrong-pin.json");
   const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
                                  profile.string() + " --processes 2",
                              "wrong-pin-0000");
-  EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(r.err, "surge calibrate hsm: C_Login: CKR_PIN_INCORRECT\n");
+  EXPECT_EQ(r.code, 2);
+  Pkcs11Module m(kSoftHsmModule);
+  const CK_SLOT_ID slot = m.slot_by_label(kToken);
+  const std::string head = "surge calibrate hsm: C_Login to token '" + std::string(kToken) + "' (slot " +
+                           std::to_string(slot) + "): CKR_PIN_INCORRECT; ";
+  EXPECT_EQ(r.err.rfind(head, 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
   EXPECT_FALSE(fs::exists(profile));
   // One failed attempt, not two (two processes, but the second never starts): SoftHSM counts them.
-  Pkcs11Module m(kSoftHsmModule);
   CK_TOKEN_INFO info{};
-  m.api()->C_GetTokenInfo(m.slot_by_label(kToken), &info);
+  m.api()->C_GetTokenInfo(slot, &info);
   EXPECT_FALSE(info.flags & CKF_USER_PIN_LOCKED);
+  // The message says what the token's flags show now.
+  EXPECT_EQ(r.err.find("CKF_USER_PIN_COUNT_LOW") != std::string::npos, (info.flags & CKF_USER_PIN_COUNT_LOW) != 0);
+  EXPECT_EQ(r.err.find("CKF_USER_PIN_FINAL_TRY") != std::string::npos, (info.flags & CKF_USER_PIN_FINAL_TRY) != 0);
+  if (!(info.flags & (CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_FINAL_TRY))) {
+    EXPECT_NE(r.err.find("none of the PIN counter flags"), std::string::npos) << r.err;
+  }
   const Result ok = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
                               profile.string());
   EXPECT_EQ(ok.code, 0) << ok.err;
 }
 
-TEST_F(CalibrateHsm, FaultsAreOneLineExitThreeAndNoProfile) {
+// "slot 1 'calib-a', slot 2 'calib-b', slot 3 (token not initialised)", from the module directly.
+std::string softhsm_tokens(const Pkcs11Module& m) {
+  CK_ULONG n = 0;
+  m.api()->C_GetSlotList(CK_TRUE, nullptr, &n);
+  std::vector<CK_SLOT_ID> slots(n);
+  m.api()->C_GetSlotList(CK_TRUE, slots.data(), &n);
+  std::string out;
+  for (CK_SLOT_ID slot : slots) {
+    CK_TOKEN_INFO info{};
+    m.api()->C_GetTokenInfo(slot, &info);
+    std::string label(reinterpret_cast<const char*>(info.label), sizeof info.label);
+    label.erase(label.find_last_not_of(' ') + 1);
+    out += (out.empty() ? "slot " : ", slot ") + std::to_string(slot) +
+           ((info.flags & CKF_TOKEN_INITIALIZED) ? " '" + label + "'" : std::string(" (token not initialised)"));
+  }
+  return out;
+}
+
+TEST_F(CalibrateHsm, ConfigurationErrorsAreOneLineExitTwoAndNoProfile) {
   const fs::path profile = out("fault.json");
   const std::string base = " --key-type p256 --threads 1" + kQuick + "--out " + profile.string();
   Result r = calibrate("--token no-such-token" + base);
-  EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(r.err, "surge calibrate hsm: no token labelled 'no-such-token': CKR_TOKEN_NOT_PRESENT\n");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate hsm: no token labelled 'no-such-token' (the module has: " +
+                       softhsm_tokens(Pkcs11Module(kSoftHsmModule)) + ")\n");
+  EXPECT_NE(r.err.find(std::string("'") + kToken2 + "'"), std::string::npos) << "lists the labels: " << r.err;
   r = calibrate(std::string("--token ") + kToken + " --existing-key no-such-key --threads 1" + kQuick + "--out " +
                 profile.string());
-  EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(r.err, "surge calibrate hsm: no private key labelled 'no-such-key' on the token: CKR_KEY_HANDLE_INVALID\n");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate hsm: no private key labelled 'no-such-key' on the token\n");
+  r = calibrate("--token " + std::string(kToken) + " --i-accept-hsm-load --module /nonexistent/libhsm.so" + base);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate hsm: cannot load the PKCS#11 module: /nonexistent/libhsm.so: cannot open shared "
+                   "object file: No such file or directory\n");
+  EXPECT_FALSE(fs::exists(profile));
+}
+
+TEST_F(CalibrateHsm, FaultsAreOneLineExitThreeAndNoProfile) {
+  const fs::path profile = out("fault.json");
+  const std::string base = " --key-type p256 --threads 1" + kQuick + "--out " + profile.string();
+  Result r;
   // A session that dies mid-run (closed under the worker, as a failed HSM would): the run stops.
   r = calibrate(std::string("--token ") + kToken + " --inject-fault 0:50" + base);
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("token 'calib-a': C_Sign: CKR_SESSION_HANDLE_INVALID (1 error, --max-errors 0)"),
             std::string::npos)
       << r.err;
-  EXPECT_FALSE(fs::exists(profile));
-  r = calibrate("--token " + std::string(kToken) + " --module /nonexistent/libhsm.so" + base);
-  EXPECT_EQ(r.code, 3);
-  EXPECT_NE(r.err.find("cannot load PKCS#11 module /nonexistent/libhsm.so"), std::string::npos);
   EXPECT_FALSE(fs::exists(profile));
 }
 
@@ -250,9 +288,10 @@ TEST_F(CalibrateHsm, ATokenIsFoundBySlotIdAsWellAsByLabel) {
                        profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(slurp(profile)).at("metadata").at("tokens").at(0).at("label"), kToken2);
+  EXPECT_NE(r.out.find(std::string("ecdsa-p256 on ") + kToken2 + "\n"), std::string::npos) << "by its label: " << r.out;
   r = calibrate("--slot 987654 --key-type p256 --threads 1" + kQuick + "--out " + profile.string());
-  EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(r.err, "surge calibrate hsm: no token in slot 987654: CKR_SLOT_ID_INVALID\n");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "surge calibrate hsm: no token in slot 987654 (the module has: " + softhsm_tokens(m) + ")\n");
 }
 
 TEST_F(CalibrateHsm, ModulesOtherThanSoftHsmNeedExplicitConsent) {
@@ -262,11 +301,12 @@ TEST_F(CalibrateHsm, ModulesOtherThanSoftHsmNeedExplicitConsent) {
   const Result r = calibrate("--token " + std::string(kToken) + " --module " + other + " --threads 1" + kQuick +
                              "--out " + profile.string());
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("only SoftHSM2 is driven without --i-accept-hsm-load"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("only SoftHSM2 (libsofthsm2.so) is loaded without --i-accept-hsm-load"), std::string::npos)
+      << r.err;
   EXPECT_FALSE(fs::exists(profile));
 }
 
-TEST_F(CalibrateHsm, ATokenWithoutTheSigningMechanismIsAFaultBeforeAnyKeyIsMade) {
+TEST_F(CalibrateHsm, ATokenThatCanSignWithNoKeyTypeAskedForIsExitTwoBeforeAnyKeyIsMade) {
   // p11-kit's trust module is a real PKCS#11 module whose tokens (the system's trust stores) sign nothing.
   const std::string other = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so";
   Pkcs11Module m(other);
@@ -279,10 +319,11 @@ TEST_F(CalibrateHsm, ATokenWithoutTheSigningMechanismIsAFaultBeforeAnyKeyIsMade)
   const fs::path profile = out("no-mechanism.json");
   const Result r = calibrate("--module " + other + " --i-accept-hsm-load --token '" + label + "' --key-type p256" +
                              kQuick + "--out " + profile.string());
-  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.code, 2);
   // surge's one line ends standard error (the module may print its own complaints before it).
-  const std::string line =
-      "surge calibrate hsm: token '" + label + "' does not offer CKM_ECDSA for p256: CKR_MECHANISM_INVALID\n";
+  const std::string line = "surge calibrate hsm: none of the key types asked for can be measured (p256: token '" +
+                           label + "' does not offer CKM_ECDSA for signing (it signs with: no public-key signature "
+                           "mechanism))\n";
   ASSERT_GE(r.err.size(), line.size()) << r.err;
   EXPECT_EQ(r.err.substr(r.err.size() - line.size()), line);
   EXPECT_EQ(r.err.find("surge calibrate hsm:"), r.err.size() - line.size()) << "one line of surge's own";

@@ -3,9 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <openssl/ocsp.h>
 
@@ -107,13 +109,15 @@ TEST_F(SoftHsm, AWrongPinFailsOnceAndIsNeverRetried) {
     m.login(s, "not-the-pin");
     FAIL() << "logged in with a wrong PIN";
   } catch (const HsmError& e) {
-    EXPECT_EQ(e.rv(), static_cast<CK_RV>(CKR_PIN_INCORRECT));
+    EXPECT_EQ(e.rv(), std::optional<CK_RV>(CKR_PIN_INCORRECT));
+    EXPECT_EQ(e.kind(), HsmError::Kind::CONFIGURATION);
   }
   try {
     m.login(s, kUserPin);  // even the right PIN: one attempt per process
     FAIL() << "a second login was attempted";
   } catch (const HsmError& e) {
-    EXPECT_NE(std::string(e.what()).find("not retrying"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("not trying again"), std::string::npos);
+    EXPECT_EQ(e.rv(), std::nullopt) << "no PKCS#11 call returned an error";
   }
   m.close_session(s);
 }
@@ -124,10 +128,49 @@ TEST_F(SoftHsm, MissingTokensAndModulesAreClearErrors) {
     m.slot_by_label("no-such-token");
     FAIL();
   } catch (const HsmError& e) {
-    EXPECT_EQ(std::string(e.what()), "no token labelled 'no-such-token': CKR_TOKEN_NOT_PRESENT");
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("no token labelled 'no-such-token' (the module has: slot ", 0), 0u) << what;
+    EXPECT_NE(what.find(std::string("'") + kLabel + "'"), std::string::npos) << "names the labels present: " << what;
+    EXPECT_EQ(e.rv(), std::nullopt) << "no PKCS#11 call returned an error";
+    EXPECT_EQ(e.kind(), HsmError::Kind::CONFIGURATION);
   }
-  EXPECT_THROW(Pkcs11Module("/nonexistent/module.so"), HsmError);
-  EXPECT_THROW(Pkcs11Module("/lib/x86_64-linux-gnu/libc.so.6"), HsmError);  // a library, not a module
+  for (const char* path : {"/nonexistent/module.so", "/lib/x86_64-linux-gnu/libc.so.6"}) {  // libc: not a module
+    try {
+      Pkcs11Module bad(path);
+      FAIL() << path;
+    } catch (const HsmError& e) {
+      EXPECT_EQ(e.rv(), std::nullopt) << e.what();
+      EXPECT_EQ(e.kind(), HsmError::Kind::CONFIGURATION);
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Pkcs11Names, ReturnValuesAndMechanismsAreNamedAndUnknownOnesShownInHex) {
+  EXPECT_EQ(rv_name(CKR_FUNCTION_REJECTED), "CKR_FUNCTION_REJECTED");  // 0x200: once a bare "CKR 0x00000200"
+  EXPECT_EQ(rv_name(CKR_PIN_INCORRECT), "CKR_PIN_INCORRECT");
+  EXPECT_EQ(rv_name(CKR_TOKEN_WRITE_PROTECTED), "CKR_TOKEN_WRITE_PROTECTED");
+  EXPECT_EQ(rv_name(CKR_VENDOR_DEFINED | 0x2a), "CKR_VENDOR_DEFINED+0x2a");
+  EXPECT_EQ(rv_name(0x4242), "CKR 0x00004242 (not in PKCS#11 3.0)");
+  EXPECT_EQ(mechanism_name(CKM_ECDSA), "CKM_ECDSA");
+  EXPECT_EQ(mechanism_name(CKM_RSA_PKCS), "CKM_RSA_PKCS");
+  EXPECT_EQ(mechanism_name(CKM_SHA256_RSA_PKCS_PSS), "CKM_SHA256_RSA_PKCS_PSS");
+  EXPECT_EQ(mechanism_name(CKM_VENDOR_DEFINED | 7), "CKM_VENDOR_DEFINED+0x7");
+}
+
+TEST(ModuleLoadRefusal, OnlyAFileNamedLikeSoftHsmAfterItsLinksLoadsWithoutConsent) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("surge-refusal-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  fs::create_symlink(kModule, dir / "vendor-hsm.so");                           // SoftHSM2 under another name
+  fs::create_symlink("/lib/x86_64-linux-gnu/libc.so.6", dir / "libsofthsm2.so");  // another file named like it
+  EXPECT_EQ(module_load_refusal(kModule, false), "");
+  EXPECT_EQ(module_load_refusal((dir / "vendor-hsm.so").string(), false), "");
+  const std::string other = (dir / "libsofthsm2.so").string();
+  EXPECT_EQ(module_load_refusal(other, false).rfind("refusing to load " + other + ": only SoftHSM2", 0), 0u);
+  EXPECT_EQ(module_load_refusal(other, true), "");
+  EXPECT_NE(module_load_refusal("/nonexistent/libsofthsm2.so", false), "");
+  fs::remove_all(dir);
 }
 
 }  // namespace
