@@ -2,7 +2,6 @@
 
 #include "run_environment.hpp"
 
-#include <mysqld_error.h>
 #include <openssl/rand.h>
 #include <unistd.h>
 
@@ -110,31 +109,30 @@ const std::vector<std::string>& ca_tables() {
   return names;
 }
 
-std::string open_surge_database(DbConnection& c, const std::string& database) {
-  static const std::regex name_re("^surge_[A-Za-z0-9_]{1,57}$");
-  if (!std::regex_match(database, name_re))
+namespace {
+
+constexpr int kCreationLockWait_s = 30;
+
+// The surge stamp's UUID of an existing database; refuses one surge did not create.
+std::string existing_stamp(DbConnection& c, const std::string& database) {
+  const std::vector<DbRow> stamp = c.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" +
+                                           database + "' AND table_name = 'surge_meta'");
+  if (stamp.empty() || stamp[0][0].value_or("0") == "0")
     throw RefusedTarget("database '" + database +
-                        "': surge writes only into databases named surge_* (letters, "
-                        "digits, underscores)");
-  try {
-    c.execute("CREATE DATABASE `" + database + "`");
-  } catch (const DbError& e) {
-    if (e.code() != ER_DB_CREATE_EXISTS) throw;
-    // It exists: only surge's own (stamped) database is written to again.
-    const std::vector<DbRow> stamp = c.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" +
-                                             database + "' AND table_name = 'surge_meta'");
-    if (stamp.empty() || stamp[0][0].value_or("0") == "0")
-      throw RefusedTarget("database '" + database +
-                          "' exists and surge did not create it (no surge_meta): refusing "
-                          "to write to it");
-    c.execute("USE `" + database + "`");
-    const std::optional<std::string> uuid = c.scalar("SELECT uuid FROM surge_meta LIMIT 1");
-    if (!uuid) throw RefusedTarget("database '" + database + "' has an empty surge_meta: refusing to write to it");
-    return *uuid;
-  }
+                        "' exists and surge did not create it (no surge_meta): refusing "
+                        "to write to it");
+  c.execute("USE `" + database + "`");
+  const std::optional<std::string> uuid = c.scalar("SELECT uuid FROM surge_meta LIMIT 1");
+  if (!uuid) throw RefusedTarget("database '" + database + "' has an empty surge_meta: refusing to write to it");
+  return *uuid;
+}
+
+// The tables and the stamp, in a database created (empty) a moment ago.
+std::string create_tables_and_stamp(DbConnection& c, const std::string& database) {
   c.execute("USE `" + database + "`");
   for (const auto& [table, columns] : ddl())
     c.execute("CREATE TABLE `" + table + "` (" + columns + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  fault_point("ca-tables-created");
   c.execute(
       "CREATE TABLE surge_meta (uuid CHAR(36) NOT NULL, host VARCHAR(255) NOT NULL, created DATETIME NOT NULL, "
       "PRIMARY KEY (uuid)) ENGINE=InnoDB");
@@ -144,7 +142,55 @@ std::string open_surge_database(DbConnection& c, const std::string& database) {
   const std::string uuid = uuid4();
   auto stamp = c.prepare("INSERT INTO surge_meta (uuid, host, created) VALUES (?, ?, UTC_TIMESTAMP())");
   stamp->execute({uuid, host_name()});
+  fault_point("ca-stamped");
+  c.execute("ALTER DATABASE `" + database + "` COMMENT 'surge'");
   return uuid;
+}
+
+// Held while a database is created: a second run waits, and finding the lock free proves that whoever
+// left a database "being created" is gone (a connection's locks end with it).
+class CreationLock {
+ public:
+  CreationLock(DbConnection& c, const std::string& database) : c_(c), name_("surge:create:" + database) {
+    if (c_.scalar("SELECT GET_LOCK('" + name_ + "', " + std::to_string(kCreationLockWait_s) + ")").value_or("0") !=
+        "1")
+      throw DbError("another surge run has been creating database '" + database + "' for " +
+                        std::to_string(kCreationLockWait_s) + " s (lock " + name_ + "); try again when it is done",
+                    0);
+  }
+  ~CreationLock() {
+    try {
+      c_.execute("DO RELEASE_LOCK('" + name_ + "')");
+    } catch (const DbError&) {
+    }
+  }
+  CreationLock(const CreationLock&) = delete;
+  CreationLock& operator=(const CreationLock&) = delete;
+
+ private:
+  DbConnection& c_;
+  std::string name_;
+};
+
+}  // namespace
+
+std::string open_surge_database(DbConnection& c, const std::string& database) {
+  static const std::regex name_re("^surge_[A-Za-z0-9_]{1,57}$");
+  if (!std::regex_match(database, name_re))
+    throw RefusedTarget("database '" + database +
+                        "': surge writes only into databases named surge_* (letters, "
+                        "digits, underscores)");
+  // Created in one piece or recognised as unfinished: the database is made with the comment "surge: being
+  // created", which only the last step (after the stamp) changes. A run killed in between leaves that
+  // comment, and the next run, holding the creation lock, drops the unfinished database and starts again.
+  const CreationLock lock(c, database);
+  const std::optional<std::string> comment = c.scalar(
+      "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + database + "'");
+  if (comment && *comment != kCreatingComment) return existing_stamp(c, database);
+  if (comment) c.execute("DROP DATABASE `" + database + "`");  // unfinished, and its creator is gone
+  c.execute("CREATE DATABASE `" + database + "` COMMENT '" + kCreatingComment + "'");
+  fault_point("ca-database-created");
+  return create_tables_and_stamp(c, database);
 }
 
 std::int64_t start_run(DbConnection& c, const std::string& description) {

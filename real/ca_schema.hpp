@@ -20,9 +20,14 @@ class RefusedTarget : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The comment of a surge database while it is being created (the stamp's step sets "surge").
+inline constexpr const char* kCreatingComment = "surge: being created";
+
 /// Creates `database` (which must be named surge_*) with CREATE DATABASE, the CA tables and the stamp;
 /// or, when it exists, checks the stamp and reuses it (a later run appends). A database that exists
-/// without surge's stamp is refused and left untouched. Returns the stamp's UUID.
+/// without surge's stamp is refused and left untouched; one left "being created" by a run killed half-way
+/// is dropped and created afresh (under a server lock, so never under a run still creating it).
+/// Returns the stamp's UUID.
 std::string open_surge_database(DbConnection& c, const std::string& database);
 
 /// Registers a new calibration run; returns its id (runs append, never overwrite).

@@ -24,6 +24,9 @@ class DbError : public std::runtime_error {
   bool deadlock() const;
   /// True when the connection is gone (the outcome of a commit in flight is then unknown).
   bool connection_lost() const;
+  /// True when the caller's configuration is at fault (wrong user or password, a missing privilege):
+  /// exit 2 rather than 3.
+  bool configuration() const;
 
  private:
   unsigned code_;

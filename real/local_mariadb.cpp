@@ -9,11 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "run_environment.hpp"
 
 namespace surge::real {
 namespace {
@@ -88,14 +91,103 @@ bool running_as_root() {
   return geteuid() == 0;
 }
 
+bool port_is_free(unsigned port) {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = s >= 0 && bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  if (s >= 0) close(s);
+  return ok;
+}
+
+// A kept folder's server moves to a free port when its old one has been taken meanwhile.
+void move_off_a_taken_port(const std::string& config) {
+  std::ifstream in(config);
+  std::stringstream text;
+  unsigned port = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("port=", 0) == 0) {
+      port = static_cast<unsigned>(std::stoul(line.substr(5)));
+      if (!port_is_free(port)) line = "port=" + std::to_string(port = free_port());
+    }
+    text << line << "\n";
+  }
+  in.close();
+  std::ofstream(config) << text.str();
+}
+
+bool alive(pid_t pid) {
+  return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+pid_t pid_in(const fs::path& file) {
+  std::ifstream in(file);
+  long pid = 0;
+  in >> pid;
+  return static_cast<pid_t>(pid);
+}
+
+// Folders of earlier --local runs whose surge and server are both gone (their janitor, below, did not get
+// to remove them: killed too, or the machine went down) are removed.
+void remove_stale_folders(const fs::path& parent) {
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(parent, ec)) {
+    const fs::path d = e.path();
+    if (d.filename().string().rfind("surge-mariadb-", 0) != 0 || !fs::exists(d / "owner", ec)) continue;
+    if (alive(pid_in(d / "owner")) || alive(pid_in(d / "mariadb.pid"))) continue;
+    fs::remove_all(d, ec);
+  }
+}
+
+// A janitor process removes a temporary server folder once surge has ended, however it ended (SIGKILL,
+// SIGTERM, Ctrl-C: the janitor ignores those and leaves surge's process group) and its server has
+// stopped; or at once when surge closes its end of the pipe after removing the folder itself. Started
+// through a second fork, so that init, not surge, reaps it. Returns surge's end of the pipe.
+int start_janitor(const std::string& dir) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) throw DbError("cannot create a pipe for the folder's janitor", 0);
+  const std::string script =
+      "while read -r _; do :; done; pid=$(cat \"$1/mariadb.pid\" 2>/dev/null); n=0; "
+      "while [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done; "
+      "rm -rf \"$1\"";
+  const pid_t child = fork();
+  if (child == 0) {
+    if (fork() != 0) _exit(0);
+    setsid();
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    dup2(p[0], 0);  // without close-on-exec; the write end closes at exec
+    const int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) {
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+    }
+    execl("/bin/sh", "sh", "-c", script.c_str(), "surge-janitor", dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(p[0]);
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child) {
+    close(p[1]);
+    throw DbError("cannot start the folder's janitor", 0);
+  }
+  return p[1];
+}
+
 }  // namespace
 
 LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
   keep_ = o.keep;
   if (o.dir.empty()) {
+    remove_stale_folders(fs::temp_directory_path());
     std::string tmpl = (fs::temp_directory_path() / "surge-mariadb-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw DbError("cannot create a temporary directory", 0);
     dir_ = tmpl;
+    std::ofstream(fs::path(dir_) / "owner") << getpid() << "\n";
+    janitor_fd_ = start_janitor(dir_);
   } else {
     dir_ = o.dir;
     fs::create_directories(dir_);
@@ -104,13 +196,24 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
   config_ = (d / "my.cnf").string();
   if (fs::exists(config_)) {
     // A kept folder from an earlier run: start it as it is; the next run appends under a new run id.
+    move_off_a_taken_port(config_);
     start();
     create_user(target_from_config());
     return;
   }
+  // A fresh server. Its configuration is written as my.cnf only once it is installed, started and has its
+  // user: a run killed before leaves my.cnf.installing, and the next run installs afresh.
+  const fs::path installing = d / "my.cnf.installing";
+  std::error_code ec;
+  if (fs::exists(installing)) {
+    for (const fs::directory_entry& e : fs::directory_iterator(d)) fs::remove_all(e.path());
+  } else if (!o.dir.empty() && !fs::is_empty(d, ec)) {
+    throw DbError(dir_ + " is neither empty nor a local server surge kept (no my.cnf): give an empty or new folder",
+                  0);
+  }
   const unsigned port = free_port();
   const Durability& du = o.durability;
-  std::ofstream cnf(config_);
+  std::ofstream cnf(installing);
   cnf << "[mariadbd]\n"
       << "datadir=" << (d / "data").string() << "\n"
       << "socket=" << (d / "mariadb.sock").string() << "\n"
@@ -132,6 +235,7 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
   cnf << "[client]\nsocket=" << (d / "mariadb.sock").string() << "\n";
   cnf.close();
   fs::create_directories(d / "tmp");
+  config_ = installing.string();
   std::vector<std::string> install = {"mariadb-install-db", "--defaults-file=" + config_,
                                       "--auth-root-authentication-method=normal", "--skip-test-db"};
   // As root, the server runs as root (--user=root) rather than switching to mysql: a process that changes
@@ -143,6 +247,10 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
   DbTarget t;
   t.port = port;
   create_user(t);
+  fault_point("local-server-installed");
+  // The server reads its configuration at start only: renaming the file under it changes nothing for it.
+  config_ = (d / "my.cnf").string();
+  fs::rename(installing, config_);
 }
 
 DbTarget LocalMariaDb::target_from_config() const {
@@ -169,8 +277,14 @@ void LocalMariaDb::create_user(DbTarget t) {
 }
 
 LocalMariaDb::LocalMariaDb(LocalMariaDb&& o) noexcept
-    : dir_(std::move(o.dir_)), config_(std::move(o.config_)), pid_(o.pid_), keep_(o.keep_), target_(o.target_) {
+    : dir_(std::move(o.dir_)),
+      config_(std::move(o.config_)),
+      pid_(o.pid_),
+      keep_(o.keep_),
+      janitor_fd_(o.janitor_fd_),
+      target_(o.target_) {
   o.pid_ = -1;
+  o.janitor_fd_ = -1;
   o.dir_.clear();
 }
 
@@ -179,6 +293,9 @@ LocalMariaDb LocalMariaDb::reopen(const std::string& dir) {
   db.dir_ = dir;
   db.keep_ = true;
   db.config_ = (fs::path(dir) / "my.cnf").string();
+  if (!fs::exists(db.config_))
+    throw DbError(dir + " holds no local server surge kept (no " + db.config_ + ")", 0);
+  move_off_a_taken_port(db.config_);
   db.start();
   return db;
 }
@@ -259,6 +376,7 @@ LocalMariaDb::~LocalMariaDb() {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
+  if (janitor_fd_ >= 0) close(janitor_fd_);  // the janitor finds the folder gone and ends
 }
 
 LocalReplica start_local_replica(LocalMariaDb& primary, const LocalServerOptions& o) {

@@ -1,7 +1,10 @@
 // A throwaway MariaDB server on loopback in a temporary directory (`surge calibrate db --local`, and
 // the tests): mariadb-install-db, mariadbd with its own defaults file (127.0.0.1 on a free port, a
 // private socket, durable settings and the binary log on by default), a calibration user with a random
-// password, stopped (SIGTERM, then SIGKILL after a grace period) and removed when it goes.
+// password, stopped (SIGTERM, then SIGKILL after a grace period) and removed when it goes. A temporary
+// folder is removed however surge ends (a janitor process waits for it), and folders of dead runs are
+// removed at the next start; a kept folder (--local-dir) killed while it was being installed is
+// installed afresh, and moves to a free port when its old one was taken meanwhile.
 #pragma once
 
 #include <sys/types.h>
@@ -65,6 +68,7 @@ class LocalMariaDb {
   std::string config_;
   pid_t pid_ = -1;
   bool keep_ = false;
+  int janitor_fd_ = -1;  ///< a temporary folder's janitor ends (and removes it) when this closes
   DbTarget target_;
 };
 

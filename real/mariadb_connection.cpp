@@ -80,6 +80,24 @@ class MariaDbStatement : public DbStatement {
   std::vector<unsigned long> lengths_;
 };
 
+// The client's message, with what to do for the common failures (its " (115)" alone says little).
+std::string connect_error(MYSQL* db, const std::string& where) {
+  const std::string text = mysql_error(db);
+  switch (mysql_errno(db)) {
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+      return "nothing accepted the connection at " + where +
+             " (refused or unreachable): is a MariaDB server running and listening there? (client: " + text + ")";
+    case CR_UNKNOWN_HOST:
+      return "the host name does not resolve (client: " + text + ")";
+    case ER_ACCESS_DENIED_ERROR:
+      return "the server refused the user and password: check the user in --dsn and the password "
+             "(SURGE_DB_PASSWORD, --password-env or --password-file) (server: " + text + ")";
+    default:
+      return text;
+  }
+}
+
 class MariaDbConnection : public DbConnection {
  public:
   explicit MariaDbConnection(const DbTarget& t) {
@@ -96,7 +114,8 @@ class MariaDbConnection : public DbConnection {
     if (!mysql_real_connect(db_, host, t.user.c_str(), t.password.c_str(),
                             t.database.empty() ? nullptr : t.database.c_str(), t.port, socket, 0)) {
       const std::string where = t.socket.empty() ? t.host + ":" + std::to_string(t.port) : t.socket;
-      const DbError e("cannot connect to " + where + " as " + t.user + ": " + mysql_error(db_), mysql_errno(db_));
+      const DbError e("cannot connect to " + where + " as " + t.user + ": " + connect_error(db_, where),
+                      mysql_errno(db_));
       mysql_close(db_);
       throw e;
     }
@@ -171,6 +190,11 @@ bool DbError::deadlock() const {
 bool DbError::connection_lost() const {
   return code_ == CR_SERVER_GONE_ERROR || code_ == CR_SERVER_LOST || code_ == CR_CONNECTION_ERROR ||
          code_ == CR_CONN_HOST_ERROR;
+}
+
+bool DbError::configuration() const {
+  return code_ == ER_ACCESS_DENIED_ERROR || code_ == ER_DBACCESS_DENIED_ERROR || code_ == ER_TABLEACCESS_DENIED_ERROR ||
+         code_ == ER_SPECIFIC_ACCESS_DENIED_ERROR || code_ == CR_UNKNOWN_HOST;
 }
 
 std::optional<std::string> DbConnection::scalar(const std::string& sql) {

@@ -20,7 +20,8 @@ void Pin::wipe() const {
 
 Pin pin_from_environment(const std::string& variable, const std::string& what) {
   const char* v = std::getenv(variable.c_str());
-  if (!v || !*v) throw PinError("environment variable " + variable + " is not set (it holds " + what + ")");
+  if (!v) throw PinError("environment variable " + variable + " is not set (it holds " + what + ")");
+  if (!*v) throw PinError("environment variable " + variable + " is set but empty (it holds " + what + ")");
   Pin pin{std::string(v)};
   // Overwrite the environment's copy before removing it.
   OPENSSL_cleanse(const_cast<char*>(v), std::char_traits<char>::length(v));

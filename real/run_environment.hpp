@@ -17,4 +17,8 @@ double process_cpu_seconds();
 /// processes start at the same instant of it).
 std::int64_t monotonic_ns();
 
+/// Tests only: if the environment variable SURGE_FAULT_POINT names this point, the process kills itself
+/// here with SIGKILL (a crash at a chosen moment, e.g. half-way through creating the CA database).
+void fault_point(const char* name);
+
 }  // namespace surge::real

@@ -1,5 +1,6 @@
 // `surge calibrate db` and `surge calibrate db --check-integrity`: the CLI over real/db_calibration.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <regex>
 #include <sstream>
@@ -134,12 +135,25 @@ real::DbCalibrationOptions options_from_args() {
   return o;
 }
 
+// The lines of a journal (one acknowledged commit each).
+long journal_lines(const std::string& path) {
+  std::ifstream in(path);
+  long n = 0;
+  for (std::string line; std::getline(in, line);) n += !line.empty();
+  return n;
+}
+
 int check_integrity_command() {
   std::unique_ptr<real::LocalMariaDb> server;
   real::DbTarget target;
   if (!args.local_dir.empty() == !args.dsn.empty())
     throw BadInput("--check-integrity needs --local-dir DIR (a kept local server) or --dsn");
+  if (!args.journal.empty() && !std::filesystem::is_regular_file(args.journal))
+    throw BadInput("--journal " + args.journal + " does not exist (or is not a file)");
+  const std::string journal = journal_path();
   if (!args.local_dir.empty()) {
+    if (!std::filesystem::exists(std::filesystem::path(args.local_dir) / "my.cnf"))
+      throw BadInput("--local-dir " + args.local_dir + " holds no local server that surge kept (no my.cnf there)");
     server = std::make_unique<real::LocalMariaDb>(real::LocalMariaDb::reopen(args.local_dir));
     target = server->admin_target();
   } else {
@@ -147,16 +161,27 @@ int check_integrity_command() {
     read_password(target);
   }
   auto c = real::connect_mariadb(target);
+  const std::optional<std::string> comment = c->scalar(
+      "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + args.database + "'");
+  if (!comment) throw BadInput("--database " + args.database + " does not exist on this server (no run created it)");
+  if (*comment == real::kCreatingComment) {
+    // A run was killed while creating it: no run was registered and no commit acknowledged in it.
+    const long acknowledged = journal.empty() || !std::filesystem::exists(journal) ? 0 : journal_lines(journal);
+    std::cout << (acknowledged ? "VIOLATED " : "ok       ") << "database " << args.database
+              << " is unfinished (a run was killed while creating it; the next run creates it afresh) and "
+              << acknowledged << " commits were acknowledged in it\n";
+    return acknowledged ? kExitIntegrity : 0;
+  }
   const std::optional<std::string> stamped =
       c->scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + args.database +
                 "' AND table_name = 'surge_meta'");
-  if (stamped.value_or("0") == "0") throw BadInput("--database " + args.database + " is not a surge database");
+  if (stamped.value_or("0") == "0")
+    throw BadInput("--database " + args.database + " is not a surge database (surge did not create it)");
   c->execute("USE `" + args.database + "`");
   const real::IntegrityReport r = real::check_integrity(*c);
   for (const real::IntegrityCheck& ic : r.checks)
     std::cout << (ic.violations ? "VIOLATED " : "ok       ") << ic.invariant << ": " << ic.violations << " rows\n";
   bool ok = r.ok();
-  const std::string journal = journal_path();
   if (!journal.empty() && std::filesystem::exists(journal)) {
     const real::JournalCheck j = real::check_journal(*c, journal);
     std::cout << (j.missing ? "VIOLATED " : "ok       ")
@@ -245,7 +270,7 @@ int run_calibrate_db() {
     return kExitBadInput;
   } catch (const real::DbError& e) {
     std::cerr << "surge calibrate db: " << e.what() << "\n";
-    return kExitRuntime;
+    return e.configuration() ? kExitBadInput : kExitRuntime;
   } catch (const std::runtime_error& e) {  // an output file
     std::cerr << "surge calibrate db: " << e.what() << "\n";
     return kExitRuntime;

@@ -266,14 +266,14 @@ TEST_F(CalibrateDb, RefusesReplicasAndPrimariesWithReplicasAndReportsMissingPriv
             "0");
 
   // A user without the privileges: it cannot even tell whether the server replicates, and, allowed past that,
-  // cannot create the database: one line, exit 3.
+  // cannot create the database: one line, exit 2 (a privilege to grant is the command's configuration).
   replica.primary_admin->execute("CREATE USER 'weak'@'127.0.0.1' IDENTIFIED BY 'weak-password-1618'");
   const std::string weak = "--dsn mariadb://weak@127.0.0.1:" + std::to_string(p.port) + "/surge_x";
   r = calibrate_db(weak + kQuick + "--out " + profile.string(), "weak-password-1618");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("refused: cannot tell whether the server is a replica"), std::string::npos) << r.err;
   r = calibrate_db(weak + " --allow-replicated" + kQuick + "--out " + profile.string(), "weak-password-1618");
-  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("Access denied for user 'weak'"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_FALSE(fs::exists(profile));
@@ -329,9 +329,9 @@ TEST_F(CalibrateDb, RefusesTargetsItMustNotWriteTo) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "surge calibrate db: refused: the server is read-only: surge calibrates a writer\n");
   admin->execute("SET GLOBAL read_only = 0");
-  // A wrong password: one line, exit 3, the password nowhere.
+  // A wrong password: one line, exit 2 (the command's credentials), the password nowhere.
   r = calibrate_db("--dsn " + dsn + "surge_mine" + kQuick + "--out " + profile.string(), "wrong-password-2718");
-  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("Access denied for user 'surge'"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("wrong-password-2718"), std::string::npos);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
@@ -340,6 +340,18 @@ TEST_F(CalibrateDb, RefusesTargetsItMustNotWriteTo) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err,
             "surge calibrate db: environment variable SURGE_DB_PASSWORD is not set (it holds the database password)\n");
+  setenv("SURGE_DB_PASSWORD", "", 1);  // set, but empty
+  r = surge::testing::run_command(std::string(SURGE_CLI) + " calibrate db --dsn " + dsn + "surge_mine" + kQuick +
+                                  "--out " + profile.string());
+  unsetenv("SURGE_DB_PASSWORD");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "surge calibrate db: environment variable SURGE_DB_PASSWORD is set but empty (it holds the database "
+            "password)\n");
+  // Nothing listens: a fault (exit 3) that says so, not a bare client code.
+  r = calibrate_db("--dsn mariadb://surge@127.0.0.1:1/surge_mine" + kQuick + "--out " + profile.string(), "x");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("nothing accepted the connection at 127.0.0.1:1"), std::string::npos) << r.err;
   r = calibrate_db("--dsn mariadb://surge:secret@127.0.0.1:3306/surge_mine" + kQuick + "--out " + profile.string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("a DSN carries no password"), std::string::npos) << r.err;

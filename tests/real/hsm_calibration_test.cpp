@@ -493,6 +493,11 @@ TEST_F(CalibrateHsm, BadOptionsAreExitTwoBeforeAnythingRuns) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "surge calibrate hsm: --out: folder /nonexistent/dir does not exist\n");
   EXPECT_FALSE(fs::exists(profile));
+  // A folder that takes no new file (/proc/self, even for root) is found before the module is loaded.
+  const Result csv = calibrate(std::string("--token ") + kToken + " --out " + profile.string() + " --csv /proc/self/x");
+  EXPECT_EQ(csv.code, 2);
+  EXPECT_EQ(csv.err.rfind("surge calibrate hsm: --csv: cannot create files in folder /proc/self: ", 0), 0u) << csv.err;
+  EXPECT_FALSE(fs::exists(profile));
 }
 
 }  // namespace

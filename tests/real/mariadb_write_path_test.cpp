@@ -150,7 +150,8 @@ TEST_F(MariaDbWritePath, TheIntegrityCheckCatchesBrokenRows) {
   sa.revoke(serials[1]);
   IntegrityReport r = check_integrity(*c);
   EXPECT_TRUE(r.ok());
-  ASSERT_EQ(r.checks.size(), 3u);
+  ASSERT_EQ(r.checks.size(), 4u);
+  EXPECT_EQ(r.checks[3].invariant, "CHECK TABLE finds every CA table sound");
   // Break it on purpose: a precertificate gone, a revocation row gone.
   c->execute("DELETE FROM precertificates WHERE serial = '" + serials[2] + "'");
   c->execute("DELETE FROM revokedCertificates WHERE serial = '" + serials[0] + "'");
@@ -160,6 +161,7 @@ TEST_F(MariaDbWritePath, TheIntegrityCheckCatchesBrokenRows) {
   EXPECT_EQ(r.checks[0].violations, 1u);
   EXPECT_EQ(r.checks[1].violations, 1u);  // its certificate too
   EXPECT_EQ(r.checks[2].violations, 1u);
+  EXPECT_EQ(r.checks[3].violations, 0u) << "rows deleted in transactions leave the tables sound";
 }
 
 TEST_F(MariaDbWritePath, TheJournalOfAcknowledgedCommitsFindsOnesTheDatabaseLost) {
@@ -203,11 +205,23 @@ TEST_F(MariaDbWritePath, AWrongPasswordIsAClearErrorWithoutThePassword) {
   } catch (const DbError& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("Access denied for user 'surge'"), std::string::npos) << what;
+    EXPECT_NE(what.find("the server refused the user and password"), std::string::npos) << what;
     EXPECT_EQ(what.find("not-the-password-3141"), std::string::npos);
+    EXPECT_TRUE(e.configuration());
   }
   DbTarget nowhere = server_->target();
   nowhere.port = 1;  // nothing listens there
-  EXPECT_THROW(connect_mariadb(nowhere), DbError);
+  try {
+    connect_mariadb(nowhere);
+    FAIL() << "connected to port 1";
+  } catch (const DbError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("nothing accepted the connection at 127.0.0.1:1 (refused or unreachable): is a MariaDB "
+                        "server running and listening there?"),
+              std::string::npos)
+        << what;
+    EXPECT_FALSE(e.configuration()) << "a server that is down is a fault, not the command's";
+  }
 }
 
 TEST(Dsn, ParsesUserHostPortAndDatabaseAndRefusesPasswords) {
