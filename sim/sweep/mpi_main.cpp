@@ -46,6 +46,23 @@ std::string receive(MPI_Status& status) {
   return text;
 }
 
+// surge-mpi's own error, every line starting "surge-mpi:" and the last giving the exit code, so that it
+// stands out from the banner mpirun prints after any rank exits non-zero.
+void report(const std::string& problem, int code) {
+  std::string text = problem;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = text.find('\n', start);
+    const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::fprintf(stderr, "surge-mpi: %s\n", line.c_str());
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  std::fprintf(stderr, "surge-mpi: exit code %d (%s); mpirun's own report may follow\n", code,
+               code == kExitBadInput ? "bad input" : "runs failed or results not written");
+}
+
 // "rank N on HOST": who ran a run, as the results database records it.
 std::string runner_name(int rank) {
   char host[256] = {};
@@ -222,7 +239,7 @@ int coordinator(const Args& a, int ranks, const std::string& surge) {
   }
   std::filesystem::remove_all(a.out + "/.work");
   if (!problem.empty()) {
-    std::fprintf(stderr, "%s\n", problem.c_str());
+    report(problem, problem_code);
     return problem_code;
   }
   std::printf(
@@ -242,7 +259,7 @@ int main(int argc, char** argv) {
   const std::string bad = parse_args(argc, argv, a);
   int code = 0;
   if (!bad.empty()) {
-    if (rank == kCoordinator) std::fprintf(stderr, "surge-mpi: %s\n", bad.c_str());
+    if (rank == kCoordinator) report(bad, kExitBadInput);
     code = kExitBadInput;
   } else if (rank == kCoordinator) {
     code = coordinator(a, ranks, child_program(surge_beside(argv[0])));

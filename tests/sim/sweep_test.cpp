@@ -326,6 +326,14 @@ TEST(SweepMpi, TwoRanksGiveTheLocalPoolsResults) {
   // Every run stored once, and both ranks ran some.
   EXPECT_EQ(query(dir / "mpi" / "results.sqlite", "SELECT count(*) FROM runs")[0][0], "12");
   EXPECT_EQ(query(dir / "mpi" / "results.sqlite", "SELECT count(DISTINCT runner) FROM runs")[0][0], "2");
+  // Bad input: surge-mpi's own lines stand out from mpirun's report, and mpirun exits with its code.
+  const auto bad = run_command("mpirun --allow-run-as-root --oversubscribe -np 3 " + std::string(SURGE_MPI) +
+                               " sweep " + (dir / "missing.yaml").string() + " --out " + (dir / "bad").string());
+  EXPECT_EQ(bad.code, 2);
+  const std::string first = "surge-mpi: " + (dir / "missing.yaml").string() + ": cannot read the sweep file\n";
+  EXPECT_EQ(bad.err.rfind(first + "surge-mpi: exit code 2 (bad input); mpirun's own report may follow\n", 0), 0u)
+      << bad.err;
+  EXPECT_EQ(bad.err.find("surge-mpi:", first.size() + 10), std::string::npos) << "printed once, by rank 0: " << bad.err;
   fs::remove_all(dir);
 }
 
