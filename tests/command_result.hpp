@@ -39,4 +39,12 @@ inline CommandResult run_command(const std::string& command) {
   return r;
 }
 
+/// The whole text of a file ("" if it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 }  // namespace surge::testing

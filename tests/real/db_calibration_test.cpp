@@ -23,16 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using Result = surge::testing::CommandResult;
+using surge::testing::slurp;
 
 // Small and short: these tests check behaviour, not the machine's figures.
 const std::string kQuick = " --buffer-pool 32M --prefill 1MiB --duration 1s --warmup 0.2s --bootstrap 20 ";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 fs::path temp(const std::string& name) {
   const fs::path d = fs::temp_directory_path() / ("surge-db-test-" + std::to_string(getpid()));

@@ -25,15 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using Result = surge::testing::CommandResult;
+using surge::testing::slurp;
 
 const std::string kQuick = " --buffer-pool 32M --prefill 1MiB --connections 1 --duration 1s --warmup 0 --bootstrap 20 ";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 fs::path temp(const std::string& name) {
   const fs::path d = fs::temp_directory_path() / ("surge-db-faults-" + std::to_string(getpid()));

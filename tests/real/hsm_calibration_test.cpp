@@ -35,13 +35,7 @@ constexpr const char* kStoredKey = "stored-p256";
 const std::string kQuick = " --duration 0.3s --warmup 0.1s --bootstrap 20 --open-loop none ";
 
 using Result = surge::testing::CommandResult;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using surge::testing::slurp;
 
 class CalibrateHsm : public ::testing::Test {
  protected:

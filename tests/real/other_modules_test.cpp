@@ -21,16 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using Result = surge::testing::CommandResult;
+using surge::testing::slurp;
 
 constexpr const char* kToken = "recorded";
 const std::string kQuick = " --threads 1 --duration 0.3s --warmup 0.1s --bootstrap 20 --open-loop none ";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 long lines_equal_to(const std::string& text, const std::string& line) {
   std::istringstream in(text);
