@@ -11,13 +11,14 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "exit_codes.hpp"
 #include "main_window.hpp"
 #include "scenario_parser.hpp"
 
 namespace {
 
-constexpr int kExitBadInput = 2;
-constexpr int kExitRuntime = 3;
+using surge::kExitBadInput;
+using surge::kExitRuntime;
 
 int fail(int code, const QString& message) {
   std::fprintf(stderr, "surge-gui: %s\n", message.toLocal8Bit().constData());

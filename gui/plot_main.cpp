@@ -8,11 +8,13 @@
 #include <QSaveFile>
 #include <cstdio>
 
+#include "exit_codes.hpp"
 #include "sweep_plot.hpp"
 
 namespace {
-constexpr int kExitBadInput = 2;
-constexpr int kExitRuntime = 3;
+
+using surge::kExitBadInput;
+using surge::kExitRuntime;
 
 int fail(int code, const QString& message) {
   std::fprintf(stderr, "surge plot: %s\n", message.toLocal8Bit().constData());

@@ -12,10 +12,11 @@
 #include <csignal>
 #include <cstring>
 
+#include "exit_codes.hpp"
+
 namespace surge::gui {
 namespace {
 
-constexpr int kExitBadInput = 2;
 constexpr int kKillAfter_ms = 2000;  // SIGTERM first; a child still alive after this gets SIGKILL
 constexpr int kErrorLinesShown = 6;  // of a failed child's stderr
 

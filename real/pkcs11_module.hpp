@@ -5,6 +5,7 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "exit_codes.hpp"
 #include "pkcs11_names.hpp"
 
 #include <cstdint>
@@ -33,8 +34,8 @@ class HsmError : public std::runtime_error {
   static HsmError relayed(const std::string& whole, std::optional<CK_RV> rv, Kind kind);
   std::optional<CK_RV> rv() const { return rv_; }
   Kind kind() const { return kind_; }
-  /// 2 for CONFIGURATION, 3 for FAULT.
-  int exit_code() const { return kind_ == Kind::CONFIGURATION ? 2 : 3; }
+  /// kExitBadInput (2) for CONFIGURATION, kExitRuntime (3) for FAULT.
+  int exit_code() const { return kind_ == Kind::CONFIGURATION ? kExitBadInput : kExitRuntime; }
 
  private:
   struct Whole {};

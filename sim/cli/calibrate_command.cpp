@@ -7,14 +7,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "exit_codes.hpp"
 #include "hsm_calibration.hpp"
 #include "units.hpp"
 
 namespace surge::cli {
 namespace {
 
-constexpr int kExitBadInput = 2;
-constexpr int kExitRuntime = 3;
 constexpr int kMaxThreads = 1024;
 
 struct Args {

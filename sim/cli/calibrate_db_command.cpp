@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 
+#include "exit_codes.hpp"
 #include "atomic_file.hpp"
 #include "ca_schema.hpp"
 #include "calibrate_command.hpp"
@@ -16,9 +17,6 @@
 namespace surge::cli {
 namespace {
 
-constexpr int kExitIntegrity = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitRuntime = 3;
 constexpr const char* kPasswordEnvironment = "SURGE_DB_PASSWORD";
 
 struct DbArgs {

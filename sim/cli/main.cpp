@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "exit_codes.hpp"
 #include "analytic.hpp"
 #include "replications.hpp"
 #include "report_check.hpp"
@@ -32,9 +33,10 @@
 
 namespace {
 
-constexpr int kExitMissed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitRuntime = 3;
+using surge::kExitBadInput;
+using surge::kExitMissed;
+using surge::kExitRuntime;
+
 constexpr double kLineProgressEvery_s = 5.0;  // wall seconds between progress lines off a terminal
 constexpr double kBarProgressEvery_s = 0.2;
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "atomic_file.hpp"
+#include "exit_codes.hpp"
 #include "sweep_runner.hpp"
 #include "sweep_search.hpp"
 #include "sweep_spec.hpp"
@@ -16,9 +17,6 @@
 namespace surge::cli {
 namespace {
 
-constexpr int kExitBadInput = 2;
-constexpr int kExitRuntime = 3;
-constexpr int kExitInterrupted = 130;
 
 struct SweepArgs {
   CLI::App* cmd = nullptr;

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "exit_codes.hpp"
 #include "child_pool.hpp"
 #include "sweep_runner.hpp"
 
@@ -25,8 +26,6 @@ namespace {
 using namespace surge;
 using namespace surge::sweep;
 
-constexpr int kExitBadInput = 2;
-constexpr int kExitRuntime = 3;
 constexpr int kCoordinator = 0;
 constexpr auto kIdlePoll = std::chrono::milliseconds(2);
 
