@@ -109,8 +109,22 @@ class SigningBench {
   bool token_key() const { return !setup_.existing_key.empty(); }
 
  private:
-  struct Member;
-  struct KeyMaterial;
+  /// A key type's signing inputs, prepared once.
+  struct KeyMaterial {
+    KeyType type = KeyType::RSA_2048;
+    std::unique_ptr<IssuerMaterial> issuer;  ///< none for a stored key
+    std::vector<SigningRing> rings;
+  };
+  /// A token of the bench (one, or two for a pair).
+  struct Member {
+    std::string label;
+    CK_SLOT_ID slot = 0;
+    CK_SESSION_HANDLE key_session = CK_INVALID_HANDLE;  ///< open until the bench goes: session keys live in it
+    std::map<KeyType, KeyPair> keys;
+    std::map<KeyType, KeyMaterial> material;  ///< member 0 only: the inputs are the same for every member
+  };
+  struct Level;   // what a level's workers share (signing_run.cpp)
+  class Worker;   // one worker thread of a level (signing_run.cpp)
   const KeyMaterial& material(KeyType t) const;
   std::string missing_mechanism(const Member& member, KeyType type) const;
   void require_mechanism(const Member& member, KeyType type) const;
