@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 #include "ca_schema.hpp"
 #include "db_integrity.hpp"
+#include "exit_codes.hpp"
 #include "db_prefill.hpp"
 #include "run_environment.hpp"
 #include "sa_operations.hpp"
@@ -55,30 +56,6 @@ struct Worker {
   std::uint64_t units = 0;
 };
 
-nlohmann::json level_json(const DbLevel& l, bool with_series) {
-  nlohmann::json calls = nlohmann::json::object();
-  for (const auto& [name, s] : l.calls)
-    calls[name] = {{"commits", s.commits},
-                   {"commits_per_s", static_cast<double>(s.commits) / l.duration_s},
-                   {"rows_per_s", static_cast<double>(s.rows) / l.duration_s},
-                   {"round_trips_per_commit", s.commits ? static_cast<double>(s.round_trips) / s.commits : 0.0},
-                   {"latency", s.latency.summary_json()},
-                   {"histogram", s.latency.histogram_json()}};
-  nlohmann::json j = {{"connections", l.connections},
-                      {"duration_s", l.duration_s},
-                      {"commits", l.commits},
-                      {"commits_per_s", l.commits_per_s},
-                      {"rows_per_s", l.rows_per_s},
-                      {"units", l.units},
-                      {"retries", l.retries},
-                      {"deadlocks", l.deadlocks},
-                      {"unknown_commits", l.unknown},
-                      {"client_cpu_cores", l.client_cpu_cores},
-                      {"calls", calls}};
-  if (with_series) j["per_second"] = l.per_second;
-  return j;
-}
-
 std::uint64_t gtid_seq(const std::optional<std::string>& pos) {
   // "0-1-1234" (one domain): the sequence number is the last field.
   if (!pos || pos->empty()) return 0;
@@ -101,105 +78,133 @@ class Sweep {
   }
 
   DbLevel run(int connections, int level_index) {
+    std::vector<Worker> workers = connect_workers(connections, level_index);
+    auto monitor = connect_mariadb(target_);
+    LevelState state(o_);
+    std::vector<std::thread> threads;
+    for (Worker& wk : workers) threads.emplace_back([this, &wk, &state] { work(wk, state); });
+    DbLevel level;
+    level.connections = connections;
+    std::this_thread::sleep_until(state.measure);
+    const double cpu0 = process_cpu_seconds();
+    watch(*monitor, level, state);
+    const double cpu1 = process_cpu_seconds();
+    for (std::thread& t : threads) t.join();
+    if (!state.error.empty()) {
+      std::uint64_t unknown = 0;
+      for (const Worker& wk : workers) unknown += wk.writer->counts().unknown;
+      if (unknown > 0)
+        state.error += " (" + std::to_string(unknown) + " commit" + (unknown == 1 ? "" : "s") +
+                       " sent and never acknowledged: unknown whether committed)";
+      throw DbError(state.error, state.error_code);
+    }
+    level.duration_s = o_.duration_s;
+    level.client_cpu_cores = (cpu1 - cpu0) / o_.duration_s;
+    merge(workers, level);
+    return level;
+  }
+
+ private:
+  // A level's instants and what its threads share: the stop flag, the last commit (for the watchdog), the
+  // first error.
+  struct LevelState {
+    explicit LevelState(const DbCalibrationOptions& o)
+        : start(Clock::now() + std::chrono::milliseconds(50)),
+          measure(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s))),
+          end(measure + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_s))),
+          last_commit_ns(start.time_since_epoch().count()) {}
+    void fail(const DbError& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.empty()) error = e.what(), error_code = e.code();
+      stop = true;
+    }
+    const Clock::time_point start, measure, end;
+    std::atomic<bool> stop{false};
+    std::atomic<std::int64_t> last_commit_ns;
+    std::mutex mu;
+    std::string error;
+    unsigned error_code = 0;
+  };
+
+  // A connection, an account and a writer per worker. Streams differ by run, level and worker: a later run
+  // into the same database writes new keys.
+  std::vector<Worker> connect_workers(int connections, int level_index) {
     std::vector<Worker> workers(static_cast<size_t>(connections));
     for (int w = 0; w < connections; ++w) {
       Worker& wk = workers[static_cast<size_t>(w)];
       wk.connection = connect_mariadb(target_);
       wk.connection->execute("USE `" + o_.database + "`");
-      // Streams differ by run, level and worker: a later run into the same database writes new keys.
       wk.data = std::make_unique<SyntheticData>(
           o_.seed, (static_cast<std::uint64_t>(run_) << 32) ^ (static_cast<std::uint64_t>(level_index) * 10007 + w));
       wk.writer = std::make_unique<SaWriter>(*wk.connection, *wk.data);
       wk.registration = wk.writer->new_registration();
     }
-    auto monitor = connect_mariadb(target_);
-    const auto start = Clock::now() + std::chrono::milliseconds(50);
-    const auto measure =
-        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.warmup_s));
-    const auto end =
-        measure + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.duration_s));
-    std::atomic<bool> stop{false};
-    std::atomic<std::int64_t> last_commit_ns{start.time_since_epoch().count()};
-    std::mutex mu;
-    std::string error;
-    unsigned error_code = 0;
+    return workers;
+  }
 
-    auto work = [&](Worker& wk) {
-      wk.writer->observe([&](const std::string& call, double s, std::uint64_t rows, std::uint64_t trips) {
-        const auto now = Clock::now();
-        last_commit_ns.store(now.time_since_epoch().count(), std::memory_order_relaxed);
-        if (now < measure || now > end) return;
-        CallStats& cs = wk.calls[call];
-        ++cs.commits;
-        cs.rows += rows;
-        cs.round_trips += trips;
-        cs.latency.record(s);
-      });
-      std::this_thread::sleep_until(start);
-      try {
-        while (!stop.load(std::memory_order_relaxed) && Clock::now() < end) {
-          if (!unit(wk)) break;
-          if (Clock::now() >= measure && Clock::now() <= end) ++wk.units;
-        }
-      } catch (const DbError& e) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (error.empty()) error = e.what(), error_code = e.code();
-        stop = true;
-      }
-    };
-    std::vector<std::thread> threads;
-    for (Worker& wk : workers) threads.emplace_back(work, std::ref(wk));
-
-    // The monitor: the server's counters each second, and the watchdog.
-    DbLevel level;
-    level.connections = connections;
-    std::this_thread::sleep_until(measure);
-    const double cpu0 = process_cpu_seconds();
+  // One worker: units of the mix from the start until the end, each commit timed inside the window.
+  void work(Worker& wk, LevelState& state) {
+    wk.writer->observe([&](const std::string& call, double s, std::uint64_t rows, std::uint64_t trips) {
+      const auto now = Clock::now();
+      state.last_commit_ns.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+      if (now < state.measure || now > state.end) return;
+      CallStats& cs = wk.calls[call];
+      ++cs.commits;
+      cs.rows += rows;
+      cs.round_trips += trips;
+      cs.latency.record(s);
+    });
+    std::this_thread::sleep_until(state.start);
     try {
-      std::map<std::string, std::string> prev = status(*monitor);
-      if (replica_) replica_prev_ = gtid_seq(replica_->scalar("SELECT @@gtid_slave_pos"));
-      const auto every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kSampleEvery_s));
-      for (auto t = measure + every; t <= end && !stop; t += every) {
-        std::this_thread::sleep_until(t);
-        const std::map<std::string, std::string> now = status(*monitor);
-        nlohmann::json sample = nlohmann::json::object();
-        for (const std::string& k : kCounters)
-          if (now.count(k) && prev.count(k)) sample[k] = std::stod(now.at(k)) - std::stod(prev.at(k));
-        for (const std::string& k : kGauges)
-          if (now.count(k)) sample[k] = std::stod(now.at(k));
-        if (replica_) {
-          const std::uint64_t applied = gtid_seq(replica_->scalar("SELECT @@gtid_slave_pos"));
-          const std::uint64_t written = gtid_seq(primary_->scalar("SELECT @@gtid_binlog_pos"));
-          sample["replica_applied"] = static_cast<double>(applied - std::min(applied, replica_prev_));
-          sample["replica_lag_transactions"] = static_cast<double>(written - std::min(written, applied));
-          replica_prev_ = applied;
-        }
-        level.per_second.push_back(sample);
-        prev = now;
-        const double idle_s =
-            std::chrono::duration<double>(Clock::now().time_since_epoch() - Clock::duration(last_commit_ns.load()))
-                .count();
-        if (idle_s > o_.stall_timeout_s) stall(*monitor, idle_s);
+      while (!state.stop.load(std::memory_order_relaxed) && Clock::now() < state.end) {
+        if (!unit(wk)) break;
+        if (Clock::now() >= state.measure && Clock::now() <= state.end) ++wk.units;
       }
     } catch (const DbError& e) {
-      // The monitor lost the server too: stop the workers, then report.
-      std::lock_guard<std::mutex> lock(mu);
-      if (error.empty()) error = e.what(), error_code = e.code();
-      stop = true;
+      state.fail(e);
     }
-    const double cpu1 = process_cpu_seconds();
-    for (std::thread& t : threads) t.join();
-    if (!error.empty()) {
-      std::uint64_t unknown = 0;
-      for (const Worker& wk : workers) unknown += wk.writer->counts().unknown;
-      if (unknown > 0)
-        error += " (" + std::to_string(unknown) + " commit" + (unknown == 1 ? "" : "s") +
-                 " sent and never acknowledged: unknown whether committed)";
-      throw DbError(error, error_code);
-    }
+  }
 
-    level.duration_s = o_.duration_s;
-    level.client_cpu_cores = (cpu1 - cpu0) / o_.duration_s;
+  // The monitor: the server's counters (and a replica's progress) each second, and the watchdog.
+  void watch(DbConnection& monitor, DbLevel& level, LevelState& state) {
+    try {
+      std::map<std::string, std::string> prev = status(monitor);
+      if (replica_) replica_prev_ = gtid_seq(replica_->scalar("SELECT @@gtid_slave_pos"));
+      const auto every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kSampleEvery_s));
+      for (auto t = state.measure + every; t <= state.end && !state.stop; t += every) {
+        std::this_thread::sleep_until(t);
+        const std::map<std::string, std::string> now = status(monitor);
+        level.per_second.push_back(sample(prev, now));
+        prev = now;
+        const double idle_s = std::chrono::duration<double>(Clock::now().time_since_epoch() -
+                                                            Clock::duration(state.last_commit_ns.load()))
+                                  .count();
+        if (idle_s > o_.stall_timeout_s) stall(monitor, idle_s);
+      }
+    } catch (const DbError& e) {
+      state.fail(e);  // the monitor lost the server too: stop the workers, then report
+    }
+  }
+
+  // One second's sample: counters as differences, gauges as they stand, a replica's progress.
+  nlohmann::json sample(const std::map<std::string, std::string>& prev, const std::map<std::string, std::string>& now) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const std::string& k : kCounters)
+      if (now.count(k) && prev.count(k)) out[k] = std::stod(now.at(k)) - std::stod(prev.at(k));
+    for (const std::string& k : kGauges)
+      if (now.count(k)) out[k] = std::stod(now.at(k));
+    if (replica_) {
+      const std::uint64_t applied = gtid_seq(replica_->scalar("SELECT @@gtid_slave_pos"));
+      const std::uint64_t written = gtid_seq(primary_->scalar("SELECT @@gtid_binlog_pos"));
+      out["replica_applied"] = static_cast<double>(applied - std::min(applied, replica_prev_));
+      out["replica_lag_transactions"] = static_cast<double>(written - std::min(written, applied));
+      replica_prev_ = applied;
+    }
+    return out;
+  }
+
+  // The workers' counts, summed into the level.
+  static void merge(std::vector<Worker>& workers, DbLevel& level) {
     std::uint64_t rows = 0;
     for (Worker& wk : workers) {
       for (auto& [name, cs] : wk.calls) {
@@ -218,10 +223,8 @@ class Sweep {
     }
     level.commits_per_s = static_cast<double>(level.commits) / level.duration_s;
     level.rows_per_s = static_cast<double>(rows) / level.duration_s;
-    return level;
   }
 
- private:
   // One unit of the mix; false when there is nothing left to revoke.
   bool unit(Worker& wk) {
     SaWriter& sa = *wk.writer;
@@ -292,7 +295,7 @@ class Sweep {
     }
     std::fprintf(stderr, "%s\n", d.str().c_str());
     std::fflush(stderr);
-    std::_Exit(3);  // workers are blocked in the server; a local server follows its parent down (SIGTERM)
+    std::_Exit(kExitRuntime);  // workers are blocked in the server; a local server follows its parent down
   }
 
   const DbCalibrationOptions& o_;
@@ -394,7 +397,83 @@ std::string describe(const Durability& d) {
 
 namespace {
 
-DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<void(const std::string&)>& log) {
+using Log = std::function<void(const std::string&)>;
+
+// Realistic state before the sweep: issued certificates, by default twice the buffer pool; the tables
+// analysed. Returns the prefill and its record for the results.
+Prefill prefill_state(DbConnection& c, const DbCalibrationOptions& o, const std::map<std::string, std::string>& set,
+                      std::int64_t run, nlohmann::json& record, const Log& log) {
+  const std::uint64_t buffer_pool =
+      std::stoull(set.count("innodb_buffer_pool_size") ? set.at("innodb_buffer_pool_size") : "0");
+  const std::uint64_t target_bytes = o.prefill_bytes.value_or(2 * buffer_pool);
+  SyntheticData prefill_data(o.seed, (static_cast<std::uint64_t>(run) << 32) ^ 0xF111);
+  SaWriter owner(c, prefill_data);
+  const std::int64_t reg = owner.new_registration();
+  log("prefilling " + std::to_string(target_bytes / (1 << 20)) + " MiB");
+  Prefill p = prefill(c, prefill_data, reg, target_bytes);
+  for (const std::string& t : ca_tables()) c.execute("ANALYZE TABLE `" + t + "`");
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const auto& [table, data, index] : table_sizes(c, o.database))
+    sizes[table] = {{"data_bytes", data}, {"index_bytes", index}};
+  record = {{"certificates", p.certificates}, {"bytes_written", p.bytes}, {"seconds", p.seconds}, {"tables", sizes}};
+  return p;
+}
+
+// The levels as listed, or doubling until commits/s falls for two levels in a row.
+void sweep_levels(Sweep& sweep, const DbCalibrationOptions& o, std::vector<DbLevel>& levels, const Log& log) {
+  LevelSchedule schedule(o.connections, o.max_connections);
+  for (int i = 0;; ++i) {
+    const int connections = schedule.level();
+    DbLevel l = sweep.run(connections, i);
+    char line[256];
+    std::snprintf(line, sizeof line, "%s: %d connections: %.0f commits/s, %.0f rows/s, %llu units, %llu retries",
+                  mix_name(o.mix).c_str(), connections, l.commits_per_s, l.rows_per_s,
+                  static_cast<unsigned long long>(l.units), static_cast<unsigned long long>(l.retries));
+    log(line);
+    levels.push_back(std::move(l));
+    if (!schedule.next(levels.back().commits_per_s)) break;
+  }
+}
+
+// The USL on commits/s over connections, and on each SA call's commits/s.
+void fit_levels(DbCalibration& cal, const DbCalibrationOptions& o) {
+  std::vector<UslSample> samples;
+  std::map<std::string, std::vector<UslSample>> by_call;
+  for (const DbLevel& l : cal.levels) {
+    samples.push_back({static_cast<double>(l.connections), l.commits_per_s});
+    for (const auto& [name, s] : l.calls)
+      by_call[name].push_back({static_cast<double>(l.connections), static_cast<double>(s.commits) / l.duration_s});
+  }
+  cal.fit = fit_usl(samples, o.bootstrap, o.seed);
+  for (const auto& [name, s] : by_call) cal.fits_by_call[name] = fit_usl(s, o.bootstrap, o.seed);
+}
+
+// After the last level: how long the replica takes to apply what it was behind by, and its lag per level.
+nlohmann::json replica_catch_up(const LocalReplica& replica, const std::vector<DbLevel>& levels) {
+  const auto t0 = Clock::now();
+  const std::uint64_t target_seq = gtid_seq(replica.primary_admin->scalar("SELECT @@gtid_binlog_pos"));
+  while (gtid_seq(replica.admin->scalar("SELECT @@gtid_slave_pos")) < target_seq &&
+         Clock::now() - t0 < std::chrono::seconds(600))
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  nlohmann::json per_level = nlohmann::json::array();
+  for (const DbLevel& l : levels) {
+    double applied = 0, max_lag = 0;
+    for (const auto& sample : l.per_second) {
+      applied += sample.value("replica_applied", 0.0);
+      max_lag = std::max(max_lag, sample.value("replica_lag_transactions", 0.0));
+    }
+    const double seconds = std::max<double>(1.0, static_cast<double>(l.per_second.size()));
+    per_level.push_back({{"connections", l.connections},
+                         {"primary_transactions_per_s", l.commits_per_s},
+                         {"replica_applied_per_s", applied / seconds},
+                         {"max_lag_transactions", max_lag}});
+  }
+  return {{"levels", per_level},
+          {"catch_up_s", std::chrono::duration<double>(Clock::now() - t0).count()},
+          {"caught_up", gtid_seq(replica.admin->scalar("SELECT @@gtid_slave_pos")) >= target_seq}};
+}
+
+DbCalibration calibrate_one(const DbCalibrationOptions& o, const Log& log) {
   std::unique_ptr<LocalMariaDb> server;
   DbTarget target = o.target;
   LocalReplica replica;
@@ -415,47 +494,12 @@ DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<v
   const std::string uuid = open_surge_database(*c, o.database);
   const std::int64_t run = start_run(*c, "surge calibrate db, mix " + mix_name(o.mix));
   const std::map<std::string, std::string> set = server_settings(*c);
-
-  // Realistic state: by default twice the buffer pool.
-  const std::uint64_t buffer_pool =
-      std::stoull(set.count("innodb_buffer_pool_size") ? set.at("innodb_buffer_pool_size") : "0");
-  const std::uint64_t target_bytes = o.prefill_bytes.value_or(2 * buffer_pool);
-  SyntheticData prefill_data(o.seed, (static_cast<std::uint64_t>(run) << 32) ^ 0xF111);
-  SaWriter owner(*c, prefill_data);
-  const std::int64_t reg = owner.new_registration();
-  log("prefilling " + std::to_string(target_bytes / (1 << 20)) + " MiB");
-  const Prefill p = prefill(*c, prefill_data, reg, target_bytes);
-  for (const std::string& t : ca_tables()) c->execute("ANALYZE TABLE `" + t + "`");
-  nlohmann::json sizes = nlohmann::json::object();
-  for (const auto& [table, data, index] : table_sizes(*c, o.database))
-    sizes[table] = {{"data_bytes", data}, {"index_bytes", index}};
-  cal.prefill = {
-      {"certificates", p.certificates}, {"bytes_written", p.bytes}, {"seconds", p.seconds}, {"tables", sizes}};
+  const Prefill p = prefill_state(*c, o, set, run, cal.prefill, log);
 
   Sweep sweep(o, target, run, p.serials, log);
   if (replica.admin) sweep.watch_replica(replica.admin.get(), replica.primary_admin.get());
-  std::vector<DbLevel>& levels = cal.levels;
-  LevelSchedule schedule(o.connections, o.max_connections);
-  for (int i = 0;; ++i) {
-    const int connections = schedule.level();
-    DbLevel l = sweep.run(connections, i);
-    char line[256];
-    std::snprintf(line, sizeof line, "%s: %d connections: %.0f commits/s, %.0f rows/s, %llu units, %llu retries",
-                  mix_name(o.mix).c_str(), connections, l.commits_per_s, l.rows_per_s,
-                  static_cast<unsigned long long>(l.units), static_cast<unsigned long long>(l.retries));
-    log(line);
-    levels.push_back(std::move(l));
-    if (!schedule.next(levels.back().commits_per_s)) break;
-  }
-  std::vector<UslSample> samples;
-  std::map<std::string, std::vector<UslSample>> by_call;
-  for (const DbLevel& l : levels) {
-    samples.push_back({static_cast<double>(l.connections), l.commits_per_s});
-    for (const auto& [name, s] : l.calls)
-      by_call[name].push_back({static_cast<double>(l.connections), static_cast<double>(s.commits) / l.duration_s});
-  }
-  cal.fit = fit_usl(samples, o.bootstrap, o.seed);
-  for (const auto& [name, s] : by_call) cal.fits_by_call[name] = fit_usl(s, o.bootstrap, o.seed);
+  sweep_levels(sweep, o, cal.levels, log);
+  fit_levels(cal, o);
 
   const IntegrityReport integrity = check_integrity(*c);
   cal.integrity = nlohmann::json::array();
@@ -477,30 +521,7 @@ DbCalibration calibrate_one(const DbCalibrationOptions& o, const std::function<v
                   {"surge_version", SURGE_VERSION},
                   {"date", utc_timestamp()},
                   {"host", host_name()}};
-  if (replica.admin) {
-    // After the last level: how long the replica takes to apply what it was behind by.
-    const auto t0 = Clock::now();
-    const std::uint64_t target_seq = gtid_seq(replica.primary_admin->scalar("SELECT @@gtid_binlog_pos"));
-    while (gtid_seq(replica.admin->scalar("SELECT @@gtid_slave_pos")) < target_seq &&
-           Clock::now() - t0 < std::chrono::seconds(600))
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    nlohmann::json levels = nlohmann::json::array();
-    for (const DbLevel& l : cal.levels) {
-      double applied = 0, max_lag = 0;
-      for (const auto& sample : l.per_second) {
-        applied += sample.value("replica_applied", 0.0);
-        max_lag = std::max(max_lag, sample.value("replica_lag_transactions", 0.0));
-      }
-      const double seconds = std::max<double>(1.0, static_cast<double>(l.per_second.size()));
-      levels.push_back({{"connections", l.connections},
-                        {"primary_transactions_per_s", l.commits_per_s},
-                        {"replica_applied_per_s", applied / seconds},
-                        {"max_lag_transactions", max_lag}});
-    }
-    cal.replica = {{"levels", levels},
-                   {"catch_up_s", std::chrono::duration<double>(Clock::now() - t0).count()},
-                   {"caught_up", gtid_seq(replica.admin->scalar("SELECT @@gtid_slave_pos")) >= target_seq}};
-  }
+  if (replica.admin) cal.replica = replica_catch_up(replica, cal.levels);
   return cal;
 }
 
@@ -523,170 +544,6 @@ DbCalibration calibrate_db(const DbCalibrationOptions& o, const std::function<vo
     }
   }
   return cal;
-}
-
-nlohmann::json db_profile_json(const DbCalibration& c) {
-  nlohmann::json commits = usl_fit_json(c.fit);
-  const DbLevel* one = nullptr;
-  for (const DbLevel& l : c.levels)
-    if (l.connections == 1) one = &l;
-  if (one) {
-    LatencyStats all;
-    for (const auto& [name, s] : one->calls) all.merge(s.latency);
-    commits["service_time_n1"] = {{"mean_s", all.mean()}, {"cv", all.cv()}};
-  } else {
-    commits["service_time_n1"] = nullptr;
-  }
-  nlohmann::json levels = nlohmann::json::array();
-  for (const DbLevel& l : c.levels)
-    levels.push_back(
-        {{"connections", l.connections}, {"commits_per_s", l.commits_per_s}, {"rows_per_s", l.rows_per_s}});
-  commits["levels"] = levels;
-  nlohmann::json types = nlohmann::json::object();
-  for (const auto& [name, fit] : c.fits_by_call) {
-    nlohmann::json t = usl_fit_json(fit);
-    nlohmann::json tl = nlohmann::json::array();
-    for (const DbLevel& l : c.levels) {
-      if (!l.calls.count(name)) continue;
-      const CallStats& s = l.calls.at(name);
-      tl.push_back({{"connections", l.connections},
-                    {"commits_per_s", static_cast<double>(s.commits) / l.duration_s},
-                    {"latency", s.latency.summary_json()},
-                    {"histogram", s.latency.histogram_json()}});
-    }
-    t["levels"] = tl;
-    types[name] = t;
-  }
-  return {{"surge_profile", 1},
-          {"kind", "db"},
-          {"metadata", c.metadata},
-          {"commits", commits},
-          {"transaction_types", types}};
-}
-
-nlohmann::json db_results_json(const DbCalibration& c) {
-  nlohmann::json levels = nlohmann::json::array();
-  for (const DbLevel& l : c.levels) levels.push_back(level_json(l, true));
-  nlohmann::json fits = nlohmann::json::object();
-  for (const auto& [name, f] : c.fits_by_call) fits[name] = usl_fit_json(f);
-  nlohmann::json j = {{"metadata", c.metadata},     {"prefill", c.prefill}, {"levels", levels},
-                      {"fit", usl_fit_json(c.fit)}, {"fits_by_call", fits}, {"integrity", c.integrity}};
-  if (!c.replica.is_null()) j["replica"] = c.replica;
-  if (!c.durability.empty()) {
-    j["durability_matrix"] = nlohmann::json::array();
-    for (const DbCalibration& d : c.durability) j["durability_matrix"].push_back(db_results_json(d));
-  }
-  return j;
-}
-
-namespace {
-
-std::string settings_of(const DbCalibration& c) {
-  const nlohmann::json& s = c.metadata.at("settings");
-  auto get = [&](const char* k) { return s.contains(k) ? s.at(k).get<std::string>() : std::string("?"); };
-  return "flush_log_at_trx_commit=" + get("innodb_flush_log_at_trx_commit") + " log_bin=" + get("log_bin") +
-         " sync_binlog=" + get("sync_binlog");
-}
-
-void csv_rows(std::ostringstream& out, const DbCalibration& c) {
-  const std::string settings = settings_of(c);
-  char buf[640];
-  for (const DbLevel& l : c.levels) {
-    std::snprintf(buf, sizeof buf, "%s,%d,all,%.6g,%.6g,,,,,,%llu,%llu\n", settings.c_str(), l.connections,
-                  l.commits_per_s, l.rows_per_s, static_cast<unsigned long long>(l.retries),
-                  static_cast<unsigned long long>(l.unknown));
-    out << buf;
-    for (const auto& [name, s] : l.calls) {
-      std::snprintf(buf, sizeof buf, "%s,%d,%s,%.6g,%.6g,%.4g,%.6g,%.6g,%.6g,%.6g,,\n", settings.c_str(), l.connections,
-                    name.c_str(), static_cast<double>(s.commits) / l.duration_s,
-                    static_cast<double>(s.rows) / l.duration_s,
-                    s.commits ? static_cast<double>(s.round_trips) / static_cast<double>(s.commits) : 0.0,
-                    s.latency.quantile(0.5), s.latency.quantile(0.9), s.latency.quantile(0.99), s.latency.max());
-      out << buf;
-    }
-  }
-}
-
-}  // namespace
-
-std::string render_db_csv(const DbCalibration& c) {
-  std::ostringstream out;
-  out << "settings,connections,call,commits_per_s,rows_per_s,round_trips_per_commit,p50_s,p90_s,p99_s,max_s,retries,"
-         "unknown_commits\n";
-  csv_rows(out, c);
-  for (const DbCalibration& d : c.durability) csv_rows(out, d);
-  return out.str();
-}
-
-std::string render_db_table(const DbCalibration& c) {
-  std::ostringstream out;
-  char buf[512];
-  const nlohmann::json& s = c.metadata.at("settings");
-  auto setting = [&](const char* k) { return s.contains(k) ? s.at(k).get<std::string>() : std::string("?"); };
-  out << "surge calibrate db: " << c.metadata.at("server").get<std::string>() << ", MariaDB "
-      << c.metadata.at("server_version").get<std::string>() << ", mix " << c.metadata.at("mix").get<std::string>()
-      << "\n  innodb_flush_log_at_trx_commit=" << setting("innodb_flush_log_at_trx_commit")
-      << " log_bin=" << setting("log_bin") << " sync_binlog=" << setting("sync_binlog")
-      << " binlog_format=" << setting("binlog_format") << " buffer pool " << setting("innodb_buffer_pool_size")
-      << "\n  prefill: " << c.prefill.at("certificates").get<std::uint64_t>() << " certificates, "
-      << c.prefill.at("bytes_written").get<std::uint64_t>() / (1 << 20) << " MiB written\n\n";
-  out << "  connections  commits/s    rows/s  units/s  retries  unknown  client CPU\n";
-  for (const DbLevel& l : c.levels) {
-    std::snprintf(buf, sizeof buf, "  %11d  %9.0f  %8.0f  %7.0f  %7llu  %7llu  %10.2f\n", l.connections,
-                  l.commits_per_s, l.rows_per_s, static_cast<double>(l.units) / l.duration_s,
-                  static_cast<unsigned long long>(l.retries), static_cast<unsigned long long>(l.unknown),
-                  l.client_cpu_cores);
-    out << buf;
-  }
-  if (c.fit.identified) {
-    std::snprintf(buf, sizeof buf,
-                  "  USL fit: lambda %.0f commits/s [%.0f, %.0f], sigma %.4f [%.4f, %.4f], kappa %.6f [%.6f, %.6f]; ",
-                  c.fit.lambda.value, c.fit.lambda.low, c.fit.lambda.high, c.fit.sigma.value, c.fit.sigma.low,
-                  c.fit.sigma.high, c.fit.kappa.value, c.fit.kappa.low, c.fit.kappa.high);
-    out << buf << usl_peak_text(c.fit, "commits") << "\n";
-  } else {
-    out << "  USL fit: " << c.fit.reason << "\n";
-  }
-  out << "\n  per SA call at each level: commits/s, p50 / p99 commit latency (ms), round trips per commit\n";
-  for (const DbLevel& l : c.levels) {
-    for (const auto& [name, cs] : l.calls) {
-      std::snprintf(buf, sizeof buf, "  %4d  %-26s %9.0f  %7.3f / %7.3f  %5.1f\n", l.connections, name.c_str(),
-                    static_cast<double>(cs.commits) / l.duration_s, cs.latency.quantile(0.5) * 1e3,
-                    cs.latency.quantile(0.99) * 1e3,
-                    cs.commits ? static_cast<double>(cs.round_trips) / static_cast<double>(cs.commits) : 0.0);
-      out << buf;
-    }
-  }
-  if (!c.replica.is_null()) {
-    out << "\n  replica: applied per second and largest lag (transactions) at each level; caught up "
-        << c.replica.at("catch_up_s").get<double>() << " s after the last\n";
-    for (const auto& l : c.replica.at("levels")) {
-      std::snprintf(buf, sizeof buf, "  %4d  primary %9.0f commits/s  replica applied %9.0f/s  max lag %8.0f\n",
-                    l.at("connections").get<int>(), l.at("primary_transactions_per_s").get<double>(),
-                    l.at("replica_applied_per_s").get<double>(), l.at("max_lag_transactions").get<double>());
-      out << buf;
-    }
-  }
-  if (!c.durability.empty()) {
-    out << "\n  durability matrix (commits/s at each level):\n";
-    for (const DbCalibration* d : [&] {
-           std::vector<const DbCalibration*> all = {&c};
-           for (const DbCalibration& x : c.durability) all.push_back(&x);
-           return all;
-         }()) {
-      out << "  " << settings_of(*d) << ":";
-      for (const DbLevel& l : d->levels) {
-        std::snprintf(buf, sizeof buf, "  %d: %.0f", l.connections, l.commits_per_s);
-        out << buf;
-      }
-      out << "\n";
-    }
-  }
-  out << "\n  integrity:";
-  for (const auto& i : c.integrity)
-    out << " " << i.at("invariant").get<std::string>() << ": " << i.at("violations").get<std::uint64_t>() << ";";
-  out << "\n";
-  return out.str();
 }
 
 }  // namespace surge::real
