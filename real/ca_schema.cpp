@@ -152,8 +152,7 @@ std::string create_tables_and_stamp(DbConnection& c, const std::string& database
 class CreationLock {
  public:
   CreationLock(DbConnection& c, const std::string& database) : c_(c), name_("surge:create:" + database) {
-    if (c_.scalar("SELECT GET_LOCK('" + name_ + "', " + std::to_string(kCreationLockWait_s) + ")").value_or("0") !=
-        "1")
+    if (c_.scalar("SELECT GET_LOCK('" + name_ + "', " + std::to_string(kCreationLockWait_s) + ")").value_or("0") != "1")
       throw DbError("another surge run has been creating database '" + database + "' for " +
                         std::to_string(kCreationLockWait_s) + " s (lock " + name_ + "); try again when it is done",
                     0);
@@ -184,8 +183,8 @@ std::string open_surge_database(DbConnection& c, const std::string& database) {
   // created", which only the last step (after the stamp) changes. A run killed in between leaves that
   // comment, and the next run, holding the creation lock, drops the unfinished database and starts again.
   const CreationLock lock(c, database);
-  const std::optional<std::string> comment = c.scalar(
-      "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + database + "'");
+  const std::optional<std::string> comment =
+      c.scalar("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + database + "'");
   if (comment && *comment != kCreatingComment) return existing_stamp(c, database);
   if (comment) c.execute("DROP DATABASE `" + database + "`");  // unfinished, and its creator is gone
   c.execute("CREATE DATABASE `" + database + "` COMMENT '" + kCreatingComment + "'");

@@ -17,8 +17,8 @@
 #include <openssl/rand.h>
 #include "ca_schema.hpp"
 #include "db_integrity.hpp"
-#include "exit_codes.hpp"
 #include "db_prefill.hpp"
+#include "exit_codes.hpp"
 #include "run_environment.hpp"
 #include "sa_operations.hpp"
 

@@ -184,7 +184,8 @@ class ProcessRunner : public LevelRunner {
         tokens = hello.at("tokens");
         library = hello.at("library");
         for (const auto& t : hello.at("key_types")) key_types.push_back(static_cast<KeyType>(t.get<int>()));
-        for (const auto& k : hello.at("skipped")) skipped.push_back({static_cast<KeyType>(k.at(0).get<int>()), k.at(1)});
+        for (const auto& k : hello.at("skipped"))
+          skipped.push_back({static_cast<KeyType>(k.at(0).get<int>()), k.at(1)});
       }
     }
   }
@@ -343,7 +344,7 @@ struct Calibrator {
       sp.max_rate_per_s = 0;
       LevelResult r = runner.run(sp);
       char what[96];
-      std::snprintf(what, sizeof what, "%s open loop at %.0f%% of the peak", scenario_key_name(type).c_str(), f * 100);
+      std::snprintf(what, sizeof what, "%s open loop at %.0f%% of the peak", key_type_name(type).c_str(), f * 100);
       log(level_line(what, r));
       out.push_back(std::move(r));
     }
@@ -358,18 +359,6 @@ nlohmann::json sweep_json(const Sweep& s) {
 }
 
 }  // namespace
-
-std::string scenario_key_name(KeyType k) {
-  switch (k) {
-    case KeyType::RSA_2048:
-      return "rsa-2048";
-    case KeyType::ECDSA_P256:
-      return "ecdsa-p256";
-    case KeyType::ECDSA_P384:
-      return "ecdsa-p384";
-  }
-  return "?";
-}
 
 HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
                              const std::function<void(const std::string&)>& log) {
@@ -406,19 +395,19 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
 
   nlohmann::json skipped = nlohmann::json::array();
   for (const SkippedKeyType& k : runner->skipped) {
-    log("skipped " + scenario_key_name(k.type) + ": " + k.reason);
-    skipped.push_back({{"key_type", scenario_key_name(k.type)}, {"reason", k.reason}});
+    log("skipped " + key_type_name(k.type) + ": " + k.reason);
+    skipped.push_back({{"key_type", key_type_name(k.type)}, {"reason", k.reason}});
   }
   c.metadata["key_types_skipped"] = skipped;
   const bool pair = o.bench.tokens.size() > 1;
   for (KeyType type : runner->key_types) {
     KeyCalibration k;
     k.type = type;
-    k.sweep = cal.sweep(scenario_key_name(type), {{type, 1.0}}, {0}, o.threads);
+    k.sweep = cal.sweep(key_type_name(type), {{type, 1.0}}, {0}, o.threads);
     if (pair) {
       const std::vector<int> levels = cal.levels_of(k.sweep);
-      k.pair_sweeps.push_back(cal.sweep(scenario_key_name(type), {{type, 1.0}}, {1}, levels));
-      k.pair_sweeps.push_back(cal.sweep(scenario_key_name(type), {{type, 1.0}}, {0, 1}, levels));
+      k.pair_sweeps.push_back(cal.sweep(key_type_name(type), {{type, 1.0}}, {1}, levels));
+      k.pair_sweeps.push_back(cal.sweep(key_type_name(type), {{type, 1.0}}, {0, 1}, levels));
     }
     k.open_loop = cal.open_loop(type, k.sweep);
     c.keys.push_back(std::move(k));
@@ -427,7 +416,7 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
     std::string missing;
     for (const auto& [type, share] : o.mix)
       if (std::find(runner->key_types.begin(), runner->key_types.end(), type) == runner->key_types.end())
-        missing += (missing.empty() ? "" : ", ") + scenario_key_name(type);
+        missing += (missing.empty() ? "" : ", ") + key_type_name(type);
     if (missing.empty()) {
       c.mix = cal.sweep("mix", o.mix, {0}, o.threads);
     } else {
@@ -438,7 +427,7 @@ HsmCalibration calibrate_hsm(const HsmCalibrationOptions& o, const Pin& pin,
   for (long entries : o.crl_sizes) {
     const KeyType type = runner->key_types.front();
     nlohmann::json j = runner->crl(type, entries, entries > kCrlLargeEntries ? 1 : kCrlRepetitionsSmall);
-    log("CRL shard of " + std::to_string(entries) + " entries (" + scenario_key_name(type) +
+    log("CRL shard of " + std::to_string(entries) + " entries (" + key_type_name(type) +
         "): " + std::to_string(j.at("der_bytes").get<long>()) + " bytes, build+hash " +
         std::to_string(j.at("build_hash_assemble_s").get<double>()) + " s, sign " +
         std::to_string(j.at("sign_s").get<double>()) + " s");
@@ -466,7 +455,7 @@ nlohmann::json profile_json(const HsmCalibration& c) {
                         {"latency", r.latency.summary_json()},
                         {"histogram", r.latency.histogram_json()}});
     j["levels"] = levels;
-    keys[scenario_key_name(k.type)] = j;
+    keys[key_type_name(k.type)] = j;
   }
   return {{"surge_profile", 1}, {"kind", "hsm"}, {"metadata", c.metadata}, {"key_types", keys}};
 }
@@ -479,7 +468,7 @@ nlohmann::json results_json(const HsmCalibration& c) {
     nlohmann::json open = nlohmann::json::array();
     for (const LevelResult& r : k.open_loop) open.push_back(r.to_json(false));
     keys.push_back(
-        {{"key_type", scenario_key_name(k.type)}, {"sweep", sweep_json(k.sweep)}, {"pair", pair}, {"open_loop", open}});
+        {{"key_type", key_type_name(k.type)}, {"sweep", sweep_json(k.sweep)}, {"pair", pair}, {"open_loop", open}});
   }
   nlohmann::json j = {{"metadata", c.metadata}, {"key_types", keys}, {"crl", c.crl}};
   if (c.mix) j["mix"] = sweep_json(*c.mix);

@@ -58,9 +58,6 @@ struct HsmCalibration {
   nlohmann::json crl = nlohmann::json::array();
 };
 
-/// The scenario's name of a key type: "rsa-2048", "ecdsa-p256", "ecdsa-p384".
-std::string scenario_key_name(KeyType k);
-
 /// Runs the calibration; `log` receives a line per level as it finishes. Throws HsmError on faults
 /// (nothing is written then).
 HsmCalibration calibrate_hsm(const HsmCalibrationOptions& options, const Pin& pin,

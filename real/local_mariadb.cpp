@@ -208,8 +208,7 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
   if (fs::exists(installing)) {
     for (const fs::directory_entry& e : fs::directory_iterator(d)) fs::remove_all(e.path());
   } else if (!o.dir.empty() && !fs::is_empty(d, ec)) {
-    throw DbError(dir_ + " is neither empty nor a local server surge kept (no my.cnf): give an empty or new folder",
-                  0);
+    throw DbError(dir_ + " is neither empty nor a local server surge kept (no my.cnf): give an empty or new folder", 0);
   }
   const unsigned port = free_port();
   const Durability& du = o.durability;
@@ -293,8 +292,7 @@ LocalMariaDb LocalMariaDb::reopen(const std::string& dir) {
   db.dir_ = dir;
   db.keep_ = true;
   db.config_ = (fs::path(dir) / "my.cnf").string();
-  if (!fs::exists(db.config_))
-    throw DbError(dir + " holds no local server surge kept (no " + db.config_ + ")", 0);
+  if (!fs::exists(db.config_)) throw DbError(dir + " holds no local server surge kept (no " + db.config_ + ")", 0);
   move_off_a_taken_port(db.config_);
   db.start();
   return db;

@@ -92,7 +92,8 @@ std::string connect_error(MYSQL* db, const std::string& where) {
       return "the host name does not resolve (client: " + text + ")";
     case ER_ACCESS_DENIED_ERROR:
       return "the server refused the user and password: check the user in --dsn and the password "
-             "(SURGE_DB_PASSWORD, --password-env or --password-file) (server: " + text + ")";
+             "(SURGE_DB_PASSWORD, --password-env or --password-file) (server: " +
+             text + ")";
     default:
       return text;
   }

@@ -151,16 +151,31 @@ std::string module_load_refusal(const std::string& path, bool accepted) {
          "dedicated test partition, never a production one";
 }
 
+namespace {
+struct KeyTypeNames {
+  KeyType type;
+  const char* name;
+  const char* old_name;
+};
+constexpr KeyTypeNames kKeyTypes[] = {{KeyType::RSA_2048, "rsa-2048", "rsa2048"},
+                                      {KeyType::ECDSA_P256, "ecdsa-p256", "p256"},
+                                      {KeyType::ECDSA_P384, "ecdsa-p384", "p384"}};
+}  // namespace
+
 std::string key_type_name(KeyType k) {
-  switch (k) {
-    case KeyType::RSA_2048:
-      return "rsa2048";
-    case KeyType::ECDSA_P256:
-      return "p256";
-    case KeyType::ECDSA_P384:
-      return "p384";
-  }
+  for (const KeyTypeNames& n : kKeyTypes)
+    if (n.type == k) return n.name;
   return "?";
+}
+
+std::optional<KeyType> parse_key_type(const std::string& name, bool* old_spelling) {
+  for (const KeyTypeNames& n : kKeyTypes) {
+    if (name == n.name || name == n.old_name) {
+      if (old_spelling) *old_spelling = name == n.old_name;
+      return n.type;
+    }
+  }
+  return std::nullopt;
 }
 
 Pkcs11Module::Pkcs11Module(const std::string& path) {
@@ -310,7 +325,8 @@ void Pkcs11Module::close_session(CK_SESSION_HANDLE s) const {
 }
 
 void Pkcs11Module::login(CK_SESSION_HANDLE s, const std::string& pin) {
-  if (login_failed_) throw HsmError("login already failed once in this process; not trying again", HsmError::Kind::CONFIGURATION);
+  if (login_failed_)
+    throw HsmError("login already failed once in this process; not trying again", HsmError::Kind::CONFIGURATION);
   CK_SESSION_INFO info{};
   check(fn_->C_GetSessionInfo(s, &info), "C_GetSessionInfo");
   if (std::find(logged_in_.begin(), logged_in_.end(), info.slotID) != logged_in_.end()) return;
@@ -319,9 +335,9 @@ void Pkcs11Module::login(CK_SESSION_HANDLE s, const std::string& pin) {
   std::fill(p.begin(), p.end(), '\0');
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
     login_failed_ = true;
-    throw HsmError::relayed("C_Login to token " + token_name(info.slotID) + ": " + rv_name(rv) + "; " +
-                                pin_counter_text(info.slotID),
-                            rv, HsmError::Kind::CONFIGURATION);
+    throw HsmError::relayed(
+        "C_Login to token " + token_name(info.slotID) + ": " + rv_name(rv) + "; " + pin_counter_text(info.slotID), rv,
+        HsmError::Kind::CONFIGURATION);
   }
   logged_in_.push_back(info.slotID);
 }

@@ -52,8 +52,11 @@ std::string module_load_refusal(const std::string& path, bool accepted);
 /// Key types a CA's intermediates use.
 enum class KeyType { RSA_2048, ECDSA_P256, ECDSA_P384 };
 
-/// "rsa2048", "p256", "p384".
+/// The one spelling of a key type, the scenarios' and the CLI's: "rsa-2048", "ecdsa-p256", "ecdsa-p384".
 std::string key_type_name(KeyType k);
+/// A key type by that name; the calibrate CLI's old spelling ("rsa2048", "p256", "p384") is read too, and
+/// then `old_spelling` is set. Empty for any other name.
+std::optional<KeyType> parse_key_type(const std::string& name, bool* old_spelling = nullptr);
 
 /// A key pair generated on the token; the private half never leaves it.
 struct KeyPair {

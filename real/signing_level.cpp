@@ -99,8 +99,9 @@ SigningBench::SigningBench(const BenchSetup& setup, const Pin& pin) : setup_(set
     throw HsmError(refusal, HsmError::Kind::CONFIGURATION);
   module_ = std::make_unique<Pkcs11Module>(setup.module);
   if (!setup.accept_hsm_load && !module_->is_softhsm())
-    throw HsmError(setup.module + " is named like SoftHSM2, but C_GetInfo names another maker: only SoftHSM2 is "
-                   "loaded without --i-accept-hsm-load",
+    throw HsmError(setup.module +
+                       " is named like SoftHSM2, but C_GetInfo names another maker: only SoftHSM2 is "
+                       "loaded without --i-accept-hsm-load",
                    HsmError::Kind::CONFIGURATION);
   try {
     for (const std::string& token : setup.tokens) {
@@ -169,8 +170,8 @@ std::string SigningBench::missing_mechanism(const Member& member, KeyType type) 
   CK_MECHANISM_INFO info{};
   const CK_MECHANISM_TYPE mech = signing_mechanism(type);
   if (module_->api()->C_GetMechanismInfo(member.slot, mech, &info) == CKR_OK && (info.flags & CKF_SIGN)) return "";
-  return "token '" + member.label + "' does not offer " + mechanism_name(mech) + " for signing (it signs with: " +
-         mechanisms_text(module_->signing_mechanisms(member.slot)) + ")";
+  return "token '" + member.label + "' does not offer " + mechanism_name(mech) +
+         " for signing (it signs with: " + mechanisms_text(module_->signing_mechanisms(member.slot)) + ")";
 }
 
 void SigningBench::require_mechanism(const Member& member, KeyType type) const {

@@ -123,8 +123,8 @@ class SigningBench {
     std::map<KeyType, KeyPair> keys;
     std::map<KeyType, KeyMaterial> material;  ///< member 0 only: the inputs are the same for every member
   };
-  struct Level;   // what a level's workers share (signing_run.cpp)
-  class Worker;   // one worker thread of a level (signing_run.cpp)
+  struct Level;  // what a level's workers share (signing_run.cpp)
+  class Worker;  // one worker thread of a level (signing_run.cpp)
   const KeyMaterial& material(KeyType t) const;
   std::string missing_mechanism(const Member& member, KeyType type) const;
   void require_mechanism(const Member& member, KeyType type) const;

@@ -24,8 +24,8 @@ using Clock = std::chrono::steady_clock;
 constexpr int kMixPattern = 1000;  // slots of the weighted round robin over key types
 constexpr size_t kSignatureBuffer = 512;
 constexpr std::int64_t kLocalStartDelay_ns = 50'000'000;  // a level run in one process starts this soon
-constexpr std::uint64_t kRingSpread = 7919;                // workers start this many operations apart
-constexpr std::uint64_t kArrivalStream = 0xA441;           // random stream of the open-loop arrivals
+constexpr std::uint64_t kRingSpread = 7919;               // workers start this many operations apart
+constexpr std::uint64_t kArrivalStream = 0xA441;          // random stream of the open-loop arrivals
 
 double thread_cpu_s() {
   timespec ts{};
@@ -99,9 +99,7 @@ struct SigningBench::Level {
     for (const auto& [t, share] : s.mix) mats.push_back(&b.material(t));
   }
 
-  bool stopped() const {
-    return abort.load(std::memory_order_relaxed) || setup_failed.load(std::memory_order_relaxed);
-  }
+  bool stopped() const { return abort.load(std::memory_order_relaxed) || setup_failed.load(std::memory_order_relaxed); }
   // The first failure ends the level for every worker.
   void fail(const std::string& message, std::optional<CK_RV> rv) {
     std::lock_guard<std::mutex> lock(mu);
@@ -287,7 +285,7 @@ int SigningBench::Worker::next_member() {
 
 // One signature, or one whole structure with --pipeline; nothing when surge itself failed (the level ends).
 std::optional<SigningBench::Worker::Outcome> SigningBench::Worker::operate(size_t k, const SigningRing& ring,
-                                                                          const std::vector<unsigned char>& input) {
+                                                                           const std::vector<unsigned char>& input) {
   Outcome o;
   if (!L_.pipeline) {
     CK_ULONG len = 0;

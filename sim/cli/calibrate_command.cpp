@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "exit_codes.hpp"
@@ -22,7 +23,7 @@ struct Args {
   std::vector<unsigned long> slots;
   std::string pin_env;
   std::string pin_file;
-  std::string key_types = "rsa2048,p256,p384";
+  std::string key_types = "rsa-2048,ecdsa-p256,ecdsa-p384";
   std::string existing_key;
   std::string threads;
   int max_threads = 256;
@@ -60,10 +61,16 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// A key type by its name; the old spelling is read with a note on standard error, once per name.
 real::KeyType key_type(const std::string& name, const std::string& option) {
-  for (real::KeyType k : {real::KeyType::RSA_2048, real::KeyType::ECDSA_P256, real::KeyType::ECDSA_P384})
-    if (real::key_type_name(k) == name) return k;
-  throw BadInput(option + ": unknown key type '" + name + "' (rsa2048, p256, p384)");
+  bool old = false;
+  const std::optional<real::KeyType> k = real::parse_key_type(name, &old);
+  if (!k) throw BadInput(option + ": unknown key type '" + name + "' (rsa-2048, ecdsa-p256, ecdsa-p384)");
+  static std::set<std::string> noted;
+  if (old && noted.insert(name).second)
+    std::cerr << "surge calibrate hsm: note: key type '" << name << "' is the old spelling; write '"
+              << real::key_type_name(*k) << "', as scenarios do\n";
+  return *k;
 }
 
 double number(const std::string& text, const std::string& option) {
@@ -121,7 +128,7 @@ real::HsmCalibrationOptions options_from_args() {
   o.max_errors = args.max_errors;
   for (const std::string& m : split(args.mix, ',')) {
     const std::vector<std::string> kv = split(m, '=');
-    if (kv.size() != 2) throw BadInput("--mix: '" + m + "' is not KEY=SHARE (e.g. rsa2048=0.5)");
+    if (kv.size() != 2) throw BadInput("--mix: '" + m + "' is not KEY=SHARE (e.g. rsa-2048=0.5)");
     const double share = number(kv[1], "--mix");
     if (share <= 0) throw BadInput("--mix: the share of " + kv[0] + " must be positive");
     const real::KeyType k = key_type(kv[0], "--mix");
@@ -196,7 +203,9 @@ CLI::App* add_calibrate_command(CLI::App& app) {
   hsm->add_option("--slot", args.slots, "Slot id instead of a label (repeatable, like --token)");
   hsm->add_option("--pin-env", args.pin_env, "Environment variable holding the PIN (default SURGE_PKCS11_PIN)");
   hsm->add_option("--pin-file", args.pin_file, "File holding the PIN; must be mode 0600");
-  hsm->add_option("--key-type", args.key_types, "Key types, comma-separated: rsa2048,p256,p384 (default all)");
+  hsm->add_option("--key-type", args.key_types,
+                  "Key types, comma-separated: rsa-2048,ecdsa-p256,ecdsa-p384 (default all; the old rsa2048, p256, "
+                  "p384 are read too)");
   hsm->add_option("--existing-key", args.existing_key,
                   "Use this stored key (CKA_LABEL) instead of session keys; signs random digests only");
   hsm->add_option("--threads", args.threads,
@@ -212,7 +221,7 @@ CLI::App* add_calibrate_command(CLI::App& app) {
   hsm->add_flag("--pipeline", args.pipeline,
                 "Build, hash, sign and assemble every structure per operation and report the CA-side CPU per "
                 "structure (default: inputs prepared before each level, so the HSM is what is measured)");
-  hsm->add_option("--mix", args.mix, "Also sweep a mixed load, e.g. rsa2048=0.5,p384=0.5");
+  hsm->add_option("--mix", args.mix, "Also sweep a mixed load, e.g. rsa-2048=0.5,ecdsa-p384=0.5");
   hsm->add_option("--max-rate", args.max_rate, "Cap on signatures/s across all workers (0: none)")
       ->check(CLI::NonNegativeNumber);
   hsm->add_option("--max-errors", args.max_errors, "Errors tolerated before the calibration fails (default 0)")
@@ -272,7 +281,7 @@ int run_calibrate_command() {
     return 0;
   } catch (const real::HsmError& e) {
     std::cerr << "surge calibrate hsm: " << e.what() << "\n";
-    return e.exit_code();  // 2: the module, a token, slot, PIN or key type given; 3: a fault
+    return e.exit_code();                  // 2: the module, a token, slot, PIN or key type given; 3: a fault
   } catch (const std::runtime_error& e) {  // an output file
     std::cerr << "surge calibrate hsm: " << e.what() << "\n";
     return kExitRuntime;

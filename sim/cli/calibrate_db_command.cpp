@@ -5,12 +5,12 @@
 #include <regex>
 #include <sstream>
 
-#include "exit_codes.hpp"
 #include "atomic_file.hpp"
 #include "ca_schema.hpp"
 #include "calibrate_command.hpp"
 #include "db_calibration.hpp"
 #include "db_integrity.hpp"
+#include "exit_codes.hpp"
 #include "pin.hpp"
 #include "units.hpp"
 
@@ -159,8 +159,8 @@ int check_integrity_command() {
     read_password(target);
   }
   auto c = real::connect_mariadb(target);
-  const std::optional<std::string> comment = c->scalar(
-      "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + args.database + "'");
+  const std::optional<std::string> comment =
+      c->scalar("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + args.database + "'");
   if (!comment) throw BadInput("--database " + args.database + " does not exist on this server (no run created it)");
   if (*comment == real::kCreatingComment) {
     // A run was killed while creating it: no run was registered and no commit acknowledged in it.

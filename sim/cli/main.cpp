@@ -18,8 +18,8 @@
 #include <sstream>
 #include <thread>
 
-#include "exit_codes.hpp"
 #include "analytic.hpp"
+#include "exit_codes.hpp"
 #include "replications.hpp"
 #include "report_check.hpp"
 #include "scenario_parser.hpp"

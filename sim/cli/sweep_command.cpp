@@ -17,7 +17,6 @@
 namespace surge::cli {
 namespace {
 
-
 struct SweepArgs {
   CLI::App* cmd = nullptr;
   std::string file;

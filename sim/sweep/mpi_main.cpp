@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "exit_codes.hpp"
 #include "child_pool.hpp"
+#include "exit_codes.hpp"
 #include "sweep_runner.hpp"
 
 namespace {

@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
   std::printf(
       "\nsurge calibrate hsm --pipeline: CA-side CPU per structure (build + hash + assemble, HSM call "
       "excluded), 1 thread:\n");
-  for (const char* key : {"rsa2048", "p256", "p384"}) {
+  for (const char* key : {"rsa-2048", "ecdsa-p256", "ecdsa-p384"}) {
     const fs::path json = dir / "pipeline.json", profile = dir / "pipeline-profile.json";
     const std::string cmd =
         std::string("SURGE_PKCS11_PIN=") + kPin + " " + cli + " calibrate hsm --module " + kModule + " --token " +

@@ -100,8 +100,8 @@ TEST_F(DbFaults, ACrashAtEachStepOfCreatingTheServerOrTheCaDatabaseIsFinishedByT
             "surge calibrate db: --database surge_elsewhere does not exist on this server (no run created it)\n");
   check = calibrate_db("--check-integrity --local-dir " + dir.string() + " --journal " + temp("no-journal").string());
   EXPECT_EQ(check.code, 2);
-  EXPECT_EQ(check.err, "surge calibrate db: --journal " + temp("no-journal").string() +
-                           " does not exist (or is not a file)\n");
+  EXPECT_EQ(check.err,
+            "surge calibrate db: --journal " + temp("no-journal").string() + " does not exist (or is not a file)\n");
   check = calibrate_db("--check-integrity --local-dir " + temp("no-such-dir").string());
   EXPECT_EQ(check.code, 2);
   EXPECT_EQ(check.err, "surge calibrate db: --local-dir " + temp("no-such-dir").string() +
@@ -182,8 +182,8 @@ TEST_F(DbFaults, ATemporaryServerFolderGoesHoweverTheRunEndsAndFoldersOfDeadRuns
   const pid_t dead = fork();
   if (dead == 0) _exit(0);
   waitpid(dead, nullptr, 0);
-  for (const auto& [name, owner] : {std::pair<std::string, pid_t>{"surge-mariadb-fixture-dead", dead},
-                                    {"surge-mariadb-fixture-live", getpid()}}) {
+  for (const auto& [name, owner] :
+       {std::pair<std::string, pid_t>{"surge-mariadb-fixture-dead", dead}, {"surge-mariadb-fixture-live", getpid()}}) {
     fs::create_directories(tmp / name / "data");
     std::ofstream(tmp / name / "owner") << owner << "\n";
   }
@@ -205,7 +205,8 @@ TEST_F(DbFaults, ATemporaryServerFolderGoesHoweverTheRunEndsAndFoldersOfDeadRuns
     ASSERT_TRUE(eventually([&] {
       const std::vector<fs::path> f = run_folders(tmp);
       return f.size() == 1 && fs::exists(f[0] / "mariadb.pid");
-    })) << "signal " << sig;
+    })) << "signal "
+        << sig;
     ASSERT_EQ(kill(pid, sig), 0);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -222,9 +223,8 @@ TEST_F(DbFaults, OutputsThatCannotBeWrittenAreFoundBeforeAnythingRuns) {
   const fs::path profile = temp("outputs.json");
   // /proc/self takes no new file, even from root (a chmod'ed folder would, for root).
   for (const std::string option : {"--json", "--csv"}) {
-    const Result r =
-        calibrate_db("--local" + kQuick + "--out " + profile.string() + " " + option + " /proc/self/x", "TMPDIR=" +
-                                                                                                     tmp.string() + " ");
+    const Result r = calibrate_db("--local" + kQuick + "--out " + profile.string() + " " + option + " /proc/self/x",
+                                  "TMPDIR=" + tmp.string() + " ");
     EXPECT_EQ(r.code, 2) << option;
     EXPECT_EQ(r.err.rfind("surge calibrate db: " + option + ": cannot create files in folder /proc/self: ", 0), 0u)
         << r.err;

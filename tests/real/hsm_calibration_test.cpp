@@ -69,7 +69,7 @@ testing::PrivateSoftHsm* CalibrateHsm::token_ = nullptr;
 TEST_F(CalibrateHsm, WritesAProfileWithOneFitPerKeyTypeAndNoPinAnywhere) {
   const fs::path profile = out("profile.json"), json = out("all.json"), csv = out("levels.csv");
   const Result r =
-      calibrate(std::string("--token ") + kToken + " --key-type p256,rsa2048 --threads 1,2,3,4,6,8" + kQuick +
+      calibrate(std::string("--token ") + kToken + " --key-type ecdsa-p256,rsa-2048 --threads 1,2,3,4,6,8" + kQuick +
                 "--out " + profile.string() + " --json " + json.string() + " --csv " + csv.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json p = nlohmann::json::parse(slurp(profile));
@@ -124,9 +124,9 @@ TEST_F(CalibrateHsm, ThePinIsNotInTheCommandLineOrEnvironmentOfTheRunningProcess
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string module = kSoftHsmModule;
-    execl(SURGE_CLI, SURGE_CLI, "calibrate", "hsm", "--module", module.c_str(), "--token", kToken, "--key-type", "p256",
-          "--threads", "1", "--duration", "2s", "--warmup", "0.1s", "--open-loop", "none", "--out", profile.c_str(),
-          static_cast<char*>(nullptr));
+    execl(SURGE_CLI, SURGE_CLI, "calibrate", "hsm", "--module", module.c_str(), "--token", kToken, "--key-type",
+          "ecdsa-p256", "--threads", "1", "--duration", "2s", "--warmup", "0.1s", "--open-loop", "none", "--out",
+          profile.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   unsetenv("SURGE_PKCS11_PIN");
@@ -158,8 +158,8 @@ TEST_F(CalibrateHsm, ThePinIsNotInTheCommandLineOrEnvironmentOfTheRunningProcess
 
 TEST_F(CalibrateHsm, AWrongPinIsTriedOnceExitsTwoSaysWhatThePinCounterShowsAndWritesNothing) {
   const fs::path profile = out("wrong-pin.json");
-  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
-                                 profile.string() + " --processes 2",
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type ecdsa-p256 --threads 1" + kQuick +
+                                 "--out " + profile.string() + " --processes 2",
                              "wrong-pin-0000");
   EXPECT_EQ(r.code, 2);
   Pkcs11Module m(kSoftHsmModule);
@@ -179,8 +179,8 @@ TEST_F(CalibrateHsm, AWrongPinIsTriedOnceExitsTwoSaysWhatThePinCounterShowsAndWr
   if (!(info.flags & (CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_FINAL_TRY))) {
     EXPECT_NE(r.err.find("none of the PIN counter flags"), std::string::npos) << r.err;
   }
-  const Result ok = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
-                              profile.string());
+  const Result ok = calibrate(std::string("--token ") + kToken + " --key-type ecdsa-p256 --threads 1" + kQuick +
+                              "--out " + profile.string());
   EXPECT_EQ(ok.code, 0) << ok.err;
 }
 
@@ -204,7 +204,7 @@ std::string softhsm_tokens(const Pkcs11Module& m) {
 
 TEST_F(CalibrateHsm, ConfigurationErrorsAreOneLineExitTwoAndNoProfile) {
   const fs::path profile = out("fault.json");
-  const std::string base = " --key-type p256 --threads 1" + kQuick + "--out " + profile.string();
+  const std::string base = " --key-type ecdsa-p256 --threads 1" + kQuick + "--out " + profile.string();
   Result r = calibrate("--token no-such-token" + base);
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "surge calibrate hsm: no token labelled 'no-such-token' (the module has: " +
@@ -216,14 +216,15 @@ TEST_F(CalibrateHsm, ConfigurationErrorsAreOneLineExitTwoAndNoProfile) {
   EXPECT_EQ(r.err, "surge calibrate hsm: no private key labelled 'no-such-key' on the token\n");
   r = calibrate("--token " + std::string(kToken) + " --i-accept-hsm-load --module /nonexistent/libhsm.so" + base);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "surge calibrate hsm: cannot load the PKCS#11 module: /nonexistent/libhsm.so: cannot open shared "
-                   "object file: No such file or directory\n");
+  EXPECT_EQ(r.err,
+            "surge calibrate hsm: cannot load the PKCS#11 module: /nonexistent/libhsm.so: cannot open shared "
+            "object file: No such file or directory\n");
   EXPECT_FALSE(fs::exists(profile));
 }
 
 TEST_F(CalibrateHsm, FaultsAreOneLineExitThreeAndNoProfile) {
   const fs::path profile = out("fault.json");
-  const std::string base = " --key-type p256 --threads 1" + kQuick + "--out " + profile.string();
+  const std::string base = " --key-type ecdsa-p256 --threads 1" + kQuick + "--out " + profile.string();
   Result r;
   // A session that dies mid-run (closed under the worker, as a failed HSM would): the run stops.
   r = calibrate(std::string("--token ") + kToken + " --inject-fault 0:50" + base);
@@ -238,7 +239,7 @@ TEST_F(CalibrateHsm, PinFilesMustBePrivateAndPinsNeverComeFromTheCommandLine) {
   const fs::path pin = out("pin.txt"), profile = out("pinfile.json");
   std::ofstream(pin) << kUserPin << "\n";
   chmod(pin.c_str(), 0644);
-  const std::string base = std::string("--token ") + kToken + " --key-type p256 --threads 1" + kQuick + "--out " +
+  const std::string base = std::string("--token ") + kToken + " --key-type ecdsa-p256 --threads 1" + kQuick + "--out " +
                            profile.string() + " --pin-file " + pin.string();
   Result r = calibrate(base, "");
   EXPECT_EQ(r.code, 2);
@@ -278,12 +279,12 @@ TEST_F(CalibrateHsm, ATokenIsFoundBySlotIdAsWellAsByLabel) {
   Pkcs11Module m(kSoftHsmModule);
   const CK_SLOT_ID slot = m.slot_by_label(kToken2);
   const fs::path profile = out("slot.json");
-  Result r = calibrate("--slot " + std::to_string(slot) + " --key-type p256 --threads 1" + kQuick + "--out " +
+  Result r = calibrate("--slot " + std::to_string(slot) + " --key-type ecdsa-p256 --threads 1" + kQuick + "--out " +
                        profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(slurp(profile)).at("metadata").at("tokens").at(0).at("label"), kToken2);
   EXPECT_NE(r.out.find(std::string("ecdsa-p256 on ") + kToken2 + "\n"), std::string::npos) << "by its label: " << r.out;
-  r = calibrate("--slot 987654 --key-type p256 --threads 1" + kQuick + "--out " + profile.string());
+  r = calibrate("--slot 987654 --key-type ecdsa-p256 --threads 1" + kQuick + "--out " + profile.string());
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "surge calibrate hsm: no token in slot 987654 (the module has: " + softhsm_tokens(m) + ")\n");
 }
@@ -311,12 +312,13 @@ TEST_F(CalibrateHsm, ATokenThatCanSignWithNoKeyTypeAskedForIsExitTwoBeforeAnyKey
   m.api()->C_GetSlotList(CK_TRUE, slots.data(), &n);
   const std::string label = m.describe(slots[0]).token_label;
   const fs::path profile = out("no-mechanism.json");
-  const Result r = calibrate("--module " + other + " --i-accept-hsm-load --token '" + label + "' --key-type p256" +
-                             kQuick + "--out " + profile.string());
+  const Result r = calibrate("--module " + other + " --i-accept-hsm-load --token '" + label +
+                             "' --key-type ecdsa-p256" + kQuick + "--out " + profile.string());
   EXPECT_EQ(r.code, 2);
   // surge's one line ends standard error (the module may print its own complaints before it).
-  const std::string line = "surge calibrate hsm: none of the key types asked for can be measured (p256: token '" +
-                           label + "' does not offer CKM_ECDSA for signing (it signs with: no public-key signature "
+  const std::string line = "surge calibrate hsm: none of the key types asked for can be measured (ecdsa-p256: token '" +
+                           label +
+                           "' does not offer CKM_ECDSA for signing (it signs with: no public-key signature "
                            "mechanism))\n";
   ASSERT_GE(r.err.size(), line.size()) << r.err;
   EXPECT_EQ(r.err.substr(r.err.size() - line.size()), line);
@@ -327,8 +329,8 @@ TEST_F(CalibrateHsm, ATokenThatCanSignWithNoKeyTypeAskedForIsExitTwoBeforeAnyKey
 TEST_F(CalibrateHsm, APairCarriesOnWhenOneMemberFailsWithinMaxErrors) {
   const fs::path profile = out("pair.json"), json = out("pair-all.json");
   const Result r = calibrate(std::string("--token ") + kToken + " --token " + kToken2 +
-                             " --key-type p256 --threads 2 --max-errors 5 --inject-fault 1:20" + kQuick + "--out " +
-                             profile.string() + " --json " + json.string());
+                             " --key-type ecdsa-p256 --threads 2 --max-errors 5 --inject-fault 1:20" + kQuick +
+                             "--out " + profile.string() + " --json " + json.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json all = nlohmann::json::parse(slurp(json));
   const nlohmann::json& key = all.at("key_types").at(0);
@@ -350,8 +352,8 @@ TEST_F(CalibrateHsm, APairCarriesOnWhenOneMemberFailsWithinMaxErrors) {
 TEST_F(CalibrateHsm, MaxRateCapsTheSignaturesPerSecond) {
   const fs::path profile = out("rate.json");
   constexpr double kRate = 500;
-  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 4 --max-rate 500" + kQuick +
-                             "--out " + profile.string());
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type ecdsa-p256 --threads 4 --max-rate 500" +
+                             kQuick + "--out " + profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json p = nlohmann::json::parse(slurp(profile));
   const double x = p.at("key_types").at("ecdsa-p256").at("levels").at(0).at("throughput_per_s");
@@ -361,7 +363,7 @@ TEST_F(CalibrateHsm, MaxRateCapsTheSignaturesPerSecond) {
 
 TEST_F(CalibrateHsm, ProcessesSpreadALevelAndMergeItsMeasurements) {
   const fs::path json = out("procs-all.json"), profile = out("procs.json");
-  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1,4 --processes 2" +
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type ecdsa-p256 --threads 1,4 --processes 2" +
                              kQuick + "--out " + profile.string() + " --json " + json.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json all = nlohmann::json::parse(slurp(json));
@@ -378,8 +380,8 @@ TEST_F(CalibrateHsm, ProcessesSpreadALevelAndMergeItsMeasurements) {
 
 TEST_F(CalibrateHsm, PipelineReportsTheCaSideCpuOfEveryStructure) {
   const fs::path json = out("pipeline-all.json"), profile = out("pipeline.json");
-  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --threads 1 --pipeline" + kQuick +
-                             "--out " + profile.string() + " --json " + json.string() + " --crl-entries 100");
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type ecdsa-p256 --threads 1 --pipeline" +
+                             kQuick + "--out " + profile.string() + " --json " + json.string() + " --crl-entries 100");
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json all = nlohmann::json::parse(slurp(json));
   EXPECT_EQ(all.at("metadata").at("mode"), "pipeline");
@@ -393,14 +395,14 @@ TEST_F(CalibrateHsm, PipelineReportsTheCaSideCpuOfEveryStructure) {
 TEST_F(CalibrateHsm, MixedLoadsOpenLoopAndCrlSizes) {
   const fs::path json = out("extras-all.json"), profile = out("extras.json");
   const Result r = calibrate(std::string("--token ") + kToken +
-                             " --key-type rsa2048,p256 --threads 2 --duration 0.4s --warmup 0.1s --bootstrap 0"
-                             " --mix rsa2048=0.25,p256=0.75 --open-loop 0.5 --crl-sizes 10,1000 --out " +
+                             " --key-type rsa-2048,ecdsa-p256 --threads 2 --duration 0.4s --warmup 0.1s --bootstrap 0"
+                             " --mix rsa-2048=0.25,ecdsa-p256=0.75 --open-loop 0.5 --crl-sizes 10,1000 --out " +
                              profile.string() + " --json " + json.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json all = nlohmann::json::parse(slurp(json));
   // The mix signs each key type at its share (a weighted round robin: exact up to one pattern's rounding).
   const nlohmann::json& mix = all.at("mix").at("levels").at(0);
-  const double rsa = mix.at("by_key_type").at("rsa2048"), p256 = mix.at("by_key_type").at("p256");
+  const double rsa = mix.at("by_key_type").at("rsa-2048"), p256 = mix.at("by_key_type").at("ecdsa-p256");
   EXPECT_NEAR(rsa / (rsa + p256), 0.25, 0.02);
   // Open loop at half the measured peak: the arrivals are served (nothing queues without bound).
   for (const auto& key : all.at("key_types")) {
@@ -423,8 +425,8 @@ Result analyze(const std::string& args) {
 
 TEST_F(CalibrateHsm, TheProfileRatesTheScenariosHsmsAsItsFitSays) {
   const fs::path profile = out("for-scenario.json");
-  const Result r = calibrate(std::string("--token ") + kToken + " --key-type rsa2048 --threads 1,2,4,8,16,32" + kQuick +
-                             "--out " + profile.string());
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type rsa-2048 --threads 1,2,4,8,16,32" +
+                             kQuick + "--out " + profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json key = nlohmann::json::parse(slurp(profile)).at("key_types").at("rsa-2048");
   // The fixture scenario: one data center, a pair of HSMs at 4 sessions each, RSA-2048 issuing key.
@@ -455,7 +457,7 @@ TEST_F(CalibrateHsm, TheProfileRatesTheScenariosHsmsAsItsFitSays) {
 
 TEST_F(CalibrateHsm, AScenarioRefusesAProfileWhoseCurveIsUnidentified) {
   const fs::path profile = out("two-levels.json");
-  const Result r = calibrate(std::string("--token ") + kToken + " --key-type rsa2048 --threads 1,2" + kQuick +
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type rsa-2048 --threads 1,2" + kQuick +
                              "--out " + profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string scenario = std::string(SURGE_SOURCE_DIR) + "/data/fixtures/hsm-profile.yaml";
@@ -465,17 +467,31 @@ TEST_F(CalibrateHsm, AScenarioRefusesAProfileWhoseCurveIsUnidentified) {
                        ": key type 'rsa-2048' has no fitted curve (unidentified: 2 levels, at least 6 needed)\n");
 }
 
+TEST_F(CalibrateHsm, KeyTypesHaveTheScenariosSpellingAndTheOldOneIsReadWithANote) {
+  const fs::path profile = out("old-spelling.json");
+  const Result r = calibrate(std::string("--token ") + kToken + " --key-type p256 --mix p256=1 --threads 1" + kQuick +
+                             "--out " + profile.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string note =
+      "surge calibrate hsm: note: key type 'p256' is the old spelling; write 'ecdsa-p256', as scenarios do\n";
+  EXPECT_EQ(r.err.find(note), 0u) << r.err;
+  EXPECT_EQ(r.err.find(note, 1), std::string::npos) << "noted once: " << r.err;
+  const nlohmann::json p = nlohmann::json::parse(slurp(profile));
+  EXPECT_TRUE(p.at("key_types").contains("ecdsa-p256")) << p.at("key_types").dump();
+  EXPECT_NE(r.out.find("ecdsa-p256 on " + std::string(kToken)), std::string::npos) << r.out;
+}
+
 TEST_F(CalibrateHsm, BadOptionsAreExitTwoBeforeAnythingRuns) {
   const fs::path profile = out("bad.json");
   struct Case {
     std::string args, message;
   };
   for (const Case& c : std::vector<Case>{
-           {"--key-type rsa4096", "--key-type: unknown key type 'rsa4096' (rsa2048, p256, p384)"},
+           {"--key-type rsa4096", "--key-type: unknown key type 'rsa4096' (rsa-2048, ecdsa-p256, ecdsa-p384)"},
            {"--threads 0", "--threads: '0' is not a thread count from 1 to 1024"},
            {"--structure x509", "--structure: unknown structure 'x509' (precert, cert, ocsp, crl)"},
-           {"--mix rsa2048", "--mix: 'rsa2048' is not KEY=SHARE (e.g. rsa2048=0.5)"},
-           {"--key-type p256 --mix rsa2048=1", "--mix: rsa2048 is not among --key-type"},
+           {"--mix rsa-2048", "--mix: 'rsa-2048' is not KEY=SHARE (e.g. rsa-2048=0.5)"},
+           {"--key-type ecdsa-p256 --mix rsa-2048=1", "--mix: rsa-2048 is not among --key-type"},
            {"--open-loop 1.5", "--open-loop: fractions of the peak lie in (0, 1], got 1.5"},
            {"--duration 0s", "--duration: must be positive"},
        }) {

@@ -66,7 +66,7 @@ testing::PrivateSoftHsm* RecordingModule::token_ = nullptr;
 
 TEST_F(RecordingModule, WithoutConsentTheModuleIsRefusedBeforeItIsLoaded) {
   const fs::path profile = out("refused.json");
-  const Result r = run("--key-type p256" + kQuick + "--processes 2 --out " + profile.string());
+  const Result r = run("--key-type ecdsa-p256" + kQuick + "--processes 2 --out " + profile.string());
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err.rfind(std::string("surge calibrate hsm: refusing to load ") + SURGE_RECORDING_MODULE +
                             ": only SoftHSM2 (libsofthsm2.so) is loaded without --i-accept-hsm-load",
@@ -79,7 +79,8 @@ TEST_F(RecordingModule, WithoutConsentTheModuleIsRefusedBeforeItIsLoaded) {
 
 TEST_F(RecordingModule, WithConsentEachProcessLoadsInitialisesAndLogsInOnce) {
   const fs::path profile = out("accepted.json");
-  const Result r = run("--i-accept-hsm-load --key-type p256 --processes 2" + kQuick + "--out " + profile.string());
+  const Result r =
+      run("--i-accept-hsm-load --key-type ecdsa-p256 --processes 2" + kQuick + "--out " + profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string calls = slurp(log_);
   EXPECT_EQ(lines_equal_to(calls, "loaded"), 2) << calls;
@@ -93,7 +94,7 @@ TEST_F(RecordingModule, AKeyTypeTheTokenCannotSignWithIsSkippedAndReportedAndThe
   setenv("SURGE_RECORDING_HIDE", std::to_string(CKM_ECDSA).c_str(), 1);
   const fs::path profile = out("skipped.json");
   // The default key types (rsa2048, p256, p384) and a mix that needs one of the missing ones.
-  const Result r = run("--i-accept-hsm-load --mix rsa2048=0.5,p384=0.5" + kQuick + "--out " + profile.string());
+  const Result r = run("--i-accept-hsm-load --mix rsa-2048=0.5,ecdsa-p384=0.5" + kQuick + "--out " + profile.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json p = nlohmann::json::parse(slurp(profile));
   ASSERT_EQ(p.at("key_types").size(), 1u) << p.at("key_types").dump();
@@ -104,22 +105,22 @@ TEST_F(RecordingModule, AKeyTypeTheTokenCannotSignWithIsSkippedAndReportedAndThe
   EXPECT_EQ(skipped.at(1).at("key_type"), "ecdsa-p384");
   for (const auto& k : skipped) {
     const std::string reason = k.at("reason");
-    EXPECT_EQ(reason.rfind(std::string("token '") + kToken + "' does not offer CKM_ECDSA for signing (it signs with: ",
-                           0),
-              0u)
+    EXPECT_EQ(
+        reason.rfind(std::string("token '") + kToken + "' does not offer CKM_ECDSA for signing (it signs with: ", 0),
+        0u)
         << reason;
     EXPECT_NE(reason.find("CKM_RSA_PKCS"), std::string::npos) << "the mechanisms it offers: " << reason;
     EXPECT_EQ(reason.find("CKM_ECDSA,"), std::string::npos) << reason;
-    EXPECT_NE(r.out.find("skipped " + k.at("key_type").get<std::string>() + ": " + reason), std::string::npos)
-        << r.out;
+    EXPECT_NE(r.out.find("skipped " + k.at("key_type").get<std::string>() + ": " + reason), std::string::npos) << r.out;
   }
   EXPECT_EQ(p.at("metadata").at("mix_skipped"), "the mix needs ecdsa-p384, which the token cannot sign with");
 
   // Asked only for key types the token lacks: nothing can be measured, exit 2, no profile.
   const fs::path none = out("none.json");
-  const Result r2 = run("--i-accept-hsm-load --key-type p256,p384" + kQuick + "--out " + none.string());
+  const Result r2 = run("--i-accept-hsm-load --key-type ecdsa-p256,ecdsa-p384" + kQuick + "--out " + none.string());
   EXPECT_EQ(r2.code, 2);
-  EXPECT_EQ(r2.err.rfind("surge calibrate hsm: none of the key types asked for can be measured (p256: token '", 0), 0u)
+  EXPECT_EQ(
+      r2.err.rfind("surge calibrate hsm: none of the key types asked for can be measured (ecdsa-p256: token '", 0), 0u)
       << r2.err;
   EXPECT_FALSE(fs::exists(none));
 }
@@ -133,8 +134,8 @@ class Opencryptoki : public ::testing::Test {
     const char* env = std::getenv("SURGE_OPENCRYPTOKI_DIR");
     dir_ = env ? env : "/tmp/surge-opencryptoki";
     if (!fs::exists(dir_ / "label")) {
-      const std::string why = fs::exists(dir_ / "skipped") ? slurp(dir_ / "skipped")
-                                                           : "scripts/opencryptoki.sh start has not run";
+      const std::string why =
+          fs::exists(dir_ / "skipped") ? slurp(dir_ / "skipped") : "scripts/opencryptoki.sh start has not run";
       GTEST_SKIP() << "opencryptoki's software token is not set up: " << why;
     }
     label_ = slurp(dir_ / "label");
@@ -191,7 +192,7 @@ TEST_F(Opencryptoki, MeasuresRsaSkipsTheEcdsaItLacksAndAWrongPinSaysWhatThePinCo
 // PIN and the check of its counter flags.
 void Opencryptoki::wrong_pin_then_right_pin() const {
   const fs::path profile = work_ / "wrong.json";
-  const Result r = run("--key-type rsa2048" + kQuick + "--out " + profile.string(), "0000");
+  const Result r = run("--key-type rsa-2048" + kQuick + "--out " + profile.string(), "0000");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("C_Login to token '" + label_ + "'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("CKR_PIN_INCORRECT"), std::string::npos) << r.err;
@@ -200,11 +201,13 @@ void Opencryptoki::wrong_pin_then_right_pin() const {
   // which has forked, crashes in opencryptoki's TPM token library).
   const std::string flags = token_flags();
   EXPECT_EQ(r.err.find("CKF_USER_PIN_COUNT_LOW") != std::string::npos, flags.find("USER_PIN_COUNT_LOW|") != npos)
-      << r.err << "\n" << flags;
+      << r.err << "\n"
+      << flags;
   EXPECT_EQ(r.err.find("CKF_USER_PIN_FINAL_TRY") != std::string::npos, flags.find("USER_PIN_FINAL_TRY|") != npos)
-      << r.err << "\n" << flags;
+      << r.err << "\n"
+      << flags;
   EXPECT_EQ(flags.find("USER_PIN_LOCKED"), npos) << "one wrong PIN locked the token: " << flags;
-  const Result ok = run("--key-type rsa2048" + kQuick + "--out " + profile.string(), pin());
+  const Result ok = run("--key-type rsa-2048" + kQuick + "--out " + profile.string(), pin());
   ASSERT_EQ(ok.code, 0) << ok.err;
   EXPECT_EQ(token_flags().find("USER_PIN_COUNT_LOW"), npos) << "a good login resets the counter";
 }

@@ -162,7 +162,7 @@ TEST(ModuleLoadRefusal, OnlyAFileNamedLikeSoftHsmAfterItsLinksLoadsWithoutConsen
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("surge-refusal-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  fs::create_symlink(kModule, dir / "vendor-hsm.so");                           // SoftHSM2 under another name
+  fs::create_symlink(kModule, dir / "vendor-hsm.so");                             // SoftHSM2 under another name
   fs::create_symlink("/lib/x86_64-linux-gnu/libc.so.6", dir / "libsofthsm2.so");  // another file named like it
   EXPECT_EQ(module_load_refusal(kModule, false), "");
   EXPECT_EQ(module_load_refusal((dir / "vendor-hsm.so").string(), false), "");

@@ -15,7 +15,7 @@
 
 namespace {
 
-CK_FUNCTION_LIST g_list;         // the target's list with the recorded functions replaced
+CK_FUNCTION_LIST g_list;  // the target's list with the recorded functions replaced
 CK_FUNCTION_LIST* g_target = nullptr;
 
 void record(const char* event) {
