@@ -141,17 +141,22 @@ void remove_stale_folders(const fs::path& parent) {
   }
 }
 
-// A janitor process removes a temporary server folder once surge has ended, however it ended (SIGKILL,
-// SIGTERM, Ctrl-C: the janitor ignores those and leaves surge's process group) and its server has
-// stopped; or at once when surge closes its end of the pipe after removing the folder itself. Started
-// through a second fork, so that init, not surge, reaps it. Returns surge's end of the pipe.
-int start_janitor(const std::string& dir) {
+// A janitor process outlives surge to clean up after it, however surge ends (SIGKILL, SIGTERM, Ctrl-C: the
+// janitor ignores those and leaves surge's process group). surge writes the pid of each server it starts
+// into a pipe; when the pipe closes (surge ended), the janitor stops those servers that still run in
+// `dir` (SIGTERM each second, SIGKILL after 60 s: a server told to stop early in its start-up may miss
+// its parent-death signal) and, for a temporary folder, removes it. Started through a second fork, so
+// that init, not surge, reaps it. Returns surge's end of the pipe.
+int start_janitor(const std::string& dir, bool remove) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) throw DbError("cannot create a pipe for the folder's janitor", 0);
   const std::string script =
-      "while read -r _; do :; done; pid=$(cat \"$1/mariadb.pid\" 2>/dev/null); n=0; "
-      "while [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done; "
-      "rm -rf \"$1\"";
+      "pids=; while read -r p; do pids=\"$pids $p\"; done; "
+      "for p in $pids; do n=0; "
+      "while kill -0 \"$p\" 2>/dev/null && grep -qa -- \"$1\" \"/proc/$p/cmdline\" 2>/dev/null; do "
+      "if [ $((n % 10)) -eq 0 ]; then kill -TERM \"$p\" 2>/dev/null; fi; "
+      "if [ $n -ge 600 ]; then kill -KILL \"$p\" 2>/dev/null; fi; sleep 0.1; n=$((n+1)); done; done; "
+      "if [ \"$2\" = remove ]; then rm -rf \"$1\"; fi";
   const pid_t child = fork();
   if (child == 0) {
     if (fork() != 0) _exit(0);
@@ -165,7 +170,8 @@ int start_janitor(const std::string& dir) {
       dup2(devnull, 1);
       dup2(devnull, 2);
     }
-    execl("/bin/sh", "sh", "-c", script.c_str(), "surge-janitor", dir.c_str(), static_cast<char*>(nullptr));
+    execl("/bin/sh", "sh", "-c", script.c_str(), "surge-janitor", dir.c_str(), remove ? "remove" : "keep",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(p[0]);
@@ -187,10 +193,11 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
     if (!mkdtemp(tmpl.data())) throw DbError("cannot create a temporary directory", 0);
     dir_ = tmpl;
     std::ofstream(fs::path(dir_) / "owner") << getpid() << "\n";
-    janitor_fd_ = start_janitor(dir_);
+    janitor_fd_ = start_janitor(dir_, true);
   } else {
     dir_ = o.dir;
     fs::create_directories(dir_);
+    janitor_fd_ = start_janitor(dir_, false);
   }
   const fs::path d(dir_);
   config_ = (d / "my.cnf").string();
@@ -294,6 +301,7 @@ LocalMariaDb LocalMariaDb::reopen(const std::string& dir) {
   db.config_ = (fs::path(dir) / "my.cnf").string();
   if (!fs::exists(db.config_)) throw DbError(dir + " holds no local server surge kept (no " + db.config_ + ")", 0);
   move_off_a_taken_port(db.config_);
+  db.janitor_fd_ = start_janitor(dir, false);
   db.start();
   return db;
 }
@@ -316,6 +324,11 @@ void LocalMariaDb::start() {
       execlp("mariadbd", "mariadbd", defaults.c_str(), static_cast<char*>(nullptr));
     }
     _exit(127);
+  }
+  if (janitor_fd_ >= 0) {  // the janitor stops it if surge ends without stopping it
+    const std::string line = std::to_string(pid_) + "\n";
+    if (write(janitor_fd_, line.data(), line.size()) < 0) {
+    }
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kStartTimeout_s);
   while (std::chrono::steady_clock::now() < deadline) {

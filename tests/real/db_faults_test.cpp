@@ -60,6 +60,17 @@ bool server_down(const fs::path& dir) {
   return !fs::exists(dir / "mariadb.pid");
 }
 
+// Processes whose command line names something under `dir` (a server started there).
+int processes_in(const fs::path& dir) {
+  int n = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == getpid()) continue;
+    if (slurp(e.path() / "cmdline").find(dir.string() + "/") != std::string::npos) ++n;
+  }
+  return n;
+}
+
 class DbFaults : public ::testing::Test {
  protected:
   static void TearDownTestSuite() { fs::remove_all(temp("").parent_path()); }
@@ -146,7 +157,8 @@ TEST_F(DbFaults, SigkillAtRandomMomentsLosesNoAcknowledgedCommitAndLeavesEveryTa
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     int status = 0;
     waitpid(pid, &status, 0);
-    ASSERT_TRUE(eventually([&] { return server_down(dir); })) << "kill " << k << " at " << after_ms << " ms";
+    ASSERT_TRUE(eventually([&] { return server_down(dir) && processes_in(dir) == 0; }))
+        << "kill " << k << " at " << after_ms << " ms";
     if (!fs::exists(dir / "my.cnf")) continue;  // killed before its server was made: the next run makes it
     const Result check = calibrate_db("--check-integrity --local-dir " + dir.string());
     if (check.code == 2 && check.err.find("does not exist on this server") != std::string::npos) {
@@ -211,6 +223,7 @@ TEST_F(DbFaults, ATemporaryServerFolderGoesHoweverTheRunEndsAndFoldersOfDeadRuns
     int status = 0;
     waitpid(pid, &status, 0);
     EXPECT_TRUE(eventually([&] { return run_folders(tmp).empty(); }, 120)) << "signal " << sig << " left a folder";
+    EXPECT_TRUE(eventually([&] { return processes_in(tmp) == 0; }, 120)) << "signal " << sig << " left a server";
     EXPECT_FALSE(fs::exists(tmp / "surge-mariadb-fixture-dead")) << "a dead run's folder is removed at the next start";
     EXPECT_TRUE(fs::exists(tmp / "surge-mariadb-fixture-live"));
     EXPECT_TRUE(fs::exists(tmp / "surge-mariadb-fixture-unmarked"));
