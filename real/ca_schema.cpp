@@ -112,15 +112,11 @@ const std::vector<std::string>& ca_tables() {
 namespace {
 
 constexpr int kCreationLockWait_s = 30;
+// The comment of a surge database while it is being created (the stamp's step sets "surge").
+constexpr const char* kCreatingComment = "surge: being created";
 
-// The surge stamp's UUID of an existing database; refuses one surge did not create.
+// The surge stamp's UUID of a stamped database.
 std::string existing_stamp(DbConnection& c, const std::string& database) {
-  const std::vector<DbRow> stamp = c.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" +
-                                           database + "' AND table_name = 'surge_meta'");
-  if (stamp.empty() || stamp[0][0].value_or("0") == "0")
-    throw RefusedTarget("database '" + database +
-                        "' exists and surge did not create it (no surge_meta): refusing "
-                        "to write to it");
   c.execute("USE `" + database + "`");
   const std::optional<std::string> uuid = c.scalar("SELECT uuid FROM surge_meta LIMIT 1");
   if (!uuid) throw RefusedTarget("database '" + database + "' has an empty surge_meta: refusing to write to it");
@@ -173,6 +169,17 @@ class CreationLock {
 
 }  // namespace
 
+SurgeDatabase surge_database_state(DbConnection& c, const std::string& database) {
+  const std::optional<std::string> comment =
+      c.scalar("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + database + "'");
+  if (!comment) return SurgeDatabase::ABSENT;
+  if (*comment == kCreatingComment) return SurgeDatabase::UNFINISHED;
+  const std::optional<std::string> meta =
+      c.scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + database +
+               "' AND table_name = 'surge_meta'");
+  return meta.value_or("0") == "0" ? SurgeDatabase::FOREIGN : SurgeDatabase::STAMPED;
+}
+
 std::string open_surge_database(DbConnection& c, const std::string& database) {
   static const std::regex name_re("^surge_[A-Za-z0-9_]{1,57}$");
   if (!std::regex_match(database, name_re))
@@ -183,10 +190,18 @@ std::string open_surge_database(DbConnection& c, const std::string& database) {
   // created", which only the last step (after the stamp) changes. A run killed in between leaves that
   // comment, and the next run, holding the creation lock, drops the unfinished database and starts again.
   const CreationLock lock(c, database);
-  const std::optional<std::string> comment =
-      c.scalar("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + database + "'");
-  if (comment && *comment != kCreatingComment) return existing_stamp(c, database);
-  if (comment) c.execute("DROP DATABASE `" + database + "`");  // unfinished, and its creator is gone
+  switch (surge_database_state(c, database)) {
+    case SurgeDatabase::STAMPED:
+      return existing_stamp(c, database);
+    case SurgeDatabase::FOREIGN:
+      throw RefusedTarget("database '" + database +
+                          "' exists and surge did not create it (no surge_meta): refusing to write to it");
+    case SurgeDatabase::UNFINISHED:
+      c.execute("DROP DATABASE `" + database + "`");  // its creator is gone: we hold the creation lock
+      break;
+    case SurgeDatabase::ABSENT:
+      break;
+  }
   c.execute("CREATE DATABASE `" + database + "` COMMENT '" + kCreatingComment + "'");
   fault_point("ca-database-created");
   return create_tables_and_stamp(c, database);

@@ -20,8 +20,15 @@ class RefusedTarget : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The comment of a surge database while it is being created (the stamp's step sets "surge").
-inline constexpr const char* kCreatingComment = "surge: being created";
+/// What a database is to surge.
+enum class SurgeDatabase {
+  ABSENT,      ///< no such database
+  UNFINISHED,  ///< surge began creating it and was killed before the stamp's step: it holds no run
+  FOREIGN,     ///< surge did not create it (no surge_meta)
+  STAMPED,     ///< surge created and stamped it
+};
+/// The state of `database` on the server, read from its comment and tables.
+SurgeDatabase surge_database_state(DbConnection& c, const std::string& database);
 
 /// Creates `database` (which must be named surge_*) with CREATE DATABASE, the CA tables and the stamp;
 /// or, when it exists, checks the stamp and reuses it (a later run appends). A database that exists

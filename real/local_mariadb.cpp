@@ -327,8 +327,7 @@ void LocalMariaDb::start() {
   }
   if (janitor_fd_ >= 0) {  // the janitor stops it if surge ends without stopping it
     const std::string line = std::to_string(pid_) + "\n";
-    if (write(janitor_fd_, line.data(), line.size()) < 0) {
-    }
+    [[maybe_unused]] const ssize_t sent = write(janitor_fd_, line.data(), line.size());  // lost: no fallback stop
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kStartTimeout_s);
   while (std::chrono::steady_clock::now() < deadline) {

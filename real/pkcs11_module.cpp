@@ -102,10 +102,6 @@ std::vector<unsigned char> public_der(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE s,
   return der;
 }
 
-}  // namespace
-
-namespace {
-
 HsmError::Kind kind_of(CK_RV rv) {
   switch (rv) {
     case CKR_PIN_INCORRECT:
@@ -123,6 +119,15 @@ HsmError::Kind kind_of(CK_RV rv) {
       return HsmError::Kind::FAULT;
   }
 }
+
+struct KeyTypeNames {
+  KeyType type;
+  const char* name;
+  const char* old_name;
+};
+constexpr KeyTypeNames kKeyTypes[] = {{KeyType::RSA_2048, "rsa-2048", "rsa2048"},
+                                      {KeyType::ECDSA_P256, "ecdsa-p256", "p256"},
+                                      {KeyType::ECDSA_P384, "ecdsa-p384", "p384"}};
 
 }  // namespace
 
@@ -150,17 +155,6 @@ std::string module_load_refusal(const std::string& path, bool accepted) {
          "reaches its HSM and the calibration drives it at full load: give --i-accept-hsm-load for a "
          "dedicated test partition, never a production one";
 }
-
-namespace {
-struct KeyTypeNames {
-  KeyType type;
-  const char* name;
-  const char* old_name;
-};
-constexpr KeyTypeNames kKeyTypes[] = {{KeyType::RSA_2048, "rsa-2048", "rsa2048"},
-                                      {KeyType::ECDSA_P256, "ecdsa-p256", "p256"},
-                                      {KeyType::ECDSA_P384, "ecdsa-p384", "p384"}};
-}  // namespace
 
 std::string key_type_name(KeyType k) {
   for (const KeyTypeNames& n : kKeyTypes)
@@ -272,6 +266,11 @@ std::string Pkcs11Module::pin_counter_text(CK_SLOT_ID slot) const {
   return "the token's PIN counter flags now show " + flags + ": " + advice;
 }
 
+bool Pkcs11Module::signs_with(CK_SLOT_ID slot, CK_MECHANISM_TYPE mechanism) const {
+  CK_MECHANISM_INFO info{};
+  return fn_->C_GetMechanismInfo(slot, mechanism, &info) == CKR_OK && (info.flags & CKF_SIGN);
+}
+
 std::vector<CK_MECHANISM_TYPE> Pkcs11Module::signing_mechanisms(CK_SLOT_ID slot) const {
   CK_ULONG n = 0;
   check(fn_->C_GetMechanismList(slot, nullptr, &n), "C_GetMechanismList");
@@ -279,10 +278,8 @@ std::vector<CK_MECHANISM_TYPE> Pkcs11Module::signing_mechanisms(CK_SLOT_ID slot)
   check(fn_->C_GetMechanismList(slot, all.data(), &n), "C_GetMechanismList");
   all.resize(n);
   std::vector<CK_MECHANISM_TYPE> out;
-  for (CK_MECHANISM_TYPE m : all) {
-    CK_MECHANISM_INFO info{};
-    if (fn_->C_GetMechanismInfo(slot, m, &info) == CKR_OK && (info.flags & CKF_SIGN)) out.push_back(m);
-  }
+  for (CK_MECHANISM_TYPE m : all)
+    if (signs_with(slot, m)) out.push_back(m);
   return out;
 }
 

@@ -102,7 +102,9 @@ class Pkcs11Module {
   CK_SLOT_ID slot_by_id(CK_SLOT_ID slot) const;
   /// "slot 3 'surge-ock', slot 7 'other'": the slots with a token and the tokens' labels.
   std::string tokens_present() const;
-  /// The mechanisms the slot's token offers for signing (CKF_SIGN), in the module's order.
+  /// True if the slot's token offers `mechanism` for signing (CKF_SIGN).
+  bool signs_with(CK_SLOT_ID slot, CK_MECHANISM_TYPE mechanism) const;
+  /// The mechanisms the slot's token offers for signing, in the module's order.
   std::vector<CK_MECHANISM_TYPE> signing_mechanisms(CK_SLOT_ID slot) const;
   /// Initializes the token in the first free slot (a test token): SO PIN, label, then the user PIN.
   CK_SLOT_ID init_token(const std::string& label, const std::string& so_pin, const std::string& user_pin);

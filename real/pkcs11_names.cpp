@@ -14,6 +14,8 @@ struct Name {
   const char* name;
 };
 
+// The tables as generated, one line per few entries.
+// clang-format off
 constexpr Name kReturnValues[] = {
     {0x0, "CKR_OK"}, {0x1, "CKR_CANCEL"}, {0x2, "CKR_HOST_MEMORY"}, {0x3, "CKR_SLOT_ID_INVALID"},
     {0x5, "CKR_GENERAL_ERROR"}, {0x6, "CKR_FUNCTION_FAILED"}, {0x7, "CKR_ARGUMENTS_BAD"}, {0x8, "CKR_NO_EVENT"},
@@ -153,6 +155,7 @@ constexpr Name kMechanisms[] = {
     {0x2108, "CKM_AES_CFB1"}, {0x2109, "CKM_AES_KEY_WRAP"}, {0x210a, "CKM_AES_KEY_WRAP_PAD"},
     {0x4001, "CKM_RSA_PKCS_TPM_1_1"}, {0x4002, "CKM_RSA_PKCS_OAEP_TPM_1_1"},
 };
+// clang-format on
 
 const char* find(const Name* begin, const Name* end, unsigned long value) {
   const Name* it = std::lower_bound(begin, end, value, [](const Name& n, unsigned long v) { return n.value < v; });

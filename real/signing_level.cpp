@@ -167,9 +167,8 @@ std::string mechanisms_text(const std::vector<CK_MECHANISM_TYPE>& ms) {
 
 // Why `member`'s token cannot sign with `type`, or "" if it can.
 std::string SigningBench::missing_mechanism(const Member& member, KeyType type) const {
-  CK_MECHANISM_INFO info{};
   const CK_MECHANISM_TYPE mech = signing_mechanism(type);
-  if (module_->api()->C_GetMechanismInfo(member.slot, mech, &info) == CKR_OK && (info.flags & CKF_SIGN)) return "";
+  if (module_->signs_with(member.slot, mech)) return "";
   return "token '" + member.label + "' does not offer " + mechanism_name(mech) +
          " for signing (it signs with: " + mechanisms_text(module_->signing_mechanisms(member.slot)) + ")";
 }

@@ -159,10 +159,12 @@ int check_integrity_command() {
     read_password(target);
   }
   auto c = real::connect_mariadb(target);
-  const std::optional<std::string> comment =
-      c->scalar("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + args.database + "'");
-  if (!comment) throw BadInput("--database " + args.database + " does not exist on this server (no run created it)");
-  if (*comment == real::kCreatingComment) {
+  const real::SurgeDatabase state = real::surge_database_state(*c, args.database);
+  if (state == real::SurgeDatabase::ABSENT)
+    throw BadInput("--database " + args.database + " does not exist on this server (no run created it)");
+  if (state == real::SurgeDatabase::FOREIGN)
+    throw BadInput("--database " + args.database + " is not a surge database (surge did not create it)");
+  if (state == real::SurgeDatabase::UNFINISHED) {
     // A run was killed while creating it: no run was registered and no commit acknowledged in it.
     const long acknowledged = journal.empty() || !std::filesystem::exists(journal) ? 0 : journal_lines(journal);
     std::cout << (acknowledged ? "VIOLATED " : "ok       ") << "database " << args.database
@@ -170,11 +172,6 @@ int check_integrity_command() {
               << acknowledged << " commits were acknowledged in it\n";
     return acknowledged ? kExitIntegrity : 0;
   }
-  const std::optional<std::string> stamped =
-      c->scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + args.database +
-                "' AND table_name = 'surge_meta'");
-  if (stamped.value_or("0") == "0")
-    throw BadInput("--database " + args.database + " is not a surge database (surge did not create it)");
   c->execute("USE `" + args.database + "`");
   const real::IntegrityReport r = real::check_integrity(*c);
   for (const real::IntegrityCheck& ic : r.checks)
