@@ -95,8 +95,13 @@ def main():
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
     root = pathlib.Path(__file__).resolve().parent.parent
-    files = a.paths or subprocess.run(["git", "-C", str(root), "ls-files", "*.cpp", "*.hpp"], check=True,
-                                      capture_output=True, text=True).stdout.split()
+    # Files git knows (new ones too, once added), or under the paths given (a file or a folder).
+    files = subprocess.run(["git", "-C", str(root), "ls-files", "--cached", "--others", "--exclude-standard",
+                            "*.cpp", "*.hpp"], check=True, capture_output=True, text=True).stdout.split()
+    if a.paths:
+        wanted = [pathlib.Path(p).resolve() for p in a.paths]
+        files = [f for f in files if any((root / f).resolve() == w or w in (root / f).resolve().parents
+                                         for w in wanted)]
     long_files, long_functions = [], []
     for f in files:
         path = root / f if not pathlib.Path(f).is_absolute() else pathlib.Path(f)

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "command_result.hpp"
+#include "scenario_parser.hpp"
 
 namespace {
 
@@ -240,6 +241,30 @@ TEST(Cli, TheTextReportShowsAMillisecondQueueWaitInMilliseconds) {
   EXPECT_NE(row.substr(0, row.find('\n', 1)).find(expected), std::string::npos) << expected << " in\n" << text.str();
   EXPECT_NE(row.find("2.00k signatures/s"), std::string::npos) << text.str();
   fs::remove_all(dir);
+}
+
+// Each station file logs under a category of its own name, a child of surge_sim: the parent's
+// threshold shows them all, a station's shows only its own. The times are the scenario's: dc1 fails at
+// its `at`, and the replica in dc2 is writer after the promotion delay.
+TEST(Cli, LogCategoriesAreNamedAfterTheStationFiles) {
+  const std::string file = scenario("le-2021-hardware-writer-dc-down");
+  const surge::Scenario s = surge::load_scenario(file);
+  ASSERT_EQ(s.failures.size(), 1u);
+  const double promoted_s = s.failures[0].at_s + s.incident.db_promotion_delay_s;
+  const std::string small = " --set workload.certificates=20k --quiet ";
+  auto stamp = [](double t) {
+    char text[64];
+    std::snprintf(text, sizeof text, " %.6f] ", t);
+    return std::string(text);
+  };
+  const Result all = surge("run --log surge_sim.thres:info" + small + file);
+  ASSERT_EQ(all.code, 0) << all.err;
+  EXPECT_NE(all.err.find(stamp(s.failures[0].at_s) + "[failures/INFO] failure: dc1"), std::string::npos) << all.err;
+  EXPECT_NE(all.err.find(stamp(promoted_s) + "[db_station/INFO] replica dc2/"), std::string::npos) << all.err;
+  const Result db = surge("run --log db_station.thres:info" + small + file);
+  ASSERT_EQ(db.code, 0) << db.err;
+  EXPECT_NE(db.err.find("[db_station/INFO]"), std::string::npos) << db.err;
+  EXPECT_EQ(db.err.find("[failures/INFO]"), std::string::npos) << db.err;
 }
 
 TEST(Cli, HelpExplainsEveryRunOption) {
