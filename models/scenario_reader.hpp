@@ -1,0 +1,84 @@
+// What the scenario parser's readers share: scenario_parser.cpp (the entry points and the order the
+// sections are read in) and one scenario_read_<section>.cpp per part of the file. Internal to
+// surge_models: not part of any public interface (include scenario_parser.hpp).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+#include "scenario_parser.hpp"
+#include "yaml_reader.hpp"
+
+namespace surge::detail {
+
+using yaml_input::Context;
+using yaml_input::join;
+using yaml_input::KeyRanges;
+using yaml_input::line_at;
+using yaml_input::MapReader;
+using yaml_input::scalar_or;
+
+/// The schema scenarios and the catalogue are written in.
+inline constexpr int kSchemaVersion = 1;
+
+/// The Context `m` reports to.
+inline Context& ctx_of(const MapReader& m) {
+  return m.context();
+}
+
+// ---- the hardware catalogue and its entries (scenario_read_catalogue.cpp) -----------------------
+
+/// A profile an HSM entry names, kept for the problems that depend on the workload's key type (read
+/// after the data centers).
+struct ProfileNote {
+  std::string name;                             ///< the path as written
+  Diagnostic at;                                ///< the `profile` value; its message is filled in later
+  std::vector<std::string> key_types;           ///< every key type the profile has
+  std::map<std::string, std::string> unfitted;  ///< key type -> why the calibration could not fit it
+};
+
+/// The hardware catalogue: HSM, DB and fabric models by name.
+struct Catalogue {
+  std::string file;
+  bool readable = true;  ///< false: missing, a directory or unopenable (reported once; nothing else is checked)
+  std::map<std::string, HsmSpec> hsm;
+  std::map<std::string, ProfileNote> hsm_profile;  ///< by HSM model, for entries that name a profile
+  std::map<std::string, DbSpec> db;
+  std::map<std::string, Diagnostic> db_unfitted;  ///< by DB model, for entries naming an unidentified profile
+  std::map<std::string, FabricSpec> fabric;
+};
+
+/// Reads HSM fields present in m onto spec (a catalogue entry, or overrides in a scenario). A `profile`
+/// (relative to base_dir; to the current directory when it comes from --set) replaces the rates, curve
+/// and source spec had; rates, sigma, kappa and source written beside it override the profile's.
+void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::filesystem::path& base_dir,
+                     std::optional<ProfileNote>& note);
+
+/// Reads DB fields present in m onto spec (a catalogue entry, or overrides in a scenario). A `profile`
+/// (paths as for the HSM's) replaces the rate, curve and source spec had: its commits fit is rated at the
+/// connections once the entry is read (resolve_db_rate); commits_per_s, sigma, kappa and source written
+/// beside it override the profile's. `unfitted` receives the problem of a profile whose commits curve is
+/// unidentified, reported only if no rate is written (resolve_db_rate).
+void read_db_fields(MapReader& m, DbSpec& spec, bool required, const std::filesystem::path& base_dir,
+                    std::optional<Diagnostic>& unfitted);
+
+/// The DB's commits/s once its entry is read: unless a rate is written, a profile's fit at the entry's
+/// connections, lambda shape(connections); a profile without a fitted curve is a problem only then.
+void resolve_db_rate(Context& ctx, DbSpec& spec, const std::optional<Diagnostic>& unfitted);
+
+/// Reads fabric fields present in m onto spec (a catalogue entry, or overrides in a scenario).
+void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required);
+
+/// The catalogue at `path`, read once per process and again only when the file's size or modification
+/// time changes; its problems (or that it cannot be read, reported at `at`) are appended to diags.
+std::shared_ptr<const Catalogue> cached_catalogue(const std::string& path, const Diagnostic& at,
+                                                  std::vector<Diagnostic>& diags);
+
+}  // namespace surge::detail
