@@ -241,6 +241,12 @@ Catalogue load_catalogue(const std::string& path, const Diagnostic& at, std::vec
 
 }  // namespace
 
+std::filesystem::path default_catalogue(const std::filesystem::path& scenario_dir) {
+  std::filesystem::path cat = scenario_dir / ".." / "data" / "catalogue.yaml";
+  if (!std::filesystem::exists(cat)) cat = std::filesystem::path(SURGE_SOURCE_DIR) / "data" / "catalogue.yaml";
+  return cat;
+}
+
 // load_catalogue, read once per process and again only when the file's size or modification time changes:
 // reading and parsing it was most of a small scenario's parse (sweeps, the workbench and the fuzz targets
 // parse many). The profiles a catalogue entry names are not watched. At most kCachedCatalogues are kept.

@@ -76,9 +76,50 @@ void resolve_db_rate(Context& ctx, DbSpec& spec, const std::optional<Diagnostic>
 /// Reads fabric fields present in m onto spec (a catalogue entry, or overrides in a scenario).
 void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required);
 
+/// The catalogue a scenario in `scenario_dir` reads when it names none: data/catalogue.yaml beside its
+/// folder, else the source tree's.
+std::filesystem::path default_catalogue(const std::filesystem::path& scenario_dir);
+
 /// The catalogue at `path`, read once per process and again only when the file's size or modification
 /// time changes; its problems (or that it cannot be read, reported at `at`) are appended to diags.
 std::shared_ptr<const Catalogue> cached_catalogue(const std::string& path, const Diagnostic& at,
                                                   std::vector<Diagnostic>& diags);
+
+// ---- what several sections share (scenario_parser.cpp) ---------------------------------------
+
+/// Reads a distribution's shape from dm: {distribution: deterministic | exponential | lognormal (cv) |
+/// empirical (sample)}; returns an empirical sample's mean before it is rescaled to 1 (0 otherwise).
+double read_distribution(MapReader& dm, Distribution& target);
+
+/// Shares of a whole (client classes, key types, incident batches) must add up to 100%.
+void check_share_total(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& what,
+                       double total);
+
+/// "dc1", "dc1/db-writer", "dc1/hsm-2", "cloud" (if allow_cloud): whether the place exists; `why` if not.
+bool place_exists(const Scenario& s, const std::string& place, bool allow_cloud, std::string& why);
+
+// ---- the sections, in the order read_scenario reads them (scenario_read_<section>.cpp) ------
+// Each reads its top-level key from `top` onto s, reporting problems to top's Context.
+
+/// `data_centers`; returns, by data center, the profile its HSM names (for resolve_hsm_rates).
+std::vector<std::optional<ProfileNote>> read_data_centers(MapReader& top, const Catalogue& cat, Scenario& s);
+void read_wan(MapReader& top, Scenario& s);
+void read_workload(MapReader& top, Scenario& s);
+void read_clients(MapReader& top, Scenario& s);
+void read_incident(MapReader& top, Scenario& s);
+/// Each HSM's rate for every key type of the workload, and its curve for the reference key (the first):
+/// a profile's fitted key types are rated at the entry's sessions unless a rate is written for them.
+void resolve_hsm_rates(Context& ctx, Scenario& s, const std::vector<std::optional<ProfileNote>>& profile_notes);
+void read_validation(MapReader& top, Scenario& s);
+void read_admission(MapReader& top, Scenario& s);
+void read_ct(MapReader& top, Scenario& s);
+void read_failures(MapReader& top, Scenario& s);
+void read_transfers(MapReader& top, Scenario& s);
+
+// ---- overrides (scenario_overrides.cpp) ------------------------------------------------------
+
+/// Applies one override to the YAML tree; returns the normalised path (list elements by name) or
+/// reports why it cannot apply.
+std::optional<std::string> apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>& diags);
 
 }  // namespace surge::detail

@@ -1,0 +1,167 @@
+// The scenario's `workload`: the affected certificates and their era's signatures, the issuing keys by
+// share, what one issuance costs the front end and the fabric, the background signing of the era (CRL
+// shards, OCSP re-signing) and the cohort size.
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario_reader.hpp"
+#include "units.hpp"
+
+namespace surge::detail {
+namespace {
+
+// ACME requests per issuance: new order, authorization, challenge, finalize, poll, download (planning value).
+constexpr double kApiRequestsPerIssuance = 6;
+
+std::optional<Era> era_from(const std::string& s) {
+  if (s == "seed-2021") return Era::SEED_2021;
+  if (s == "precert-2021") return Era::PRECERT_2021;
+  if (s == "crl") return Era::CRL;
+  return std::nullopt;
+}
+
+// workload.key_types: a list of {key, share}; keys distinct, shares in (0, 1] summing to 100%.
+void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>& out) {
+  if (!list.IsSequence() || list.size() == 0) {
+    ctx.error(list, "workload.key_types", "'key_types' must be a non-empty list of {key, share}");
+    return;
+  }
+  double total = 0;
+  bool shares_read = true;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string label = item.IsMap() ? scalar_or(item["key"], std::to_string(i)) : std::to_string(i);
+    MapReader m(ctx, item, "workload.key_types." + label);
+    if (!m.ok()) {
+      shares_read = false;
+      continue;
+    }
+    KeyShare k;
+    k.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
+    if (auto v = m.text("key", true)) {
+      k.key = *v;
+      for (const KeyShare& other : out)
+        if (other.key == k.key) ctx.error(item["key"], m.path() + ".key", "key type '" + k.key + "' is listed twice");
+    }
+    if (auto v = m.quantity("share", QuantityKind::FRACTION, true, true)) {
+      k.share = *v;
+      total += k.share;
+    } else {
+      shares_read = false;
+    }
+    m.finish();
+    out.push_back(k);
+  }
+  if (shares_read) check_share_total(ctx, list, "workload.key_types", "key type shares", total);
+}
+
+// The certificates, the era and its signatures per issuance and per revocation.
+void read_era(Context& ctx, MapReader& m, Workload& w) {
+  YAML::Node wl = m.node();
+  if (auto v = m.quantity("certificates", QuantityKind::COUNT, true, false)) w.certificates = *v;
+  if (auto v = m.text("era", true)) {
+    if (auto e = era_from(*v)) {
+      w.era = *e;
+    } else {
+      ctx.error(wl["era"], "workload.era", "unknown era '" + *v + "'; expected seed-2021, precert-2021 or crl");
+    }
+  }
+  // Signatures by era (DOMAIN.md), each overridable.
+  switch (w.era) {
+    case Era::SEED_2021:
+      w.signatures_per_issuance = 2, w.signatures_per_revocation = 1;
+      break;
+    case Era::PRECERT_2021:
+      w.signatures_per_issuance = 3, w.signatures_per_revocation = 1;
+      break;
+    case Era::CRL:
+      w.signatures_per_issuance = 2, w.signatures_per_revocation = 0;
+      break;
+  }
+  if (auto v = m.quantity("signatures_per_issuance", QuantityKind::COUNT, false, true)) w.signatures_per_issuance = *v;
+  if (auto v = m.quantity("signatures_per_revocation", QuantityKind::COUNT, false, false))
+    w.signatures_per_revocation = *v;
+}
+
+// One issuing key, or several issuers by share (the first is the reference key).
+void read_issuers(Context& ctx, MapReader& m, Workload& w) {
+  const auto single_key = m.text("key_type", false);
+  if (single_key) w.key_type = *single_key;
+  if (YAML::Node kt = m.get("key_types", false); kt && !kt.IsNull()) {
+    if (single_key)
+      ctx.error(kt, "workload.key_types",
+                "'key_type' and 'key_types' exclude each other: list the one key with share 100%");
+    read_key_types(ctx, kt, w.key_types);
+    if (!w.key_types.empty()) w.key_type = w.key_types.front().key;
+  }
+}
+
+// What one issuance costs besides its signatures: names, authorizations, ACME requests, bytes by hop.
+void read_issuance_costs(Context& ctx, MapReader& m, Workload& w) {
+  w.names_per_certificate = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true).value_or(1.6);
+  w.new_authz_share = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false).value_or(0.0);
+  w.api_requests_per_issuance =
+      m.quantity("api_requests_per_issuance", QuantityKind::COUNT, false, false).value_or(kApiRequestsPerIssuance);
+  // Bytes per issuance by hop of Boulder's pipeline (planning values): the ACME exchange with the
+  // client (new order, finalize, certificate and chain), then WFE -> RA -> CA -> SA gRPC calls.
+  w.rpc_bytes = {{"acme", 6.0 * 1024}, {"wfe_ra", 2.0 * 1024}, {"ra_ca", 2.0 * 1024}, {"ca_sa", 2.0 * 1024}};
+  if (YAML::Node rb = m.get("rpc_bytes", false); rb && !rb.IsNull()) {
+    MapReader r(ctx, rb, "workload.rpc_bytes");
+    for (const auto& [hop, bytes] : std::map<std::string, double>(w.rpc_bytes))
+      if (auto v = r.quantity(hop, QuantityKind::SIZE, false, false)) w.rpc_bytes[hop] = *v;
+    r.finish();
+  }
+}
+
+// Background signing: CRL keys belong to the CRL era and OCSP re-signing to the OCSP eras; a key of
+// the other era is an error (a planner who writes it expects it to count).
+void read_background_signing(Context& ctx, MapReader& m, Workload& w) {
+  const bool crl = w.era == Era::CRL;
+  for (const char* key : {"crl_shards", "crl_period", "crl_entry_bytes", "ocsp_resign_period", "active_certificates"}) {
+    const bool crl_key = std::string(key).rfind("crl_", 0) == 0;
+    if (YAML::Node k = m.get(key, false); k && !k.IsNull() && crl_key != crl)
+      ctx.error(k, join("workload", key),
+                std::string(key) + (crl_key ? " is for era crl; era " + era_name(w.era) + " publishes OCSP responses"
+                                            : " is for the OCSP eras (seed-2021, precert-2021); era crl has no OCSP"));
+  }
+  w.crl_shards = m.quantity("crl_shards", QuantityKind::COUNT, false, true).value_or(128);
+  w.crl_period_s = m.quantity("crl_period", QuantityKind::DURATION, false, true).value_or(6 * kSecondsPerHour);
+  // DOMAIN.md: "over 8 GB across shards at 200M revocations", ~40 bytes per entry.
+  constexpr double kCrlEntryBytes = 40;
+  w.crl_entry_bytes = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true).value_or(kCrlEntryBytes);
+  w.active_certificates = m.quantity("active_certificates", QuantityKind::COUNT, false, true).value_or(w.certificates);
+  // 0 turns re-signing off, as absence does; any other period lies in its range.
+  const YAML::Node resign = m.get("ocsp_resign_period", false);
+  const bool resign_off =
+      resign && resign.IsScalar() && parse_quantity(resign.Scalar(), QuantityKind::DURATION).value == 0.0;
+  if (!resign_off)
+    w.ocsp_resign_period_s = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false).value_or(0.0);
+}
+
+}  // namespace
+
+void read_workload(MapReader& top, Scenario& s) {
+  YAML::Node wl = top.get("workload", true);
+  if (!wl) return;
+  Context& ctx = ctx_of(top);
+  MapReader m(ctx, wl, "workload");
+  Workload& w = s.workload;
+  read_era(ctx, m, w);
+  read_issuers(ctx, m, w);
+  read_issuance_costs(ctx, m, w);
+  read_background_signing(ctx, m, w);
+  if (YAML::Node k = m.get("cohort_size", false); k && !k.IsNull()) {
+    if (k.IsScalar() && k.Scalar() == "auto") {
+      w.cohort_size = 0;
+    } else if (auto v = m.integer("cohort_size", false, 1)) {
+      w.cohort_size = *v;
+    }
+  }
+  m.finish();
+}
+
+}  // namespace surge::detail
