@@ -25,7 +25,7 @@ constexpr int kErrorLinesShown = 6;  // of a failed child's stderr
 QString find_surge_cli() {
   if (const QString env = qEnvironmentVariable("SURGE_CLI"); !env.isEmpty()) return env;
   const QString here = QCoreApplication::applicationDirPath();
-  for (const QString& candidate : {here + "/surge", here + "/../sim/surge"})
+  for (const QString& candidate : {here + "/surge", here + "/../cli/surge"})
     if (QFileInfo(candidate).isExecutable()) return QDir::cleanPath(candidate);
 #ifdef SURGE_CLI_DEFAULT
   if (QFileInfo(QStringLiteral(SURGE_CLI_DEFAULT)).isExecutable()) return QStringLiteral(SURGE_CLI_DEFAULT);

@@ -6,4 +6,4 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/setup.sh"
 bash "$root/scripts/build.sh" >/dev/null
 build=${SURGE_BUILD_DIR:-$root/build}
-exec "$build/sim/surge" run "$root/scenarios/${1:-le-2021-hardware-one-dc}.yaml" "${@:2}"
+exec "$build/cli/surge" run "$root/scenarios/${1:-le-2021-hardware-one-dc}.yaml" "${@:2}"

@@ -1,4 +1,4 @@
-// `surge sweep FILE [-j N] --out DIR`: the CLI over sim/sweep (every point a `surge run` child).
+// `surge sweep FILE [-j N] --out DIR`: the CLI over cli/sweep (every point a `surge run` child).
 #pragma once
 
 #include <CLI/CLI.hpp>

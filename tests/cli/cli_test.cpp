@@ -23,6 +23,11 @@ Result surge(const std::string& args) {
   return surge::testing::run_command(std::string(SURGE_CLI) + " " + args);
 }
 
+// ... with environment settings before it ("NAME=value ...").
+Result surge_with_env(const std::string& env, const std::string& args) {
+  return surge::testing::run_command(env + " " + std::string(SURGE_CLI) + " " + args);
+}
+
 std::string scenario(const std::string& name) {
   return std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
 }
@@ -265,6 +270,25 @@ TEST(Cli, LogCategoriesAreNamedAfterTheStationFiles) {
   ASSERT_EQ(db.code, 0) << db.err;
   EXPECT_NE(db.err.find("[db_station/INFO]"), std::string::npos) << db.err;
   EXPECT_EQ(db.err.find("[failures/INFO]"), std::string::npos) << db.err;
+}
+
+// The dynamic loader's record (LD_DEBUG=libs) of the libraries a command's processes open: surge, and
+// surge-sim when surge hands it `run`.
+std::string libraries_opened(const std::string& args) {
+  return surge_with_env("LD_DEBUG=libs", args).err;
+}
+
+TEST(Cli, CommandsThatDoNotSimulateNeverLoadSimGrid) {
+  const std::string file = scenario("le-2021-hardware-one-dc");
+  for (const std::string& args :
+       std::vector<std::string>{"check " + file, "analyze " + file, "--help", "--version", "analyze --help"}) {
+    const std::string opened = libraries_opened(args);
+    EXPECT_NE(opened.find("libyaml-cpp"), std::string::npos) << args << ": the loader's record is read:\n" << opened;
+    EXPECT_EQ(opened.find("libsimgrid"), std::string::npos) << args << " loaded SimGrid";
+  }
+  // The one command that simulates does load it (in surge-sim).
+  const std::string run = libraries_opened("run --quiet --set workload.certificates=20k " + file);
+  EXPECT_NE(run.find("libsimgrid"), std::string::npos) << run;
 }
 
 TEST(Cli, HelpExplainsEveryRunOption) {

@@ -1,0 +1,36 @@
+#include "forward.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "exit_codes.hpp"
+
+namespace surge::cli {
+
+int exec_beside(const std::string& program, const char* env_override, const std::string& fallback_folder,
+                const std::string& how_to_build, int argc, char** argv) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv(env_override); env && *env) candidates.emplace_back(env);
+  std::error_code ec;
+  if (const fs::path self = fs::read_symlink("/proc/self/exe", ec); !ec) {
+    candidates.push_back(self.parent_path() / program);
+    candidates.push_back(self.parent_path() / fallback_folder / program);
+  }
+  for (const fs::path& c : candidates) {
+    if (access(c.c_str(), X_OK) != 0) continue;
+    std::vector<char*> args{const_cast<char*>(c.c_str())};
+    for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
+    args.push_back(nullptr);
+    execv(c.c_str(), args.data());
+  }
+  std::fprintf(stderr, "surge: %s is not built (%s) or not beside surge ($%s names it elsewhere)\n", program.c_str(),
+               how_to_build.c_str(), env_override);
+  return kExitRuntime;
+}
+
+}  // namespace surge::cli

@@ -1,0 +1,53 @@
+// surge: the command-line front end. Its commands, one row each in the table below:
+//   surge run FILE [--set path=value]... [--seed N] [--json] [--out DIR] [--progress MODE] [--quiet]
+//             [--fail-on-miss] [--log CATEGORY.thres:LEVEL]... [--compare-analytic]
+//             [--replications R [--parallel J]] [--target-utilisation U]          (runs surge-sim)
+//   surge analyze FILE [--set path=value]... [--json] [--headroom F] [--target-utilisation U]
+//   surge check FILE [--set path=value]...
+//   surge sweep FILE [-j N] --out DIR [--search]
+//   surge plot DIR --x PARAM [--y PARAM] --metric NAME -o OUT.png                  (runs surge-plot)
+//   surge calibrate hsm|db ...                                                     (with SURGE_BUILD_REAL)
+// Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
+// surge itself never loads SimGrid: the commands that do not simulate start without it.
+#include <string>
+
+#include "analyze_command.hpp"
+#include "command.hpp"
+#include "forward.hpp"
+#include "run_command.hpp"
+#include "sweep_command.hpp"
+#ifdef SURGE_HAS_REAL
+#include "calibrate_command.hpp"
+#endif
+
+int main(int argc, char** argv) {
+  namespace cli = surge::cli;
+  const std::string first = argc >= 2 ? argv[1] : "";
+  if (first == "run") return cli::exec_beside("surge-sim", "SURGE_SIM", ".", "it is built with surge", argc, argv);
+  if (first == "plot")
+    return cli::exec_beside("surge-plot", "SURGE_PLOT", "../gui", "configure with -DSURGE_BUILD_GUI=ON", argc - 1,
+                            argv + 1);
+  CLI::App app{
+      "surge: capacity planning for a CA's mass revoke-and-reissue.\n"
+      "Exit codes: 0 ok, 1 deadline missed (only with --fail-on-miss), 2 bad input, 3 runtime failure.",
+      "surge"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SURGE_VERSION);
+  cli::RunArgs run;  // listed in the help; surge-sim runs it
+  const std::vector<cli::Command> commands = {
+      {[&](CLI::App& a) { return cli::add_run_command(a, run); }, [] { return 0; }},
+      {cli::add_analyze_command, cli::run_analyze_command},
+      {cli::add_check_command, cli::run_check_command},
+      {cli::add_sweep_command, [&] { return cli::run_sweep_command(argv[0]); }},
+      {[](CLI::App& a) {
+         return a.add_subcommand("plot",
+                                 "Chart a sweep's results as PNG: surge plot DIR --x PARAM [--y PARAM] --metric NAME "
+                                 "-o OUT.png (runs surge-plot, built with the GUI)");
+       },
+       [] { return 0; }},
+#ifdef SURGE_HAS_REAL
+      {cli::add_calibrate_command, cli::run_calibrate_command},
+#endif
+  };
+  return cli::run_commands(app, commands, argc, argv);
+}
