@@ -1,12 +1,12 @@
-#include "analyze_command.hpp"
+#include "cli/analyze_command.hpp"
 
 #include <iostream>
 #include <sstream>
 
-#include "analytic.hpp"
-#include "exit_codes.hpp"
-#include "report_check.hpp"
-#include "scenario_parser.hpp"
+#include "models/analytic.hpp"
+#include "models/exit_codes.hpp"
+#include "models/report_check.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge::cli {
 namespace {

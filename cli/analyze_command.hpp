@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
+#include "models/scenario.hpp"
 
 namespace surge::cli {
 

@@ -1,4 +1,4 @@
-#include "calibrate_command.hpp"
+#include "cli/calibrate_command.hpp"
 
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -8,9 +8,9 @@
 #include <set>
 #include <sstream>
 
-#include "exit_codes.hpp"
-#include "hsm_calibration.hpp"
-#include "units.hpp"
+#include "models/exit_codes.hpp"
+#include "models/units.hpp"
+#include "real/hsm_calibration.hpp"
 
 namespace surge::cli {
 namespace {

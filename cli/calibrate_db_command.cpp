@@ -5,14 +5,14 @@
 #include <regex>
 #include <sstream>
 
-#include "atomic_file.hpp"
-#include "ca_schema.hpp"
-#include "calibrate_command.hpp"
-#include "db_calibration.hpp"
-#include "db_integrity.hpp"
-#include "exit_codes.hpp"
-#include "pin.hpp"
-#include "units.hpp"
+#include "cli/calibrate_command.hpp"
+#include "models/atomic_file.hpp"
+#include "models/exit_codes.hpp"
+#include "models/units.hpp"
+#include "real/ca_schema.hpp"
+#include "real/db_calibration.hpp"
+#include "real/db_integrity.hpp"
+#include "real/pin.hpp"
 
 namespace surge::cli {
 namespace {

@@ -1,10 +1,10 @@
-#include "command.hpp"
+#include "cli/command.hpp"
 
 #include <iostream>
 
-#include "exit_codes.hpp"
-#include "scenario_parser.hpp"
-#include "unknown_command.hpp"
+#include "cli/unknown_command.hpp"
+#include "models/exit_codes.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge::cli {
 

@@ -1,4 +1,4 @@
-#include "forward.hpp"
+#include "cli/forward.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "exit_codes.hpp"
+#include "models/exit_codes.hpp"
 
 namespace surge::cli {
 

@@ -11,13 +11,13 @@
 // surge itself never loads SimGrid: the commands that do not simulate start without it.
 #include <string>
 
-#include "analyze_command.hpp"
-#include "command.hpp"
-#include "forward.hpp"
-#include "run_command.hpp"
-#include "sweep_command.hpp"
+#include "cli/analyze_command.hpp"
+#include "cli/command.hpp"
+#include "cli/forward.hpp"
+#include "cli/run_command.hpp"
+#include "cli/sweep_command.hpp"
 #ifdef SURGE_HAS_REAL
-#include "calibrate_command.hpp"
+#include "cli/calibrate_command.hpp"
 #endif
 
 int main(int argc, char** argv) {

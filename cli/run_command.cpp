@@ -1,6 +1,6 @@
 // `surge run`, in surge-sim: the simulation (with replications, progress and the analytic planner's decision
 // outputs), its answer printed and written.
-#include "run_command.hpp"
+#include "cli/run_command.hpp"
 
 #include <unistd.h>
 
@@ -12,12 +12,12 @@
 #include <memory>
 #include <thread>
 
-#include "analyze_command.hpp"
-#include "exit_codes.hpp"
-#include "replications.hpp"
-#include "report_check.hpp"
-#include "simulation.hpp"
-#include "units.hpp"
+#include "cli/analyze_command.hpp"
+#include "models/exit_codes.hpp"
+#include "models/report_check.hpp"
+#include "models/units.hpp"
+#include "sim/replications.hpp"
+#include "sim/simulation.hpp"
 
 namespace surge::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "analytic.hpp"
+#include "models/analytic.hpp"
 
 namespace surge::cli {
 

@@ -1,6 +1,6 @@
 // The options of `surge run`, in both surge (its help) and surge-sim (which parses and runs them).
-#include "analyze_command.hpp"
-#include "run_command.hpp"
+#include "cli/analyze_command.hpp"
+#include "cli/run_command.hpp"
 
 namespace surge::cli {
 

@@ -1,7 +1,7 @@
 // surge-sim: `surge run`, the one command that simulates, in the one program that links SimGrid (surge hands
 // it the command line unchanged). Its help and messages are surge's.
-#include "command.hpp"
-#include "run_command.hpp"
+#include "cli/command.hpp"
+#include "cli/run_command.hpp"
 
 int main(int argc, char** argv) {
   namespace cli = surge::cli;

@@ -1,4 +1,4 @@
-#include "sweep_command.hpp"
+#include "cli/sweep_command.hpp"
 
 #include <atomic>
 #include <csignal>
@@ -8,11 +8,11 @@
 #include <iostream>
 #include <thread>
 
-#include "atomic_file.hpp"
-#include "exit_codes.hpp"
-#include "sweep_runner.hpp"
-#include "sweep_search.hpp"
-#include "sweep_spec.hpp"
+#include "cli/sweep/sweep_runner.hpp"
+#include "cli/sweep/sweep_search.hpp"
+#include "models/atomic_file.hpp"
+#include "models/exit_codes.hpp"
+#include "models/sweep_spec.hpp"
 
 namespace surge::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "unknown_command.hpp"
+#include "cli/unknown_command.hpp"
 
 #include <algorithm>
 #include <sstream>

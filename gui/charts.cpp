@@ -1,4 +1,4 @@
-#include "charts.hpp"
+#include "gui/charts.hpp"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -11,8 +11,8 @@
 #include <QValueAxis>
 #include <algorithm>
 
-#include "format_units.hpp"
-#include "units.hpp"
+#include "models/format_units.hpp"
+#include "models/units.hpp"
 
 namespace surge::gui {
 namespace {

@@ -6,7 +6,7 @@
 #include <QString>
 #include <QtCharts/QChart>
 
-#include "report.hpp"
+#include "models/report.hpp"
 
 namespace surge::gui {
 

@@ -11,9 +11,9 @@
 #include <QTimer>
 #include <cstdio>
 
-#include "exit_codes.hpp"
-#include "main_window.hpp"
-#include "scenario_parser.hpp"
+#include "gui/main_window.hpp"
+#include "models/exit_codes.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "main_window.hpp"
+#include "gui/main_window.hpp"
 
 #include <QAction>
 #include <QApplication>
@@ -28,10 +28,10 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "charts.hpp"
-#include "parameter_panel.hpp"
-#include "topology_view.hpp"
-#include "units.hpp"
+#include "gui/charts.hpp"
+#include "gui/parameter_panel.hpp"
+#include "gui/topology_view.hpp"
+#include "models/units.hpp"
 
 namespace surge::gui {
 namespace {

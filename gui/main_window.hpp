@@ -6,7 +6,7 @@
 #include <QtCharts/QChartView>
 #include <map>
 
-#include "workbench.hpp"
+#include "gui/workbench.hpp"
 
 class QLabel;
 class QListWidget;

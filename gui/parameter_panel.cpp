@@ -1,4 +1,4 @@
-#include "parameter_panel.hpp"
+#include "gui/parameter_panel.hpp"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -7,8 +7,8 @@
 #include <QLineEdit>
 #include <QVBoxLayout>
 
-#include "units.hpp"
-#include "workbench.hpp"
+#include "gui/workbench.hpp"
+#include "models/units.hpp"
 
 namespace surge::gui {
 namespace {

@@ -8,8 +8,8 @@
 #include <QSaveFile>
 #include <cstdio>
 
-#include "exit_codes.hpp"
-#include "sweep_plot.hpp"
+#include "gui/sweep_plot.hpp"
+#include "models/exit_codes.hpp"
 
 namespace {
 

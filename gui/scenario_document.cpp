@@ -1,6 +1,6 @@
-#include "scenario_document.hpp"
+#include "gui/scenario_document.hpp"
 
-#include "units.hpp"
+#include "models/units.hpp"
 
 #include <yaml-cpp/yaml.h>
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
-#include "scenario_parser.hpp"
+#include "models/scenario.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge::gui {
 

@@ -1,4 +1,4 @@
-#include "simulation_runner.hpp"
+#include "gui/simulation_runner.hpp"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -12,7 +12,7 @@
 #include <csignal>
 #include <cstring>
 
-#include "exit_codes.hpp"
+#include "models/exit_codes.hpp"
 
 namespace surge::gui {
 namespace {

@@ -11,7 +11,7 @@
 #include <QTemporaryDir>
 #include <memory>
 
-#include "report.hpp"
+#include "models/report.hpp"
 
 namespace surge::gui {
 

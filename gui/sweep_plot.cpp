@@ -1,4 +1,4 @@
-#include "sweep_plot.hpp"
+#include "gui/sweep_plot.hpp"
 
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
@@ -14,9 +14,9 @@
 #include <cmath>
 #include <set>
 
-#include "charts.hpp"
-#include "sweep_spec.hpp"
-#include "units.hpp"
+#include "gui/charts.hpp"
+#include "models/sweep_spec.hpp"
+#include "models/units.hpp"
 
 namespace surge::gui {
 namespace {

@@ -1,4 +1,4 @@
-#include "topology_view.hpp"
+#include "gui/topology_view.hpp"
 
 #include <QContextMenuEvent>
 #include <QGraphicsEllipseItem>
@@ -9,10 +9,10 @@
 #include <QMouseEvent>
 #include <cmath>
 
-#include "charts.hpp"
-#include "format_units.hpp"
-#include "topology.hpp"
-#include "units.hpp"
+#include "gui/charts.hpp"
+#include "models/format_units.hpp"
+#include "models/topology.hpp"
+#include "models/units.hpp"
 
 namespace surge::gui {
 namespace {

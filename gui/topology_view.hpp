@@ -10,8 +10,8 @@
 #include <map>
 #include <optional>
 
-#include "report.hpp"
-#include "scenario.hpp"
+#include "models/report.hpp"
+#include "models/scenario.hpp"
 
 namespace surge::gui {
 

@@ -1,11 +1,11 @@
-#include "workbench.hpp"
+#include "gui/workbench.hpp"
 
 #include <chrono>
 #include <exception>
 
-#include "analytic.hpp"
-#include "format_units.hpp"
-#include "units.hpp"
+#include "models/analytic.hpp"
+#include "models/format_units.hpp"
+#include "models/units.hpp"
 
 namespace surge::gui {
 namespace {

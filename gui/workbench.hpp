@@ -10,9 +10,9 @@
 #include <memory>
 #include <optional>
 
-#include "report.hpp"
-#include "scenario_document.hpp"
-#include "simulation_runner.hpp"
+#include "gui/scenario_document.hpp"
+#include "gui/simulation_runner.hpp"
+#include "models/report.hpp"
 
 namespace surge::gui {
 

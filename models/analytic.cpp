@@ -1,4 +1,4 @@
-#include "analytic.hpp"
+#include "models/analytic.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -8,14 +8,14 @@
 #include <map>
 #include <optional>
 
-#include "broken_sites.hpp"
-#include "clients.hpp"
-#include "ct.hpp"
-#include "fluid.hpp"
-#include "grid.hpp"
-#include "topology.hpp"
-#include "units.hpp"
-#include "workload.hpp"
+#include "models/broken_sites.hpp"
+#include "models/clients.hpp"
+#include "models/ct.hpp"
+#include "models/fluid.hpp"
+#include "models/grid.hpp"
+#include "models/topology.hpp"
+#include "models/units.hpp"
+#include "models/workload.hpp"
 
 namespace surge {
 namespace {

@@ -4,8 +4,8 @@
 // bulk revocation follows the simulator's rule; stations below saturation get Erlang C waits.
 #pragma once
 
-#include "report.hpp"
-#include "scenario.hpp"
+#include "models/report.hpp"
+#include "models/scenario.hpp"
 
 namespace surge {
 

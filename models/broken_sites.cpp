@@ -1,9 +1,9 @@
-#include "broken_sites.hpp"
+#include "models/broken_sites.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "grid.hpp"
+#include "models/grid.hpp"
 
 namespace surge {
 

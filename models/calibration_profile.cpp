@@ -1,4 +1,4 @@
-#include "calibration_profile.hpp"
+#include "models/calibration_profile.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "capacity_curve.hpp"
+#include "models/capacity_curve.hpp"
 
 namespace surge {
 

@@ -1,5 +1,5 @@
-#include "clients.hpp"
-#include "units.hpp"
+#include "models/clients.hpp"
+#include "models/units.hpp"
 
 #include <algorithm>
 #include <cmath>

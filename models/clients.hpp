@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "random.hpp"
-#include "scenario.hpp"
+#include "models/random.hpp"
+#include "models/scenario.hpp"
 
 namespace surge {
 

@@ -1,4 +1,4 @@
-#include "ct.hpp"
+#include "models/ct.hpp"
 
 #include <algorithm>
 #include <cmath>

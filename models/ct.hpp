@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "fluid.hpp"
-#include "scenario.hpp"
+#include "models/fluid.hpp"
+#include "models/scenario.hpp"
 
 namespace surge {
 

@@ -1,4 +1,4 @@
-#include "distributions.hpp"
+#include "models/distributions.hpp"
 
 #include <cmath>
 #include <numbers>

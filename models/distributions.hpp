@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "random.hpp"
+#include "models/random.hpp"
 
 namespace surge {
 

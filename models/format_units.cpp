@@ -1,5 +1,5 @@
-#include "format_units.hpp"
-#include "units.hpp"
+#include "models/format_units.hpp"
+#include "models/units.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "grid.hpp"
+#include "models/grid.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "latency_stats.hpp"
+#include "models/latency_stats.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
-#include "report.hpp"
+#include "models/report.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "format_units.hpp"
-#include "units.hpp"
+#include "models/format_units.hpp"
+#include "models/units.hpp"
 
 namespace surge {
 namespace {

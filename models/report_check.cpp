@@ -1,4 +1,4 @@
-#include "report_check.hpp"
+#include "models/report_check.hpp"
 
 #include <cmath>
 #include <optional>

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report.hpp"
+#include "models/report.hpp"
 
 namespace surge {
 

@@ -1,5 +1,5 @@
-#include "scenario.hpp"
-#include "units.hpp"
+#include "models/scenario.hpp"
+#include "models/units.hpp"
 
 #include <algorithm>
 #include <cmath>

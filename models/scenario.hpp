@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "capacity_curve.hpp"
-#include "distributions.hpp"
+#include "models/capacity_curve.hpp"
+#include "models/distributions.hpp"
 
 namespace surge {
 

@@ -1,4 +1,4 @@
-#include "scenario_invariants.hpp"
+#include "models/scenario_invariants.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "scenario.hpp"
+#include "models/scenario.hpp"
 
 namespace surge {
 

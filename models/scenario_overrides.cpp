@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario_parser.hpp"
-#include "scenario_reader.hpp"
+#include "models/scenario_parser.hpp"
+#include "models/scenario_reader.hpp"
 
 namespace surge {
 namespace detail {

@@ -1,4 +1,4 @@
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -14,13 +14,13 @@
 #include <set>
 #include <sstream>
 
-#include "calibration_profile.hpp"
-#include "scenario_invariants.hpp"
-#include "scenario_ranges.hpp"
-#include "scenario_reader.hpp"
-#include "topology.hpp"
-#include "units.hpp"
-#include "yaml_reader.hpp"
+#include "models/calibration_profile.hpp"
+#include "models/scenario_invariants.hpp"
+#include "models/scenario_ranges.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/topology.hpp"
+#include "models/units.hpp"
+#include "models/yaml_reader.hpp"
 
 namespace surge::detail {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
+#include "models/scenario.hpp"
 
 namespace surge {
 

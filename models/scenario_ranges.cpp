@@ -1,4 +1,4 @@
-#include "scenario_ranges.hpp"
+#include "models/scenario_ranges.hpp"
 
 #include <cassert>
 #include <cmath>

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "units.hpp"
+#include "models/units.hpp"
 
 namespace surge {
 

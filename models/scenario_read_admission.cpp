@@ -2,8 +2,8 @@
 // never comes without the retry it causes.
 #include <yaml-cpp/yaml.h>
 
-#include "scenario_reader.hpp"
-#include "units.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 

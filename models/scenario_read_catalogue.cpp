@@ -11,9 +11,9 @@
 #include <optional>
 #include <sstream>
 
-#include "calibration_profile.hpp"
-#include "scenario_reader.hpp"
-#include "units.hpp"
+#include "models/calibration_profile.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 namespace {

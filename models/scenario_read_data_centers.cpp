@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "calibration_profile.hpp"
-#include "scenario_reader.hpp"
-#include "units.hpp"
+#include "models/calibration_profile.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 namespace {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "scenario_reader.hpp"
-#include "topology.hpp"
-#include "units.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/topology.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 namespace {

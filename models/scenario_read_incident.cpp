@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "scenario_ranges.hpp"
-#include "scenario_reader.hpp"
-#include "units.hpp"
+#include "models/scenario_ranges.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 namespace {

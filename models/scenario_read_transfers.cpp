@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "scenario_reader.hpp"
-#include "units.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 namespace {

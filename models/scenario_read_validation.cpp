@@ -2,8 +2,8 @@
 // new validation replaces workload.new_authz_share (read after the workload and the clients).
 #include <yaml-cpp/yaml.h>
 
-#include "scenario_reader.hpp"
-#include "units.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario_reader.hpp"
-#include "units.hpp"
+#include "models/scenario_reader.hpp"
+#include "models/units.hpp"
 
 namespace surge::detail {
 namespace {

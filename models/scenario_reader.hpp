@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
-#include "scenario_parser.hpp"
-#include "yaml_reader.hpp"
+#include "models/scenario.hpp"
+#include "models/scenario_parser.hpp"
+#include "models/yaml_reader.hpp"
 
 namespace surge::detail {
 

@@ -1,4 +1,4 @@
-#include "statistics.hpp"
+#include "models/statistics.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>

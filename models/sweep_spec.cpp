@@ -1,4 +1,4 @@
-#include "sweep_spec.hpp"
+#include "models/sweep_spec.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -12,9 +12,9 @@
 #include <sstream>
 #include <string_view>
 
-#include "random.hpp"
-#include "units.hpp"
-#include "yaml_reader.hpp"
+#include "models/random.hpp"
+#include "models/units.hpp"
+#include "models/yaml_reader.hpp"
 
 namespace surge {
 namespace {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge {
 

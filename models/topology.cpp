@@ -1,4 +1,4 @@
-#include "topology.hpp"
+#include "models/topology.hpp"
 
 #include <algorithm>
 #include <boost/graph/breadth_first_search.hpp>

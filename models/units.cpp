@@ -1,4 +1,4 @@
-#include "units.hpp"
+#include "models/units.hpp"
 
 #include <array>
 #include <cctype>

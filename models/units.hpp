@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "format_units.hpp"  // format_duration, format_count: formatting for people lives there
+#include "models/format_units.hpp"  // format_duration, format_count: formatting for people lives there
 
 namespace surge {
 

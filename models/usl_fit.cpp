@@ -1,12 +1,12 @@
-#include "usl_fit.hpp"
+#include "models/usl_fit.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "format_units.hpp"
-#include "random.hpp"
+#include "models/format_units.hpp"
+#include "models/random.hpp"
 
 namespace surge {
 namespace {

@@ -1,4 +1,4 @@
-#include "workload.hpp"
+#include "models/workload.hpp"
 
 namespace surge {
 namespace {

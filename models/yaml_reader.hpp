@@ -16,10 +16,10 @@
 #include <string_view>
 #include <vector>
 
-#include "scenario.hpp"
-#include "scenario_parser.hpp"
-#include "scenario_ranges.hpp"
-#include "units.hpp"
+#include "models/scenario.hpp"
+#include "models/scenario_parser.hpp"
+#include "models/scenario_ranges.hpp"
+#include "models/units.hpp"
 
 namespace surge::yaml_input {
 

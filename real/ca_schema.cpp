@@ -1,6 +1,6 @@
-#include "ca_schema.hpp"
+#include "real/ca_schema.hpp"
 
-#include "run_environment.hpp"
+#include "real/run_environment.hpp"
 
 #include <openssl/rand.h>
 #include <unistd.h>

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "db_connection.hpp"
+#include "real/db_connection.hpp"
 
 namespace surge::real {
 

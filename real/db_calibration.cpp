@@ -1,4 +1,4 @@
-#include "db_calibration.hpp"
+#include "real/db_calibration.hpp"
 
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -15,12 +15,12 @@
 #include <thread>
 
 #include <openssl/rand.h>
-#include "ca_schema.hpp"
-#include "db_integrity.hpp"
-#include "db_prefill.hpp"
-#include "exit_codes.hpp"
-#include "run_environment.hpp"
-#include "sa_operations.hpp"
+#include "models/exit_codes.hpp"
+#include "real/ca_schema.hpp"
+#include "real/db_integrity.hpp"
+#include "real/db_prefill.hpp"
+#include "real/run_environment.hpp"
+#include "real/sa_operations.hpp"
 
 namespace surge::real {
 namespace {

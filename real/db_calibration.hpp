@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "db_connection.hpp"
-#include "latency_stats.hpp"
-#include "local_mariadb.hpp"
-#include "usl_fit.hpp"
+#include "models/latency_stats.hpp"
+#include "models/usl_fit.hpp"
+#include "real/db_connection.hpp"
+#include "real/local_mariadb.hpp"
 
 namespace surge::real {
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "db_calibration.hpp"
+#include "real/db_calibration.hpp"
 
 namespace surge::real {
 namespace {

@@ -1,4 +1,4 @@
-#include "db_integrity.hpp"
+#include "real/db_integrity.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "ca_schema.hpp"
+#include "real/ca_schema.hpp"
 
 namespace surge::real {
 

@@ -1,4 +1,4 @@
-#include "db_prefill.hpp"
+#include "real/db_prefill.hpp"
 
 #include <chrono>
 

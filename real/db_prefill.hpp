@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "db_connection.hpp"
-#include "sa_operations.hpp"
+#include "real/db_connection.hpp"
+#include "real/sa_operations.hpp"
 
 namespace surge::real {
 

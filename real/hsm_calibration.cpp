@@ -1,6 +1,6 @@
-#include "hsm_calibration.hpp"
+#include "real/hsm_calibration.hpp"
 
-#include "run_environment.hpp"
+#include "real/run_environment.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

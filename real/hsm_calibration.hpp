@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.hpp"
-#include "signing_level.hpp"
-#include "usl_fit.hpp"
+#include "models/atomic_file.hpp"
+#include "models/usl_fit.hpp"
+#include "real/signing_level.hpp"
 
 namespace surge::real {
 

@@ -1,6 +1,6 @@
 // The method APIs are deprecated in OpenSSL 3.0; this file is where surge uses them on purpose.
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include "legacy_key.hpp"
+#include "real/legacy_key.hpp"
 
 #include <openssl/ec.h>
 #include <openssl/rsa.h>

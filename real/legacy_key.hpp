@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "structures.hpp"
+#include "real/structures.hpp"
 
 namespace surge::real {
 

@@ -1,4 +1,4 @@
-#include "local_mariadb.hpp"
+#include "real/local_mariadb.hpp"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "run_environment.hpp"
+#include "real/run_environment.hpp"
 
 namespace surge::real {
 namespace {

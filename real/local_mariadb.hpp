@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "db_connection.hpp"
+#include "real/db_connection.hpp"
 
 namespace surge::real {
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <regex>
 
-#include "db_connection.hpp"
+#include "real/db_connection.hpp"
 
 namespace surge::real {
 namespace {

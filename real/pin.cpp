@@ -1,4 +1,4 @@
-#include "pin.hpp"
+#include "real/pin.hpp"
 
 #include <openssl/crypto.h>
 #include <stdlib.h>

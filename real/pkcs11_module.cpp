@@ -1,4 +1,4 @@
-#include "pkcs11_module.hpp"
+#include "real/pkcs11_module.hpp"
 
 #include <dlfcn.h>
 #include <openssl/bn.h>
@@ -11,7 +11,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "der.hpp"
+#include "real/der.hpp"
 
 namespace surge::real {
 namespace {

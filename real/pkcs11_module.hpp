@@ -5,8 +5,8 @@
 
 #include <p11-kit/pkcs11.h>
 
-#include "exit_codes.hpp"
-#include "pkcs11_names.hpp"
+#include "models/exit_codes.hpp"
+#include "real/pkcs11_names.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,6 @@
 // Names of PKCS#11 return values and mechanisms, generated once from p11-kit's pkcs11.h (PKCS#11 v2.40
 // and the 3.0 additions it carries); for an alias the first name in the header is kept.
-#include "pkcs11_names.hpp"
+#include "real/pkcs11_names.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "revocation_structures.hpp"
+#include "real/revocation_structures.hpp"
 
 #include <openssl/ocsp.h>
 #include <openssl/rand.h>
@@ -7,8 +7,8 @@
 
 #include <memory>
 
-#include "der.hpp"
-#include "structures.hpp"
+#include "real/der.hpp"
+#include "real/structures.hpp"
 
 namespace surge::real {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pkcs11_module.hpp"
+#include "real/pkcs11_module.hpp"
 
 namespace surge::real {
 

@@ -1,4 +1,4 @@
-#include "run_environment.hpp"
+#include "real/run_environment.hpp"
 
 #include <signal.h>
 #include <sys/resource.h>

@@ -1,4 +1,4 @@
-#include "sa_operations.hpp"
+#include "real/sa_operations.hpp"
 
 #include <openssl/evp.h>
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "db_connection.hpp"
-#include "random.hpp"
+#include "models/random.hpp"
+#include "real/db_connection.hpp"
 
 namespace surge::real {
 

@@ -1,4 +1,4 @@
-#include "signing_level.hpp"
+#include "real/signing_level.hpp"
 
 #include <sys/resource.h>
 #include <time.h>
@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cmath>
 
-#include "legacy_key.hpp"
-#include "random.hpp"
-#include "revocation_structures.hpp"
-#include "run_environment.hpp"
+#include "models/random.hpp"
+#include "real/legacy_key.hpp"
+#include "real/revocation_structures.hpp"
+#include "real/run_environment.hpp"
 
 namespace surge::real {
 namespace {

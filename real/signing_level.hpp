@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "latency_stats.hpp"
-#include "pin.hpp"
-#include "pkcs11_module.hpp"
-#include "signing_workload.hpp"
+#include "models/latency_stats.hpp"
+#include "real/pin.hpp"
+#include "real/pkcs11_module.hpp"
+#include "real/signing_workload.hpp"
 
 namespace surge::real {
 

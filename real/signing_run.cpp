@@ -11,11 +11,11 @@
 #include <mutex>
 #include <thread>
 
-#include "legacy_key.hpp"
-#include "random.hpp"
-#include "revocation_structures.hpp"
-#include "run_environment.hpp"
-#include "signing_level.hpp"
+#include "models/random.hpp"
+#include "real/legacy_key.hpp"
+#include "real/revocation_structures.hpp"
+#include "real/run_environment.hpp"
+#include "real/signing_level.hpp"
 
 namespace surge::real {
 namespace {

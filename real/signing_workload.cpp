@@ -1,14 +1,14 @@
-#include "signing_workload.hpp"
+#include "real/signing_workload.hpp"
 
 #include <openssl/ec.h>
 
 #include <openssl/x509.h>
 #include <algorithm>
 
-#include "der.hpp"
-#include "legacy_key.hpp"
-#include "random.hpp"
-#include "revocation_structures.hpp"
+#include "models/random.hpp"
+#include "real/der.hpp"
+#include "real/legacy_key.hpp"
+#include "real/revocation_structures.hpp"
 
 namespace surge::real {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "structures.hpp"
+#include "real/structures.hpp"
 
 namespace surge::real {
 

@@ -1,4 +1,4 @@
-#include "structures.hpp"
+#include "real/structures.hpp"
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "der.hpp"
+#include "real/der.hpp"
 
 namespace surge::real {
 namespace {

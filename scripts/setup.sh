@@ -15,6 +15,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev xvfb xauth fonts-dejavu-core
   libsqlite3-dev sqlite3 openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev
+  python3
 )
 
 missing=()

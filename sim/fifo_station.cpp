@@ -1,4 +1,4 @@
-#include "fifo_station.hpp"
+#include "sim/fifo_station.hpp"
 
 namespace surge::sim::detail {
 

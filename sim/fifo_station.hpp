@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "job.hpp"
+#include "sim/job.hpp"
 
 namespace surge::sim::detail {
 

@@ -1,4 +1,4 @@
-#include "model.hpp"
+#include "sim/model.hpp"
 
 #include <xbt/log.h>
 

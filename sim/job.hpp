@@ -1,7 +1,7 @@
 // A cohort's journey through the stations: the job a station serves, and the cohort's own state.
 #pragma once
 
-#include "clients.hpp"
+#include "models/clients.hpp"
 
 namespace surge::sim::detail {
 

@@ -1,12 +1,12 @@
-#include "model.hpp"
+#include "sim/model.hpp"
 
 #include <xbt/log.h>
 
 #include <cmath>
 #include <sstream>
 
-#include "broken_sites.hpp"
-#include "clients.hpp"
+#include "models/broken_sites.hpp"
+#include "models/clients.hpp"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(metrics, surge_sim,
                                 "surge: the samples (utilisation, busy servers, queues) and the report");

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "fluid.hpp"
+#include "models/fluid.hpp"
 
 namespace surge::sim::detail {
 

@@ -17,15 +17,15 @@
 #include <utility>
 #include <vector>
 
-#include "ct.hpp"
-#include "fifo_station.hpp"
-#include "job.hpp"
-#include "metrics.hpp"
-#include "platform.hpp"
-#include "report.hpp"
-#include "simulation.hpp"
-#include "topology.hpp"
-#include "workload.hpp"
+#include "models/ct.hpp"
+#include "models/report.hpp"
+#include "models/topology.hpp"
+#include "models/workload.hpp"
+#include "sim/fifo_station.hpp"
+#include "sim/job.hpp"
+#include "sim/metrics.hpp"
+#include "sim/platform.hpp"
+#include "sim/simulation.hpp"
 
 namespace surge::sim::detail {
 

@@ -1,4 +1,4 @@
-#include "platform.hpp"
+#include "sim/platform.hpp"
 
 namespace surge::sim {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
-#include "topology.hpp"
+#include "models/scenario.hpp"
+#include "models/topology.hpp"
 
 namespace surge::sim {
 

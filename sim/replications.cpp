@@ -1,4 +1,4 @@
-#include "replications.hpp"
+#include "sim/replications.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,9 +6,9 @@
 #include <map>
 #include <sstream>
 
-#include "child_process.hpp"
-#include "statistics.hpp"
-#include "units.hpp"
+#include "models/statistics.hpp"
+#include "models/units.hpp"
+#include "sim/child_process.hpp"
 
 namespace surge::sim {
 

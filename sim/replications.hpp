@@ -5,9 +5,9 @@
 
 #include <vector>
 
-#include "report.hpp"
-#include "scenario.hpp"
-#include "simulation.hpp"
+#include "models/report.hpp"
+#include "models/scenario.hpp"
+#include "sim/simulation.hpp"
 
 namespace surge::sim {
 

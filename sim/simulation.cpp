@@ -1,4 +1,4 @@
-#include "simulation.hpp"
+#include "sim/simulation.hpp"
 
 #include <xbt/log.h>
 #include <simgrid/Exception.hpp>
@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include "broken_sites.hpp"
-#include "child_process.hpp"
-#include "model.hpp"
+#include "models/broken_sites.hpp"
+#include "sim/child_process.hpp"
+#include "sim/model.hpp"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(surge_sim, "surge: the incident simulation");
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "report.hpp"
-#include "scenario.hpp"
+#include "models/report.hpp"
+#include "models/scenario.hpp"
 
 namespace surge::sim {
 

@@ -1,11 +1,11 @@
-#include "model.hpp"
+#include "sim/model.hpp"
 
 #include <xbt/log.h>
 
 #include <queue>
 #include <tuple>
 
-#include "clients.hpp"
+#include "models/clients.hpp"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(
     source, surge_sim,

@@ -1,4 +1,4 @@
-#include "child_pool.hpp"
+#include "cli/sweep/child_pool.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -17,9 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_pool.hpp"
-#include "exit_codes.hpp"
-#include "sweep_runner.hpp"
+#include "cli/sweep/child_pool.hpp"
+#include "cli/sweep/sweep_runner.hpp"
+#include "models/exit_codes.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "sweep_runner.hpp"
+#include "cli/sweep/sweep_runner.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "child_pool.hpp"
-#include "statistics.hpp"
-#include "units.hpp"
+#include "cli/sweep/child_pool.hpp"
+#include "models/statistics.hpp"
+#include "models/units.hpp"
 
 namespace surge::sweep {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "sweep_spec.hpp"
-#include "sweep_store.hpp"
+#include "cli/sweep/sweep_store.hpp"
+#include "models/sweep_spec.hpp"
 
 namespace surge::sweep {
 

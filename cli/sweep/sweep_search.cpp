@@ -1,4 +1,4 @@
-#include "sweep_search.hpp"
+#include "cli/sweep/sweep_search.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,11 +6,11 @@
 #include <map>
 #include <sstream>
 
-#include "analytic.hpp"
-#include "child_pool.hpp"
-#include "format_units.hpp"
-#include "statistics.hpp"
-#include "sweep_runner.hpp"
+#include "cli/sweep/child_pool.hpp"
+#include "cli/sweep/sweep_runner.hpp"
+#include "models/analytic.hpp"
+#include "models/format_units.hpp"
+#include "models/statistics.hpp"
 
 namespace surge::sweep {
 namespace {

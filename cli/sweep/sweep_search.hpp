@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sweep_spec.hpp"
+#include "models/sweep_spec.hpp"
 
 namespace surge::sweep {
 

@@ -1,4 +1,4 @@
-#include "sweep_store.hpp"
+#include "cli/sweep/sweep_store.hpp"
 
 #include <sqlite3.h>
 
@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "atomic_file.hpp"
-#include "statistics.hpp"
+#include "models/atomic_file.hpp"
+#include "models/statistics.hpp"
 
 namespace surge::sweep {
 namespace {

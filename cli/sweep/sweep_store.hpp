@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sweep_spec.hpp"
+#include "models/sweep_spec.hpp"
 
 struct sqlite3;
 

@@ -21,9 +21,9 @@
 #include <thread>
 #include <variant>
 
-#include "db_calibration.hpp"
-#include "local_mariadb.hpp"
-#include "sa_operations.hpp"
+#include "real/db_calibration.hpp"
+#include "real/local_mariadb.hpp"
+#include "real/sa_operations.hpp"
 
 namespace fs = std::filesystem;
 using namespace surge::real;

@@ -21,9 +21,9 @@
 #include <sstream>
 #include <thread>
 
-#include "latency_stats.hpp"
-#include "pkcs11_module.hpp"
-#include "signing_workload.hpp"
+#include "models/latency_stats.hpp"
+#include "real/pkcs11_module.hpp"
+#include "real/signing_workload.hpp"
 
 namespace fs = std::filesystem;
 using surge::real::KeyType;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "analytic.hpp"
-#include "scenario_document.hpp"
+#include "gui/scenario_document.hpp"
+#include "models/analytic.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "command_result.hpp"
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
+#include "tests/command_result.hpp"
 
 namespace {
 

@@ -16,8 +16,8 @@
 #include <sstream>
 #include <thread>
 
-#include "command_result.hpp"
-#include "statistics.hpp"
+#include "models/statistics.hpp"
+#include "tests/command_result.hpp"
 
 extern char** environ;
 

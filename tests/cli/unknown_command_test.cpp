@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "unknown_command.hpp"
+#include "cli/unknown_command.hpp"
 
 namespace surge::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "fuzz_oracle.hpp"
+#include "tests/fuzz/fuzz_oracle.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analytic.hpp"
+#include "models/analytic.hpp"
 
 namespace surge::fuzz {
 namespace {

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "report.hpp"
-#include "scenario.hpp"
-#include "scenario_parser.hpp"
+#include "models/report.hpp"
+#include "models/scenario.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge::fuzz {
 

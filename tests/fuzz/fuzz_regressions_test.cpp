@@ -9,7 +9,7 @@
 #include <limits>
 #include <sstream>
 
-#include "fuzz_oracle.hpp"
+#include "tests/fuzz/fuzz_oracle.hpp"
 
 namespace surge::fuzz {
 namespace {

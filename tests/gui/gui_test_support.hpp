@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "command_result.hpp"
-#include "report.hpp"
-#include "scenario_document.hpp"
+#include "gui/scenario_document.hpp"
+#include "models/report.hpp"
+#include "tests/command_result.hpp"
 
 namespace surge::testing {
 

@@ -7,8 +7,8 @@
 #include <QScrollBar>
 #include <QStringList>
 
-#include "main_window.hpp"
-#include "parameter_panel.hpp"
+#include "gui/main_window.hpp"
+#include "gui/parameter_panel.hpp"
 
 namespace surge::testing {
 

@@ -9,9 +9,9 @@
 #include <QtCharts/QLineSeries>
 #include <memory>
 
-#include "charts.hpp"
-#include "gui/gui_test_support.hpp"
-#include "gui/readability_support.hpp"
+#include "gui/charts.hpp"
+#include "tests/gui/gui_test_support.hpp"
+#include "tests/gui/readability_support.hpp"
 
 namespace surge::gui {
 namespace {

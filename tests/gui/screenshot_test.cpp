@@ -13,11 +13,11 @@
 #include <QtCharts/QLineSeries>
 #include <fstream>
 
-#include "gui/gui_test_support.hpp"
-#include "gui/readability_support.hpp"
-#include "main_window.hpp"
-#include "topology_view.hpp"
-#include "units.hpp"
+#include "gui/main_window.hpp"
+#include "gui/topology_view.hpp"
+#include "models/units.hpp"
+#include "tests/gui/gui_test_support.hpp"
+#include "tests/gui/readability_support.hpp"
 
 namespace surge::gui {
 namespace {

@@ -17,14 +17,14 @@
 #include <cmath>
 #include <fstream>
 
-#include "analytic.hpp"
-#include "charts.hpp"
-#include "gui/gui_test_support.hpp"
-#include "main_window.hpp"
-#include "parameter_panel.hpp"
-#include "scenario_parser.hpp"
-#include "topology_view.hpp"
-#include "units.hpp"
+#include "gui/charts.hpp"
+#include "gui/main_window.hpp"
+#include "gui/parameter_panel.hpp"
+#include "gui/topology_view.hpp"
+#include "models/analytic.hpp"
+#include "models/scenario_parser.hpp"
+#include "models/units.hpp"
+#include "tests/gui/gui_test_support.hpp"
 
 namespace surge::gui {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "analytic.hpp"
-#include "report_check.hpp"
-#include "scenario_parser.hpp"
+#include "models/analytic.hpp"
+#include "models/report_check.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge {
 namespace {

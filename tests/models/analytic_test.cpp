@@ -1,11 +1,11 @@
-#include "analytic.hpp"
+#include "models/analytic.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "link_cut_transfers.hpp"
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
+#include "tests/link_cut_transfers.hpp"
 
 namespace surge {
 namespace {

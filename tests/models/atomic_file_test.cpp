@@ -1,5 +1,5 @@
 // Output files written whole or not at all, and all of a command's outputs or none of them.
-#include "atomic_file.hpp"
+#include "models/atomic_file.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "broken_sites.hpp"
+#include "models/broken_sites.hpp"
 
 #include <gtest/gtest.h>
 

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge {
 namespace {

@@ -1,9 +1,9 @@
-#include "ct.hpp"
+#include "models/ct.hpp"
 
 #include <gtest/gtest.h>
 
-#include "analytic.hpp"
-#include "scenario_parser.hpp"
+#include "models/analytic.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge {
 namespace {

@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "analytic.hpp"
-#include "profile_test_support.hpp"
-#include "scenario_parser.hpp"
-#include "workload.hpp"
+#include "models/analytic.hpp"
+#include "models/scenario_parser.hpp"
+#include "models/workload.hpp"
+#include "tests/models/profile_test_support.hpp"
 
 namespace surge {
 namespace {

@@ -1,4 +1,4 @@
-#include "fluid.hpp"
+#include "models/fluid.hpp"
 
 #include <gtest/gtest.h>
 

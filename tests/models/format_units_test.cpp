@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "format_units.hpp"
+#include "models/format_units.hpp"
 
 namespace surge {
 namespace {

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "analytic.hpp"
-#include "profile_test_support.hpp"
-#include "scenario_parser.hpp"
+#include "models/analytic.hpp"
+#include "models/scenario_parser.hpp"
+#include "tests/models/profile_test_support.hpp"
 
 namespace surge {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "latency_stats.hpp"
+#include "models/latency_stats.hpp"
 
 namespace surge {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge::profile_test {
 

@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "report.hpp"
+#include "models/report.hpp"
 
 namespace surge {
 namespace {

@@ -1,12 +1,12 @@
 // The post-parse invariant check: silent on a valid scenario, a bug report naming the value on a scenario
 // broken by hand (the parser's ranges keep such values out).
-#include "scenario_invariants.hpp"
+#include "models/scenario_invariants.hpp"
 
 #include <gtest/gtest.h>
 
 #include <limits>
 
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge {
 namespace {

@@ -1,4 +1,4 @@
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 #include <gtest/gtest.h>
 

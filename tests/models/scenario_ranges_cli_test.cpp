@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "command_result.hpp"
+#include "tests/command_result.hpp"
 
 namespace surge {
 namespace {

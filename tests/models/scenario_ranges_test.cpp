@@ -1,7 +1,7 @@
 // Every number of a scenario has a range: the table in models/scenario_ranges.cpp, printed in
 // docs/SCENARIOS.md, and enforced at both ends for every key (through --set, as sweeps and the GUI apply
 // their values).
-#include "scenario_ranges.hpp"
+#include "models/scenario_ranges.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include <map>
 #include <sstream>
 
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge {
 namespace {

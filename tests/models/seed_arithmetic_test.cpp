@@ -2,8 +2,8 @@
 // catalogue and the cost model: a planner checks these first.
 #include <gtest/gtest.h>
 
-#include "scenario_parser.hpp"
-#include "workload.hpp"
+#include "models/scenario_parser.hpp"
+#include "models/workload.hpp"
 
 namespace surge {
 namespace {

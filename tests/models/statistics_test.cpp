@@ -1,10 +1,10 @@
-#include "statistics.hpp"
+#include "models/statistics.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "distributions.hpp"
+#include "models/distributions.hpp"
 
 namespace surge {
 namespace {

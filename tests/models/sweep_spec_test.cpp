@@ -1,4 +1,4 @@
-#include "sweep_spec.hpp"
+#include "models/sweep_spec.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
-#include "topology.hpp"
+#include "models/topology.hpp"
 
 #include <gtest/gtest.h>
 
-#include "scenario_parser.hpp"
+#include "models/scenario_parser.hpp"
 
 namespace surge {
 namespace {

@@ -1,4 +1,4 @@
-#include "usl_fit.hpp"
+#include "models/usl_fit.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "distributions.hpp"
-#include "random.hpp"
+#include "models/distributions.hpp"
+#include "models/random.hpp"
 
 namespace surge {
 namespace {

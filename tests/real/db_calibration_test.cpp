@@ -15,8 +15,8 @@
 #include <sstream>
 #include <thread>
 
-#include "command_result.hpp"
-#include "local_mariadb.hpp"
+#include "real/local_mariadb.hpp"
+#include "tests/command_result.hpp"
 
 namespace surge::real {
 namespace {

@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "command_result.hpp"
+#include "tests/command_result.hpp"
 
 namespace surge::real {
 namespace {

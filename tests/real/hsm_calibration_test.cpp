@@ -17,9 +17,9 @@
 #include <sstream>
 #include <thread>
 
-#include "command_result.hpp"
-#include "pkcs11_module.hpp"
-#include "softhsm_token.hpp"
+#include "real/pkcs11_module.hpp"
+#include "tests/command_result.hpp"
+#include "tests/real/softhsm_token.hpp"
 
 namespace surge::real {
 namespace {

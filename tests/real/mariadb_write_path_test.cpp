@@ -7,10 +7,10 @@
 #include <map>
 #include <memory>
 
-#include "ca_schema.hpp"
-#include "db_integrity.hpp"
-#include "local_mariadb.hpp"
-#include "sa_operations.hpp"
+#include "real/ca_schema.hpp"
+#include "real/db_integrity.hpp"
+#include "real/local_mariadb.hpp"
+#include "real/sa_operations.hpp"
 
 namespace surge::real {
 namespace {

@@ -1,4 +1,4 @@
-#include "pin.hpp"
+#include "real/pin.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -11,12 +11,12 @@
 
 #include <openssl/ocsp.h>
 
-#include "der.hpp"
-#include "legacy_key.hpp"
-#include "pkcs11_module.hpp"
-#include "revocation_structures.hpp"
-#include "softhsm_token.hpp"
-#include "structures.hpp"
+#include "real/der.hpp"
+#include "real/legacy_key.hpp"
+#include "real/pkcs11_module.hpp"
+#include "real/revocation_structures.hpp"
+#include "real/structures.hpp"
+#include "tests/real/softhsm_token.hpp"
 
 namespace surge::real {
 namespace {

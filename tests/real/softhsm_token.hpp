@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "pkcs11_module.hpp"
+#include "real/pkcs11_module.hpp"
 
 namespace surge::real::testing {
 

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "analytic.hpp"
-#include "sim_test_util.hpp"
+#include "models/analytic.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -2,9 +2,9 @@
 // each checked against a hand computation.
 #include <gtest/gtest.h>
 
-#include "analytic.hpp"
-#include "report_check.hpp"
-#include "sim_test_util.hpp"
+#include "models/analytic.hpp"
+#include "models/report_check.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <cmath>
 
-#include "analytic.hpp"
-#include "sim_test_util.hpp"
-#include "units.hpp"
-#include "workload.hpp"
+#include "models/analytic.hpp"
+#include "models/units.hpp"
+#include "models/workload.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "analytic.hpp"
-#include "command_result.hpp"
-#include "sim_test_util.hpp"
+#include "models/analytic.hpp"
+#include "tests/command_result.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -1,11 +1,11 @@
-#include "child_process.hpp"
+#include "sim/child_process.hpp"
 
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <cstdlib>
 
-#include "sim_test_util.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::sim {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "sim_test_util.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

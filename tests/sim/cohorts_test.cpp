@@ -1,7 +1,7 @@
 // Cohorts of k certificates must converge to per-certificate fidelity (k = 1).
 #include <gtest/gtest.h>
 
-#include "sim_test_util.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "clients.hpp"
-#include "replications.hpp"
-#include "sim_test_util.hpp"
+#include "models/clients.hpp"
+#include "sim/replications.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "analytic.hpp"
-#include "sim_test_util.hpp"
+#include "models/analytic.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

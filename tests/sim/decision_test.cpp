@@ -2,9 +2,9 @@
 // simulator, deciding then, meets the deadline, and deciding 2% later misses it (issue 8's test).
 #include <gtest/gtest.h>
 
-#include "analytic.hpp"
-#include "sim_test_util.hpp"
-#include "units.hpp"
+#include "models/analytic.hpp"
+#include "models/units.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -1,8 +1,8 @@
 // Failures take resources down at their time; queued and in-flight work moves to what survives.
 #include <gtest/gtest.h>
 
-#include "link_cut_transfers.hpp"
-#include "sim_test_util.hpp"
+#include "tests/link_cut_transfers.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

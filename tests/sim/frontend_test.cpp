@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "analytic.hpp"
-#include "sim_test_util.hpp"
+#include "models/analytic.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -2,8 +2,8 @@
 // signing on the same HSMs at its own rate, in the simulator and the analytic planner alike.
 #include <gtest/gtest.h>
 
-#include "analytic.hpp"
-#include "sim_test_util.hpp"
+#include "models/analytic.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "replications.hpp"
-#include "sim_test_util.hpp"
+#include "sim/replications.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

@@ -1,7 +1,7 @@
 // The seed's answers, reproduced by the simulator: expected figures are the seed's arithmetic.
 #include <gtest/gtest.h>
 
-#include "sim_test_util.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {

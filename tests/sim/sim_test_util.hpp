@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "scenario_parser.hpp"
-#include "simulation.hpp"
-#include "statistics.hpp"
+#include "models/scenario_parser.hpp"
+#include "models/statistics.hpp"
+#include "sim/simulation.hpp"
 
 namespace surge::test {
 

@@ -1,7 +1,7 @@
 // Incident transfers (backups, replica rebuilds, logs) are flows sharing links with issuance.
 #include <gtest/gtest.h>
 
-#include "sim_test_util.hpp"
+#include "tests/sim/sim_test_util.hpp"
 
 namespace surge::test {
 namespace {
