@@ -52,16 +52,7 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
     ctx.error(list, "clients.classes", "'classes' must be a non-empty list of client classes");
     return;
   }
-  double total = 0;
-  bool shares_read = true;
-  for (size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node item = list[i];
-    const std::string label = item.IsMap() ? scalar_or(item["name"], std::to_string(i)) : std::to_string(i);
-    MapReader m(ctx, item, "clients.classes." + label);
-    if (!m.ok()) {
-      shares_read = false;
-      continue;
-    }
+  auto read_class = [&](MapReader& m, const YAML::Node& item, size_t) -> std::optional<double> {
     ClientClass c;
     c.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
     if (auto v = m.text("name", true)) {
@@ -70,17 +61,14 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
         if (other.name == c.name)
           ctx.error(item["name"], m.path() + ".name", "client class '" + c.name + "' is defined twice");
     }
-    if (auto v = m.quantity("share", QuantityKind::FRACTION, true, false)) {
-      c.share = *v;
-      total += *v;
-    } else {
-      shares_read = false;
-    }
+    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, true, false);
+    c.share = share.value_or(c.share);
     read_client_class_kind(m, item, c);
     m.finish();
     out.push_back(c);
-  }
-  if (shares_read) check_share_total(ctx, list, "clients.classes", "class shares", total);
+    return share;
+  };
+  read_share_list(ctx, list, "clients.classes", "name", "class shares", read_class);
 }
 
 // ARI polling: the certificates whose clients poll renewalInfo, answered by the databases' reads.

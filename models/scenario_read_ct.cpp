@@ -11,11 +11,9 @@
 namespace surge::detail {
 namespace {
 
-// One log of ct.logs (`item`, the i-th), appended to ct.logs.
-void read_ct_log(Context& ctx, YAML::Node item, size_t i, CtSpec& ct) {
-  const std::string label = item.IsMap() ? scalar_or(item["name"], std::to_string(i)) : std::to_string(i);
-  MapReader lm(ctx, item, "ct.logs." + label);
-  if (!lm.ok()) return;
+// One log of ct.logs (`item`, read by lm), appended to ct.logs.
+void read_ct_log(MapReader& lm, const YAML::Node& item, CtSpec& ct) {
+  Context& ctx = ctx_of(lm);
   CtLog l;
   l.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
   if (auto v = lm.text("name", true)) {
@@ -42,7 +40,8 @@ void read_ct(MapReader& top, Scenario& s) {
   if (logs && !logs.IsNull() && !logs.IsSequence()) {
     ctx.error(logs, "ct.logs", "'ct.logs' must be a list");
   } else if (logs && logs.IsSequence()) {
-    for (size_t i = 0; i < logs.size(); ++i) read_ct_log(ctx, logs[i], i, s.ct);
+    for_each_map(ctx, logs, "ct.logs", "name",
+                 [&](MapReader& lm, const YAML::Node& item, size_t) { read_ct_log(lm, item, s.ct); });
     const size_t operators = s.ct.operators().size();
     if (!s.ct.logs.empty() && operators < static_cast<size_t>(s.ct.scts_required))
       ctx.error(ct, "ct",

@@ -177,19 +177,16 @@ std::vector<std::optional<ProfileNote>> read_data_centers(MapReader& top, const 
     ctx.error(dcs, "data_centers", "'data_centers' must be a non-empty list");
     return profile_notes;
   }
-  for (size_t i = 0; i < dcs.size(); ++i) {
-    std::string label = dcs[i].IsMap() ? scalar_or(dcs[i]["name"], std::to_string(i)) : std::to_string(i);
-    MapReader m(ctx, dcs[i], "data_centers." + label);
-    if (!m.ok()) continue;
+  for_each_map(ctx, dcs, "data_centers", "name", [&](MapReader& m, const YAML::Node& item, size_t) {
     DataCenter dc;
     std::optional<ProfileNote> note;
     read_data_center(ctx, m, cat, std::filesystem::path(s.file).parent_path(), dc, note);
     profile_notes.push_back(note);
     // A missing name is reported once, as missing (a second unnamed one is not "defined twice").
     if (!dc.name.empty() && s.data_center_index(dc.name) >= 0)
-      ctx.error(dcs[i]["name"], m.path() + ".name", "data center '" + dc.name + "' is defined twice");
+      ctx.error(item["name"], m.path() + ".name", "data center '" + dc.name + "' is defined twice");
     s.data_centers.push_back(dc);
-  }
+  });
   int writers = 0;
   for (const DataCenter& dc : s.data_centers) writers += dc.db_writer ? 1 : 0;
   if (writers != 1 && !s.data_centers.empty())

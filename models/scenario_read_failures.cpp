@@ -83,10 +83,9 @@ int read_failure_target(Context& ctx, MapReader& m, YAML::Node item, const Scena
   return kinds;
 }
 
-// One failure of the list (`item`, the i-th), appended to s.failures.
-void read_failure(Context& ctx, YAML::Node item, size_t i, Scenario& s) {
-  MapReader m(ctx, item, "failures." + std::to_string(i));
-  if (!m.ok()) return;
+// One failure of the list (`item`, read by m), appended to s.failures.
+void read_failure(MapReader& m, const YAML::Node& item, Scenario& s) {
+  Context& ctx = ctx_of(m);
   Failure f;
   f.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
   const int kinds = read_failure_target(ctx, m, item, s, f);
@@ -112,14 +111,9 @@ void read_failure(Context& ctx, YAML::Node item, size_t i, Scenario& s) {
 }  // namespace
 
 void read_failures(MapReader& top, Scenario& s) {
-  YAML::Node fl = top.get("failures", false);
-  if (!fl || fl.IsNull()) return;
-  Context& ctx = ctx_of(top);
-  if (!fl.IsSequence()) {
-    ctx.error(fl, "failures", "'failures' must be a list");
-    return;
-  }
-  for (size_t i = 0; i < fl.size(); ++i) read_failure(ctx, fl[i], i, s);
+  const YAML::Node list = optional_list(top, "failures", "'failures' must be a list");
+  for_each_map(ctx_of(top), list, "failures", nullptr,
+               [&](MapReader& m, const YAML::Node& item, size_t) { read_failure(m, item, s); });
 }
 
 }  // namespace surge::detail

@@ -53,35 +53,25 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
                   std::string(most->max) + " (" + std::string(most->reason) + ")");
     return;
   }
-  double total = 0;
-  bool complete = true;
-  for (size_t i = 0; i < node.size(); ++i) {
-    MapReader m(ctx, node[i], "incident.batches." + std::to_string(i));
-    if (!m.ok()) {
-      complete = false;
-      continue;
-    }
+  auto read_batch = [&](MapReader& m, const YAML::Node& item, size_t i) -> std::optional<double> {
     IncidentBatch batch;
-    batch.loc = SourceLoc{node[i].Mark().line + 1, node[i].Mark().column + 1};
+    batch.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
     const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, true, false);
     const std::optional<double> at = m.quantity("at", QuantityKind::DURATION, true, false);
     m.finish();
-    if (!share || !at) {
-      complete = false;
-      continue;
-    }
+    if (!share || !at) return std::nullopt;
     batch.share = *share, batch.enabled_s = *at;
-    total += *share;
     if (!inc.batches.empty() && batch.enabled_s < inc.batches.back().enabled_s)
-      ctx.error(node[i]["at"], m.path() + ".at",
+      ctx.error(item["at"], m.path() + ".at",
                 "batch " + std::to_string(i) + " is enabled at " + format_duration(batch.enabled_s) +
                     ", before batch " + std::to_string(i - 1) + " (" + format_duration(inc.batches.back().enabled_s) +
                     "): batches are listed in enabling order");
     else if (batch.enabled_s >= before)
-      ctx.error(node[i]["at"], m.path() + ".at", too_late(batch.enabled_s, before));
+      ctx.error(item["at"], m.path() + ".at", too_late(batch.enabled_s, before));
     inc.batches.push_back(batch);
-  }
-  if (complete) check_share_total(ctx, node, "incident.batches", "batch shares", total);
+    return share;
+  };
+  read_share_list(ctx, node, "incident.batches", nullptr, "batch shares", read_batch);
 }
 
 }  // namespace

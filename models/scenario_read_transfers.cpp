@@ -10,11 +10,9 @@
 namespace surge::detail {
 namespace {
 
-// One transfer of the list (`item`, the i-th), appended to s.transfers.
-void read_transfer(Context& ctx, YAML::Node item, size_t i, Scenario& s) {
-  const std::string label = item.IsMap() ? scalar_or(item["name"], std::to_string(i)) : std::to_string(i);
-  MapReader m(ctx, item, "transfers." + label);
-  if (!m.ok()) return;
+// One transfer of the list (`item`, read by m), appended to s.transfers.
+void read_transfer(MapReader& m, const YAML::Node& item, Scenario& s) {
+  Context& ctx = ctx_of(m);
   Transfer t;
   t.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
   if (auto v = m.text("name", true)) t.name = *v;
@@ -34,14 +32,9 @@ void read_transfer(Context& ctx, YAML::Node item, size_t i, Scenario& s) {
 }  // namespace
 
 void read_transfers(MapReader& top, Scenario& s) {
-  YAML::Node tl = top.get("transfers", false);
-  if (!tl || tl.IsNull()) return;
-  Context& ctx = ctx_of(top);
-  if (!tl.IsSequence()) {
-    ctx.error(tl, "transfers", "'transfers' must be a list");
-    return;
-  }
-  for (size_t i = 0; i < tl.size(); ++i) read_transfer(ctx, tl[i], i, s);
+  const YAML::Node list = optional_list(top, "transfers", "'transfers' must be a list");
+  for_each_map(ctx_of(top), list, "transfers", "name",
+               [&](MapReader& m, const YAML::Node& item, size_t) { read_transfer(m, item, s); });
 }
 
 }  // namespace surge::detail

@@ -9,10 +9,9 @@
 namespace surge::detail {
 namespace {
 
-// One link of the list (`item`, the i-th), appended to s.wan.
-void read_wan_link(Context& ctx, YAML::Node item, size_t i, Scenario& s) {
-  MapReader m(ctx, item, "wan." + std::to_string(i));
-  if (!m.ok()) return;
+// One link of the list (`item`, read by m), appended to s.wan.
+void read_wan_link(MapReader& m, const YAML::Node& item, Scenario& s) {
+  Context& ctx = ctx_of(m);
   WanLink w;
   w.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
   for (const char* end : {"from", "to"}) {
@@ -33,14 +32,9 @@ void read_wan_link(Context& ctx, YAML::Node item, size_t i, Scenario& s) {
 }  // namespace
 
 void read_wan(MapReader& top, Scenario& s) {
-  YAML::Node wan = top.get("wan", false);
-  if (!wan || wan.IsNull()) return;
-  Context& ctx = ctx_of(top);
-  if (!wan.IsSequence()) {
-    ctx.error(wan, "wan", "'wan' must be a list of links");
-    return;
-  }
-  for (size_t i = 0; i < wan.size(); ++i) read_wan_link(ctx, wan[i], i, s);
+  const YAML::Node wan = optional_list(top, "wan", "'wan' must be a list of links");
+  for_each_map(ctx_of(top), wan, "wan", nullptr,
+               [&](MapReader& m, const YAML::Node& item, size_t) { read_wan_link(m, item, s); });
 }
 
 }  // namespace surge::detail

@@ -30,16 +30,7 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
     ctx.error(list, "workload.key_types", "'key_types' must be a non-empty list of {key, share}");
     return;
   }
-  double total = 0;
-  bool shares_read = true;
-  for (size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node item = list[i];
-    const std::string label = item.IsMap() ? scalar_or(item["key"], std::to_string(i)) : std::to_string(i);
-    MapReader m(ctx, item, "workload.key_types." + label);
-    if (!m.ok()) {
-      shares_read = false;
-      continue;
-    }
+  auto read_key = [&](MapReader& m, const YAML::Node& item, size_t) -> std::optional<double> {
     KeyShare k;
     k.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
     if (auto v = m.text("key", true)) {
@@ -47,16 +38,13 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
       for (const KeyShare& other : out)
         if (other.key == k.key) ctx.error(item["key"], m.path() + ".key", "key type '" + k.key + "' is listed twice");
     }
-    if (auto v = m.quantity("share", QuantityKind::FRACTION, true, true)) {
-      k.share = *v;
-      total += k.share;
-    } else {
-      shares_read = false;
-    }
+    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, true, true);
+    k.share = share.value_or(k.share);
     m.finish();
     out.push_back(k);
-  }
-  if (shares_read) check_share_total(ctx, list, "workload.key_types", "key type shares", total);
+    return share;
+  };
+  read_share_list(ctx, list, "workload.key_types", "key", "key type shares", read_key);
 }
 
 // The certificates, the era and its signatures per issuance and per revocation.

@@ -95,6 +95,55 @@ double read_distribution(MapReader& dm, Distribution& target);
 void check_share_total(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& what,
                        double total);
 
+/// Reads each item of the YAML list `list`, written at `path`, as a map: `item(m, node, i)` with m a
+/// MapReader at "<path>.<label>", the label the item's `label_key` value (e.g. "name"; nullptr: none) or,
+/// without one, its index. An item that is not a map is reported (by MapReader) and skipped. Returns
+/// whether every item was a map.
+template <typename Item>
+bool for_each_map(Context& ctx, const YAML::Node& list, const std::string& path, const char* label_key, Item&& item) {
+  bool all_maps = true;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node node = list[i];
+    const std::string index = std::to_string(i);
+    const std::string label = label_key && node.IsMap() ? scalar_or(node[label_key], index) : index;
+    MapReader m(ctx, node, path + "." + label);
+    if (!m.ok()) {
+      all_maps = false;
+      continue;
+    }
+    item(m, node, i);
+  }
+  return all_maps;
+}
+
+/// A list whose items are shares of a whole (client classes, key types, incident batches), read as
+/// for_each_map reads it; `item` returns the item's share, or nothing when it has none to count. When
+/// every item is a map with a share, the shares must add up to 100% (check_share_total, `what`).
+template <typename Item>
+void read_share_list(Context& ctx, const YAML::Node& list, const std::string& path, const char* label_key,
+                     const std::string& what, Item&& item) {
+  double total = 0;
+  bool every_share = true;
+  const bool all_maps = for_each_map(ctx, list, path, label_key, [&](MapReader& m, const YAML::Node& node, size_t i) {
+    const std::optional<double> share = item(m, node, i);
+    total += share.value_or(0.0);
+    every_share = every_share && share.has_value();
+  });
+  if (all_maps && every_share) check_share_total(ctx, list, path, what, total);
+}
+
+/// The list at `key` of `top`, or an empty node when it is absent or null; `not_a_list` is the problem
+/// reported (and an empty node returned) when it is something else.
+inline YAML::Node optional_list(MapReader& top, const char* key, const std::string& not_a_list) {
+  YAML::Node list = top.get(key, false);
+  if (!list || list.IsNull()) return YAML::Node();
+  if (!list.IsSequence()) {
+    ctx_of(top).error(list, key, not_a_list);
+    return YAML::Node();
+  }
+  return list;
+}
+
 /// "dc1", "dc1/db-writer", "dc1/hsm-2", "cloud" (if allow_cloud): whether the place exists; `why` if not.
 bool place_exists(const Scenario& s, const std::string& place, bool allow_cloud, std::string& why);
 
