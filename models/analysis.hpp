@@ -1,0 +1,172 @@
+// The analytic planner's internals, shared by its steps (models/analytic*.cpp): the Analysis of one
+// scenario and what passes between its steps. Private to surge_models: front ends include analytic.hpp.
+#pragma once
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analytic.hpp"
+#include "clients.hpp"
+#include "fluid.hpp"
+#include "grid.hpp"
+#include "topology.hpp"
+#include "workload.hpp"
+
+namespace surge::analytic_detail {
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+/// The recommended window holds every resource's request rate, averaged over this long, under the target:
+/// shorter spikes (the first poll of a narrow window, a top-of-hour burst) are absorbed by the queues.
+inline constexpr double kPeakAveraging_s = 600.0;
+
+/// A resource's peak utilisation (its request rate averaged over kPeakAveraging_s), for the recommended window.
+struct Peak {
+  double utilisation = 0;
+  std::string resource;
+};
+
+/// One resource of the analysis: capacity over time and what each certificate asks of it.
+struct Resource {
+  std::string name, kind, unit;
+  double capacity0 = 0;  ///< at t = 0
+  CapacityTimeline timeline{0.0};
+  double per_affected = 0;     ///< work per affected certificate (issue + revoke)
+  double per_revocation = 0;   ///< ... of which the revocation
+  double per_background = 0;   ///< work per normal-day issuance
+  int servers = 0;             ///< sessions or connections (for Erlang C)
+  double background_rate = 0;  ///< HSM: background signing served ahead of issuance, signatures/s (mean)
+  /// ARI polling: work/s arriving from t = 0 whatever the certificates do. It is served first (a steady
+  /// fluid), so `timeline` is what is left for issuance and `full` the resource's own capacity.
+  double steady = 0;
+  CapacityTimeline full{0.0};
+  /// Capacity left for the certificates: background signing goes first, so its rate comes off.
+  CapacityTimeline certificate_timeline() const { return timeline.left_after(background_rate); }
+};
+
+/// CRL era: what crl-updater's generations add up to, from the revoked curve.
+struct CrlOutcome {
+  double signatures = 0;      ///< shard signatures of the generations started within the run
+  double bytes_uploaded = 0;  ///< ... their uploads
+  double bytes_read = 0;      ///< ... their reads of revoked rows
+  std::optional<double> published_s;
+  double run_end_s = 0;  ///< when the simulator's run would end: all replaced, revoked and published, or the horizon
+};
+
+/// A part of one grid interval's requests, replaced together: FIFO maps the interval's requests onto the
+/// replaced curve, so one interval's requests are spread over the time they are served.
+struct ServedPiece {
+  size_t interval = 0;      ///< the requests' grid interval
+  double replaced_s = 0;    ///< when this part is replaced (interpolated on the replaced curve)
+  double certificates = 0;  ///< how many of the interval's requests
+};
+
+/// What the analysis of one scenario gives (the search for the latest decision reruns it).
+struct Outcome {
+  double completion = kInf;      ///< last replacement
+  double revocation_end = kInf;  ///< last revocation
+  double replaced_by_deadline = 0;
+  double revoked_by_deadline = 0;
+  double broken = 0;             ///< sites that break (models/broken_sites.hpp)
+  double remaining_at_bulk = 0;  ///< not yet replaced when the bulk revocation began: what it revokes
+  double replaced_at_bulk = 0;   ///< replaced (in FIFO order) when the bulk revocation began
+  std::optional<double> bulk_start;
+  bool met = false;
+  std::vector<double> replaced;  ///< affected certificates replaced by each grid time
+};
+
+/// The analysis of one scenario on a time grid: arrivals, resources, and the fluid answers from them.
+class Analysis {
+ public:
+  /// What to build: everything, or only the arrivals (the recommended window's search varies only them).
+  enum class Build { ALL, ARRIVALS };
+
+  explicit Analysis(const Scenario& s, Build build = Build::ALL);
+
+  /// The fluid answer: replaced curve, bulk revocation, completion, deadline (analytic.cpp).
+  Outcome run() const;
+  /// The whole answer, in the shape of a simulated Report (analytic_report.cpp).
+  Report report(const AnalyticOptions& options);
+  /// The busiest of these resources' peak utilisation, this analysis's request rate averaged over
+  /// kPeakAveraging_s.
+  Peak averaged_peak(const std::vector<Resource>& resources) const;
+  /// The narrowest window meeting the target peak utilisation and the deadline (see recommend_window).
+  RecommendedWindow recommend_window(double target) const;
+
+ private:
+  double t(size_t i) const { return static_cast<double>(i) * dt_; }
+  size_t index_of(double time) const { return std::min(n_ - 1, grid_index(time, dt_)); }
+  size_t index_at_or_before(double time) const { return std::min(n_ - 1, grid_index_at_or_before(time, dt_)); }
+
+  // Arrivals (analytic_arrivals.cpp).
+  /// The clients' requests on the grid, by class, with top-of-hour clustering; then summarise_arrivals.
+  void build_arrivals();
+  /// affected_, first_arrival_ and last_arrival_ from the arrivals on the grid.
+  void summarise_arrivals();
+  /// The mean first request of class k's requests admitted in interval i.
+  double first_request(size_t k, size_t i) const;
+  /// The mean first request of interval i's requests (all classes).
+  double interval_first_request(size_t i) const;
+  /// A resource's work arriving on the grid, less the revocations a bulk revocation removed from its journey.
+  std::vector<WorkArrival> work_arrivals(const Resource& r, double revocations_removed) const;
+
+  // Resources (analytic_resources.cpp).
+  /// Every resource: the HSM pool, the DB writer, CT, links, API and VA, replica reads.
+  void build_resources();
+
+  // Admission control (analytic_admission.cpp).
+  /// Replaces the offered arrivals by the admitted ones, when the scenario has admission control.
+  void apply_admission();
+
+  // The fluid answer (analytic.cpp).
+  /// Cumulative work served by each grid time.
+  std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
+  /// Affected certificates replaced by each grid time, through every resource in turn.
+  std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
+
+  // CRL era (analytic_crl.cpp).
+  /// Affected certificates revoked by a time.
+  double revoked_by(const Outcome& o, double time) const;
+  /// crl-updater's generations and when the revocations are published.
+  CrlOutcome crl_outcome(const Outcome& o) const;
+
+  // Delays (analytic_delays.cpp).
+  /// Each class's share of the first `replaced` affected requests, in FIFO order.
+  std::vector<double> class_replaced(double replaced) const;
+  /// The requests replaced within the run, interval by interval, in pieces as the replaced curve serves them.
+  std::vector<ServedPiece> served_pieces(const Outcome& o) const;
+  /// Per client class: counts, replaced by the deadline, broken, last request and delays.
+  std::vector<ClassOutcome> class_outcomes(const Outcome& o, const std::vector<ServedPiece>& pieces) const;
+
+  const Scenario& s_;
+  Topology topo_;
+  CostModel cost_;
+  double dt_ = 60;
+  size_t n_ = 0;
+  std::vector<double> d_affected_;    ///< affected requests in (t[i-1], t[i]]
+  std::vector<double> d_background_;  ///< normal-day issuance in the same intervals
+  std::vector<ClientClass> classes_;
+  std::vector<double> class_count_;           ///< affected certificates per class
+  std::vector<std::vector<double>> d_class_;  ///< by class: its share of d_affected_
+  double affected_ = 0;
+  double last_arrival_ = 0, first_arrival_ = kInf;
+  std::vector<Resource> res_;
+  int hsm_ = -1, db_ = -1;
+  double hsm_mix_ = 1;  ///< reference-key signatures per signature of the key mix, over the routing shares
+  std::vector<std::string> live_hsm_groups_;
+  std::vector<double> link_down_;               ///< by link: when a link failure takes it down (+inf: never)
+  int crl_db_ = -1, crl_ca_ = -1, cloud_ = -1;  ///< CRL era: where crl-updater reads, runs, and uploads to
+  std::map<int, size_t> link_res_;              ///< by link: its resource in res_
+  double latency_s_ = 0;                        ///< validation latency every issuance waits (a delay, not a capacity)
+  /// With admission control: by class and interval, the admitted requests' first-request times summed
+  /// (certificates x seconds); empty without it (every request is admitted when it is made).
+  std::vector<std::vector<double>> class_first_;
+  std::vector<double> class_rejected_requests_, class_rejected_certificates_;
+  double rejected_requests_ = 0, rejected_certificates_ = 0;
+  double delayed_admitted_ = 0, admission_delay_total_s_ = 0;  ///< refused, then admitted within the horizon
+};
+
+}  // namespace surge::analytic_detail

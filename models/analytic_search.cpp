@@ -1,0 +1,86 @@
+// The analytic planner's searches that rerun the analysis: the recommended window.
+#include "analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "units.hpp"
+
+namespace surge::analytic_detail {
+namespace {
+
+constexpr int kWindowSteps = 14;  // bisection on the window's end: to within a day / 16,384 (5.3 s)
+
+}  // namespace
+
+Peak Analysis::averaged_peak(const std::vector<Resource>& resources) const {
+  const size_t span = std::max<size_t>(1, static_cast<size_t>(std::lround(kPeakAveraging_s / dt_)));
+  double busiest_rate = 0, in_span = 0;  // requests (affected and normal) in the last `span` intervals
+  for (size_t i = 0; i < n_; ++i) {
+    in_span += d_affected_[i] + d_background_[i];
+    if (i >= span) in_span -= d_affected_[i - span] + d_background_[i - span];
+    busiest_rate = std::max(busiest_rate, in_span / (static_cast<double>(span) * dt_));
+  }
+  Peak p;
+  for (const Resource& x : resources) {
+    // As the report's peak_utilisation: the resource's own capacity, with the steady loads served first
+    // (ARI polling on the API and the replicas, background signing on the HSMs) counted in.
+    const double cap = (x.steady > 0 ? x.full : x.timeline).at(s_.incident.horizon_s);
+    if (x.per_affected <= 0 || cap <= 0) continue;
+    const double u = (busiest_rate * x.per_affected + x.steady + x.background_rate) / cap;
+    if (p.resource.empty() || u > p.utilisation) p = Peak{u, x.name};
+  }
+  return p;
+}
+
+// The narrowest window [0, W] (from each batch's enabling) whose peak utilisation is at most the target
+// and that still meets the deadline. The peak does not grow with W and completion does not shrink, so:
+// bisect for the smallest W meeting the target, then check the deadline there. The resources (demand per
+// certificate, capacity) do not depend on the window: only the arrivals are rebuilt for each W.
+RecommendedWindow Analysis::recommend_window(double target) const {
+  const Scenario& s = s_;
+  auto with_window = [&](double end_s) {
+    Scenario t = s;
+    t.clients.window_start_s = 0;
+    t.clients.window_end_s = end_s;
+    return t;
+  };
+  auto peak_at = [&](double end_s) {
+    const Scenario t = with_window(end_s);
+    return Analysis(t, Build::ARRIVALS).averaged_peak(res_);
+  };
+  auto pct = [](double u) { return std::to_string(static_cast<int>(std::lround(u * 100))) + "%"; };
+  RecommendedWindow w;
+  w.target_utilisation = target;
+  const double widest = s.incident.deadline_s - s.incident.decision_delay_s;
+  const Peak spread = peak_at(widest);
+  if (spread.utilisation > target) {
+    w.peak_utilisation = spread.utilisation, w.resource = spread.resource;
+    w.reason = "even spread over " + format_duration(widest) + " (all the time to the deadline), " + spread.resource +
+               " peaks at " + pct(spread.utilisation) + ", above the " + pct(target) + " target";
+    return w;
+  }
+  double lo = 0, hi = widest;
+  if (peak_at(0).utilisation <= target) hi = 0;
+  for (int it = 0; it < kWindowSteps && hi > 0; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (peak_at(mid).utilisation <= target ? hi : lo) = mid;
+  }
+  const Scenario chosen = with_window(hi);
+  const Analysis a(chosen);
+  const Outcome o = a.run();
+  const Peak p = a.averaged_peak(res_);
+  w.peak_utilisation = p.utilisation, w.resource = p.resource;
+  if (std::isfinite(o.completion)) w.completion_s = o.completion;
+  if (o.met) {
+    w.end_s = hi;
+  } else {
+    w.reason =
+        "spreading over " + format_duration(hi) + " keeps " + p.resource + " at " + pct(p.utilisation) +
+        " but misses the deadline (last replacement " +
+        (std::isfinite(o.completion) ? "at " + format_duration(o.completion) : std::string("after the horizon")) + ")";
+  }
+  return w;
+}
+
+}  // namespace surge::analytic_detail
