@@ -47,6 +47,31 @@ struct Resource {
   CapacityTimeline certificate_timeline() const { return timeline.left_after(background_rate); }
 };
 
+/// When the scenario's failures strike (+inf: never); link failures are Analysis::link_down_.
+struct FailureTimes {
+  std::vector<double> dc_down;             ///< by data center: when it fails, s
+  std::map<std::string, double> hsm_down;  ///< by HSM host name ("dc1/hsm-2"): when it fails, s
+  double writer_lost = kInf;               ///< when the DB writer fails, alone or with its data center, s
+};
+
+/// The DB writer over the run: the first one, and the replica promoted after its loss.
+struct Writer {
+  int data_center = -1;      ///< the first writer's data center
+  int first = -1;            ///< the first writer's node
+  int last = -1;             ///< the node writing at the end: the promoted replica, else `first`
+  double promoted_s = kInf;  ///< when the promoted replica takes over (+inf: none is)
+};
+
+/// Visits per request to each step of its journey, by data center: the traffic equations' solution.
+struct Visits {
+  /// A journey's steps in one data center: issuance goes front end -> writer (NET), commits, signs;
+  /// revocation signs (when it is signed), goes to the writer, commits.
+  enum Step { ISSUE_NET, ISSUE_DB, ISSUE_HSM, REVOKE_HSM, REVOKE_NET, REVOKE_DB, STEPS };
+  std::vector<double> v;  ///< by data center x STEPS + step
+  /// Visits to `step` of data center d per request.
+  double at(size_t d, Step step) const { return v[d * STEPS + static_cast<size_t>(step)]; }
+};
+
 /// CRL era: what crl-updater's generations add up to, from the revoked curve.
 struct CrlOutcome {
   double signatures = 0;      ///< shard signatures of the generations started within the run
@@ -116,6 +141,35 @@ class Analysis {
   // Resources (analytic_resources.cpp).
   /// Every resource: the HSM pool, the DB writer, CT, links, API and VA, replica reads.
   void build_resources();
+  /// down_ and link_down_ from the scenario's failures.
+  void read_failures();
+  /// The first writer and the replica promoted after its loss (which, and when).
+  Writer find_writer() const;
+  /// The DB writer's resource: the first writer's capacity, none from its loss, the promoted one's after.
+  Resource writer_resource() const;
+  /// Whether a link failure has cut this route by `time`.
+  bool cut_at(const std::vector<RouteHop>& route, double time) const;
+  /// Whether data center d's front end reaches the writer at `time` (the promoted one's from the loss on).
+  bool reaches_writer(double time, size_t d) const;
+  /// Every time a capacity may change (failures, the writer's loss where routes matter), sorted.
+  std::vector<double> capacity_change_times() const;
+  /// Data center d's live signing capacity at `time`: 0 when it is down or cut off from the writer.
+  double hsm_capacity_at(double time, size_t d) const;
+  /// The HSM pool's capacity over time and sessions; share_ and live_hsm_groups_ with it.
+  Resource hsm_pool();
+  /// Work per certificate on the HSM pool and the writer from the visits; hsm_mix_ and background signing.
+  void add_certificate_work(Resource& hsm, Resource& db);
+  /// The CT logs, pooled, when the scenario has any.
+  void add_ct();
+  /// Every link a flow crosses: issuance and revocation to the writer, replication, the CRL era's.
+  void add_links();
+  /// One API or VA station of data center d: `capacity` while it is up, less the `steady` load served first.
+  void add_front_station(size_t d, const std::string& kind, const std::string& unit, double capacity,
+                         double per_issuance, double steady);
+  /// The API and VA stations of every data center that has them, and the validation latency.
+  void add_front_stations();
+  /// ARI polling's reads over the live replicas, when clients poll.
+  void add_replica_reads();
 
   // Admission control (analytic_admission.cpp).
   /// Replaces the offered arrivals by the admitted ones, when the scenario has admission control.
@@ -157,7 +211,14 @@ class Analysis {
   int hsm_ = -1, db_ = -1;
   double hsm_mix_ = 1;  ///< reference-key signatures per signature of the key mix, over the routing shares
   std::vector<std::string> live_hsm_groups_;
-  std::vector<double> link_down_;               ///< by link: when a link failure takes it down (+inf: never)
+  std::vector<double> link_down_;  ///< by link: when a link failure takes it down (+inf: never)
+  FailureTimes down_;              ///< when data centers, HSMs and the writer fail
+  Writer writer_;                  ///< the DB writer and its promotion
+  /// By data center: its front end's route to the first writer and to the last (the promoted one).
+  std::vector<std::vector<RouteHop>> to_first_writer_, to_last_writer_;
+  std::vector<double> change_times_;            ///< when capacities may change, sorted (see capacity_change_times)
+  std::vector<double> share_;                   ///< by data center: its share of the requests (live signing capacity)
+  Visits affected_visits_, background_visits_;  ///< per affected certificate (issue + revoke), per normal issuance
   int crl_db_ = -1, crl_ca_ = -1, cloud_ = -1;  ///< CRL era: where crl-updater reads, runs, and uploads to
   std::map<int, size_t> link_res_;              ///< by link: its resource in res_
   double latency_s_ = 0;                        ///< validation latency every issuance waits (a delay, not a capacity)
