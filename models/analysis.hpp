@@ -81,6 +81,18 @@ struct CrlOutcome {
   double run_end_s = 0;  ///< when the simulator's run would end: all replaced, revoked and published, or the horizon
 };
 
+/// The run's extent and what it did by its end, as the simulator counts: what the report's resource figures share.
+struct RunTotals {
+  double run_end_s = 0;   ///< when the simulator's run would end
+  double busy_end_s = 0;  ///< utilisation is averaged from the decision to here: completion, else the horizon
+  double peak_rate = 0;   ///< requests/s, affected and normal, at the busiest grid interval
+  double background = 0;  ///< normal-day issuances within the run
+  double replaced = 0;    ///< affected certificates replaced within the run
+  double revoked = 0;     ///< affected certificates revoked within the run (after replacement, or in bulk)
+  double background_signatures = 0;         ///< OCSP re-signing and CRL shard signatures within the run
+  std::map<size_t, double> crl_link_bytes;  ///< by resource: the CRL bytes read and uploaded across it
+};
+
 /// A part of one grid interval's requests, replaced together: FIFO maps the interval's requests onto the
 /// replaced curve, so one interval's requests are spread over the time they are served.
 struct ServedPiece {
@@ -120,6 +132,8 @@ class Analysis {
   Peak averaged_peak(const std::vector<Resource>& resources) const;
   /// The narrowest window meeting the target peak utilisation and the deadline (see recommend_window).
   RecommendedWindow recommend_window(double target) const;
+  /// The latest decision time that still meets the deadline; none when even deciding at once misses it.
+  std::optional<double> latest_decision() const;
 
  private:
   double t(size_t i) const { return static_cast<double>(i) * dt_; }
@@ -180,6 +194,25 @@ class Analysis {
   std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
   /// Affected certificates replaced by each grid time, through every resource in turn.
   std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
+
+  // The report (analytic_report.cpp).
+  /// The Report's outcome figures: completion, deadline, replaced and revoked, bulk revocation.
+  Report report_outcome(const Outcome& o) const;
+  /// The run's end and what it did by then.
+  RunTotals run_totals(const Outcome& o, const CrlOutcome& crl) const;
+  /// Every resource's use, the bottleneck, signatures and commits, the sustainable rate.
+  void report_resources(Report& r, const RunTotals& run, const AnalyticOptions& options) const;
+  /// Resource k's work, utilisation and availability; `polled` of its work is ARI polling, `polled_active`
+  /// of that after the decision.
+  ResourceUse resource_use(size_t k, const RunTotals& run, double polled, double polled_active) const;
+  /// Erlang C's mean wait (s) at the peak request rate, for resources with servers below saturation.
+  std::optional<double> erlang_wait_s(const Resource& x, double peak_rate) const;
+  /// The capacity x alone would need to meet the deadline, with the headroom (0: none would).
+  double needed_capacity(const Resource& x, const FluidResource& fluid, double headroom) const;
+  /// The incident transfers, each alone on its path.
+  void report_transfers(Report& r) const;
+  /// Time to replace, overall and by class, and admission control's refusals.
+  void report_delays(Report& r, const Outcome& o) const;
 
   // CRL era (analytic_crl.cpp).
   /// Affected certificates revoked by a time.

@@ -1,4 +1,4 @@
-// The analytic planner's searches that rerun the analysis: the recommended window.
+// The analytic planner's searches that rerun the analysis: the latest decision and the recommended window.
 #include "analysis.hpp"
 
 #include <algorithm>
@@ -9,9 +9,26 @@
 namespace surge::analytic_detail {
 namespace {
 
-constexpr int kWindowSteps = 14;  // bisection on the window's end: to within a day / 16,384 (5.3 s)
+constexpr int kWindowSteps = 14;    // bisection on the window's end: to within a day / 16,384 (5.3 s)
+constexpr int kDecisionSteps = 12;  // bisection on the decision: to within deadline / 4096 (21 s for a day)
 
 }  // namespace
+
+// The latest decision that still meets the deadline: bisection (meeting it is monotone in the delay).
+std::optional<double> Analysis::latest_decision() const {
+  auto meets = [&](double decision) {
+    Scenario t = s_;
+    t.incident.decision_delay_s = decision;
+    return Analysis(t).run().met;
+  };
+  if (!meets(0)) return std::nullopt;
+  double lo = 0, hi = s_.incident.deadline_s;
+  for (int it = 0; it < kDecisionSteps; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (meets(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
 
 Peak Analysis::averaged_peak(const std::vector<Resource>& resources) const {
   const size_t span = std::max<size_t>(1, static_cast<size_t>(std::lround(kPeakAveraging_s / dt_)));
