@@ -93,6 +93,36 @@ struct RunTotals {
   std::map<size_t, double> crl_link_bytes;  ///< by resource: the CRL bytes read and uploaded across it
 };
 
+/// Admission control's state as it moves forward on the grid (Analysis::apply_admission).
+struct AdmissionState {
+  /// A resource's cumulative work admitted through each grid point, and its served-work recursion.
+  struct Track {
+    const Resource* r = nullptr;
+    CapacityTimeline cap{0.0};
+    std::vector<double> cum_work;  ///< work admitted through each grid point
+    double best = kInf;            ///< min over s of (A(s-) - S(s)), as in Analysis::served
+    size_t j = 0;                  ///< interval where its served work currently falls
+  };
+  /// One group's refused requests (a class's, or the background's), asking again `steps` grid points later.
+  struct Retries {
+    std::vector<double> due;        ///< by grid point: requests asking again there
+    std::vector<double> due_first;  ///< ... their first-request times summed (certificates x seconds)
+    size_t steps = 1;               ///< the wait before asking again, in grid steps
+  };
+  std::vector<Track> tracks;      ///< every resource with work per certificate
+  std::vector<double> cum_certs;  ///< certificates admitted through each grid point
+  std::vector<Retries> classes;   ///< by client class
+  Retries background;             ///< normal-day issuance
+};
+
+/// One group's requests admitted at a grid point: its retries, then its first requests.
+struct AdmittedGroup {
+  double retried = 0;   ///< retries due
+  double in_retry = 0;  ///< ... admitted
+  double in_fresh = 0;  ///< first requests admitted
+  double first = 0;     ///< the admitted requests' first-request times summed (certificates x seconds)
+};
+
 /// A part of one grid interval's requests, replaced together: FIFO maps the interval's requests onto the
 /// replaced curve, so one interval's requests are spread over the time they are served.
 struct ServedPiece {
@@ -188,6 +218,16 @@ class Analysis {
   // Admission control (analytic_admission.cpp).
   /// Replaces the offered arrivals by the admitted ones, when the scenario has admission control.
   void apply_admission();
+  /// Admission control's state at t = 0: nothing admitted, nothing due, each group's retry wait.
+  AdmissionState admission_start() const;
+  /// Certificates issued by grid point i, of the `admitted_before` admitted before it.
+  double issued_by(size_t i, double admitted_before, AdmissionState& a) const;
+  /// Admits a group's retries due at i, then `asked` first requests, each in the share given.
+  AdmittedGroup admit_group(size_t i, AdmissionState::Retries& g, double asked, double take_retries, double take_fresh);
+  /// Admits `take` of `requests` (first requests summed: `first_sum`) and sends the rest back `g.steps`
+  /// later; adds the admitted ones' first requests to `admitted_first`; returns the admitted.
+  double admit(size_t i, AdmissionState::Retries& g, double requests, double first_sum, double take,
+               double& admitted_first);
 
   // The fluid answer (analytic.cpp).
   /// Cumulative work served by each grid time.

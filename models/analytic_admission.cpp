@@ -16,111 +16,109 @@ void Analysis::apply_admission() {
   const Admission& adm = s_.admission;
   if (!adm.enabled()) return;
   const size_t classes = classes_.size();
-  auto steps_after = [&](double wait_s) { return std::max<size_t>(1, grid_index(wait_s, dt_)); };
-  std::vector<size_t> retry_steps(classes);
-  for (size_t k = 0; k < classes; ++k)
-    retry_steps[k] = steps_after(classes_[k].kind == ClientKind::CRON ? classes_[k].period_s() : adm.retry_after_s);
-  const size_t bg_retry_steps = steps_after(adm.retry_after_s);
-
-  // Each resource's cumulative work admitted through each grid point, and its served-work recursion.
-  struct Track {
-    const Resource* r;
-    CapacityTimeline cap;
-    std::vector<double> cum_work;
-    double best = kInf;  // min over s of (A(s-) - S(s)), as in served()
-    size_t j = 0;        // interval where its served work currently falls
-  };
-  std::vector<Track> tracks;
-  for (const Resource& r : res_)
-    if (r.per_affected > 0 || r.per_background > 0)
-      tracks.push_back(Track{&r, r.timeline, std::vector<double>(n_, 0.0)});
-  std::vector<double> cum_certs(n_, 0.0);
-
-  std::vector<std::vector<double>> pending(classes, std::vector<double>(n_, 0.0));  // retries due
-  std::vector<std::vector<double>> pending_first(classes, std::vector<double>(n_, 0.0));
-  std::vector<double> pending_bg(n_, 0.0), pending_bg_first(n_, 0.0);
+  AdmissionState a = admission_start();
   class_first_.assign(classes, std::vector<double>(n_, 0.0));
   class_rejected_requests_.assign(classes, 0.0);
   class_rejected_certificates_.assign(classes, 0.0);
 
   for (size_t i = 0; i < n_; ++i) {
-    const double admitted_before = i > 0 ? cum_certs[i - 1] : 0;
-    double issued = admitted_before;
-    for (Track& tr : tracks) {
-      const double S = tr.cap.cumulative(t(i));
-      const double arrived = i > 0 ? tr.cum_work[i - 1] : 0;
-      tr.best = std::min(tr.best, arrived - S);
-      const double served = tr.best + S;  // work arriving at t_i is served from t_(i+1) on
-      while (tr.j + 1 < i && tr.cum_work[tr.j] < served * (1 - 1e-12)) ++tr.j;
-      if (i == 0) continue;
-      const double before = tr.j > 0 ? tr.cum_work[tr.j - 1] : 0;
-      const double span = tr.cum_work[tr.j] - before;
-      const double frac = span > 0 ? std::clamp((served - before) / span, 0.0, 1.0) : 1.0;
-      const double certs_before = tr.j > 0 ? cum_certs[tr.j - 1] : 0;
-      issued = std::min(issued, certs_before + frac * (cum_certs[tr.j] - certs_before));
-    }
+    const double admitted_before = i > 0 ? a.cum_certs[i - 1] : 0;
+    const double issued = issued_by(i, admitted_before, a);
     double room = std::max(0.0, adm.queue_certificates - (admitted_before - issued));
 
     // Retries first, then first requests; each group pro rata over the classes and the background.
-    double retries = pending_bg[i], fresh = d_background_[i];
+    double retries = a.background.due[i], fresh = d_background_[i];
     for (size_t k = 0; k < classes; ++k) {
-      retries += pending[k][i];
+      retries += a.classes[k].due[i];
       fresh += d_class_[k][i];
     }
     const double take_retries = retries > 0 ? std::min(1.0, room / retries) : 1.0;
     room -= take_retries * retries;
     const double take_fresh = fresh > 0 ? std::min(1.0, std::max(0.0, room) / fresh) : 1.0;
 
-    // Admits a share of one group's requests and sends the rest back `steps` later; returns the admitted.
-    auto admit = [&](double requests, double first_sum, double take, size_t steps, std::vector<double>& due,
-                     std::vector<double>& due_first, double& admitted_first) {
-      const double in = take * requests, out = requests - in;
-      admitted_first += take * first_sum;
-      if (out > 0) {
-        rejected_requests_ += out;
-        if (i + steps < n_) {
-          due[i + steps] += out;
-          due_first[i + steps] += (1 - take) * first_sum;
-        }
-      }
-      return in;
-    };
-    double admitted_affected = 0, admitted_bg = 0;
+    double admitted_affected = 0;
     for (size_t k = 0; k < classes; ++k) {
-      double first = 0;
-      const double retried = pending[k][i], asked = d_class_[k][i];
-      const double in_retry =
-          admit(retried, pending_first[k][i], take_retries, retry_steps[k], pending[k], pending_first[k], first);
-      admission_delay_total_s_ += in_retry * t(i) - first;
-      delayed_admitted_ += in_retry;
-      const double in_fresh =
-          admit(asked, asked * t(i), take_fresh, retry_steps[k], pending[k], pending_first[k], first);
-      class_rejected_requests_[k] += (retried - in_retry) + (asked - in_fresh);
-      class_rejected_certificates_[k] += asked - in_fresh;
-      rejected_certificates_ += asked - in_fresh;
-      d_class_[k][i] = in_retry + in_fresh;
-      class_first_[k][i] = first;
+      const double asked = d_class_[k][i];
+      const AdmittedGroup g = admit_group(i, a.classes[k], asked, take_retries, take_fresh);
+      class_rejected_requests_[k] += (g.retried - g.in_retry) + (asked - g.in_fresh);
+      class_rejected_certificates_[k] += asked - g.in_fresh;
+      d_class_[k][i] = g.in_retry + g.in_fresh;
+      class_first_[k][i] = g.first;
       admitted_affected += d_class_[k][i];
     }
-    {
-      double first = 0;
-      const double retried = pending_bg[i], asked = d_background_[i];
-      const double in_retry =
-          admit(retried, pending_bg_first[i], take_retries, bg_retry_steps, pending_bg, pending_bg_first, first);
-      admission_delay_total_s_ += in_retry * t(i) - first;
-      delayed_admitted_ += in_retry;
-      const double in_fresh =
-          admit(asked, asked * t(i), take_fresh, bg_retry_steps, pending_bg, pending_bg_first, first);
-      rejected_certificates_ += asked - in_fresh;
-      d_background_[i] = admitted_bg = in_retry + in_fresh;
-    }
+    const AdmittedGroup bg = admit_group(i, a.background, d_background_[i], take_retries, take_fresh);
+    const double admitted_bg = d_background_[i] = bg.in_retry + bg.in_fresh;
     d_affected_[i] = admitted_affected;
-    cum_certs[i] = admitted_before + admitted_affected + admitted_bg;
-    for (Track& tr : tracks)
+    a.cum_certs[i] = admitted_before + admitted_affected + admitted_bg;
+    for (AdmissionState::Track& tr : a.tracks)
       tr.cum_work[i] = (i > 0 ? tr.cum_work[i - 1] : 0) + admitted_affected * tr.r->per_affected +
                        admitted_bg * tr.r->per_background;
   }
   summarise_arrivals();
+}
+
+AdmissionState Analysis::admission_start() const {
+  const Admission& adm = s_.admission;
+  auto steps_after = [&](double wait_s) { return std::max<size_t>(1, grid_index(wait_s, dt_)); };
+  AdmissionState a;
+  for (const Resource& r : res_)
+    if (r.per_affected > 0 || r.per_background > 0)
+      a.tracks.push_back(AdmissionState::Track{&r, r.timeline, std::vector<double>(n_, 0.0)});
+  a.cum_certs.assign(n_, 0.0);
+  for (const ClientClass& c : classes_) {
+    const double wait_s = c.kind == ClientKind::CRON ? c.period_s() : adm.retry_after_s;
+    a.classes.push_back(
+        AdmissionState::Retries{std::vector<double>(n_, 0.0), std::vector<double>(n_, 0.0), steps_after(wait_s)});
+  }
+  a.background = AdmissionState::Retries{std::vector<double>(n_, 0.0), std::vector<double>(n_, 0.0),
+                                         steps_after(adm.retry_after_s)};
+  return a;
+}
+
+// The certificates issued by t_i: the fewest any resource has served, mapping its served work back to the
+// admitted certificates (FIFO, as replaced_curve does). Moves each track's served-work recursion to t_i.
+double Analysis::issued_by(size_t i, double admitted_before, AdmissionState& a) const {
+  double issued = admitted_before;
+  for (AdmissionState::Track& tr : a.tracks) {
+    const double S = tr.cap.cumulative(t(i));
+    const double arrived = i > 0 ? tr.cum_work[i - 1] : 0;
+    tr.best = std::min(tr.best, arrived - S);
+    const double served = tr.best + S;  // work arriving at t_i is served from t_(i+1) on
+    while (tr.j + 1 < i && tr.cum_work[tr.j] < served * (1 - 1e-12)) ++tr.j;
+    if (i == 0) continue;
+    const double before = tr.j > 0 ? tr.cum_work[tr.j - 1] : 0;
+    const double span = tr.cum_work[tr.j] - before;
+    const double frac = span > 0 ? std::clamp((served - before) / span, 0.0, 1.0) : 1.0;
+    const double certs_before = tr.j > 0 ? a.cum_certs[tr.j - 1] : 0;
+    issued = std::min(issued, certs_before + frac * (a.cum_certs[tr.j] - certs_before));
+  }
+  return issued;
+}
+
+AdmittedGroup Analysis::admit_group(size_t i, AdmissionState::Retries& g, double asked, double take_retries,
+                                    double take_fresh) {
+  AdmittedGroup a;
+  a.retried = g.due[i];
+  a.in_retry = admit(i, g, a.retried, g.due_first[i], take_retries, a.first);
+  admission_delay_total_s_ += a.in_retry * t(i) - a.first;
+  delayed_admitted_ += a.in_retry;
+  a.in_fresh = admit(i, g, asked, asked * t(i), take_fresh, a.first);
+  rejected_certificates_ += asked - a.in_fresh;
+  return a;
+}
+
+double Analysis::admit(size_t i, AdmissionState::Retries& g, double requests, double first_sum, double take,
+                       double& admitted_first) {
+  const double in = take * requests, out = requests - in;
+  admitted_first += take * first_sum;
+  if (out > 0) {
+    rejected_requests_ += out;
+    if (i + g.steps < n_) {
+      g.due[i + g.steps] += out;
+      g.due_first[i + g.steps] += (1 - take) * first_sum;
+    }
+  }
+  return in;
 }
 
 }  // namespace surge::analytic_detail
