@@ -234,6 +234,15 @@ class Analysis {
   std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
   /// Affected certificates replaced by each grid time, through every resource in turn.
   std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
+  /// When the bulk revocation starts, by the simulator's rule, given the replaced curve; none if it never does.
+  std::optional<double> bulk_revocation_start(const std::vector<double>& replaced) const;
+  /// Gives the `remaining` revocations from `tb` on the HSMs and the writer their whole capacity in `caps`
+  /// until done; returns when the last is done (s).
+  double revoke_first(std::vector<CapacityTimeline>& caps, double tb, double remaining) const;
+  /// The first time every affected certificate is replaced (s), interpolated; +inf if never.
+  double completion_time(const std::vector<double>& replaced) const;
+  /// Replaced and revoked by the deadline, and whether it is met, from the rest of `o`.
+  void judge_deadline(Outcome& o) const;
 
   // The report (analytic_report.cpp).
   /// The Report's outcome figures: completion, deadline, replaced and revoked, bulk revocation.

@@ -99,71 +99,88 @@ std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>
 
 Outcome Analysis::run() const {
   Outcome o;
-  const Scenario& s = s_;
-  const double N = s.workload.certificates;  // all affected, including those asking after the horizon
+  const double N = s_.workload.certificates;  // all affected, including those asking after the horizon
   std::vector<CapacityTimeline> caps;
   for (const Resource& r : res_) caps.push_back(r.certificate_timeline());
   std::vector<double> replaced = replaced_curve(caps, 0);
-
-  // Bulk revocation, by the simulator's rule: start when what is not yet revoked needs, on what survives,
-  // (1 + margin) x its time, ending `slack` (and one controller interval) before the deadline.
-  const double latest = s.incident.deadline_s - s.incident.revocation_slack_s - kControllerInterval_s;
-  if (N > 0) {
-    for (size_t i = index_of(s.incident.decision_delay_s); i < n_; ++i) {
-      const double remaining = N - replaced[i];
-      if (remaining <= 1e-6 * N) break;
-      const double sign = res_[hsm_].timeline.at(t(i)), commit = res_[db_].timeline.at(t(i));
-      const double need_sign =
-          cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures * hsm_mix_ / sign : 0;
-      const double need_db = remaining * cost_.revocation.commits / commit;
-      const double need = std::max(need_sign, need_db) * (1 + s.incident.revocation_margin);
-      if (std::isfinite(need) && t(i) + need >= latest) {
-        o.bulk_start = t(i);
-        break;
-      }
-    }
-  }
+  o.bulk_start = bulk_revocation_start(replaced);
   if (o.bulk_start) {
     const double tb = *o.bulk_start;
     const double remaining = N - replaced[index_of(tb)];
     o.remaining_at_bulk = remaining;
     o.replaced_at_bulk = replaced[index_of(tb)];
-    // Revocations go first on the HSMs and the writer: each is busy with them until they are done.
-    double end = tb;
-    for (int r : {hsm_, db_}) {
-      const double work = remaining * res_[static_cast<size_t>(r)].per_revocation;
-      const CapacityTimeline cap = caps[static_cast<size_t>(r)];
-      const double done = cap.time_for(cap.cumulative(tb) + work);
-      end = std::max(end, done);
-      // Issuance gets nothing on this resource meanwhile.
-      CapacityTimeline gap(0.0);
-      for (const auto& [st, c] : cap.steps())
-        if (st < tb) gap.set(st, c);
-      gap.set(tb, 0);
-      if (std::isfinite(done)) gap.set(done, cap.at(done));  // steps in time order: the gap's end first
-      for (const auto& [st, c] : cap.steps())
-        if (st > done) gap.set(st, c);
-      caps[static_cast<size_t>(r)] = gap;
-    }
-    o.revocation_end = end;
+    o.revocation_end = revoke_first(caps, tb, remaining);
     replaced = replaced_curve(caps, remaining);
   }
-  // Completion: the first grid time all affected certificates are replaced, to within kCompletionTolerance
-  // (after a bulk revocation the replaced curve can level off a rounding error short of N).
+  o.completion = completion_time(replaced);
+  if (!o.bulk_start) o.revocation_end = o.completion;
+  o.replaced = replaced;
+  if (o.bulk_start)
+    o.broken = broken_sites(BulkRevocation{N, *o.bulk_start, o.revocation_end, s_.incident.horizon_s, dt_, replaced});
+  judge_deadline(o);
+  return o;
+}
+
+// Bulk revocation, by the simulator's rule: start when what is not yet revoked needs, on what survives,
+// (1 + margin) x its time, ending `slack` (and one controller interval) before the deadline.
+std::optional<double> Analysis::bulk_revocation_start(const std::vector<double>& replaced) const {
+  const Scenario& s = s_;
+  const double N = s.workload.certificates;
+  const double latest = s.incident.deadline_s - s.incident.revocation_slack_s - kControllerInterval_s;
+  if (N <= 0) return std::nullopt;
+  for (size_t i = index_of(s.incident.decision_delay_s); i < n_; ++i) {
+    const double remaining = N - replaced[i];
+    if (remaining <= 1e-6 * N) break;
+    const double sign = res_[hsm_].timeline.at(t(i)), commit = res_[db_].timeline.at(t(i));
+    const double need_sign =
+        cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures * hsm_mix_ / sign : 0;
+    const double need_db = remaining * cost_.revocation.commits / commit;
+    const double need = std::max(need_sign, need_db) * (1 + s.incident.revocation_margin);
+    if (std::isfinite(need) && t(i) + need >= latest) return t(i);
+  }
+  return std::nullopt;
+}
+
+// Revocations go first on the HSMs and the writer: each is busy with them until they are done.
+double Analysis::revoke_first(std::vector<CapacityTimeline>& caps, double tb, double remaining) const {
+  double end = tb;
+  for (int r : {hsm_, db_}) {
+    const double work = remaining * res_[static_cast<size_t>(r)].per_revocation;
+    const CapacityTimeline cap = caps[static_cast<size_t>(r)];
+    const double done = cap.time_for(cap.cumulative(tb) + work);
+    end = std::max(end, done);
+    // Issuance gets nothing on this resource meanwhile.
+    CapacityTimeline gap(0.0);
+    for (const auto& [st, c] : cap.steps())
+      if (st < tb) gap.set(st, c);
+    gap.set(tb, 0);
+    if (std::isfinite(done)) gap.set(done, cap.at(done));  // steps in time order: the gap's end first
+    for (const auto& [st, c] : cap.steps())
+      if (st > done) gap.set(st, c);
+    caps[static_cast<size_t>(r)] = gap;
+  }
+  return end;
+}
+
+// Completion: the first grid time all affected certificates are replaced, to within kCompletionTolerance
+// (after a bulk revocation the replaced curve can level off a rounding error short of N).
+double Analysis::completion_time(const std::vector<double>& replaced) const {
+  const double N = s_.workload.certificates;
   for (size_t i = 0; i < n_; ++i)
     if (N > 0 && replaced[i] >= N * (1 - kCompletionTolerance)) {
       // Interpolate inside the last interval.
       const double prev = i > 0 ? replaced[i - 1] : 0;
       const double frac = replaced[i] > prev ? (N - prev) / (replaced[i] - prev) : 1.0;
-      o.completion = t(i) - dt_ + std::clamp(frac, 0.0, 1.0) * dt_;
-      break;
+      return t(i) - dt_ + std::clamp(frac, 0.0, 1.0) * dt_;
     }
-  if (!o.bulk_start) o.revocation_end = o.completion;
-  o.replaced = replaced;
-  if (o.bulk_start)
-    o.broken = broken_sites(BulkRevocation{N, *o.bulk_start, o.revocation_end, s.incident.horizon_s, dt_, replaced});
+  return kInf;
+}
+
+void Analysis::judge_deadline(Outcome& o) const {
+  const Scenario& s = s_;
+  const double N = s.workload.certificates;
   const size_t dl = index_at_or_before(s.incident.deadline_s);
-  o.replaced_by_deadline = std::min(N, replaced[dl]);
+  o.replaced_by_deadline = std::min(N, o.replaced[dl]);
   if (o.bulk_start) {
     const double tb = *o.bulk_start;
     const double before = N - o.remaining_at_bulk;  // replaced (and so revoked) when the bulk began
@@ -176,7 +193,6 @@ Outcome Analysis::run() const {
   }
   o.met = N <= 0 || (o.replaced_by_deadline >= N * (1 - 1e-9) && o.revoked_by_deadline >= N * (1 - 1e-9) &&
                      o.completion <= s.incident.deadline_s && o.revocation_end <= s.incident.deadline_s);
-  return o;
 }
 
 }  // namespace surge::analytic_detail
