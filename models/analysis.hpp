@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "analytic.hpp"
-#include "clients.hpp"
-#include "fluid.hpp"
-#include "grid.hpp"
-#include "topology.hpp"
-#include "workload.hpp"
+#include "models/analytic.hpp"
+#include "models/clients.hpp"
+#include "models/fluid.hpp"
+#include "models/grid.hpp"
+#include "models/topology.hpp"
+#include "models/workload.hpp"
 
 namespace surge::analytic_detail {
 

@@ -1,11 +1,11 @@
-#include "analytic.hpp"
+#include "models/analytic.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 
-#include "analysis.hpp"
-#include "broken_sites.hpp"
+#include "models/analysis.hpp"
+#include "models/broken_sites.hpp"
 
 namespace surge::analytic_detail {
 namespace {

@@ -1,6 +1,6 @@
 // The analytic planner's admission control: a fluid bound on the admitted, not yet issued certificates,
 // applied forward on the grid before anything else reads the arrivals.
-#include "analysis.hpp"
+#include "models/analysis.hpp"
 
 #include <algorithm>
 

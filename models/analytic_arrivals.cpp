@@ -1,11 +1,11 @@
 // The analytic planner's arrivals: the clients' requests on the time grid, by class, with top-of-hour
 // clustering; their first-request times; the work they bring each resource.
-#include "analysis.hpp"
+#include "models/analysis.hpp"
 
 #include <algorithm>
 
-#include "clients.hpp"
-#include "units.hpp"
+#include "models/clients.hpp"
+#include "models/units.hpp"
 
 namespace surge::analytic_detail {
 

@@ -1,9 +1,9 @@
 // The analytic planner's CRL era: the revoked curve, crl-updater's generations and their publication.
-#include "analysis.hpp"
+#include "models/analysis.hpp"
 
 #include <algorithm>
 
-#include "workload.hpp"
+#include "models/workload.hpp"
 
 namespace surge::analytic_detail {
 

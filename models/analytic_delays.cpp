@@ -1,6 +1,6 @@
 // The analytic planner's delays: FIFO over the grid maps requests onto the replaced curve, giving time
 // to replace overall and per client class.
-#include "analysis.hpp"
+#include "models/analysis.hpp"
 
 #include <algorithm>
 

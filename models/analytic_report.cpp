@@ -1,12 +1,12 @@
 // The analytic planner's Report: the run's outcome, each resource's use, transfers, delays, admission
 // control, and the searches.
-#include "analysis.hpp"
+#include "models/analysis.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
-#include "workload.hpp"
+#include "models/workload.hpp"
 
 namespace surge::analytic_detail {
 namespace {

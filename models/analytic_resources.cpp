@@ -1,15 +1,15 @@
 // The analytic planner's resources: the capacity timelines (failures, promotion, reachability) and the
 // work per certificate (traffic equations) of the HSM pool, the DB writer, CT, links, API, VA and reads.
-#include "analysis.hpp"
+#include "models/analysis.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <map>
 
-#include "ct.hpp"
-#include "topology.hpp"
-#include "workload.hpp"
+#include "models/ct.hpp"
+#include "models/topology.hpp"
+#include "models/workload.hpp"
 
 namespace surge::analytic_detail {
 namespace {

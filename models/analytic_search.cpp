@@ -1,10 +1,10 @@
 // The analytic planner's searches that rerun the analysis: the latest decision and the recommended window.
-#include "analysis.hpp"
+#include "models/analysis.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "units.hpp"
+#include "models/units.hpp"
 
 namespace surge::analytic_detail {
 namespace {
