@@ -8,6 +8,7 @@
 #include <map>
 
 #include "models/ct.hpp"
+#include "models/failover.hpp"
 #include "models/topology.hpp"
 #include "models/workload.hpp"
 
@@ -125,13 +126,11 @@ Writer Analysis::find_writer() const {
   w.data_center = s.writer_data_center();
   w.first = w.last = topo_.find(host_name(s.data_centers[static_cast<size_t>(w.data_center)].name, "db-writer"));
   if (!std::isfinite(down_.writer_lost)) return w;
+  // The replica promoted is one whose data center is still up when the promotion is due.
   const double promotion = down_.writer_lost + s.incident.db_promotion_delay_s;
-  int next = -1;
-  for (int pass = 0; pass < 2 && next < 0; ++pass)
-    for (size_t d = 0; d < s.data_centers.size() && next < 0; ++d)
-      if (down_.dc_down[d] > promotion && ((static_cast<int>(d) == w.data_center) == (pass == 1)))
-        for (int r : topo_.replicas(static_cast<int>(d)))
-          if (next < 0) next = r;
+  const int next = replica_to_promote(topo_, s.data_centers.size(), w.data_center, [&](int r) {
+    return down_.dc_down[static_cast<size_t>(topo_.node(r).dc)] > promotion;
+  });
   if (next >= 0) {
     w.last = next;
     w.promoted_s = promotion;
@@ -159,9 +158,7 @@ Resource Analysis::writer_resource() const {
 // (the simulator's router; routes are static, so a cut link is not routed around). From the writer's
 // loss on, the route that counts is the one to the replica being promoted.
 bool Analysis::cut_at(const std::vector<RouteHop>& route, double time) const {
-  for (const RouteHop& hop : route)
-    if (link_down_[static_cast<size_t>(hop.link)] <= time) return true;
-  return false;
+  return route_cut(route, [&](int link) { return link_down_[static_cast<size_t>(link)] <= time; });
 }
 
 bool Analysis::reaches_writer(double time, size_t d) const {

@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "models/failover.hpp"
+
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(db_station, surge_sim,
                                 "surge: the DB writer, its promotion, replication to the replicas");
 
@@ -81,13 +83,8 @@ void Model::schedule_promotion() {
   const double now = sg4::Engine::get_clock();
   Tracked& db = tracked_[static_cast<size_t>(db_tracked_)];
   const int old_dc = topo_.node(writer_).dc;
-  int next = -1;
-  for (int pass = 0; pass < 2 && next < 0; ++pass)
-    for (size_t d = 0; d < s_.data_centers.size() && next < 0; ++d) {
-      if (!dc_up_[d] || ((static_cast<int>(d) == old_dc) != (pass == 1))) continue;
-      for (int r : topo_.replicas(static_cast<int>(d)))
-        if (up(r) && next < 0) next = r;
-    }
+  const int next = replica_to_promote(topo_, s_.data_centers.size(), old_dc,
+                                      [&](int r) { return dc_up_[static_cast<size_t>(topo_.node(r).dc)] && up(r); });
   if (next < 0) {
     promotion_at_ = std::numeric_limits<double>::infinity();
     promoting_ = -1;

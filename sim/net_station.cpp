@@ -2,6 +2,8 @@
 
 #include <xbt/log.h>
 
+#include "models/failover.hpp"
+
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(net_station, surge_sim,
                                 "surge: RPCs to the writer, routes and reachability over cut links, bulk transfers");
 
@@ -52,9 +54,7 @@ void Model::net_worker() {
 
 // True when no link on the static route from one host to another was taken down by a link failure.
 bool Model::route_live(int from, int to) {
-  for (const RouteHop& hop : route(from, to))
-    if (link_cut_[static_cast<size_t>(hop.link)]) return false;
-  return true;
+  return !route_cut(route(from, to), [&](int link) { return link_cut_[static_cast<size_t>(link)]; });
 }
 
 // Which data centers' front ends reach the writer (the replica being promoted, while one is) over links
