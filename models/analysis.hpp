@@ -13,6 +13,7 @@
 #include "models/clients.hpp"
 #include "models/fluid.hpp"
 #include "models/grid.hpp"
+#include "models/resources.hpp"
 #include "models/topology.hpp"
 #include "models/workload.hpp"
 
@@ -31,7 +32,9 @@ struct Peak {
 
 /// One resource of the analysis: capacity over time and what each certificate asks of it.
 struct Resource {
-  std::string name, kind, unit;
+  std::string name;
+  ResourceKind kind = ResourceKind::HSM;
+  std::string unit;
   double capacity0 = 0;  ///< at t = 0
   CapacityTimeline timeline{0.0};
   double per_affected = 0;     ///< work per affected certificate (issue + revoke)
@@ -208,8 +211,7 @@ class Analysis {
   /// Every link a flow crosses: issuance and revocation to the writer, replication, the CRL era's.
   void add_links();
   /// One API or VA station of data center d: `capacity` while it is up, less the `steady` load served first.
-  void add_front_station(size_t d, const std::string& kind, const std::string& unit, double capacity,
-                         double per_issuance, double steady);
+  void add_front_station(size_t d, ResourceKind kind, double capacity, double per_issuance, double steady);
   /// The API and VA stations of every data center that has them, and the validation latency.
   void add_front_stations();
   /// ARI polling's reads over the live replicas, when clients poll.

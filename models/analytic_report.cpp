@@ -125,7 +125,7 @@ void Analysis::report_resources(Report& r, const RunTotals& run, const AnalyticO
   for (size_t k = 0; k < res_.size(); ++k) {
     const Resource& x = res_[k];
     const Polled polled = x.steady > 0 ? steady_work(x, s.incident.decision_delay_s, run.busy_end_s) : Polled{};
-    if (x.steady > 0 && x.kind == "reads") r.ari_polls = polled.total;
+    if (x.steady > 0 && x.kind == ResourceKind::READS) r.ari_polls = polled.total;
     ResourceUse u = resource_use(k, run, polled.total, polled.active);
     // What the certificates get at the end: polling (timeline) and background signing are served first.
     const double left = x.certificate_timeline().at(s.incident.horizon_s);
@@ -136,8 +136,8 @@ void Analysis::report_resources(Report& r, const RunTotals& run, const AnalyticO
       if (name == x.name && std::isfinite(tc)) u.fluid_completion_s = tc;
     u.mean_wait_s = erlang_wait_s(x, run.peak_rate);
     u.needed_capacity = needed_capacity(x, fluid[k], options.headroom);
-    if (x.kind == "hsm") r.signatures += u.work / hsm_mix_;  // actual signatures, whatever their key
-    if (x.kind == "db") r.db_commits += u.work;
+    if (x.kind == ResourceKind::HSM) r.signatures += u.work / hsm_mix_;  // actual signatures, whatever their key
+    if (x.kind == ResourceKind::DB) r.db_commits += u.work;
     r.resources.push_back(u);
   }
   // By key: the certificates' own signatures (issuance and revocation); background signing is counted apart
@@ -154,7 +154,7 @@ ResourceUse Analysis::resource_use(size_t k, const RunTotals& run, double polled
   const Resource& x = res_[k];
   ResourceUse u;
   u.name = x.name;
-  u.kind = x.kind;
+  u.kind = resource_kind_name(x.kind);
   u.unit = x.unit;
   u.capacity = x.capacity0;
   u.demand_per_certificate = x.per_affected;
@@ -186,7 +186,7 @@ std::optional<double> Analysis::erlang_wait_s(const Resource& x, double peak_rat
   const double final_cap = x.timeline.at(s_.incident.horizon_s);
   if (!(x.servers > 0 && final_cap > 0)) return std::nullopt;
   const double service = x.per_affected / (final_cap / x.servers);
-  const double scv = x.kind == "hsm" ? s_.hsm_service.scv() : s_.db_service.scv();
+  const double scv = x.kind == ResourceKind::HSM ? s_.hsm_service.scv() : s_.db_service.scv();
   const double wait = mmc_mean_wait_s(peak_rate, service, x.servers) * (1 + scv) / 2;
   if (!std::isfinite(wait)) return std::nullopt;
   return wait;

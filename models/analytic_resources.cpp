@@ -141,9 +141,9 @@ Writer Analysis::find_writer() const {
 Resource Analysis::writer_resource() const {
   const DataCenter& dc = s_.data_centers[static_cast<size_t>(writer_.data_center)];
   Resource db;
-  db.name = "db-writer";
-  db.kind = "db";
-  db.unit = "commits/s";
+  db.kind = ResourceKind::DB;
+  db.name = resource_name(db.kind);
+  db.unit = resource_unit(db.kind, s_);
   db.capacity0 = dc.db.commits_per_s;
   db.servers = dc.db.connections;
   db.timeline = CapacityTimeline(db.capacity0);
@@ -193,8 +193,8 @@ Resource Analysis::hsm_pool() {
   const Scenario& s = s_;
   const size_t dcs = s.data_centers.size();
   Resource hsm;
-  hsm.kind = "hsm";
-  hsm.unit = hsm_capacity_unit(s);
+  hsm.kind = ResourceKind::HSM;
+  hsm.unit = resource_unit(hsm.kind, s);
   for (double time : change_times_) {
     if (!std::isfinite(time)) continue;
     double cap = 0;
@@ -207,10 +207,10 @@ Resource Analysis::hsm_pool() {
   for (size_t d = 0; d < dcs; ++d) total += share_[d] = hsm_capacity_at(s.incident.horizon_s, d);
   for (size_t d = 0; d < dcs; ++d) {
     share_[d] = total > 0 ? share_[d] / total : 0;
-    if (share_[d] > 0) live_hsm_groups_.push_back("hsm:" + s.data_centers[d].name);
+    if (share_[d] > 0) live_hsm_groups_.push_back(resource_name(ResourceKind::HSM, s.data_centers[d].name));
   }
   for (const std::string& g : live_hsm_groups_) hsm.name += (hsm.name.empty() ? "" : "+") + g;
-  if (hsm.name.empty()) hsm.name = "hsm";
+  if (hsm.name.empty()) hsm.name = resource_name(ResourceKind::HSM);
   hsm.capacity0 = hsm.timeline.at(0);
   for (size_t d = 0; d < dcs; ++d)
     if (down_.dc_down[d] > s.incident.horizon_s && reaches_writer(s.incident.horizon_s, d))
@@ -252,15 +252,15 @@ void Analysis::add_ct() {
   const Scenario& s = s_;
   if (s.ct.logs.empty()) return;
   Resource ct;
-  ct.kind = "ct";
-  ct.unit = "submissions/s";
+  ct.kind = ResourceKind::CT;
+  ct.unit = resource_unit(ct.kind, s);
   const double sub_per_cert = s.ct.scts_required;
   ct.timeline = ct_certificate_timeline(s).scaled(sub_per_cert);
   ct.capacity0 = ct.timeline.at(0);
   for (size_t i = 0; i < s.ct.logs.size(); ++i)
     if (!ct_log_down(s, static_cast<int>(i), s.incident.horizon_s))
-      ct.name += (ct.name.empty() ? "ct:" : "+ct:") + s.ct.logs[i].name;
-  if (ct.name.empty()) ct.name = "ct";
+      ct.name += (ct.name.empty() ? "" : "+") + resource_name(ResourceKind::CT, s.ct.logs[i].name);
+  if (ct.name.empty()) ct.name = resource_name(ResourceKind::CT);
   for (size_t d = 0; d < s.data_centers.size(); ++d) {
     ct.per_affected += affected_visits_.at(d, Visits::ISSUE_HSM) * sub_per_cert;
     ct.per_background += background_visits_.at(d, Visits::ISSUE_HSM) * sub_per_cert;
@@ -303,9 +303,9 @@ void Analysis::add_links() {
   const std::vector<LinkProps> props = topo_.links();
   for (auto& [index, l] : loads.by_link) {
     const LinkProps& p = props[static_cast<size_t>(index)];
-    l.name = "link:" + p.name;
-    l.kind = "link";
-    l.unit = "bytes/s";
+    l.kind = ResourceKind::LINK;
+    l.name = resource_name(l.kind, p.name);
+    l.unit = resource_unit(l.kind, s_);
     l.capacity0 = p.bandwidth_Bps;
     l.timeline = CapacityTimeline(p.bandwidth_Bps);
     if (p.dc >= 0 && std::isfinite(down_.dc_down[static_cast<size_t>(p.dc)]))
@@ -319,12 +319,11 @@ void Analysis::add_links() {
   }
 }
 
-void Analysis::add_front_station(size_t d, const std::string& kind, const std::string& unit, double capacity,
-                                 double per_issuance, double steady) {
+void Analysis::add_front_station(size_t d, ResourceKind kind, double capacity, double per_issuance, double steady) {
   Resource x;
-  x.name = kind + ":" + s_.data_centers[d].name;
+  x.name = resource_name(kind, s_.data_centers[d].name);
   x.kind = kind;
-  x.unit = unit;
+  x.unit = resource_unit(kind, s_);
   x.capacity0 = capacity;
   x.full = CapacityTimeline(capacity);
   if (std::isfinite(down_.dc_down[d])) x.full.set(down_.dc_down[d], 0);
@@ -344,11 +343,11 @@ void Analysis::add_front_stations() {
   const double polls = s.clients.ari_poll_rate_per_s();
   for (size_t d = 0; d < s.data_centers.size(); ++d)
     if (s.data_centers[d].api_requests_per_s > 0)
-      add_front_station(d, "api", "requests/s", s.data_centers[d].api_requests_per_s, iss.api_requests,
+      add_front_station(d, ResourceKind::API, s.data_centers[d].api_requests_per_s, iss.api_requests,
                         polls * share_[d]);
   if (s.validation.enabled)
     for (size_t d = 0; d < s.data_centers.size(); ++d)
-      add_front_station(d, "va", "validations/s", s.validation.validations_per_s, iss.validations, 0);
+      add_front_station(d, ResourceKind::VA, s.validation.validations_per_s, iss.validations, 0);
   if (s.validation.enabled && iss.validations > 0) latency_s_ = s.validation.latency_s();
 }
 
@@ -358,9 +357,9 @@ void Analysis::add_replica_reads() {
   const double polls = s.clients.ari_poll_rate_per_s();
   if (polls <= 0) return;
   Resource reads;
-  reads.name = "db-replica-reads";
-  reads.kind = "reads";
-  reads.unit = "reads/s";
+  reads.kind = ResourceKind::READS;
+  reads.name = resource_name(reads.kind);
+  reads.unit = resource_unit(reads.kind, s_);
   auto capacity_at = [&](double time) {
     double cap = 0;
     for (size_t d = 0; d < s.data_centers.size(); ++d)

@@ -139,8 +139,8 @@ Report Model::build_report(double wall_s) {
   report_signing(r);
   for (size_t i = 0; i < tracked_.size(); ++i) r.resources.push_back(resource_use(i));
   for (const Tracked& t : tracked_) {
-    if (t.kind == "hsm") r.signatures += t.signatures;
-    if (t.kind == "db") r.db_commits += t.work();
+    if (t.kind == ResourceKind::HSM) r.signatures += t.signatures;
+    if (t.kind == ResourceKind::DB) r.db_commits += t.work();
   }
   report_bottleneck(r);
   if (!ct_logs_.empty() && ct_stats_.jobs > 0) {
@@ -230,7 +230,7 @@ ResourceUse Model::resource_use(size_t i) const {
   const double active_work = work - t.work_at_decision;
   ResourceUse u;
   u.name = t.name;
-  u.kind = t.kind;
+  u.kind = resource_kind_name(t.kind);
   u.unit = t.unit;
   u.capacity = t.timeline.at(0);  // failures at 0 h included, as the planner's
   u.work = work;
@@ -238,10 +238,10 @@ ResourceUse Model::resource_use(size_t i) const {
   u.peak_utilisation = t.peak;
   u.available = t.alive;
   if (!t.servers.empty()) u.mean_busy = busy_share(t, t.busy_at_decision, s_.incident.decision_delay_s, end_s_);
-  const StationStats* st = t.kind == "hsm"  ? &hsm_[i].stats
-                           : t.kind == "db" ? &db_stats_
-                           : t.kind == "ct" ? &ct_logs_[i - static_cast<size_t>(first_ct_tracked_)].stats
-                                            : nullptr;
+  const StationStats* st = t.kind == ResourceKind::HSM  ? &hsm_[i].stats
+                           : t.kind == ResourceKind::DB ? &db_stats_
+                           : t.kind == ResourceKind::CT ? &ct_logs_[i - static_cast<size_t>(first_ct_tracked_)].stats
+                                                        : nullptr;
   if (st && st->jobs > 0) {
     const double span = end_s_ - s_.warm_up_s;
     u.jobs = st->jobs;
@@ -273,14 +273,14 @@ CapacityTimeline Model::pooled_hsm_timeline() const {
   const double background_rate = background_signatures_per_s(s_);
   std::vector<double> times{0.0};
   for (const Tracked& t : tracked_)
-    if (t.kind == "hsm")
+    if (t.kind == ResourceKind::HSM)
       for (const auto& st : t.timeline.steps()) times.push_back(st.first);
   std::sort(times.begin(), times.end());
   CapacityTimeline sum(0.0);
   for (double tm : times) {
     double cap = 0;
     for (const Tracked& t : tracked_) {
-      if (t.kind != "hsm") continue;
+      if (t.kind != ResourceKind::HSM) continue;
       double v = 0;
       for (const auto& st : t.timeline.steps())
         if (st.first <= tm) v = st.second;
@@ -301,12 +301,12 @@ std::vector<FluidResource> Model::fluid_resources(double units) const {
   double hsm_work = 0, ct_work = 0;
   for (const Tracked& t : tracked_) {
     const double work = t.work();
-    if (t.kind == "hsm") {
+    if (t.kind == ResourceKind::HSM) {
       hsm_work += work;
       if (t.alive) hsm_name += (hsm_name.empty() ? "" : "+") + t.name;
       continue;
     }
-    if (t.kind == "ct") {
+    if (t.kind == ResourceKind::CT) {
       ct_work += work;
       if (t.alive) ct_name += (ct_name.empty() ? "" : "+") + t.name;
       continue;
@@ -318,7 +318,7 @@ std::vector<FluidResource> Model::fluid_resources(double units) const {
     fluid.push_back(
         FluidResource{hsm_name, pooled_hsm_timeline(), (hsm_work - ocsp_signed_ - crl_signed_) / units, {}});
   if (!ct_logs_.empty() && units > 0) {
-    if (ct_name.empty()) ct_name = "ct";
+    if (ct_name.empty()) ct_name = resource_name(ResourceKind::CT);
     fluid.push_back(
         FluidResource{ct_name, ct_certificate_timeline(s_).scaled(s_.ct.scts_required), ct_work / units, {}});
   }
@@ -334,8 +334,8 @@ CapacityTimeline Model::steady_left(const Tracked& t) const {
 // them) still has the certificates' demand: count each unit's, or it would look idle.
 double Model::per_unit(const Tracked& t, double units) const {
   double per = t.certificate_work() / units;
-  if (per <= 0 && (t.kind == "api" || t.kind == "va"))
-    per = t.kind == "api" ? cost_.issuance.api_requests : cost_.issuance.validations;
+  if (per <= 0 && (t.kind == ResourceKind::API || t.kind == ResourceKind::VA))
+    per = t.kind == ResourceKind::API ? cost_.issuance.api_requests : cost_.issuance.validations;
   return per;
 }
 

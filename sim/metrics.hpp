@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/fluid.hpp"
+#include "models/resources.hpp"
 
 namespace surge::sim::detail {
 
@@ -19,7 +20,9 @@ namespace sg4 = simgrid::s4u;
 /// completes (cheaper than SimGrid's load plugins, which update on every solver step); bulk transfers
 /// are counted as they progress, at each sample.
 struct Tracked {
-  std::string name, kind, unit;
+  std::string name;
+  ResourceKind kind = ResourceKind::HSM;
+  std::string unit;
   double capacity = 0;
   double work_up = 0;        // signatures (reference-key ones), commits, or bytes crossing a link forward
   double signatures = 0;     // HSM groups: signatures actually made, whatever their key

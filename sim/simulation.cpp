@@ -180,9 +180,9 @@ void Model::set_up_hsm_groups() {
     hsm_[d].members = topo_.hsms(static_cast<int>(d));
     hsm_[d].live_capacity = dc.hsm_count * dc.hsm.signatures_per_s;
     Tracked t;
-    t.name = "hsm:" + dc.name;
-    t.kind = "hsm";
-    t.unit = hsm_capacity_unit(s_);
+    t.kind = ResourceKind::HSM;
+    t.name = resource_name(t.kind, dc.name);
+    t.unit = resource_unit(t.kind, s_);
     t.capacity = hsm_[d].live_capacity;
     t.timeline = CapacityTimeline(t.capacity);
     t.servers = hsm_[d].members;
@@ -198,9 +198,9 @@ void Model::set_up_db_writer() {
   db_stats_.warm_up = s_.warm_up_s;
   const DbSpec& db = s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db;
   Tracked t;
-  t.name = "db-writer";
-  t.kind = "db";
-  t.unit = "commits/s";
+  t.kind = ResourceKind::DB;
+  t.name = resource_name(t.kind);
+  t.unit = resource_unit(t.kind, s_);
   t.capacity = db.commits_per_s;
   t.timeline = CapacityTimeline(t.capacity);
   writer_rate_ = db.commits_per_s;
@@ -216,9 +216,9 @@ void Model::set_up_links() {
   first_link_tracked_ = static_cast<int>(tracked_.size());
   for (const LinkProps& l : topo_.links()) {
     Tracked t;
-    t.name = "link:" + l.name;
-    t.kind = "link";
-    t.unit = "bytes/s";
+    t.kind = ResourceKind::LINK;
+    t.name = resource_name(t.kind, l.name);
+    t.unit = resource_unit(t.kind, s_);
     t.capacity = l.bandwidth_Bps;
     t.timeline = CapacityTimeline(t.capacity);
     t.link = platform_.links[static_cast<size_t>(l.index)];
@@ -241,9 +241,9 @@ void Model::set_up_ct_logs() {
     ct_logs_[l].op = static_cast<int>(std::find(ops.begin(), ops.end(), log.operator_name) - ops.begin());
     ct_logs_[l].stats.warm_up = s_.warm_up_s;
     Tracked t;
-    t.name = "ct:" + log.name;
-    t.kind = "ct";
-    t.unit = "submissions/s";
+    t.kind = ResourceKind::CT;
+    t.name = resource_name(t.kind, log.name);
+    t.unit = resource_unit(t.kind, s_);
     t.capacity = log.rate_per_s;
     t.timeline = CapacityTimeline(t.capacity);
     tracked_.push_back(t);
@@ -253,16 +253,15 @@ void Model::set_up_ct_logs() {
 // The API and VA of each data center that has them, then the replicas' reads for ARI polling (after
 // everything else, so that nothing else moves).
 void Model::set_up_front_ends() {
-  auto add_front = [&](std::vector<FrontStation>& stations, const std::string& kind, const std::string& unit,
-                       auto rate_of) {
+  auto add_front = [&](std::vector<FrontStation>& stations, ResourceKind kind, auto rate_of) {
     stations = std::vector<FrontStation>(s_.data_centers.size());
     for (size_t d = 0; d < s_.data_centers.size(); ++d) {
       stations[d].rate = rate_of(s_.data_centers[d]);
       if (stations[d].rate <= 0) continue;
       Tracked t;
-      t.name = kind + ":" + s_.data_centers[d].name;
       t.kind = kind;
-      t.unit = unit;
+      t.name = resource_name(kind, s_.data_centers[d].name);
+      t.unit = resource_unit(kind, s_);
       t.capacity = stations[d].rate;
       t.timeline = CapacityTimeline(t.capacity);
       stations[d].tracked = static_cast<int>(tracked_.size());
@@ -271,17 +270,17 @@ void Model::set_up_front_ends() {
   };
   const bool api_modelled = std::any_of(s_.data_centers.begin(), s_.data_centers.end(),
                                         [](const DataCenter& dc) { return dc.api_requests_per_s > 0; });
-  if (api_modelled) add_front(api_, "api", "requests/s", [](const DataCenter& dc) { return dc.api_requests_per_s; });
+  if (api_modelled) add_front(api_, ResourceKind::API, [](const DataCenter& dc) { return dc.api_requests_per_s; });
   if (s_.validation.enabled) {
-    add_front(va_, "va", "validations/s", [this](const DataCenter&) { return s_.validation.validations_per_s; });
+    add_front(va_, ResourceKind::VA, [this](const DataCenter&) { return s_.validation.validations_per_s; });
     if (cost_.issuance.validations > 0) va_latency_s_ = s_.validation.latency_s();
   }
   poll_rate_ = s_.clients.ari_poll_rate_per_s();
   if (poll_rate_ > 0) {
     Tracked t;
-    t.name = "db-replica-reads";
-    t.kind = "reads";
-    t.unit = "reads/s";
+    t.kind = ResourceKind::READS;
+    t.name = resource_name(t.kind);
+    t.unit = resource_unit(t.kind, s_);
     reads_tracked_ = static_cast<int>(tracked_.size());
     tracked_.push_back(t);
     tracked_.back().capacity = read_capacity();
