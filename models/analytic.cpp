@@ -6,14 +6,14 @@
 
 #include "models/analysis.hpp"
 #include "models/broken_sites.hpp"
+#include "models/controller.hpp"
 
 namespace surge::analytic_detail {
 namespace {
 
 constexpr double kMaxGridPoints = 6000;  // the time grid: fine enough for 2% on a day, fast enough for 50 ms
 constexpr double kMinGridStep_s = 30.0;
-constexpr double kControllerInterval_s = 60.0;  // the simulator's revocation controller looks this often
-constexpr double kCompletionTolerance = 1e-6;   // of the affected certificates: see Analysis::run
+constexpr double kCompletionTolerance = 1e-6;  // of the affected certificates: see Analysis::run
 
 }  // namespace
 
@@ -126,17 +126,15 @@ Outcome Analysis::run() const {
 std::optional<double> Analysis::bulk_revocation_start(const std::vector<double>& replaced) const {
   const Scenario& s = s_;
   const double N = s.workload.certificates;
-  const double latest = s.incident.deadline_s - s.incident.revocation_slack_s - kControllerInterval_s;
   if (N <= 0) return std::nullopt;
   for (size_t i = index_of(s.incident.decision_delay_s); i < n_; ++i) {
     const double remaining = N - replaced[i];
     if (remaining <= 1e-6 * N) break;
+    // The HSM pool's capacity is in reference-key signatures: a revocation's cost hsm_mix_ of them each.
     const double sign = res_[hsm_].timeline.at(t(i)), commit = res_[db_].timeline.at(t(i));
-    const double need_sign =
-        cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures * hsm_mix_ / sign : 0;
-    const double need_db = remaining * cost_.revocation.commits / commit;
-    const double need = std::max(need_sign, need_db) * (1 + s.incident.revocation_margin);
-    if (std::isfinite(need) && t(i) + need >= latest) return t(i);
+    const double need = revocation_need_s(
+        s.incident, {remaining, cost_.revocation.signatures * hsm_mix_, sign, cost_.revocation.commits, commit});
+    if (bulk_revocation_due(s.incident, t(i), need)) return t(i);
   }
   return std::nullopt;
 }

@@ -5,13 +5,12 @@
 #include <cmath>
 #include <limits>
 
+#include "models/controller.hpp"
+
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(controller, surge_sim,
                                 "surge: the revocation controller: when bulk revocation must start");
 
 namespace surge::sim::detail {
-namespace {
-constexpr double kControllerInterval_s = 60.0;  // how often the revocation controller looks
-}  // namespace
 
 void Model::start_bulk_revocation() {
   bulk_start_ = sg4::Engine::get_clock();
@@ -56,12 +55,9 @@ void Model::controller() {
       const bool promoting = !writer_up_ && promotion_at_ < std::numeric_limits<double>::infinity();
       const double commits = writer_up_ || promoting ? writer_rate_ : 0;
       const double start = promoting ? std::max(now, promotion_at_) : now;
-      const double need_sign = cost_.revocation.signatures > 0 ? remaining * cost_.revocation.signatures / signing : 0;
-      const double need_db = remaining * cost_.revocation.commits / commits;
-      const double need = std::max(need_sign, need_db) * (1.0 + s_.incident.revocation_margin);
-      const double latest = s_.incident.deadline_s - s_.incident.revocation_slack_s - kControllerInterval_s;
-      // With nothing left that can sign or commit, bulk revocation cannot help: it waits for capacity.
-      if (remaining > 0 && std::isfinite(need) && start + need >= latest) start_bulk_revocation();
+      const double need = revocation_need_s(
+          s_.incident, {remaining, cost_.revocation.signatures, signing, cost_.revocation.commits, commits});
+      if (remaining > 0 && bulk_revocation_due(s_.incident, start, need)) start_bulk_revocation();
     }
     sg4::this_actor::sleep_for(std::min(kControllerInterval_s, horizon - now));
   }
