@@ -104,15 +104,21 @@ struct Workload {
   std::string key_type = "rsa-2048";  ///< the reference issuing key: selects each HSM's signatures/s
   /// The issuers by share, the first the reference key (key_type); empty: key_type alone (share 1).
   std::vector<KeyShare> key_types;
-  double signatures_per_issuance = 0;       ///< HSM signatures to issue one replacement
-  double signatures_per_revocation = 0;     ///< HSM signatures to revoke one certificate
-  double names_per_certificate = 0;         ///< mean DNS names per certificate (rows in issuedNames)
-  double new_authz_share = 0;               ///< share of names needing a fresh authorization
-  double api_requests_per_issuance = 6;     ///< ACME requests per issuance (order, authz, challenge, ...)
-  std::map<std::string, double> rpc_bytes;  ///< bytes per issuance on the fabric, by hop (acme, wfe_ra, ra_ca, ca_sa)
-  double crl_shards = 0;                    ///< CRL era: shards per issuer
-  double crl_period_s = 0;                  ///< CRL era: each shard re-signed once per period
-  double crl_entry_bytes = 0;               ///< CRL era: bytes one revoked certificate adds to the shards uploaded
+  double signatures_per_issuance = 0;    ///< HSM signatures to issue one replacement
+  double signatures_per_revocation = 0;  ///< HSM signatures to revoke one certificate
+  double names_per_certificate = 1.6;    ///< mean DNS names per certificate (rows in issuedNames)
+  double new_authz_share = 0;            ///< share of names needing a fresh authorization
+  /// ACME requests per issuance: new order, authorization, challenge, finalize, poll, download (planning value).
+  double api_requests_per_issuance = 6;
+  /// Bytes per issuance on the fabric by hop of Boulder's pipeline (planning values): the ACME exchange with
+  /// the client (new order, finalize, certificate and chain), then the WFE -> RA -> CA -> SA gRPC calls.
+  std::map<std::string, double> rpc_bytes = {
+      {"acme", 6.0 * 1024}, {"wfe_ra", 2.0 * 1024}, {"ra_ca", 2.0 * 1024}, {"ca_sa", 2.0 * 1024}};
+  double crl_shards = 128;           ///< CRL era: shards per issuer
+  double crl_period_s = 6 * 3600.0;  ///< CRL era: each shard re-signed once per period
+  /// CRL era: bytes one revoked certificate adds to the shards uploaded (DOMAIN.md: "over 8 GB across
+  /// shards at 200M revocations", ~40 bytes per entry).
+  double crl_entry_bytes = 40;
   /// OCSP eras: unexpired certificates whose OCSP responses ocsp-updater keeps fresh (default: `certificates`).
   double active_certificates = 0;
   /// OCSP eras: every active certificate's response is re-signed once per this period; 0: not modelled.
@@ -183,12 +189,12 @@ struct IncidentBatch {
 
 /// The incident clock, all relative to discovery at t = 0.
 struct Incident {
-  double decision_delay_s = 0;      ///< when revocation and reissuance start
-  double deadline_s = 0;            ///< every affected certificate must be revoked by then
-  double horizon_s = 0;             ///< the simulation stops here
-  double revocation_margin = 0;     ///< bulk revocation's estimated duration is stretched by this share
-  double revocation_slack_s = 0;    ///< ... and it is planned to end this long before the deadline
-  double db_promotion_delay_s = 0;  ///< time to promote a replica after the writer is lost
+  double decision_delay_s = 0;        ///< when revocation and reissuance start
+  double deadline_s = 0;              ///< every affected certificate must be revoked by then
+  double horizon_s = 0;               ///< the simulation stops here
+  double revocation_margin = 0.1;     ///< bulk revocation's estimated duration is stretched by this share
+  double revocation_slack_s = 3600;   ///< ... and it is planned to end this long before the deadline
+  double db_promotion_delay_s = 300;  ///< time to promote a replica after the writer is lost
   /// Incident batches enabled in stages, by enabling time; empty: one batch of every certificate at the decision.
   std::vector<IncidentBatch> batches;
 };

@@ -94,9 +94,9 @@ void read_incident(MapReader& top, Scenario& s) {
       m.quantity("horizon", QuantityKind::DURATION, false, true).value_or(kDefaultHorizonDeadlines * i.deadline_s);
   if (i.horizon_s < i.deadline_s && inc["horizon"])
     ctx.error(inc["horizon"], "incident.horizon", "horizon is before the deadline");
-  i.revocation_margin = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false).value_or(0.1);
-  i.revocation_slack_s = m.quantity("revocation_slack", QuantityKind::DURATION, false, false).value_or(kSecondsPerHour);
-  i.db_promotion_delay_s = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false).value_or(300.0);
+  if (auto v = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false)) i.revocation_margin = *v;
+  if (auto v = m.quantity("revocation_slack", QuantityKind::DURATION, false, false)) i.revocation_slack_s = *v;
+  if (auto v = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false)) i.db_promotion_delay_s = *v;
   if (YAML::Node batches = m.get("batches", false); batches && !batches.IsNull())
     read_incident_batches(ctx, batches, i);
   m.finish();

@@ -14,9 +14,6 @@
 namespace surge::detail {
 namespace {
 
-// ACME requests per issuance: new order, authorization, challenge, finalize, poll, download (planning value).
-constexpr double kApiRequestsPerIssuance = 6;
-
 std::optional<Era> era_from(const std::string& s) {
   if (s == "seed-2021") return Era::SEED_2021;
   if (s == "precert-2021") return Era::PRECERT_2021;
@@ -90,13 +87,11 @@ void read_issuers(Context& ctx, MapReader& m, Workload& w) {
 
 // What one issuance costs besides its signatures: names, authorizations, ACME requests, bytes by hop.
 void read_issuance_costs(Context& ctx, MapReader& m, Workload& w) {
-  w.names_per_certificate = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true).value_or(1.6);
-  w.new_authz_share = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false).value_or(0.0);
-  w.api_requests_per_issuance =
-      m.quantity("api_requests_per_issuance", QuantityKind::COUNT, false, false).value_or(kApiRequestsPerIssuance);
-  // Bytes per issuance by hop of Boulder's pipeline (planning values): the ACME exchange with the
-  // client (new order, finalize, certificate and chain), then WFE -> RA -> CA -> SA gRPC calls.
-  w.rpc_bytes = {{"acme", 6.0 * 1024}, {"wfe_ra", 2.0 * 1024}, {"ra_ca", 2.0 * 1024}, {"ca_sa", 2.0 * 1024}};
+  // Defaults: Workload's member initialisers.
+  if (auto v = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true)) w.names_per_certificate = *v;
+  if (auto v = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false)) w.new_authz_share = *v;
+  if (auto v = m.quantity("api_requests_per_issuance", QuantityKind::COUNT, false, false))
+    w.api_requests_per_issuance = *v;
   if (YAML::Node rb = m.get("rpc_bytes", false); rb && !rb.IsNull()) {
     MapReader r(ctx, rb, "workload.rpc_bytes");
     for (const auto& [hop, bytes] : std::map<std::string, double>(w.rpc_bytes))
@@ -116,18 +111,17 @@ void read_background_signing(Context& ctx, MapReader& m, Workload& w) {
                 std::string(key) + (crl_key ? " is for era crl; era " + era_name(w.era) + " publishes OCSP responses"
                                             : " is for the OCSP eras (seed-2021, precert-2021); era crl has no OCSP"));
   }
-  w.crl_shards = m.quantity("crl_shards", QuantityKind::COUNT, false, true).value_or(128);
-  w.crl_period_s = m.quantity("crl_period", QuantityKind::DURATION, false, true).value_or(6 * kSecondsPerHour);
-  // DOMAIN.md: "over 8 GB across shards at 200M revocations", ~40 bytes per entry.
-  constexpr double kCrlEntryBytes = 40;
-  w.crl_entry_bytes = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true).value_or(kCrlEntryBytes);
+  if (auto v = m.quantity("crl_shards", QuantityKind::COUNT, false, true)) w.crl_shards = *v;
+  if (auto v = m.quantity("crl_period", QuantityKind::DURATION, false, true)) w.crl_period_s = *v;
+  if (auto v = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true)) w.crl_entry_bytes = *v;
+  // Defaults that depend on other fields are the readers': every active certificate is an affected one.
   w.active_certificates = m.quantity("active_certificates", QuantityKind::COUNT, false, true).value_or(w.certificates);
   // 0 turns re-signing off, as absence does; any other period lies in its range.
   const YAML::Node resign = m.get("ocsp_resign_period", false);
   const bool resign_off =
       resign && resign.IsScalar() && parse_quantity(resign.Scalar(), QuantityKind::DURATION).value == 0.0;
   if (!resign_off)
-    w.ocsp_resign_period_s = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false).value_or(0.0);
+    if (auto v = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false)) w.ocsp_resign_period_s = *v;
 }
 
 }  // namespace
