@@ -8,7 +8,7 @@
 #include <functional>
 #include <vector>
 
-#include "gui/scenario_document.hpp"
+#include "models/scenario_document.hpp"
 
 class QFormLayout;
 class QLabel;

@@ -10,7 +10,7 @@
 #include <memory>
 #include <optional>
 
-#include "gui/scenario_document.hpp"
+#include "models/scenario_document.hpp"
 #include "gui/simulation_runner.hpp"
 #include "models/report.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "gui/scenario_document.hpp"
+#include "models/scenario_document.hpp"
 #include "models/analytic.hpp"
 
 namespace {
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   std::printf("%-36s %12s %12s %12s %8s\n", "scenario", "edit ms", "edit+answer", "slowest", "ratio");
   double worst_median = 0;
   for (const std::string& f : files) {
-    surge::gui::ScenarioDocument doc = surge::gui::ScenarioDocument::open(f);
+    surge::ScenarioDocument doc = surge::ScenarioDocument::open(f);
     std::vector<double> edit, both;
     for (int i = 0; i < rounds; ++i) {
       // Alternate the deadline so that every round is a real change (interleaved A, B).

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gui/scenario_document.hpp"
+#include "models/scenario_document.hpp"
 #include "models/report.hpp"
 #include "tests/command_result.hpp"
 
@@ -25,7 +25,7 @@ inline std::string shipped(const std::string& name) {
 }
 
 /// The command line `surge run` for a document's state, with extra arguments.
-inline std::string cli_run(const gui::ScenarioDocument& doc, const std::string& extra) {
+inline std::string cli_run(const ScenarioDocument& doc, const std::string& extra) {
   std::string cmd = gui::shell_quote(SURGE_CLI) + " run " + gui::shell_quote(doc.path());
   for (const std::string& a : doc.cli_arguments()) cmd += " " + gui::shell_quote(a);
   return cmd + " " + extra;

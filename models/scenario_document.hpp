@@ -1,5 +1,6 @@
-// The scenario a planner edits in the workbench: the file as read plus the edits made to it, each one an
-// override exactly as `surge run --set path=value` applies it. So every edit is validated by the scenario
+// The scenario a planner edits (the workbench's, in models/ so that every front end edits through this one
+// API): the file as read plus the edits made to it, each one an override exactly as `surge run --set
+// path=value` and a sweep's points apply it. So every edit is validated by the scenario
 // parser with the CLI's own messages, the CLI reproduces any state of the workbench from its --set
 // arguments, and saving writes YAML the CLI reads back to the same scenario. Plain C++ (no Qt).
 #pragma once
@@ -11,7 +12,7 @@
 #include "models/scenario.hpp"
 #include "models/scenario_parser.hpp"
 
-namespace surge::gui {
+namespace surge {
 
 /// Something a planner can take down by clicking it, at a time (a scenario failure).
 struct Outage {
@@ -90,4 +91,4 @@ std::string exact_duration(double seconds);
 /// Quotes an argument for a POSIX shell when it needs it.
 std::string shell_quote(const std::string& arg);
 
-}  // namespace surge::gui
+}  // namespace surge

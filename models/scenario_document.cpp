@@ -1,4 +1,4 @@
-#include "gui/scenario_document.hpp"
+#include "models/scenario_document.hpp"
 
 #include "models/units.hpp"
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace surge::gui {
+namespace surge {
 namespace {
 
 constexpr const char* kFailuresPath = "failures";
@@ -222,4 +222,4 @@ std::string ScenarioDocument::to_yaml(const std::string& save_path) const {
   return write_scenario_yaml(text_, path_, overrides_, save_path);
 }
 
-}  // namespace surge::gui
+}  // namespace surge
