@@ -79,8 +79,25 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle("surge workbench");
   setAcceptDrops(true);
   resize(1280, 900);
+  QWidget* left = buildLeftPane();
+  auto* right = new QSplitter(Qt::Vertical);
+  right->addWidget(buildAnswerPane());
+  right->addWidget(buildTabs());
+  right->setStretchFactor(0, 3);
+  right->setStretchFactor(1, 2);
+  auto* main = new QSplitter(Qt::Horizontal);
+  main->addWidget(left);
+  main->addWidget(right);
+  main->setStretchFactor(1, 1);
+  main->setSizes({400, 880});
+  setCentralWidget(main);
+  buildMenus();
+  followWorkbench();
+  followSimulation();
+}
 
-  // Left: parameters and the what-ifs tried.
+// Left: parameters and the what-ifs tried.
+QWidget* MainWindow::buildLeftPane() {
   parameters_ = new ParameterPanel(workbench_);
   auto* scroll = new QScrollArea;
   scroll->setWidget(parameters_);
@@ -99,8 +116,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   hl->addWidget(new QLabel("What-ifs this session"));
   hl->addWidget(history_);
   left->addWidget(history_box);
+  scroll->setMinimumWidth(380);
+  return left;
+}
 
-  // Right: the answer, the topology with replay, the charts.
+// Right, above: the answer, the simulation's progress, the equivalent command, the topology with replay.
+QWidget* MainWindow::buildAnswerPane() {
   summary_ = new QLabel;
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   summary_->setStyleSheet("font-family: monospace;");
@@ -132,7 +153,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tl->addWidget(command_);
   tl->addWidget(topology_, 1);
   tl->addLayout(replay_row);
+  return top;
+}
 
+// Right, below: the charts and the comparison with a pinned result.
+QWidget* MainWindow::buildTabs() {
   tabs_ = new QTabWidget;
   for (const QString& name : kChartTabs) {
     auto* view = new QChartView(new QChart);
@@ -150,22 +175,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   cl->addWidget(compare_title_);
   cl->addWidget(compare_);
   tabs_->addTab(compare_box, "compare");
+  return tabs_;
+}
 
-  auto* right = new QSplitter(Qt::Vertical);
-  right->addWidget(top);
-  right->addWidget(tabs_);
-  right->setStretchFactor(0, 3);
-  right->setStretchFactor(1, 2);
-  auto* main = new QSplitter(Qt::Horizontal);
-  main->addWidget(left);
-  main->addWidget(right);
-  main->setStretchFactor(1, 1);
-  main->setSizes({400, 880});
-  scroll->setMinimumWidth(380);
-  setCentralWidget(main);
-  buildMenus();
-
-  // Wiring: everything follows the workbench.
+// Everything follows the workbench: clicks on the topology edit it, its changes redraw.
+void MainWindow::followWorkbench() {
   connect(topology_, &TopologyView::toggleRequested, this,
           [this](FailureKind kind, const QString& target) { workbench_.toggleDown(kind, target); });
   connect(topology_, &TopologyView::downAtRequested, this,
@@ -183,6 +197,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this](const QString& m) { statusBar()->showMessage(m.section('\n', 0, 0)); });
   connect(&workbench_, &Workbench::historyChanged, this, &MainWindow::refreshHistory);
   connect(&workbench_, &Workbench::pinnedChanged, this, &MainWindow::refreshCompare);
+}
+
+// A simulation's start, progress, end, failure or cancellation, and the replay slider after it.
+void MainWindow::followSimulation() {
   connect(&workbench_, &Workbench::simulationStarted, this, [this] {
     sim_status_ = "simulating...";
     progress_->setValue(0);

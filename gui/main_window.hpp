@@ -48,7 +48,12 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  QWidget* buildLeftPane();
+  QWidget* buildAnswerPane();
+  QWidget* buildTabs();
   void buildMenus();
+  void followWorkbench();
+  void followSimulation();
   void refreshAnswer();
   void refreshCharts();
   void refreshHistory();

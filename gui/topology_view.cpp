@@ -39,102 +39,123 @@ TopologyView::TopologyView(QWidget* parent) : QGraphicsView(parent) {
   setMinimumSize(420, 260);
 }
 
+namespace {
+
+// When the scenario takes this element down (the DB writer has no target), if it does.
+std::optional<double> failure_at(const Scenario& s, FailureKind kind, const std::string& target) {
+  for (const Failure& f : s.failures)
+    if (f.kind == kind && (kind == FailureKind::DB_WRITER || f.target == target)) return f.at_s;
+  return std::nullopt;
+}
+
+// A label's font, smaller than the scene's: host and CT log boxes are small.
+void shrink(QGraphicsSimpleTextItem* label) {
+  QFont f = label->font();
+  f.setPointSizeF(f.pointSizeF() * 0.8);
+  label->setFont(f);
+}
+
+}  // namespace
+
 void TopologyView::showScenario(const Scenario& s) {
   scene_.clear();
   elements_.clear();
   item_names_.clear();
   const Topology topo(s);
   std::map<int, QRectF> dc_boxes;
-
-  auto add_element = [&](const QString& name, Element e) {
-    item_names_[e.shape ? static_cast<QGraphicsItem*>(e.shape) : e.line] = name;
-    if (e.label) item_names_[e.label] = name;
-    elements_[name] = e;
-  };
-  auto down_at = [&](FailureKind kind, const std::string& target) -> std::optional<double> {
-    for (const Failure& f : s.failures)
-      if (f.kind == kind && (kind == FailureKind::DB_WRITER || f.target == target)) return f.at_s;
-    return std::nullopt;
-  };
-
-  for (size_t d = 0; d < s.data_centers.size(); ++d) {
-    const DataCenter& dc = s.data_centers[d];
-    const double x0 = static_cast<double>(d) * (kDcWidth + kDcGap);
-    // Hosts in rows: services, HSM members, database servers.
-    std::vector<std::vector<int>> rows(3);
-    for (int v : topo.hosts()) {
-      const NodeProps& n = topo.node(v);
-      if (n.dc != static_cast<int>(d)) continue;
-      const size_t row = n.kind == NodeKind::HSM                                             ? 1
-                         : (n.kind == NodeKind::DB_WRITER || n.kind == NodeKind::DB_REPLICA) ? 2
-                                                                                             : 0;
-      rows[row].push_back(v);
-    }
-    double y = kTitleH;
-    std::vector<std::pair<int, QPointF>> placed;
-    for (const auto& row : rows) {
-      for (size_t i = 0; i < row.size(); ++i) {
-        if (i > 0 && i % kPerRow == 0) y += kHostH + kRowGap;
-        placed.push_back({row[i], QPointF(x0 + 12 + static_cast<double>(i % kPerRow) * (kHostW + 10), y)});
-      }
-      if (!row.empty()) y += kHostH + kRowGap;
-    }
-    const QRectF box(x0, 0, kDcWidth, y + 4);
-    dc_boxes[static_cast<int>(d)] = box;
-    Element e;
-    e.kind = FailureKind::DATA_CENTER;
-    e.target = QString::fromStdString(dc.name);
-    e.shape = scene_.addRect(box, QPen(Qt::darkGray, 2), QBrush(kDcFill));
-    e.base_text = QString("%1 · %2 fabric").arg(e.target, bandwidth_text(dc.fabric.bandwidth_Bps));
-    e.label = scene_.addSimpleText(e.base_text);
-    e.label->setPos(x0 + 10, 8);
-    e.queue_column = "queue:hsm:" + dc.name;
-    e.down_at_s = down_at(FailureKind::DATA_CENTER, dc.name);
-    add_element(e.target, e);
-
-    for (const auto& [v, pos] : placed) {
-      const NodeProps& n = topo.node(v);
-      const std::string role = n.name.substr(n.name.find('/') + 1);
-      Element h;
-      h.target = QString::fromStdString(n.name);
-      h.dcs = {QString::fromStdString(dc.name)};
-      h.shape = scene_.addRect(QRectF(pos, QSizeF(kHostW, kHostH)), QPen(Qt::black), QBrush(kUpFill));
-      QString capacity;
-      switch (n.kind) {
-        case NodeKind::HSM:
-          h.kind = FailureKind::HSM;
-          capacity = rate_text(n.capacity, "sig");
-          h.util_column = "util:hsm:" + dc.name;
-          h.down_at_s = down_at(FailureKind::HSM, n.name);
-          break;
-        case NodeKind::DB_WRITER:
-          h.kind = FailureKind::DB_WRITER;
-          capacity = rate_text(n.capacity, "commits");
-          h.util_column = "util:db-writer";
-          h.queue_column = "queue:db-writer";
-          h.down_at_s = down_at(FailureKind::DB_WRITER, "");
-          break;
-        default:
-          h.clickable = false;
-          capacity = bandwidth_text(dc.fabric.bandwidth_Bps) + " NIC";
-          h.util_column = "util:link:" + n.name + "/nic";
-          if (n.kind == NodeKind::FRONTEND) h.queue_column = "queue:network";
-          break;
-      }
-      h.base_text = QString::fromStdString(role) + "\n" + capacity;
-      h.label = scene_.addSimpleText(h.base_text);
-      h.label->setPos(pos + QPointF(4, 3));
-      QFont f = h.label->font();
-      f.setPointSizeF(f.pointSizeF() * 0.8);
-      h.label->setFont(f);
-      // The writer is named as scenarios name it; other hosts by their topology name.
-      add_element(n.kind == NodeKind::DB_WRITER ? QStringLiteral("db-writer") : h.target, h);
-    }
-  }
-
-  // The cloud, above, and the WAN links.
+  for (size_t d = 0; d < s.data_centers.size(); ++d) dc_boxes[static_cast<int>(d)] = addDataCenter(s, topo, d);
+  // The cloud, above, and the WAN links; the CT logs to the right.
   const double span = static_cast<double>(s.data_centers.size()) * (kDcWidth + kDcGap) - kDcGap;
   const QRectF cloud(span / 2 - kCloudW / 2, kCloudY, kCloudW, kCloudH);
+  const bool has_cloud = addWanLinks(s, topo, dc_boxes, cloud);
+  addCtLogs(s, span + kDcGap / 2);
+  if (has_cloud) addCloud(cloud);
+  for (auto& [name, e] : elements_) paintElement(e, std::nullopt, std::nullopt, std::nullopt);
+  scene_.setSceneRect(scene_.itemsBoundingRect().adjusted(-20, -20, 20, 20));
+  fitInView(scene_.sceneRect(), Qt::KeepAspectRatio);
+}
+
+void TopologyView::addElement(const QString& name, const Element& e) {
+  item_names_[e.shape ? static_cast<QGraphicsItem*>(e.shape) : e.line] = name;
+  if (e.label) item_names_[e.label] = name;
+  elements_[name] = e;
+}
+
+QRectF TopologyView::addDataCenter(const Scenario& s, const Topology& topo, size_t d) {
+  const DataCenter& dc = s.data_centers[d];
+  const double x0 = static_cast<double>(d) * (kDcWidth + kDcGap);
+  // Hosts in rows: services, HSM members, database servers.
+  std::vector<std::vector<int>> rows(3);
+  for (int v : topo.hosts()) {
+    const NodeProps& n = topo.node(v);
+    if (n.dc != static_cast<int>(d)) continue;
+    const size_t row = n.kind == NodeKind::HSM                                             ? 1
+                       : (n.kind == NodeKind::DB_WRITER || n.kind == NodeKind::DB_REPLICA) ? 2
+                                                                                           : 0;
+    rows[row].push_back(v);
+  }
+  double y = kTitleH;
+  std::vector<std::pair<int, QPointF>> placed;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0 && i % kPerRow == 0) y += kHostH + kRowGap;
+      placed.push_back({row[i], QPointF(x0 + 12 + static_cast<double>(i % kPerRow) * (kHostW + 10), y)});
+    }
+    if (!row.empty()) y += kHostH + kRowGap;
+  }
+  const QRectF box(x0, 0, kDcWidth, y + 4);
+  Element e;
+  e.kind = FailureKind::DATA_CENTER;
+  e.target = QString::fromStdString(dc.name);
+  e.shape = scene_.addRect(box, QPen(Qt::darkGray, 2), QBrush(kDcFill));
+  e.base_text = QString("%1 · %2 fabric").arg(e.target, bandwidth_text(dc.fabric.bandwidth_Bps));
+  e.label = scene_.addSimpleText(e.base_text);
+  e.label->setPos(x0 + 10, 8);
+  e.queue_column = "queue:hsm:" + dc.name;
+  e.down_at_s = failure_at(s, FailureKind::DATA_CENTER, dc.name);
+  addElement(e.target, e);
+  for (const auto& [v, pos] : placed) addHost(s, dc, topo.node(v), pos);
+  return box;
+}
+
+void TopologyView::addHost(const Scenario& s, const DataCenter& dc, const NodeProps& n, QPointF pos) {
+  const std::string role = n.name.substr(n.name.find('/') + 1);
+  Element h;
+  h.target = QString::fromStdString(n.name);
+  h.dcs = {QString::fromStdString(dc.name)};
+  h.shape = scene_.addRect(QRectF(pos, QSizeF(kHostW, kHostH)), QPen(Qt::black), QBrush(kUpFill));
+  QString capacity;
+  switch (n.kind) {
+    case NodeKind::HSM:
+      h.kind = FailureKind::HSM;
+      capacity = rate_text(n.capacity, "sig");
+      h.util_column = "util:hsm:" + dc.name;
+      h.down_at_s = failure_at(s, FailureKind::HSM, n.name);
+      break;
+    case NodeKind::DB_WRITER:
+      h.kind = FailureKind::DB_WRITER;
+      capacity = rate_text(n.capacity, "commits");
+      h.util_column = "util:db-writer";
+      h.queue_column = "queue:db-writer";
+      h.down_at_s = failure_at(s, FailureKind::DB_WRITER, "");
+      break;
+    default:
+      h.clickable = false;
+      capacity = bandwidth_text(dc.fabric.bandwidth_Bps) + " NIC";
+      h.util_column = "util:link:" + n.name + "/nic";
+      if (n.kind == NodeKind::FRONTEND) h.queue_column = "queue:network";
+      break;
+  }
+  h.base_text = QString::fromStdString(role) + "\n" + capacity;
+  h.label = scene_.addSimpleText(h.base_text);
+  h.label->setPos(pos + QPointF(4, 3));
+  shrink(h.label);
+  // The writer is named as scenarios name it; other hosts by their topology name.
+  addElement(n.kind == NodeKind::DB_WRITER ? QStringLiteral("db-writer") : h.target, h);
+}
+
+bool TopologyView::addWanLinks(const Scenario& s, const Topology& topo, const std::map<int, QRectF>& dc_boxes,
+                               const QRectF& cloud) {
   bool has_cloud = false;
   for (auto [it, end] = boost::edges(topo.graph()); it != end; ++it) {
     const LinkProps& lp = topo.graph()[*it];
@@ -146,13 +167,13 @@ void TopologyView::showScenario(const Scenario& s) {
         has_cloud = true;
         return cloud.center();
       }
-      const QRectF& r = dc_boxes[n.dc];
+      const QRectF& r = dc_boxes.at(n.dc);
       return QPointF(r.center().x(), r.top());
     };
     QPointF p = anchor(a), q = anchor(b);
     if (a.kind != NodeKind::CLOUD && b.kind != NodeKind::CLOUD) {  // between data centers: side to side
-      const QRectF& ra = dc_boxes[a.dc];
-      const QRectF& rb = dc_boxes[b.dc];
+      const QRectF& ra = dc_boxes.at(a.dc);
+      const QRectF& rb = dc_boxes.at(b.dc);
       p = QPointF(ra.right(), ra.top() + 20);
       q = QPointF(rb.left(), rb.top() + 20);
       if (p.x() > q.x()) std::swap(p, q), p = QPointF(rb.right(), rb.top() + 20), q = QPointF(ra.left(), ra.top() + 20);
@@ -166,51 +187,49 @@ void TopologyView::showScenario(const Scenario& s) {
     e.label = scene_.addSimpleText(e.base_text);
     e.label->setPos((p + q) / 2 + QPointF(6, -8));
     e.util_column = "util:link:" + lp.name;
-    e.down_at_s = down_at(FailureKind::LINK, lp.name);
+    e.down_at_s = failure_at(s, FailureKind::LINK, lp.name);
     for (const NodeProps* end : {&a, &b})
       if (end->dc >= 0) e.dcs << QString::fromStdString(s.data_centers[static_cast<size_t>(end->dc)].name);
-    add_element(e.target, e);
+    addElement(e.target, e);
   }
-  // Certificate Transparency logs (other organisations' services), by operator, to the right: each one's
-  // rate limit; a click takes the log down (a ct_log failure).
-  if (!s.ct.logs.empty()) {
-    const double x0 = span + kDcGap / 2;
-    auto* title = scene_.addSimpleText(QString("CT logs (%1 SCTs from distinct operators)").arg(s.ct.scts_required));
-    title->setPos(x0, kCloudY);
-    double y = kCloudY + kTitleH;
-    for (const CtLog& log : s.ct.logs) {
-      Element e;
-      e.kind = FailureKind::CT_LOG;
-      e.target = QString::fromStdString(log.name);
-      e.shape = scene_.addRect(QRectF(x0, y, kHostW * 1.6, kHostH), QPen(Qt::black), QBrush(kUpFill));
-      e.base_text = QString("%1 (%2)\n%3")
-                        .arg(e.target, QString::fromStdString(log.operator_name), rate_text(log.rate_per_s, "sub"));
-      e.label = scene_.addSimpleText(e.base_text);
-      e.label->setPos(x0 + 4, y + 3);
-      QFont f = e.label->font();
-      f.setPointSizeF(f.pointSizeF() * 0.8);
-      e.label->setFont(f);
-      e.util_column = "util:ct:" + log.name;
-      for (const Failure& fl : s.failures)
-        if ((fl.kind == FailureKind::CT_LOG && fl.target == log.name) ||
-            (fl.kind == FailureKind::CT_OPERATOR && fl.target == log.operator_name)) {
-          e.down_at_s = e.down_at_s ? std::min(*e.down_at_s, fl.at_s) : fl.at_s;
-          if (std::isfinite(fl.until_s)) e.up_at_s = fl.until_s;
-        }
-      add_element("ct:" + e.target, e);
-      y += kHostH + kRowGap;
-    }
+  return has_cloud;
+}
+
+// Certificate Transparency logs (other organisations' services), by operator: each one's rate limit; a
+// click takes the log down (a ct_log failure).
+void TopologyView::addCtLogs(const Scenario& s, double x0) {
+  if (s.ct.logs.empty()) return;
+  auto* title = scene_.addSimpleText(QString("CT logs (%1 SCTs from distinct operators)").arg(s.ct.scts_required));
+  title->setPos(x0, kCloudY);
+  double y = kCloudY + kTitleH;
+  for (const CtLog& log : s.ct.logs) {
+    Element e;
+    e.kind = FailureKind::CT_LOG;
+    e.target = QString::fromStdString(log.name);
+    e.shape = scene_.addRect(QRectF(x0, y, kHostW * 1.6, kHostH), QPen(Qt::black), QBrush(kUpFill));
+    e.base_text = QString("%1 (%2)\n%3")
+                      .arg(e.target, QString::fromStdString(log.operator_name), rate_text(log.rate_per_s, "sub"));
+    e.label = scene_.addSimpleText(e.base_text);
+    e.label->setPos(x0 + 4, y + 3);
+    shrink(e.label);
+    e.util_column = "util:ct:" + log.name;
+    for (const Failure& fl : s.failures)
+      if ((fl.kind == FailureKind::CT_LOG && fl.target == log.name) ||
+          (fl.kind == FailureKind::CT_OPERATOR && fl.target == log.operator_name)) {
+        e.down_at_s = e.down_at_s ? std::min(*e.down_at_s, fl.at_s) : fl.at_s;
+        if (std::isfinite(fl.until_s)) e.up_at_s = fl.until_s;
+      }
+    addElement("ct:" + e.target, e);
+    y += kHostH + kRowGap;
   }
-  if (has_cloud) {
-    auto* c = scene_.addEllipse(cloud, QPen(Qt::darkGray), QBrush(QColor(225, 235, 250)));
-    c->setZValue(1);
-    auto* t = scene_.addSimpleText("cloud");
-    t->setPos(cloud.center() - QPointF(18, 8));
-    t->setZValue(2);
-  }
-  for (auto& [name, e] : elements_) paintElement(e, std::nullopt, std::nullopt, std::nullopt);
-  scene_.setSceneRect(scene_.itemsBoundingRect().adjusted(-20, -20, 20, 20));
-  fitInView(scene_.sceneRect(), Qt::KeepAspectRatio);
+}
+
+void TopologyView::addCloud(const QRectF& cloud) {
+  auto* c = scene_.addEllipse(cloud, QPen(Qt::darkGray), QBrush(QColor(225, 235, 250)));
+  c->setZValue(1);
+  auto* t = scene_.addSimpleText("cloud");
+  t->setPos(cloud.center() - QPointF(18, 8));
+  t->setZValue(2);
 }
 
 void TopologyView::paintElement(Element& e, std::optional<double> util, std::optional<double> queue,

@@ -12,6 +12,7 @@
 
 #include "models/report.hpp"
 #include "models/scenario.hpp"
+#include "models/topology.hpp"
 
 namespace surge::gui {
 
@@ -62,6 +63,15 @@ class TopologyView : public QGraphicsView {
     QStringList dcs;                  // the data centers it is in (a WAN link: those at its ends)
     bool clickable = true;
   };
+  // Drawing a scenario (showScenario), element by element.
+  void addElement(const QString& name, const Element& e);
+  /// Data center d with its hosts in rows (services, HSM members, databases); returns its box.
+  QRectF addDataCenter(const Scenario& s, const Topology& topo, size_t d);
+  void addHost(const Scenario& s, const DataCenter& dc, const NodeProps& n, QPointF pos);
+  /// The WAN links, between data centers side to side and up to the cloud; true when one reaches it.
+  bool addWanLinks(const Scenario& s, const Topology& topo, const std::map<int, QRectF>& dc_boxes, const QRectF& cloud);
+  void addCtLogs(const Scenario& s, double x0);
+  void addCloud(const QRectF& cloud);
   const Element* elementAt(const QPoint& pos) const;
   void paintElement(Element& e, std::optional<double> util, std::optional<double> queue, std::optional<double> t_s);
   std::optional<double> downAt(const Element& e) const;  // its own failure or its data center's, the earlier
