@@ -116,109 +116,139 @@ std::optional<std::pair<double, QString>> split_value(const QString& value) {
   return std::pair{v->number, QString::fromStdString(v->unit)};
 }
 
-bool render_sweep_plot(const SweepTable& table, const PlotRequest& req, QImage& image, QString& error) {
+namespace {
+
+using Row = std::map<QString, QString>;
+
+// A line chart's x values, in order: numbers when every value has one, else positions.
+struct XValues {
+  QStringList values;
+  bool numeric = false;
+  double of(const QString& v) const { return numeric ? split_value(v)->first : static_cast<double>(values.indexOf(v)); }
+};
+
+// What is wrong with a plot request for this table ("" when nothing): parameters and the metric it names.
+QString request_problem(const SweepTable& table, const PlotRequest& req) {
   const QStringList params = table.parameters();
   for (const QString& p : {req.x, req.y})
-    if (!p.isEmpty() && !params.contains(p)) {
-      error = QString("'%1' is not a parameter of this sweep (parameters: %2)").arg(p, params.join(", "));
-      return false;
-    }
-  const QString mean = req.metric + "_mean", ci = req.metric + "_ci95";
-  if (!table.columns.contains(mean)) {
+    if (!p.isEmpty() && !params.contains(p))
+      return QString("'%1' is not a parameter of this sweep (parameters: %2)").arg(p, params.join(", "));
+  if (!table.columns.contains(req.metric + "_mean")) {
     QStringList metrics;
     for (const QString& c : table.columns)
       if (c.endsWith("_mean")) metrics << c.chopped(5);
-    error = QString("'%1' is not a metric of this sweep (metrics: %2)").arg(req.metric, metrics.join(", "));
-    return false;
+    return QString("'%1' is not a metric of this sweep (metrics: %2)").arg(req.metric, metrics.join(", "));
   }
-  image = QImage(req.size, QImage::Format_ARGB32);
-  image.fill(Qt::white);
+  return "";
+}
 
-  if (req.y.isEmpty()) {
-    // One line per combination of the other parameters, each with its confidence band.
-    QStringList others = params;
-    others.removeAll(req.x);
-    std::set<QString> xs_set;
-    std::map<QString, std::vector<const std::map<QString, QString>*>> groups;
-    for (const auto& row : table.rows) {
-      xs_set.insert(row.at(req.x));
-      QStringList label;
-      for (const QString& o : others) label << o + "=" + row.at(o);
-      groups[label.join(", ")].push_back(&row);
-    }
-    const QStringList xs = sorted_values(xs_set);
-    const bool numeric = std::all_of(xs.begin(), xs.end(), [](const QString& v) { return split_value(v).has_value(); });
-    auto x_of = [&](const QString& v) { return numeric ? split_value(v)->first : static_cast<double>(xs.indexOf(v)); };
-    auto* chart = new QChart;
-    chart->setTitle(QString("%1 against %2").arg(req.metric, req.x));
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    std::vector<QAbstractSeries*> series;
-    for (const auto& [label, rows] : groups) {
-      std::vector<const std::map<QString, QString>*> sorted = rows;
-      std::sort(sorted.begin(), sorted.end(), [&](auto a, auto b) { return x_of(a->at(req.x)) < x_of(b->at(req.x)); });
-      auto* line = new QLineSeries;
-      auto* upper = new QLineSeries;
-      auto* lower = new QLineSeries;
-      line->setName(label.isEmpty() ? req.metric : label);
-      for (const auto* r : sorted) {
-        if (r->at(mean).isEmpty()) continue;  // no value at that point (e.g. never completed)
-        const double m = display(req.metric, r->at(mean).toDouble());
-        const double h = r->at(ci).isEmpty() ? 0 : display(req.metric, r->at(ci).toDouble());
-        const double x = x_of(r->at(req.x));
-        line->append(x, m);
-        upper->append(x, m + h);
-        lower->append(x, m - h);
-        lo = std::min(lo, m - h), hi = std::max(hi, m + h);
-      }
-      auto* band = new QAreaSeries(upper, lower);
-      band->setName("95% CI");
-      QColor c = QColor::fromHsv(static_cast<int>(series.size() * 67 % 360), 160, 220, 70);
-      band->setBrush(c);
-      band->setPen(Qt::NoPen);
-      series.push_back(band);
-      series.push_back(line);
-    }
-    if (!std::isfinite(lo)) lo = 0, hi = 1;
-    if (hi <= lo) hi = lo + 1;
-    auto* y_axis = new QValueAxis;
-    y_axis->setTitleText(req.metric +
-                         (display_unit(req.metric).isEmpty() ? "" : " (" + display_unit(req.metric) + ")"));
-    y_axis->setRange(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
-    y_axis->setLabelFormat("%.4g");
-    QAbstractAxis* x_axis = nullptr;
-    if (numeric) {
-      auto* a = new QValueAxis;
-      const QString unit = xs.isEmpty() ? QString() : split_value(xs.first())->second;
-      a->setTitleText(req.x + (unit.isEmpty() ? "" : " (" + unit + ")"));
-      a->setLabelFormat("%.4g");
-      a->setRange(x_of(xs.first()), x_of(xs.last()) > x_of(xs.first()) ? x_of(xs.last()) : x_of(xs.first()) + 1);
-      x_axis = a;
-    } else {
-      auto* a = new QValueAxis;
-      a->setTitleText(req.x + ": " + xs.join(" | "));
-      a->setRange(0, std::max(1.0, static_cast<double>(xs.size() - 1)));
-      a->setTickCount(static_cast<int>(xs.size()));
-      a->setLabelFormat("%d");
-      x_axis = a;
-    }
-    chart->addAxis(x_axis, Qt::AlignBottom);
-    chart->addAxis(y_axis, Qt::AlignLeft);
-    for (QAbstractSeries* s : series) {
-      chart->addSeries(s);
-      s->attachAxis(x_axis);
-      s->attachAxis(y_axis);
-    }
-    for (QAbstractSeries* s : series)
-      if (qobject_cast<QAreaSeries*>(s))
-        for (QLegendMarker* m : chart->legend()->markers(s)) m->setVisible(false);  // the band is its line's
-    QChartView view(chart);
-    view.setRenderHint(QPainter::Antialiasing);
-    view.resize(req.size);
-    image = view.grab().toImage();
-    return true;
+// One line per combination of the other parameters, each with its confidence band; [lo, hi] the values
+// they span, bands included.
+std::vector<QAbstractSeries*> line_series(const SweepTable& table, const PlotRequest& req, const XValues& x, double& lo,
+                                          double& hi) {
+  const QString mean = req.metric + "_mean", ci = req.metric + "_ci95";
+  QStringList others = table.parameters();
+  others.removeAll(req.x);
+  std::map<QString, std::vector<const Row*>> groups;
+  for (const auto& row : table.rows) {
+    QStringList label;
+    for (const QString& o : others) label << o + "=" + row.at(o);
+    groups[label.join(", ")].push_back(&row);
   }
+  lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  std::vector<QAbstractSeries*> series;
+  for (const auto& [label, rows] : groups) {
+    std::vector<const Row*> sorted = rows;
+    std::sort(sorted.begin(), sorted.end(), [&](auto a, auto b) { return x.of(a->at(req.x)) < x.of(b->at(req.x)); });
+    auto* line = new QLineSeries;
+    auto* upper = new QLineSeries;
+    auto* lower = new QLineSeries;
+    line->setName(label.isEmpty() ? req.metric : label);
+    for (const auto* r : sorted) {
+      if (r->at(mean).isEmpty()) continue;  // no value at that point (e.g. never completed)
+      const double m = display(req.metric, r->at(mean).toDouble());
+      const double h = r->at(ci).isEmpty() ? 0 : display(req.metric, r->at(ci).toDouble());
+      const double at = x.of(r->at(req.x));
+      line->append(at, m);
+      upper->append(at, m + h);
+      lower->append(at, m - h);
+      lo = std::min(lo, m - h), hi = std::max(hi, m + h);
+    }
+    auto* band = new QAreaSeries(upper, lower);
+    band->setName("95% CI");
+    QColor c = QColor::fromHsv(static_cast<int>(series.size() * 67 % 360), 160, 220, 70);
+    band->setBrush(c);
+    band->setPen(Qt::NoPen);
+    series.push_back(band);
+    series.push_back(line);
+  }
+  if (!std::isfinite(lo)) lo = 0, hi = 1;
+  if (hi <= lo) hi = lo + 1;
+  return series;
+}
 
-  // Heat map: x across, y up; each cell coloured by the metric's mean, a tick where the deadline is met.
+// The x axis: the parameter's numbers (with its unit), or its values in order.
+QAbstractAxis* line_x_axis(const PlotRequest& req, const XValues& x) {
+  if (x.numeric) {
+    auto* a = new QValueAxis;
+    const QString unit = x.values.isEmpty() ? QString() : split_value(x.values.first())->second;
+    a->setTitleText(req.x + (unit.isEmpty() ? "" : " (" + unit + ")"));
+    a->setLabelFormat("%.4g");
+    a->setRange(x.of(x.values.first()),
+                x.of(x.values.last()) > x.of(x.values.first()) ? x.of(x.values.last()) : x.of(x.values.first()) + 1);
+    return a;
+  }
+  auto* a = new QValueAxis;
+  a->setTitleText(req.x + ": " + x.values.join(" | "));
+  a->setRange(0, std::max(1.0, static_cast<double>(x.values.size() - 1)));
+  a->setTickCount(static_cast<int>(x.values.size()));
+  a->setLabelFormat("%d");
+  return a;
+}
+
+// The metric's axis, in hours for durations, with a margin around the values.
+QValueAxis* line_y_axis(const PlotRequest& req, double lo, double hi) {
+  auto* y_axis = new QValueAxis;
+  y_axis->setTitleText(req.metric + (display_unit(req.metric).isEmpty() ? "" : " (" + display_unit(req.metric) + ")"));
+  y_axis->setRange(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
+  y_axis->setLabelFormat("%.4g");
+  return y_axis;
+}
+
+// The metric against one parameter: a line chart with confidence bands.
+QImage line_chart(const SweepTable& table, const PlotRequest& req) {
+  std::set<QString> xs_set;
+  for (const auto& row : table.rows) xs_set.insert(row.at(req.x));
+  XValues x;
+  x.values = sorted_values(xs_set);
+  x.numeric =
+      std::all_of(x.values.begin(), x.values.end(), [](const QString& v) { return split_value(v).has_value(); });
+  auto* chart = new QChart;
+  chart->setTitle(QString("%1 against %2").arg(req.metric, req.x));
+  double lo = 0, hi = 0;
+  const std::vector<QAbstractSeries*> series = line_series(table, req, x, lo, hi);
+  QValueAxis* y_axis = line_y_axis(req, lo, hi);
+  QAbstractAxis* x_axis = line_x_axis(req, x);
+  chart->addAxis(x_axis, Qt::AlignBottom);
+  chart->addAxis(y_axis, Qt::AlignLeft);
+  for (QAbstractSeries* s : series) {
+    chart->addSeries(s);
+    s->attachAxis(x_axis);
+    s->attachAxis(y_axis);
+  }
+  for (QAbstractSeries* s : series)
+    if (qobject_cast<QAreaSeries*>(s))
+      for (QLegendMarker* m : chart->legend()->markers(s)) m->setVisible(false);  // the band is its line's
+  QChartView view(chart);
+  view.setRenderHint(QPainter::Antialiasing);
+  view.resize(req.size);
+  return view.grab().toImage();
+}
+
+// The metric over two parameters: x across, y up; each cell coloured by the metric's mean, "met" where
+// every run met the deadline.
+void draw_heat_map(const SweepTable& table, const PlotRequest& req, QImage& image) {
+  const QString mean = req.metric + "_mean";
   std::set<QString> xs_set, ys_set;
   for (const auto& row : table.rows) xs_set.insert(row.at(req.x)), ys_set.insert(row.at(req.y));
   const QStringList xs = sorted_values(xs_set), ys = sorted_values(ys_set);
@@ -270,6 +300,22 @@ bool render_sweep_plot(const SweepTable& table, const PlotRequest& req, QImage& 
   p.setFont(QFont());
   p.drawText(QPointF(legend.right() + 4, legend.bottom()), QString::number(display(req.metric, lo), 'g', 4));
   p.drawText(QPointF(legend.right() + 4, legend.top() + 10), QString::number(display(req.metric, hi), 'g', 4));
+}
+
+}  // namespace
+
+bool render_sweep_plot(const SweepTable& table, const PlotRequest& req, QImage& image, QString& error) {
+  if (const QString problem = request_problem(table, req); !problem.isEmpty()) {
+    error = problem;
+    return false;
+  }
+  image = QImage(req.size, QImage::Format_ARGB32);
+  image.fill(Qt::white);
+  if (req.y.isEmpty()) {
+    image = line_chart(table, req);
+  } else {
+    draw_heat_map(table, req, image);
+  }
   return true;
 }
 
