@@ -39,18 +39,47 @@ ParameterPanel::ParameterPanel(Workbench& workbench, QWidget* parent) : QWidget(
   form_->setRowWrapPolicy(QFormLayout::WrapLongRows);
   form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
   outer->addLayout(form_);
-
-  auto text_field = [](const std::string& path) {
-    return Field{{},
-                 nullptr,
-                 [path](const ScenarioDocument& d) { return q(d.value(path)); },
-                 [path](const ScenarioDocument&, const QString& v) {
-                   return std::vector<Override>{{path, v.toStdString()}};
-                 }};
-  };
   addField("certificates", "Affected certificates to revoke and replace (e.g. 200M)",
-           text_field("workload.certificates"));
+           textField("workload.certificates"));
+  addEraBox();
+  addHsmFields();
+  addField("decision delay", "Time from discovery to the decision to revoke and replace (e.g. 4h)",
+           textField("incident.decision_delay"));
+  addField("deadline", "Every affected certificate revoked by then, after discovery (e.g. 24h)",
+           textField("incident.deadline"));
+  addField("ARI share", "Share of clients that poll ARI (e.g. 80%)", textField("clients.ari_share"));
+  addField("ARI window start", "Renewal window served, from the decision (0h: already open)",
+           textField("clients.window.start"));
+  addField("ARI window end", "End of the served window, from the decision", textField("clients.window.end"));
+  addField("Retry-After", "ARI poll interval served (e.g. 6h)", textField("clients.retry_after"));
+  addNetworkFields();
+  addTransfersBox();
+  error_ = new QLabel;
+  error_->setWordWrap(true);
+  error_->setStyleSheet("color: #b00000; font-family: monospace;");
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  outer->addWidget(error_);
+  outer->addStretch(1);
+  connect(&workbench_, &Workbench::changed, this, [this] {
+    error_->clear();
+    refresh();
+  });
+  connect(&workbench_, &Workbench::rejected, this, [this](const QString& message) { error_->setText(message); });
+  if (workbench_.isOpen()) refresh();
+}
 
+// A field that edits one scenario path, shown as written.
+ParameterPanel::Field ParameterPanel::textField(const std::string& path) {
+  return Field{{},
+               nullptr,
+               [path](const ScenarioDocument& d) { return q(d.value(path)); },
+               [path](const ScenarioDocument&, const QString& v) {
+                 return std::vector<Override>{{path, v.toStdString()}};
+               }};
+}
+
+// The era: the signatures per certificate.
+void ParameterPanel::addEraBox() {
   era_ = new QComboBox;
   era_->addItem("seed-2021: 3 signatures (OCSP revoke, cert, OCSP)", "seed-2021");
   era_->addItem("precert-2021: 4 (precert, cert, 2 OCSP)", "precert-2021");
@@ -64,7 +93,10 @@ ParameterPanel::ParameterPanel(Workbench& workbench, QWidget* parent) : QWidget(
     era_->setToolTip(kEraTip + "\n" + era_->currentText());  // the whole item, which the box may elide
     if (!refreshing_) workbench_.edit({{"workload.era", era_->currentData().toString().toStdString()}});
   });
+}
 
+// Every data center's HSM members: their rate and how many.
+void ParameterPanel::addHsmFields() {
   addField(
       "HSM signatures/s", "Signatures/s of one HSM member, every data center (e.g. 10k/s)",
       Field{{},
@@ -80,15 +112,10 @@ ParameterPanel::ParameterPanel(Workbench& workbench, QWidget* parent) : QWidget(
                  nullptr,
                  [](const ScenarioDocument& d) { return QString::number(d.scenario().data_centers.front().hsm_count); },
                  [](const ScenarioDocument& d, const QString& v) { return for_each_dc(d, "hsm.count", v); }});
-  addField("decision delay", "Time from discovery to the decision to revoke and replace (e.g. 4h)",
-           text_field("incident.decision_delay"));
-  addField("deadline", "Every affected certificate revoked by then, after discovery (e.g. 24h)",
-           text_field("incident.deadline"));
-  addField("ARI share", "Share of clients that poll ARI (e.g. 80%)", text_field("clients.ari_share"));
-  addField("ARI window start", "Renewal window served, from the decision (0h: already open)",
-           text_field("clients.window.start"));
-  addField("ARI window end", "End of the served window, from the decision", text_field("clients.window.end"));
-  addField("Retry-After", "ARI poll interval served (e.g. 6h)", text_field("clients.retry_after"));
+}
+
+// The fabric's NICs and the WAN links, every one alike.
+void ParameterPanel::addNetworkFields() {
   addField("fabric speed", "Every host NIC in every data center (e.g. 1Gbps, 25Gbps)",
            Field{{},
                  nullptr,
@@ -117,27 +144,16 @@ ParameterPanel::ParameterPanel(Workbench& workbench, QWidget* parent) : QWidget(
                      out.push_back({"wan." + std::to_string(i) + ".bandwidth", v.toStdString()});
                    return out;
                  }});
+}
 
+// The scenario's background transfers, on or off.
+void ParameterPanel::addTransfersBox() {
   transfers_ = new QCheckBox("as the scenario writes them");
   transfers_->setToolTip("Backups, replica rebuilds and forensic logs sharing the network (off: transfers=[])");
   form_->addRow("background transfers", transfers_);
   connect(transfers_, &QCheckBox::toggled, this, [this](bool on) {
     if (!refreshing_) workbench_.edit({{"transfers", on ? "" : "[]"}}, on ? "transfers on" : "transfers off");
   });
-
-  error_ = new QLabel;
-  error_->setWordWrap(true);
-  error_->setStyleSheet("color: #b00000; font-family: monospace;");
-  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  outer->addWidget(error_);
-  outer->addStretch(1);
-
-  connect(&workbench_, &Workbench::changed, this, [this] {
-    error_->clear();
-    refresh();
-  });
-  connect(&workbench_, &Workbench::rejected, this, [this](const QString& message) { error_->setText(message); });
-  if (workbench_.isOpen()) refresh();
 }
 
 void ParameterPanel::addField(const QString& label, const QString& tip, Field f) {

@@ -38,7 +38,12 @@ class ParameterPanel : public QWidget {
     std::function<QString(const ScenarioDocument&)> current;  // as written, or the effective value
     std::function<std::vector<Override>(const ScenarioDocument&, const QString&)> edits;
   };
+  static Field textField(const std::string& path);
   void addField(const QString& label, const QString& tip, Field f);
+  void addEraBox();
+  void addHsmFields();
+  void addNetworkFields();
+  void addTransfersBox();
   void refresh();
   void commit(Field& f);
 
