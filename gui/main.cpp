@@ -35,6 +35,57 @@ std::optional<std::pair<surge::FailureKind, QString>> outage_of(const surge::Sce
   return std::nullopt;
 }
 
+// The what-if asked on the command line: --set edits, then --down outages from the start. 0, or the exit
+// code after the message of what was refused.
+int apply_what_if(surge::gui::Workbench& bench, const QStringList& sets, const QStringList& downs) {
+  QString rejected;
+  // Only while this function runs: `rejected` lives here (the window lives on in interactive mode).
+  struct Disconnect {
+    QMetaObject::Connection c;
+    ~Disconnect() { QObject::disconnect(c); }
+  } listening{QObject::connect(&bench, &surge::gui::Workbench::rejected, [&](const QString& m) { rejected = m; })};
+  std::vector<surge::Override> edits;
+  for (const QString& s : sets) {
+    try {
+      edits.push_back(surge::parse_override(s.toStdString()));
+    } catch (const surge::ScenarioError& e) {
+      return fail(kExitBadInput, e.what());
+    }
+  }
+  if (!edits.empty() && !bench.edit(edits)) return fail(kExitBadInput, rejected);
+  for (const QString& name : downs) {
+    const auto outage = outage_of(bench.document().scenario(), name);
+    if (!outage) return fail(kExitBadInput, "--down: '" + name + "' is not a data center, HSM, db-writer or WAN link");
+    if (!bench.setDown(outage->first, outage->second, 0.0)) return fail(kExitBadInput, rejected);
+  }
+  return 0;
+}
+
+// Scripted: render, after the simulation if asked, then write the PNG whole or not at all.
+int write_screenshot(surge::gui::MainWindow& window, bool wait_simulation, const QString& path) {
+  surge::gui::Workbench& bench = window.workbench();
+  window.show();
+  if (wait_simulation) {
+    QEventLoop loop;
+    QString failure;
+    QObject::connect(&bench, &surge::gui::Workbench::simulationFinished, &loop, &QEventLoop::quit);
+    QObject::connect(&bench, &surge::gui::Workbench::simulationFailed, &loop, [&](const QString& m) {
+      failure = m;
+      loop.quit();
+    });
+    bench.simulate();
+    loop.exec();
+    if (!failure.isEmpty()) return fail(kExitRuntime, "the simulation failed: " + failure);
+  }
+  QApplication::processEvents();
+  const QImage image = window.grab().toImage();
+  QSaveFile out(path);
+  if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
+    return fail(kExitRuntime, "cannot write " + path);
+  std::printf("%s\n", window.summaryText().toLocal8Bit().constData());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -78,50 +129,11 @@ int main(int argc, char** argv) {
       if (scripted) return fail(kExitBadInput, error);
     }
   }
-  if (bench.isOpen()) {
-    QString rejected;
-    QObject::connect(&bench, &surge::gui::Workbench::rejected, [&](const QString& m) { rejected = m; });
-    std::vector<surge::Override> edits;
-    for (const QString& s : cli.values(set)) {
-      try {
-        edits.push_back(surge::parse_override(s.toStdString()));
-      } catch (const surge::ScenarioError& e) {
-        return fail(kExitBadInput, e.what());
-      }
-    }
-    if (!edits.empty() && !bench.edit(edits)) return fail(kExitBadInput, rejected);
-    for (const QString& name : cli.values(down)) {
-      const auto outage = outage_of(bench.document().scenario(), name);
-      if (!outage)
-        return fail(kExitBadInput, "--down: '" + name + "' is not a data center, HSM, db-writer or WAN link");
-      if (!bench.setDown(outage->first, outage->second, 0.0)) return fail(kExitBadInput, rejected);
-    }
-  }
-
+  if (bench.isOpen())
+    if (const int code = apply_what_if(bench, cli.values(set), cli.values(down)); code != 0) return code;
   if (!scripted) {
     window.show();
     return app.exec();
   }
-
-  // Scripted: render, optionally after the simulation, then write the PNG whole or not at all.
-  window.show();
-  if (cli.isSet(wait)) {
-    QEventLoop loop;
-    QString failure;
-    QObject::connect(&bench, &surge::gui::Workbench::simulationFinished, &loop, &QEventLoop::quit);
-    QObject::connect(&bench, &surge::gui::Workbench::simulationFailed, &loop, [&](const QString& m) {
-      failure = m;
-      loop.quit();
-    });
-    bench.simulate();
-    loop.exec();
-    if (!failure.isEmpty()) return fail(kExitRuntime, "the simulation failed: " + failure);
-  }
-  QApplication::processEvents();
-  const QImage image = window.grab().toImage();
-  QSaveFile out(cli.value(screenshot));
-  if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
-    return fail(kExitRuntime, "cannot write " + cli.value(screenshot));
-  std::printf("%s\n", window.summaryText().toLocal8Bit().constData());
-  return 0;
+  return write_screenshot(window, cli.isSet(wait), cli.value(screenshot));
 }
