@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -152,100 +153,119 @@ void worker(const std::string& work_dir, int jobs, const std::string& runner) {
   }
 }
 
-int coordinator(const Args& a, int ranks, const std::string& surge) {
-  SweepSpec spec;
-  std::string problem;
-  int problem_code = 0;
-  try {
-    spec = load_sweep(a.file);
-  } catch (const ScenarioError& e) {
-    problem = e.what(), problem_code = kExitBadInput;
+// Rank 0: plans the runs, runs some itself, hands the others out and records every result.
+class Coordinator {
+ public:
+  Coordinator(const Args& a, int ranks, const std::string& surge)
+      : a_(a), ranks_(ranks), me_(runner_name(kCoordinator)) {
+    plan(surge);
+    // After the store has checked the output folder: the pool makes its work folder inside it.
+    pool_ = std::make_unique<ChildPool>(a.out.empty() ? "." : a.out + "/.work");
+    t0_ = std::chrono::steady_clock::now();
   }
-  std::unique_ptr<SweepStore> store;
-  std::vector<SweepPoint> points;
-  std::vector<RunTask> tasks;
-  SweepProgress p;
-  if (problem.empty()) {
+
+  int run() {
+    while (p_.done < p_.runs || stopped_workers_ < ranks_ - 1) {
+      const bool busy = run_local() | serve_message();
+      if (!problem_.empty() && stopped_workers_ == ranks_ - 1) break;
+      if (!busy) std::this_thread::sleep_for(kIdlePoll);
+    }
+    std::filesystem::remove_all(a_.out + "/.work");
+    if (!problem_.empty()) {
+      report(problem_, problem_code_);
+      return problem_code_;
+    }
+    std::printf(
+        "%s: %d runs (%d failed), %d stored before, on %d ranks; results in %s/results.csv and %s/results.sqlite\n",
+        spec_.name.c_str(), p_.runs, p_.failed, p_.reused, ranks_, a_.out.c_str(), a_.out.c_str());
+    return p_.failed > 0 ? kExitRuntime : 0;
+  }
+
+ private:
+  // Reads the sweep and plans the runs missing from the store; a problem is kept, to report once every
+  // worker has been told to stop.
+  void plan(const std::string& surge) {
     try {
-      points = expand_points(spec);
-      store = std::make_unique<SweepStore>(a.out, spec, points);
-      tasks = plan_runs(spec, points, *store, surge, p.reused);
-      store->write_csv();
+      spec_ = load_sweep(a_.file);
+      points_ = expand_points(spec_);
+      store_ = std::make_unique<SweepStore>(a_.out, spec_, points_);
+      tasks_ = plan_runs(spec_, points_, *store_, surge, p_.reused);
+      store_->write_csv();
+    } catch (const ScenarioError& e) {
+      problem_ = e.what(), problem_code_ = kExitBadInput;
     } catch (const StoreError& e) {
-      problem = e.what(), problem_code = e.bad_input() ? kExitBadInput : kExitRuntime;
+      problem_ = e.what(), problem_code_ = e.bad_input() ? kExitBadInput : kExitRuntime;
     }
+    p_.runs = static_cast<int>(tasks_.size());
   }
-  p.runs = static_cast<int>(tasks.size());
-  ChildPool pool(a.out.empty() ? "." : a.out + "/.work");
-  size_t next = 0;
-  int stopped_workers = 0;
-  std::deque<int> ready;  // worker ranks waiting for a task (one entry per free slot)
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::string me = runner_name(kCoordinator);
-  auto record = [&](int task, int exit_code, int signal, const std::string& out, const std::string& err, double wall_s,
-                    const std::string& runner) {
-    const RunTask& t = tasks[static_cast<size_t>(task)];
-    RunRecord rec = run_record(t, points, exit_code, signal, out, err, wall_s);
+
+  void record(int task, int exit_code, int signal, const std::string& out, const std::string& err, double wall_s,
+              const std::string& runner) {
+    const RunTask& t = tasks_[static_cast<size_t>(task)];
+    RunRecord rec = run_record(t, points_, exit_code, signal, out, err, wall_s);
     rec.runner = runner;
-    store->record(rec, points[static_cast<size_t>(t.point)], spec.replications);
-    ++p.done;
-    if (!rec.ok) ++p.failed;
-    p.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    p.eta_s = p.wall_s / p.done * (p.runs - p.done);
-    if (!a.quiet) std::fprintf(stderr, "%s\n", render_progress(p).c_str());
-  };
-  auto stop_worker = [&](int rank) {
-    send("", rank, STOP);
-    ++stopped_workers;
-  };
-  // Workers announce one READY per slot; each gets a task or, when none is left, STOP (once per rank).
-  std::vector<bool> told_to_stop(static_cast<size_t>(ranks), false);
-  while (p.done < p.runs || stopped_workers < ranks - 1) {
-    bool busy = false;
-    if (problem.empty()) {
-      while (next < tasks.size() && static_cast<int>(pool.running()) < a.jobs) {
-        pool.start(static_cast<int>(next), tasks[next].argv);
-        ++next;
-      }
-      const ChildOutcome c = pool.try_wait_any();
-      if (c.id >= 0) {
-        record(c.id, c.exit_code, c.signal, c.out, c.err, c.wall_s, me);
-        busy = true;
-      }
+    store_->record(rec, points_[static_cast<size_t>(t.point)], spec_.replications);
+    ++p_.done;
+    if (!rec.ok) ++p_.failed;
+    p_.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    p_.eta_s = p_.wall_s / p_.done * (p_.runs - p_.done);
+    if (!a_.quiet) std::fprintf(stderr, "%s\n", render_progress(p_).c_str());
+  }
+
+  // This rank's own children: start up to -j of them, record one that ended. True when one did.
+  bool run_local() {
+    if (!problem_.empty()) return false;
+    while (next_ < tasks_.size() && static_cast<int>(pool_->running()) < a_.jobs) {
+      pool_->start(static_cast<int>(next_), tasks_[next_].argv);
+      ++next_;
     }
+    const ChildOutcome c = pool_->try_wait_any();
+    if (c.id < 0) return false;
+    record(c.id, c.exit_code, c.signal, c.out, c.err, c.wall_s, me_);
+    return true;
+  }
+
+  // One message from a worker: a result to record, or a free slot (READY) that gets a task or, when none
+  // is left, STOP (once per rank). True when there was one.
+  bool serve_message() {
     int flag = 0;
     MPI_Status status;
     MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
-    if (flag) {
-      busy = true;
-      const std::string text = receive(status);
-      const int rank = status.MPI_SOURCE;
-      if (status.MPI_TAG == RESULT) {
-        const nlohmann::json r = nlohmann::json::parse(text);
-        record(r["task"], r["exit_code"], r["signal"], r["out"], r["err"], r["wall_s"], r["runner"]);
-      } else if (status.MPI_TAG == READY) {
-        if (problem.empty() && next < tasks.size()) {
-          send(nlohmann::json{{"task", next}, {"argv", tasks[next].argv}}.dump(), rank, TASK);
-          ++next;
-        } else if (!told_to_stop[static_cast<size_t>(rank)]) {
-          told_to_stop[static_cast<size_t>(rank)] = true;
-          stop_worker(rank);
-        }
+    if (!flag) return false;
+    const std::string text = receive(status);
+    const int rank = status.MPI_SOURCE;
+    if (status.MPI_TAG == RESULT) {
+      const nlohmann::json r = nlohmann::json::parse(text);
+      record(r["task"], r["exit_code"], r["signal"], r["out"], r["err"], r["wall_s"], r["runner"]);
+    } else if (status.MPI_TAG == READY) {
+      if (problem_.empty() && next_ < tasks_.size()) {
+        send(nlohmann::json{{"task", next_}, {"argv", tasks_[next_].argv}}.dump(), rank, TASK);
+        ++next_;
+      } else if (!told_to_stop_[static_cast<size_t>(rank)]) {
+        told_to_stop_[static_cast<size_t>(rank)] = true;
+        send("", rank, STOP);
+        ++stopped_workers_;
       }
     }
-    if (!problem.empty() && stopped_workers == ranks - 1) break;
-    if (!busy) std::this_thread::sleep_for(kIdlePoll);
+    return true;
   }
-  std::filesystem::remove_all(a.out + "/.work");
-  if (!problem.empty()) {
-    report(problem, problem_code);
-    return problem_code;
-  }
-  std::printf(
-      "%s: %d runs (%d failed), %d stored before, on %d ranks; results in %s/results.csv and %s/results.sqlite\n",
-      spec.name.c_str(), p.runs, p.failed, p.reused, ranks, a.out.c_str(), a.out.c_str());
-  return p.failed > 0 ? kExitRuntime : 0;
-}
+
+  const Args& a_;
+  const int ranks_;
+  SweepSpec spec_;
+  std::string problem_;
+  int problem_code_ = 0;
+  std::unique_ptr<SweepStore> store_;
+  std::vector<SweepPoint> points_;
+  std::vector<RunTask> tasks_;
+  SweepProgress p_;
+  std::unique_ptr<ChildPool> pool_;
+  const std::string me_;
+  size_t next_ = 0;  ///< the next task to hand out or start
+  int stopped_workers_ = 0;
+  std::vector<bool> told_to_stop_ = std::vector<bool>(static_cast<size_t>(ranks_), false);
+  std::chrono::steady_clock::time_point t0_;  ///< when the runs began
+};
 
 }  // namespace
 
@@ -261,7 +281,7 @@ int main(int argc, char** argv) {
     if (rank == kCoordinator) report(bad, kExitBadInput);
     code = kExitBadInput;
   } else if (rank == kCoordinator) {
-    code = coordinator(a, ranks, child_program(surge_beside(argv[0])));
+    code = Coordinator(a, ranks, child_program(surge_beside(argv[0]))).run();
   } else {
     const auto work = std::filesystem::temp_directory_path() / ("surge-mpi-" + std::to_string(getpid()));
     worker(work.string(), a.jobs, runner_name(rank));
