@@ -26,8 +26,8 @@ inline std::string shipped(const std::string& name) {
 
 /// The command line `surge run` for a document's state, with extra arguments.
 inline std::string cli_run(const ScenarioDocument& doc, const std::string& extra) {
-  std::string cmd = gui::shell_quote(SURGE_CLI) + " run " + gui::shell_quote(doc.path());
-  for (const std::string& a : doc.cli_arguments()) cmd += " " + gui::shell_quote(a);
+  std::string cmd = shell_quote(SURGE_CLI) + " run " + shell_quote(doc.path());
+  for (const std::string& a : doc.cli_arguments()) cmd += " " + shell_quote(a);
   return cmd + " " + extra;
 }
 

@@ -195,7 +195,7 @@ TEST(Workbench, ABadEditIsRejectedWithTheClisMessageAndChangesNothing) {
   emit deadline->editingFinished();
   ASSERT_EQ(rejected.count(), 1);
   const std::string shown = rejected.at(0).at(0).toString().toStdString();
-  const auto cli = run_command(surge::gui::shell_quote(SURGE_CLI) + " check " + shipped("le-2021-hardware") +
+  const auto cli = run_command(surge::shell_quote(SURGE_CLI) + " check " + shipped("le-2021-hardware") +
                                " --set 'incident.deadline=20 parsecs'");
   EXPECT_EQ(cli.code, 2);
   EXPECT_EQ(shown + "\n", cli.err);
@@ -395,7 +395,7 @@ TEST(SimulationRunner, BadInputAndAMissingProgramAreReported) {
   QSignalSpy failed(&runner, &SimulationRunner::failed);
   runner.start(QString::fromStdString(shipped("le-2021-hardware")), {"--set", "incident.deadline=-3h"});
   ASSERT_TRUE(failed.wait(kSimulationTimeout_ms));
-  const auto cli = run_command(surge::gui::shell_quote(SURGE_CLI) + " check " + shipped("le-2021-hardware") +
+  const auto cli = run_command(surge::shell_quote(SURGE_CLI) + " check " + shipped("le-2021-hardware") +
                                " --set incident.deadline=-3h");
   EXPECT_EQ(failed.at(0).at(0).toString().toStdString() + "\n", cli.err);
 
