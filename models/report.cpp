@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ostream>
 #include <sstream>
 
 #include "models/format_units.hpp"
@@ -10,23 +11,7 @@
 namespace surge {
 namespace {
 
-// Percentiles over no replacement are not figures: null in the JSON, "n/a" in the text. Below the
-// planner's grid step they are not resolved: the text says so.
-nlohmann::json percentiles_json(const Percentiles& p) {
-  nlohmann::json j = {{"p50", nullptr}, {"p99", nullptr}};
-  if (p.measured) j = {{"p50", p.p50}, {"p99", p.p99}};
-  if (p.resolution_s > 0) j["resolution_s"] = p.resolution_s;
-  return j;
-}
-
-Percentiles percentiles_from(const nlohmann::json& j) {
-  Percentiles p;
-  p.measured = !j.at("p50").is_null();
-  if (p.measured) p.p50 = j.at("p50"), p.p99 = j.at("p99");
-  p.resolution_s = j.value("resolution_s", 0.0);
-  return p;
-}
-
+// A percentile as the text shows it: "n/a" over no replacement, "under" the planner's grid step below it.
 std::string percentile_text(const Percentiles& p, double value) {
   if (!p.measured) return "n/a";
   if (value < p.resolution_s) return "under " + format_duration(p.resolution_s);
@@ -37,14 +22,6 @@ std::string p50_text(const Percentiles& p) {
 }
 std::string p99_text(const Percentiles& p) {
   return percentile_text(p, p.p99);
-}
-
-nlohmann::json opt(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-std::optional<double> opt_from(const nlohmann::json& j) {
-  if (j.is_null()) return std::nullopt;
-  return j.get<double>();
 }
 
 std::string pct(double share) {
@@ -77,283 +54,71 @@ std::string render_classes(const Report& r) {
   return o.str();
 }
 
-}  // namespace
+// ---- the text summary ---------------------------------------------------------------------------
 
-nlohmann::json to_json(const Report& r, bool with_series) {
-  nlohmann::json j;
-  j["scenario"] = r.scenario;
-  j["mode"] = r.mode;
-  j["seed"] = r.seed;
-  j["surge_version"] = r.version;
-  j["cohort_size"] = r.cohort_size;
-  j["cohorts"] = r.cohorts;
-  j["certificates"] = r.certificates;
-  j["decision_s"] = r.decision_s;
-  j["deadline_s"] = r.deadline_s;
-  j["horizon_s"] = r.horizon_s;
-  j["deadline_met"] = r.deadline_met;
-  j["completion_time_s"] = opt(r.completion_time_s);
-  j["revocation_complete_s"] = opt(r.revocation_complete_s);
-  j["replaced_by_deadline"] = r.replaced_by_deadline;
-  j["not_replaced_by_deadline"] = r.not_replaced_by_deadline;
-  j["revoked_by_deadline"] = r.revoked_by_deadline;
-  j["revoked_before_replaced"] = r.revoked_before_replaced;
-  j["replaced_within_horizon"] = r.replaced_within_horizon;
-  j["bulk_revocation_start_s"] = opt(r.bulk_revocation_start_s);
-  j["time_to_replace_s"] = percentiles_json(r.time_to_replace_s);
-  nlohmann::json classes = nlohmann::json::array();
-  for (const ClassOutcome& c : r.classes)
-    classes.push_back({{"name", c.name},
-                       {"kind", c.kind},
-                       {"share", c.share},
-                       {"certificates", c.certificates},
-                       {"replaced_by_deadline", c.replaced_by_deadline},
-                       {"revoked_before_replaced", c.revoked_before_replaced},
-                       {"time_to_replace_s", percentiles_json(c.time_to_replace_s)},
-                       {"replaced_after_decision_s", percentiles_json(c.replaced_after_decision_s)},
-                       {"last_request_s", opt(c.last_request_s)}});
-  for (size_t i = 0; i < r.classes.size(); ++i) {
-    if (r.classes[i].rejected_requests) classes[i]["rejected_requests"] = *r.classes[i].rejected_requests;
-    if (r.classes[i].rejected_certificates) classes[i]["rejected_certificates"] = *r.classes[i].rejected_certificates;
-  }
-  j["classes"] = classes;
-  j["bottleneck"] = r.bottleneck;
-  j["signatures"] = r.signatures;
-  j["signatures_needed"] = r.signatures_needed;
-  if (!r.signatures_by_key.empty()) j["signatures_by_key"] = r.signatures_by_key;
-  j["db_commits"] = r.db_commits;
-  j["db_replication_lag_max_s"] = r.db_replication_lag_max_s;
-  if (r.sct_wait_mean_s) j["sct_wait_mean_s"] = *r.sct_wait_mean_s;
-  if (r.sct_queue_wait_mean_s) j["sct_queue_wait_mean_s"] = *r.sct_queue_wait_mean_s;
-  if (r.rejected_requests) j["rejected_requests"] = *r.rejected_requests;
-  if (r.rejected_certificates) j["rejected_certificates"] = *r.rejected_certificates;
-  if (r.admission_delay_total_s) j["admission_delay_total_s"] = *r.admission_delay_total_s;
-  if (r.admission_delay_mean_s) j["admission_delay_mean_s"] = *r.admission_delay_mean_s;
-  if (r.ocsp_resign_signatures) j["ocsp_resign_signatures"] = *r.ocsp_resign_signatures;
-  if (r.crl_signatures) {  // the CRL era: all four, publication null when not within the run
-    j["crl_signatures"] = *r.crl_signatures;
-    j["crl_bytes_uploaded"] = r.crl_bytes_uploaded.value_or(0);
-    j["revocations_published_s"] = opt(r.revocations_published_s);
-    j["crl_period_s"] = r.crl_period_s;
-  }
-  if (r.ari_polls) j["ari_polls"] = *r.ari_polls;
-  if (r.mode != "analytic" && r.latest_decision_s) j["latest_decision_s"] = *r.latest_decision_s;  // surge run's
-  if (const std::optional<RecommendedWindow>& w = r.recommended_window)
-    j["recommended_window"] = {{"target_utilisation", w->target_utilisation},
-                               {"end_s", opt(w->end_s)},
-                               {"peak_utilisation", w->peak_utilisation},
-                               {"resource", w->resource},
-                               {"completion_s", opt(w->completion_s)},
-                               {"reason", w->reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(w->reason)}};
-  nlohmann::json util = nlohmann::json::object();
-  nlohmann::json res = nlohmann::json::array();
-  for (const ResourceUse& u : r.resources) {
-    util[u.name] = {{"mean", u.mean_utilisation}, {"peak", u.peak_utilisation}};
-    if (u.kind == "hsm" || u.kind == "db") util[u.name]["busy"] = u.mean_busy;  // sessions or connections
-    res.push_back({{"name", u.name},
-                   {"kind", u.kind},
-                   {"unit", u.unit},
-                   {"capacity", u.capacity},
-                   {"work", u.work},
-                   {"mean_utilisation", u.mean_utilisation},
-                   {"peak_utilisation", u.peak_utilisation},
-                   {"mean_busy", u.mean_busy},
-                   {"available", u.available},
-                   {"saved_s_by_10pct", u.saved_s},
-                   {"fluid_completion_s", opt(u.fluid_completion_s)}});
-  }
-  j["utilisation"] = util;
-  j["resources"] = res;
-  if (r.mode == "analytic") {
-    j["max_sustainable_rate_per_s"] = opt(r.max_sustainable_rate_per_s);
-    j["latest_decision_s"] = opt(r.latest_decision_s);
-    j["headroom"] = r.headroom;
-    for (size_t i = 0; i < r.resources.size(); ++i) {
-      const ResourceUse& u = r.resources[i];
-      res[i]["demand_per_certificate"] = u.demand_per_certificate;
-      res[i]["needed_capacity"] = u.needed_capacity > 0 ? nlohmann::json(u.needed_capacity) : nlohmann::json(nullptr);
-    }
-    j["resources"] = res;
-  }
-  for (size_t i = 0; i < r.resources.size(); ++i) {
-    const ResourceUse& u = r.resources[i];
-    if (u.mean_wait_s) j["resources"][i]["mean_wait_s"] = *u.mean_wait_s;
-    if (u.mean_sojourn_s) j["resources"][i]["mean_sojourn_s"] = *u.mean_sojourn_s;
-    if (u.mean_in_system) j["resources"][i]["mean_in_system"] = *u.mean_in_system;
-    if (u.throughput_per_s) j["resources"][i]["throughput_per_s"] = *u.throughput_per_s;
-    if (u.jobs > 0) j["resources"][i]["jobs"] = u.jobs;
-  }
-  nlohmann::json tr = nlohmann::json::array();
-  for (const TransferOutcome& t : r.transfers)
-    tr.push_back({{"name", t.name}, {"bytes", t.bytes}, {"start_s", t.start_s}, {"done_s", opt(t.done_s)}});
-  j["transfers"] = tr;
-  if (with_series) {
-    j["series"] = {{"columns", r.series_columns}, {"rows", r.series}};
-  }
-  j["wall_s"] = r.wall_s;
-  j["activities"] = r.activities;
-  return j;
+// When something last happened, or that it did not within the horizon.
+std::string when_text(const std::optional<double>& t, const Report& r) {
+  return t ? format_duration(*t) + " after discovery" : "not within the horizon (" + format_duration(r.horizon_s) + ")";
 }
 
-Report report_from_json(const nlohmann::json& j) {
-  Report r;
-  r.scenario = j.at("scenario");
-  r.mode = j.at("mode");
-  r.seed = j.at("seed");
-  r.version = j.at("surge_version");
-  r.cohort_size = j.at("cohort_size");
-  r.cohorts = j.at("cohorts");
-  r.certificates = j.at("certificates");
-  r.decision_s = j.at("decision_s");
-  r.deadline_s = j.at("deadline_s");
-  r.horizon_s = j.at("horizon_s");
-  r.deadline_met = j.at("deadline_met");
-  r.completion_time_s = opt_from(j.at("completion_time_s"));
-  r.revocation_complete_s = opt_from(j.at("revocation_complete_s"));
-  r.replaced_by_deadline = j.at("replaced_by_deadline");
-  r.not_replaced_by_deadline = j.at("not_replaced_by_deadline");
-  r.revoked_by_deadline = j.at("revoked_by_deadline");
-  r.revoked_before_replaced = j.at("revoked_before_replaced");
-  r.replaced_within_horizon = j.at("replaced_within_horizon");
-  r.bulk_revocation_start_s = opt_from(j.at("bulk_revocation_start_s"));
-  r.time_to_replace_s = percentiles_from(j.at("time_to_replace_s"));
-  if (j.contains("classes")) {  // reports written before client classes have none
-    for (const auto& c : j["classes"]) {
-      ClassOutcome x;
-      x.name = c.at("name");
-      x.kind = c.at("kind");
-      x.share = c.at("share");
-      x.certificates = c.at("certificates");
-      x.replaced_by_deadline = c.at("replaced_by_deadline");
-      x.revoked_before_replaced = c.at("revoked_before_replaced");
-      x.time_to_replace_s = percentiles_from(c.at("time_to_replace_s"));
-      x.replaced_after_decision_s = percentiles_from(c.at("replaced_after_decision_s"));
-      x.last_request_s = opt_from(c.at("last_request_s"));
-      if (c.contains("rejected_requests")) x.rejected_requests = c["rejected_requests"].get<double>();
-      if (c.contains("rejected_certificates")) x.rejected_certificates = c["rejected_certificates"].get<double>();
-      r.classes.push_back(x);
-    }
-  }
-  r.bottleneck = j.at("bottleneck").get<std::vector<std::string>>();
-  r.signatures = j.at("signatures");
-  r.signatures_needed = j.at("signatures_needed");
-  if (j.contains("signatures_by_key"))
-    r.signatures_by_key = j["signatures_by_key"].get<std::map<std::string, double>>();
-  r.db_commits = j.at("db_commits");
-  r.db_replication_lag_max_s = j.at("db_replication_lag_max_s");
-  if (j.contains("sct_wait_mean_s")) r.sct_wait_mean_s = opt_from(j["sct_wait_mean_s"]);
-  if (j.contains("sct_queue_wait_mean_s")) r.sct_queue_wait_mean_s = opt_from(j["sct_queue_wait_mean_s"]);
-  if (j.contains("rejected_requests")) r.rejected_requests = j["rejected_requests"].get<double>();
-  if (j.contains("rejected_certificates")) r.rejected_certificates = j["rejected_certificates"].get<double>();
-  if (j.contains("admission_delay_total_s")) r.admission_delay_total_s = j["admission_delay_total_s"].get<double>();
-  if (j.contains("admission_delay_mean_s")) r.admission_delay_mean_s = j["admission_delay_mean_s"].get<double>();
-  if (j.contains("ocsp_resign_signatures")) r.ocsp_resign_signatures = j["ocsp_resign_signatures"].get<double>();
-  if (j.contains("crl_signatures")) {
-    r.crl_signatures = j["crl_signatures"].get<double>();
-    r.crl_bytes_uploaded = j.at("crl_bytes_uploaded").get<double>();
-    r.revocations_published_s = opt_from(j.at("revocations_published_s"));
-    r.crl_period_s = j.at("crl_period_s").get<double>();
-  }
-  if (j.contains("ari_polls")) r.ari_polls = j["ari_polls"].get<double>();
-  for (const auto& u : j.at("resources")) {
-    ResourceUse x;
-    x.name = u.at("name");
-    x.kind = u.at("kind");
-    x.unit = u.at("unit");
-    x.capacity = u.at("capacity");
-    x.work = u.at("work");
-    x.mean_utilisation = u.at("mean_utilisation");
-    x.peak_utilisation = u.at("peak_utilisation");
-    x.mean_busy = u.at("mean_busy");
-    x.available = u.at("available");
-    x.demand_per_certificate = u.value("demand_per_certificate", 0.0);
-    x.needed_capacity =
-        u.contains("needed_capacity") && !u["needed_capacity"].is_null() ? u["needed_capacity"].get<double>() : 0;
-    if (u.contains("mean_wait_s")) x.mean_wait_s = opt_from(u["mean_wait_s"]);
-    if (u.contains("mean_sojourn_s")) x.mean_sojourn_s = opt_from(u["mean_sojourn_s"]);
-    if (u.contains("mean_in_system")) x.mean_in_system = opt_from(u["mean_in_system"]);
-    if (u.contains("throughput_per_s")) x.throughput_per_s = opt_from(u["throughput_per_s"]);
-    x.jobs = u.value("jobs", 0L);
-    x.saved_s = u.at("saved_s_by_10pct");
-    x.fluid_completion_s = opt_from(u.at("fluid_completion_s"));
-    r.resources.push_back(x);
-  }
-  for (const auto& t : j.at("transfers"))
-    r.transfers.push_back(TransferOutcome{t.at("name"), t.at("bytes"), t.at("start_s"), opt_from(t.at("done_s"))});
-  if (j.contains("series")) {
-    r.series_columns = j["series"].at("columns").get<std::vector<std::string>>();
-    r.series = j["series"].at("rows").get<std::vector<std::vector<double>>>();
-  }
-  if (j.contains("max_sustainable_rate_per_s"))
-    r.max_sustainable_rate_per_s = opt_from(j["max_sustainable_rate_per_s"]);
-  if (j.contains("latest_decision_s")) r.latest_decision_s = opt_from(j["latest_decision_s"]);
-  if (j.contains("recommended_window") && !j["recommended_window"].is_null()) {
-    const nlohmann::json& w = j["recommended_window"];
-    RecommendedWindow x;
-    x.target_utilisation = w.at("target_utilisation");
-    x.end_s = opt_from(w.at("end_s"));
-    x.peak_utilisation = w.at("peak_utilisation");
-    x.resource = w.at("resource");
-    x.completion_s = opt_from(w.at("completion_s"));
-    if (!w.at("reason").is_null()) x.reason = w["reason"];
-    r.recommended_window = x;
-  }
-  r.headroom = j.value("headroom", 0.0);
-  r.wall_s = j.value("wall_s", 0.0);
-  r.activities = j.value("activities", 0L);
-  return r;
-}
-
-std::string render_text(const Report& r) {
-  std::ostringstream o;
-  auto when = [&](const std::optional<double>& t) {
-    return t ? format_duration(*t) + " after discovery"
-             : "not within the horizon (" + format_duration(r.horizon_s) + ")";
-  };
+void write_heading(std::ostream& o, const Report& r) {
   o << "scenario   " << r.scenario << " (" << r.mode;
   if (r.mode == "analytic") {
     o << ", fluid model, " << format_duration(r.wall_s) << ")\n";
   } else {
     o << ", seed " << r.seed << ", cohorts of " << r.cohort_size << ")\n";
   }
+}
+
+// The binding resources, or the busiest one when none binds.
+void write_bottleneck(std::ostream& o, const Report& r) {
+  o << "bottleneck ";
+  if (r.bottleneck.empty()) {
+    o << "none: no resource binds; clients' renewal timing sets the pace";
+    const ResourceUse* busiest = nullptr;
+    for (const ResourceUse& u : r.resources)
+      if (!busiest || u.peak_utilisation > busiest->peak_utilisation) busiest = &u;
+    if (busiest && busiest->peak_utilisation > 0)
+      o << " (busiest: " << busiest->name << ", peak " << pct(busiest->peak_utilisation) << ")";
+    o << "\n";
+  } else {
+    for (size_t i = 0; i < r.bottleneck.size(); ++i) o << (i ? " + " : "") << r.bottleneck[i];
+    o << "\n";
+  }
+}
+
+// The answer: deadline, replacements, revocations, broken sites, latency, classes and bottleneck.
+void write_answer(std::ostream& o, const Report& r) {
   if (r.certificates <= 0) {
     o << "answer     no affected certificates: the normal day's issuance only, over " << format_duration(r.horizon_s)
       << "\n";
-  } else {
-    o << "answer     " << (r.deadline_met ? "DEADLINE MET" : "DEADLINE MISSED") << ": " << format_count(r.certificates)
-      << " certificates, decision at " << format_duration(r.decision_s) << ", deadline at "
-      << format_duration(r.deadline_s) << "\n";
-    if (r.replaced_within_horizon <= 0)  // no last replacement, no latency: say so rather than print zeros
-      o << "replaced   none within the horizon (" << format_duration(r.horizon_s) << ")\n";
-    else
-      o << "replaced   last at " << when(r.completion_time_s) << "; " << format_count(r.replaced_by_deadline)
-        << " by the deadline, " << format_count(r.not_replaced_by_deadline) << " not\n";
-    o << "revoked    last at " << when(r.revocation_complete_s);
-    if (r.revocation_complete_s) {  // the revocation deadline is the one the Baseline Requirements set
-      const double margin_s = r.deadline_s - *r.revocation_complete_s;
-      o << ", " << format_duration(std::abs(margin_s)) << (margin_s >= 0 ? " before" : " after") << " the deadline";
-    }
-    o << "; " << format_count(r.revoked_by_deadline) << " by the deadline\n";
-    o << "broken     " << format_count(r.revoked_before_replaced) << " revoked before their replacement existed";
-    if (r.bulk_revocation_start_s) o << " (bulk revocation from " << format_duration(*r.bulk_revocation_start_s) << ")";
-    o << "\n";
-    o << "latency    request to replacement p50 " << p50_text(r.time_to_replace_s) << ", p99 "
-      << p99_text(r.time_to_replace_s) << (r.time_to_replace_s.measured ? "" : " (nothing replaced)") << "\n";
-    o << render_classes(r);
-    o << "bottleneck ";
-    if (r.bottleneck.empty()) {
-      o << "none: no resource binds; clients' renewal timing sets the pace";
-      const ResourceUse* busiest = nullptr;
-      for (const ResourceUse& u : r.resources)
-        if (!busiest || u.peak_utilisation > busiest->peak_utilisation) busiest = &u;
-      if (busiest && busiest->peak_utilisation > 0)
-        o << " (busiest: " << busiest->name << ", peak " << pct(busiest->peak_utilisation) << ")";
-      o << "\n";
-    } else {
-      for (size_t i = 0; i < r.bottleneck.size(); ++i) o << (i ? " + " : "") << r.bottleneck[i];
-      o << "\n";
-    }
+    return;
   }
+  o << "answer     " << (r.deadline_met ? "DEADLINE MET" : "DEADLINE MISSED") << ": " << format_count(r.certificates)
+    << " certificates, decision at " << format_duration(r.decision_s) << ", deadline at "
+    << format_duration(r.deadline_s) << "\n";
+  if (r.replaced_within_horizon <= 0)  // no last replacement, no latency: say so rather than print zeros
+    o << "replaced   none within the horizon (" << format_duration(r.horizon_s) << ")\n";
+  else
+    o << "replaced   last at " << when_text(r.completion_time_s, r) << "; " << format_count(r.replaced_by_deadline)
+      << " by the deadline, " << format_count(r.not_replaced_by_deadline) << " not\n";
+  o << "revoked    last at " << when_text(r.revocation_complete_s, r);
+  if (r.revocation_complete_s) {  // the revocation deadline is the one the Baseline Requirements set
+    const double margin_s = r.deadline_s - *r.revocation_complete_s;
+    o << ", " << format_duration(std::abs(margin_s)) << (margin_s >= 0 ? " before" : " after") << " the deadline";
+  }
+  o << "; " << format_count(r.revoked_by_deadline) << " by the deadline\n";
+  o << "broken     " << format_count(r.revoked_before_replaced) << " revoked before their replacement existed";
+  if (r.bulk_revocation_start_s) o << " (bulk revocation from " << format_duration(*r.bulk_revocation_start_s) << ")";
+  o << "\n";
+  o << "latency    request to replacement p50 " << p50_text(r.time_to_replace_s) << ", p99 "
+    << p99_text(r.time_to_replace_s) << (r.time_to_replace_s.measured ? "" : " (nothing replaced)") << "\n";
+  o << render_classes(r);
+  write_bottleneck(o, r);
+}
+
+// Signatures done and needed, by key, and the background signing of OCSP and CRLs.
+void write_signatures(std::ostream& o, const Report& r) {
   o << "signatures " << format_count(r.signatures)
     << " done (normal issuance included); the affected certificates need " << format_count(r.signatures_needed) << "\n";
   if (r.signatures_by_key.size() > 1) {  // one issuer: the line above says it all
@@ -375,6 +140,10 @@ std::string render_text(const Report& r) {
       o << (r.revocation_complete_s ? ", " : " (") << "CRL period " << format_duration(r.crl_period_s) << ")\n";
     }
   }
+}
+
+// The analytic planner's sustained rate and latest decision.
+void write_decision(std::ostream& o, const Report& r) {
   if (r.mode == "analytic" && r.certificates > 0) {
     if (r.max_sustainable_rate_per_s)
       o << "sustained  at most " << format_rate(*r.max_sustainable_rate_per_s, "replacements")
@@ -388,21 +157,28 @@ std::string render_text(const Report& r) {
     o << "decision   the deadline is met for decisions up to " << format_duration(*r.latest_decision_s)
       << " after discovery (analytic planner)\n";
   }
-  if (const std::optional<RecommendedWindow>& w = r.recommended_window; w && r.certificates > 0) {
-    o << "window     ";
-    if (w->end_s) {
-      o << "recommended: "
-        << (*w->end_s > 0 ? "spread renewals over " + format_duration(*w->end_s) + " from each batch's enabling"
-                          : std::string("the window already open (renew at the next poll)"))
-        << ": " << w->resource << " peaks at " << pct(w->peak_utilisation) << " (target " << pct(w->target_utilisation)
-        << "), last replacement at "
-        << (w->completion_s ? format_duration(*w->completion_s) : std::string("after the horizon")) << " (deadline "
-        << format_duration(r.deadline_s) << ")";
-    } else {
-      o << "none keeps every resource under " << pct(w->target_utilisation) << " and meets the deadline: " << w->reason;
-    }
-    o << (r.mode == "analytic" ? "\n" : " (analytic planner)\n");
+}
+
+void write_window(std::ostream& o, const Report& r) {
+  const std::optional<RecommendedWindow>& w = r.recommended_window;
+  if (!(w && r.certificates > 0)) return;
+  o << "window     ";
+  if (w->end_s) {
+    o << "recommended: "
+      << (*w->end_s > 0 ? "spread renewals over " + format_duration(*w->end_s) + " from each batch's enabling"
+                        : std::string("the window already open (renew at the next poll)"))
+      << ": " << w->resource << " peaks at " << pct(w->peak_utilisation) << " (target " << pct(w->target_utilisation)
+      << "), last replacement at "
+      << (w->completion_s ? format_duration(*w->completion_s) : std::string("after the horizon")) << " (deadline "
+      << format_duration(r.deadline_s) << ")";
+  } else {
+    o << "none keeps every resource under " << pct(w->target_utilisation) << " and meets the deadline: " << w->reason;
   }
+  o << (r.mode == "analytic" ? "\n" : " (analytic planner)\n");
+}
+
+// One row per resource that did something.
+void write_resources(std::ostream& o, const Report& r) {
   o << "\nresource                          capacity                   mean   peak   busy   mean wait  +10% saves\n";
   int idle = 0;
   std::string qualified;  // a unit's qualifier, e.g. "rsa-2048 equivalent": said once below the table
@@ -425,21 +201,28 @@ std::string render_text(const Report& r) {
   }
   if (idle > 0) o << "(" << idle << " links carried nothing)\n";
   if (!qualified.empty()) o << "(HSM signatures/s: " << qualified << ")\n";
-  if (r.mode == "analytic" && r.certificates > 0) {
-    char head[64];
-    std::snprintf(head, sizeof head, "%.0f%%", r.headroom * 100);
-    o << "\nto meet the deadline alone, with " << head << " headroom:\n";
-    for (const ResourceUse& u : r.resources) {
-      if (u.demand_per_certificate <= 0) continue;
-      o << "  " << u.name << ": ";
-      if (u.needed_capacity <= 0) {
-        o << "none found up to a million times today's (requests arrive too late for it alone)\n";
-      } else {
-        const std::string unit = u.unit.substr(0, u.unit.find(" ("));
-        o << format_capacity(u.needed_capacity, unit) << " (has " << format_capacity(u.capacity, unit) << ")\n";
-      }
+}
+
+// Analytic: the capacity each resource would need to meet the deadline on its own.
+void write_needed_capacity(std::ostream& o, const Report& r) {
+  if (!(r.mode == "analytic" && r.certificates > 0)) return;
+  char head[64];
+  std::snprintf(head, sizeof head, "%.0f%%", r.headroom * 100);
+  o << "\nto meet the deadline alone, with " << head << " headroom:\n";
+  for (const ResourceUse& u : r.resources) {
+    if (u.demand_per_certificate <= 0) continue;
+    o << "  " << u.name << ": ";
+    if (u.needed_capacity <= 0) {
+      o << "none found up to a million times today's (requests arrive too late for it alone)\n";
+    } else {
+      const std::string unit = u.unit.substr(0, u.unit.find(" ("));
+      o << format_capacity(u.needed_capacity, unit) << " (has " << format_capacity(u.capacity, unit) << ")\n";
     }
   }
+}
+
+// CT, admission, ARI and replication figures when the scenario has them, and the background transfers.
+void write_extras(std::ostream& o, const Report& r) {
   if (r.sct_wait_mean_s)
     o << "\nCT: mean time waiting for SCTs " << format_duration(*r.sct_wait_mean_s) << " (in a log's queue "
       << format_duration(r.sct_queue_wait_mean_s.value_or(0)) << ")\n";
@@ -453,6 +236,20 @@ std::string render_text(const Report& r) {
   for (const TransferOutcome& t : r.transfers)
     o << "transfer   " << t.name << ": " << format_size(t.bytes) << " from " << format_duration(t.start_s) << ", "
       << (t.done_s ? "done at " + format_duration(*t.done_s) : std::string("not done within the horizon")) << "\n";
+}
+
+}  // namespace
+
+std::string render_text(const Report& r) {
+  std::ostringstream o;
+  write_heading(o, r);
+  write_answer(o, r);
+  write_signatures(o, r);
+  write_decision(o, r);
+  write_window(o, r);
+  write_resources(o, r);
+  write_needed_capacity(o, r);
+  write_extras(o, r);
   return o.str();
 }
 

@@ -1,0 +1,403 @@
+// The report's JSON (docs/OUTPUT.md) and back: one table of its top-level figures, from which both the
+// writer and the reader are made, and a function per list.
+#include "models/report.hpp"
+
+#include <map>
+#include <type_traits>
+#include <variant>
+
+namespace surge {
+namespace {
+
+// Percentiles over no replacement are not figures: null in the JSON, "n/a" in the text. Below the
+// planner's grid step they are not resolved: the text says so.
+nlohmann::json percentiles_json(const Percentiles& p) {
+  nlohmann::json j = {{"p50", nullptr}, {"p99", nullptr}};
+  if (p.measured) j = {{"p50", p.p50}, {"p99", p.p99}};
+  if (p.resolution_s > 0) j["resolution_s"] = p.resolution_s;
+  return j;
+}
+
+Percentiles percentiles_from(const nlohmann::json& j) {
+  Percentiles p;
+  p.measured = !j.at("p50").is_null();
+  if (p.measured) p.p50 = j.at("p50"), p.p99 = j.at("p99");
+  p.resolution_s = j.value("resolution_s", 0.0);
+  return p;
+}
+
+nlohmann::json opt(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+std::optional<double> opt_from(const nlohmann::json& j) {
+  if (j.is_null()) return std::nullopt;
+  return j.get<double>();
+}
+
+// ---- JSON: one table of the report's top-level figures ------------------------------------------
+
+// When a figure is written. An optional is "set" when it has a value, a map when it is not empty.
+enum class Written {
+  ALWAYS,           ///< whenever its scope holds
+  WHEN_SET,         ///< only when set
+  NULL_WHEN_UNSET,  ///< whenever its scope holds; null when the optional is empty
+  ZERO_WHEN_UNSET,  ///< whenever its scope holds; 0 when the optional is empty
+};
+
+// Which reports carry a figure. On reading, only the CRL era is told from the JSON (by crl_signatures);
+// the others are read wherever present.
+enum class Scope {
+  EVERY_REPORT,
+  ANALYTIC,      ///< mode "analytic"
+  NOT_ANALYTIC,  ///< any other mode
+  CRL_ERA,       ///< reports with crl_signatures
+};
+
+// Whether report_from_json insists on a figure (within its scope) or leaves the member's default.
+enum class Need { REQUIRED, OPTIONAL };
+
+using ReportMember =
+    std::variant<std::string Report::*, std::uint64_t Report::*, int Report::*, long Report::*, double Report::*,
+                 bool Report::*, std::optional<double> Report::*, Percentiles Report::*,
+                 std::vector<std::string> Report::*, std::map<std::string, double> Report::*>;
+
+struct ReportField {
+  const char* key;
+  ReportMember member;
+  Written written = Written::ALWAYS;
+  Scope scope = Scope::EVERY_REPORT;
+  Need need = Need::REQUIRED;
+};
+
+// The scalar and optional top-level figures of docs/OUTPUT.md; to_json writes them and report_from_json
+// reads them from this table alone. The lists (classes, resources, transfers, series) and the
+// recommended window have functions of their own below.
+const ReportField kReportFields[] = {
+    {.key = "scenario", .member = &Report::scenario},
+    {.key = "mode", .member = &Report::mode},
+    {.key = "seed", .member = &Report::seed},
+    {.key = "surge_version", .member = &Report::version},
+    {.key = "cohort_size", .member = &Report::cohort_size},
+    {.key = "cohorts", .member = &Report::cohorts},
+    {.key = "certificates", .member = &Report::certificates},
+    {.key = "decision_s", .member = &Report::decision_s},
+    {.key = "deadline_s", .member = &Report::deadline_s},
+    {.key = "horizon_s", .member = &Report::horizon_s},
+    {.key = "deadline_met", .member = &Report::deadline_met},
+    {.key = "completion_time_s", .member = &Report::completion_time_s, .written = Written::NULL_WHEN_UNSET},
+    {.key = "revocation_complete_s", .member = &Report::revocation_complete_s, .written = Written::NULL_WHEN_UNSET},
+    {.key = "replaced_by_deadline", .member = &Report::replaced_by_deadline},
+    {.key = "not_replaced_by_deadline", .member = &Report::not_replaced_by_deadline},
+    {.key = "revoked_by_deadline", .member = &Report::revoked_by_deadline},
+    {.key = "revoked_before_replaced", .member = &Report::revoked_before_replaced},
+    {.key = "replaced_within_horizon", .member = &Report::replaced_within_horizon},
+    {.key = "bulk_revocation_start_s", .member = &Report::bulk_revocation_start_s, .written = Written::NULL_WHEN_UNSET},
+    {.key = "time_to_replace_s", .member = &Report::time_to_replace_s},
+    {.key = "bottleneck", .member = &Report::bottleneck},
+    {.key = "signatures", .member = &Report::signatures},
+    {.key = "signatures_needed", .member = &Report::signatures_needed},
+    {.key = "signatures_by_key",
+     .member = &Report::signatures_by_key,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    {.key = "db_commits", .member = &Report::db_commits},
+    {.key = "db_replication_lag_max_s", .member = &Report::db_replication_lag_max_s},
+    {.key = "sct_wait_mean_s",
+     .member = &Report::sct_wait_mean_s,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    {.key = "sct_queue_wait_mean_s",
+     .member = &Report::sct_queue_wait_mean_s,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    {.key = "rejected_requests",
+     .member = &Report::rejected_requests,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    {.key = "rejected_certificates",
+     .member = &Report::rejected_certificates,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    {.key = "admission_delay_total_s",
+     .member = &Report::admission_delay_total_s,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    {.key = "admission_delay_mean_s",
+     .member = &Report::admission_delay_mean_s,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    {.key = "ocsp_resign_signatures",
+     .member = &Report::ocsp_resign_signatures,
+     .written = Written::WHEN_SET,
+     .need = Need::OPTIONAL},
+    // The CRL era: all four, publication null when not within the run.
+    {.key = "crl_signatures",
+     .member = &Report::crl_signatures,
+     .written = Written::WHEN_SET,
+     .scope = Scope::CRL_ERA,
+     .need = Need::OPTIONAL},
+    {.key = "crl_bytes_uploaded",
+     .member = &Report::crl_bytes_uploaded,
+     .written = Written::ZERO_WHEN_UNSET,
+     .scope = Scope::CRL_ERA},
+    {.key = "revocations_published_s",
+     .member = &Report::revocations_published_s,
+     .written = Written::NULL_WHEN_UNSET,
+     .scope = Scope::CRL_ERA},
+    {.key = "crl_period_s", .member = &Report::crl_period_s, .scope = Scope::CRL_ERA},
+    {.key = "ari_polls", .member = &Report::ari_polls, .written = Written::WHEN_SET, .need = Need::OPTIONAL},
+    // The analytic planner's figures; surge run's simulated report carries the latest decision when known.
+    {.key = "max_sustainable_rate_per_s",
+     .member = &Report::max_sustainable_rate_per_s,
+     .written = Written::NULL_WHEN_UNSET,
+     .scope = Scope::ANALYTIC,
+     .need = Need::OPTIONAL},
+    {.key = "latest_decision_s",
+     .member = &Report::latest_decision_s,
+     .written = Written::NULL_WHEN_UNSET,
+     .scope = Scope::ANALYTIC,
+     .need = Need::OPTIONAL},
+    {.key = "latest_decision_s",
+     .member = &Report::latest_decision_s,
+     .written = Written::WHEN_SET,
+     .scope = Scope::NOT_ANALYTIC,
+     .need = Need::OPTIONAL},
+    {.key = "headroom", .member = &Report::headroom, .scope = Scope::ANALYTIC, .need = Need::OPTIONAL},
+    // Optional on reading: reports written before them have neither.
+    {.key = "wall_s", .member = &Report::wall_s, .need = Need::OPTIONAL},
+    {.key = "activities", .member = &Report::activities, .need = Need::OPTIONAL},
+};
+
+bool scope_holds(Scope s, const Report& r) {
+  switch (s) {
+    case Scope::EVERY_REPORT:
+      return true;
+    case Scope::ANALYTIC:
+      return r.mode == "analytic";
+    case Scope::NOT_ANALYTIC:
+      return r.mode != "analytic";
+    case Scope::CRL_ERA:
+      return r.crl_signatures.has_value();
+  }
+  return true;
+}
+
+bool scope_found(Scope s, const nlohmann::json& j) {
+  return s != Scope::CRL_ERA || j.contains("crl_signatures");
+}
+
+template <class T>
+bool is_set(const T&) {
+  return true;
+}
+bool is_set(const std::optional<double>& v) {
+  return v.has_value();
+}
+bool is_set(const std::map<std::string, double>& v) {
+  return !v.empty();
+}
+
+template <class T>
+nlohmann::json field_json(const T& v) {
+  return v;
+}
+nlohmann::json field_json(const std::optional<double>& v) {
+  return opt(v);
+}
+nlohmann::json field_json(const Percentiles& p) {
+  return percentiles_json(p);
+}
+
+// A null reads as unset for every optional.
+template <class T>
+void field_from(const nlohmann::json& j, T& v) {
+  v = j.get<T>();
+}
+void field_from(const nlohmann::json& j, std::optional<double>& v) {
+  v = opt_from(j);
+}
+void field_from(const nlohmann::json& j, Percentiles& p) {
+  p = percentiles_from(j);
+}
+
+void write_field(const ReportField& f, const Report& r, nlohmann::json& j) {
+  if (!scope_holds(f.scope, r)) return;
+  std::visit(
+      [&](auto member) {
+        const auto& v = r.*member;
+        if (f.written == Written::WHEN_SET && !is_set(v)) return;
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::optional<double>>) {
+          if (f.written == Written::ZERO_WHEN_UNSET) {
+            j[f.key] = v.value_or(0);
+            return;
+          }
+        }
+        j[f.key] = field_json(v);
+      },
+      f.member);
+}
+
+void read_field(const ReportField& f, const nlohmann::json& j, Report& r) {
+  if (!scope_found(f.scope, j)) return;
+  if (f.need == Need::OPTIONAL && !j.contains(f.key)) return;
+  std::visit([&](auto member) { field_from(j.at(f.key), r.*member); }, f.member);
+}
+
+nlohmann::json class_json(const ClassOutcome& c) {
+  nlohmann::json j = {{"name", c.name},
+                      {"kind", c.kind},
+                      {"share", c.share},
+                      {"certificates", c.certificates},
+                      {"replaced_by_deadline", c.replaced_by_deadline},
+                      {"revoked_before_replaced", c.revoked_before_replaced},
+                      {"time_to_replace_s", percentiles_json(c.time_to_replace_s)},
+                      {"replaced_after_decision_s", percentiles_json(c.replaced_after_decision_s)},
+                      {"last_request_s", opt(c.last_request_s)}};
+  if (c.rejected_requests) j["rejected_requests"] = *c.rejected_requests;
+  if (c.rejected_certificates) j["rejected_certificates"] = *c.rejected_certificates;
+  return j;
+}
+
+ClassOutcome class_from(const nlohmann::json& c) {
+  ClassOutcome x;
+  x.name = c.at("name");
+  x.kind = c.at("kind");
+  x.share = c.at("share");
+  x.certificates = c.at("certificates");
+  x.replaced_by_deadline = c.at("replaced_by_deadline");
+  x.revoked_before_replaced = c.at("revoked_before_replaced");
+  x.time_to_replace_s = percentiles_from(c.at("time_to_replace_s"));
+  x.replaced_after_decision_s = percentiles_from(c.at("replaced_after_decision_s"));
+  x.last_request_s = opt_from(c.at("last_request_s"));
+  if (c.contains("rejected_requests")) x.rejected_requests = c["rejected_requests"].get<double>();
+  if (c.contains("rejected_certificates")) x.rejected_certificates = c["rejected_certificates"].get<double>();
+  return x;
+}
+
+// The planner's figures appear only in analytic reports; the queue's only where measured.
+nlohmann::json resource_json(const ResourceUse& u, bool analytic) {
+  nlohmann::json j = {{"name", u.name},
+                      {"kind", u.kind},
+                      {"unit", u.unit},
+                      {"capacity", u.capacity},
+                      {"work", u.work},
+                      {"mean_utilisation", u.mean_utilisation},
+                      {"peak_utilisation", u.peak_utilisation},
+                      {"mean_busy", u.mean_busy},
+                      {"available", u.available},
+                      {"saved_s_by_10pct", u.saved_s},
+                      {"fluid_completion_s", opt(u.fluid_completion_s)}};
+  if (analytic) {
+    j["demand_per_certificate"] = u.demand_per_certificate;
+    j["needed_capacity"] = u.needed_capacity > 0 ? nlohmann::json(u.needed_capacity) : nlohmann::json(nullptr);
+  }
+  if (u.mean_wait_s) j["mean_wait_s"] = *u.mean_wait_s;
+  if (u.mean_sojourn_s) j["mean_sojourn_s"] = *u.mean_sojourn_s;
+  if (u.mean_in_system) j["mean_in_system"] = *u.mean_in_system;
+  if (u.throughput_per_s) j["throughput_per_s"] = *u.throughput_per_s;
+  if (u.jobs > 0) j["jobs"] = u.jobs;
+  return j;
+}
+
+ResourceUse resource_from(const nlohmann::json& u) {
+  ResourceUse x;
+  x.name = u.at("name");
+  x.kind = u.at("kind");
+  x.unit = u.at("unit");
+  x.capacity = u.at("capacity");
+  x.work = u.at("work");
+  x.mean_utilisation = u.at("mean_utilisation");
+  x.peak_utilisation = u.at("peak_utilisation");
+  x.mean_busy = u.at("mean_busy");
+  x.available = u.at("available");
+  x.demand_per_certificate = u.value("demand_per_certificate", 0.0);
+  x.needed_capacity =
+      u.contains("needed_capacity") && !u["needed_capacity"].is_null() ? u["needed_capacity"].get<double>() : 0;
+  if (u.contains("mean_wait_s")) x.mean_wait_s = opt_from(u["mean_wait_s"]);
+  if (u.contains("mean_sojourn_s")) x.mean_sojourn_s = opt_from(u["mean_sojourn_s"]);
+  if (u.contains("mean_in_system")) x.mean_in_system = opt_from(u["mean_in_system"]);
+  if (u.contains("throughput_per_s")) x.throughput_per_s = opt_from(u["throughput_per_s"]);
+  x.jobs = u.value("jobs", 0L);
+  x.saved_s = u.at("saved_s_by_10pct");
+  x.fluid_completion_s = opt_from(u.at("fluid_completion_s"));
+  return x;
+}
+
+// Each resource's mean and peak utilisation by name, with busy sessions (HSM) or connections (DB).
+nlohmann::json utilisation_json(const std::vector<ResourceUse>& resources) {
+  nlohmann::json util = nlohmann::json::object();
+  for (const ResourceUse& u : resources) {
+    util[u.name] = {{"mean", u.mean_utilisation}, {"peak", u.peak_utilisation}};
+    if (u.kind == "hsm" || u.kind == "db") util[u.name]["busy"] = u.mean_busy;
+  }
+  return util;
+}
+
+nlohmann::json transfer_json(const TransferOutcome& t) {
+  return {{"name", t.name}, {"bytes", t.bytes}, {"start_s", t.start_s}, {"done_s", opt(t.done_s)}};
+}
+
+TransferOutcome transfer_from(const nlohmann::json& t) {
+  return TransferOutcome{t.at("name"), t.at("bytes"), t.at("start_s"), opt_from(t.at("done_s"))};
+}
+
+nlohmann::json window_json(const RecommendedWindow& w) {
+  return {{"target_utilisation", w.target_utilisation},
+          {"end_s", opt(w.end_s)},
+          {"peak_utilisation", w.peak_utilisation},
+          {"resource", w.resource},
+          {"completion_s", opt(w.completion_s)},
+          {"reason", w.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(w.reason)}};
+}
+
+RecommendedWindow window_from(const nlohmann::json& w) {
+  RecommendedWindow x;
+  x.target_utilisation = w.at("target_utilisation");
+  x.end_s = opt_from(w.at("end_s"));
+  x.peak_utilisation = w.at("peak_utilisation");
+  x.resource = w.at("resource");
+  x.completion_s = opt_from(w.at("completion_s"));
+  if (!w.at("reason").is_null()) x.reason = w["reason"];
+  return x;
+}
+
+// A JSON array of each element's JSON.
+template <class T, class F>
+nlohmann::json array_of(const std::vector<T>& items, F item_json) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const T& x : items) out.push_back(item_json(x));
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Report& r, bool with_series) {
+  nlohmann::json j;
+  for (const ReportField& f : kReportFields) write_field(f, r, j);
+  j["classes"] = array_of(r.classes, class_json);
+  const bool analytic = r.mode == "analytic";
+  j["resources"] = array_of(r.resources, [&](const ResourceUse& u) { return resource_json(u, analytic); });
+  j["utilisation"] = utilisation_json(r.resources);
+  j["transfers"] = array_of(r.transfers, transfer_json);
+  if (r.recommended_window) j["recommended_window"] = window_json(*r.recommended_window);
+  if (with_series) j["series"] = {{"columns", r.series_columns}, {"rows", r.series}};
+  return j;
+}
+
+Report report_from_json(const nlohmann::json& j) {
+  Report r;
+  for (const ReportField& f : kReportFields) read_field(f, j, r);
+  if (j.contains("classes"))  // reports written before client classes have none
+    for (const auto& c : j["classes"]) r.classes.push_back(class_from(c));
+  for (const auto& u : j.at("resources")) r.resources.push_back(resource_from(u));
+  for (const auto& t : j.at("transfers")) r.transfers.push_back(transfer_from(t));
+  if (j.contains("recommended_window") && !j["recommended_window"].is_null())
+    r.recommended_window = window_from(j["recommended_window"]);
+  if (j.contains("series")) {
+    r.series_columns = j["series"].at("columns").get<std::vector<std::string>>();
+    r.series = j["series"].at("rows").get<std::vector<std::vector<double>>>();
+  }
+  return r;
+}
+
+}  // namespace surge
