@@ -1,0 +1,186 @@
+// Reading a sweep's search, and the report figures a search condition or `metrics` may name.
+#include "models/sweep_spec_reader.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace surge::sweep_reading {
+namespace {
+
+using yaml_input::Context;
+using yaml_input::join;
+using yaml_input::MapReader;
+
+constexpr double kPercent = 100.0;
+
+// Every numeric figure at the top level of a report as `summarize` flattens it (models/report_json.cpp,
+// to_json). Kept by hand rather than made from the report's field table: the table has more figures (CT,
+// admission, CRL, ARI), which this list does not accept yet, and its order is the one the unknown-metric
+// message prints.
+constexpr std::array<std::string_view, 24> kReportFigures{"deadline_met",
+                                                          "completion_time_s",
+                                                          "revocation_complete_s",
+                                                          "not_replaced_by_deadline",
+                                                          "revoked_before_replaced",
+                                                          "replaced_by_deadline",
+                                                          "signatures",
+                                                          "cohort_size",
+                                                          "cohorts",
+                                                          "certificates",
+                                                          "decision_s",
+                                                          "deadline_s",
+                                                          "horizon_s",
+                                                          "revoked_by_deadline",
+                                                          "replaced_within_horizon",
+                                                          "bulk_revocation_start_s",
+                                                          "time_to_replace_s.p50",
+                                                          "time_to_replace_s.p99",
+                                                          "signatures_needed",
+                                                          "db_commits",
+                                                          "db_replication_lag_max_s",
+                                                          "max_sustainable_rate_per_s",
+                                                          "latest_decision_s",
+                                                          "headroom"};
+// The figures of each named resource, utilisation entry and transfer: "resources.hsm:dc1.mean_wait_s".
+constexpr std::array<std::string_view, 15> kResourceFields{"capacity",
+                                                           "work",
+                                                           "mean_utilisation",
+                                                           "peak_utilisation",
+                                                           "mean_busy",
+                                                           "available",
+                                                           "saved_s_by_10pct",
+                                                           "fluid_completion_s",
+                                                           "demand_per_certificate",
+                                                           "needed_capacity",
+                                                           "mean_wait_s",
+                                                           "mean_sojourn_s",
+                                                           "mean_in_system",
+                                                           "throughput_per_s",
+                                                           "jobs"};
+constexpr std::array<std::string_view, 3> kUtilisationFields{"mean", "peak", "busy"};
+constexpr std::array<std::string_view, 3> kTransferFields{"bytes", "start_s", "done_s"};
+
+template <size_t N>
+std::string list_of(const std::array<std::string_view, N>& names) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+template <size_t N>
+bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// For a metric under `prefix` ("resources."): whether it names a field of `fields` after a name; `why`
+// says what is wrong. False when the metric is not under `prefix` at all.
+template <size_t N>
+bool under_group(const std::string& metric, const std::string& prefix, const std::array<std::string_view, N>& fields,
+                 std::optional<std::string>& why) {
+  if (metric.rfind(prefix, 0) != 0) return false;
+  const std::string rest = metric.substr(prefix.size());
+  const size_t dot = rest.rfind('.');  // names may hold dots of their own; fields never do
+  if (dot == std::string::npos || dot == 0) {
+    why = "metric '" + metric + "' needs a name and a field: " + prefix + "NAME.FIELD";
+  } else if (!contains(fields, rest.substr(dot + 1))) {
+    why = "unknown field '" + rest.substr(dot + 1) + "' in metric '" + metric + "'; " + prefix +
+          "NAME has: " + list_of(fields);
+  }
+  return true;
+}
+
+}  // namespace
+
+// Why `metric` is no figure of a report, or nullopt when it is one.
+std::optional<std::string> unknown_metric(const std::string& metric) {
+  if (contains(kReportFigures, metric)) return std::nullopt;
+  std::optional<std::string> why;
+  if (under_group(metric, "resources.", kResourceFields, why) ||
+      under_group(metric, "utilisation.", kUtilisationFields, why) ||
+      under_group(metric, "transfers.", kTransferFields, why))
+    return why;
+  return "unknown metric '" + metric + "'; a metric is a report figure (" + list_of(kReportFigures) +
+         ") or resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD";
+}
+
+namespace {
+
+// Reads the condition's threshold, written at `key` (at_most or at_least) as an absolute figure or
+// relative to the deadline.
+void read_threshold(MapReader& m, const std::string& key, SearchCondition& c) {
+  YAML::Node n = m.get(key, false);
+  const std::string path = join(m.path(), key);
+  if (!n.IsScalar()) {
+    m.context().error(n, path, "'" + key + "' must be a single value, such as 20h or deadline - 20%");
+    return;
+  }
+  c.threshold_text = n.Scalar();
+  const bool time_metric = c.metric.size() > 2 && c.metric.compare(c.metric.size() - 2, 2, "_s") == 0;
+  const std::string_view text = trim(c.threshold_text);
+  constexpr std::string_view kDeadline = "deadline";
+  if (text.rfind(kDeadline, 0) == 0) {
+    if (!c.metric.empty() && !time_metric) {
+      m.context().error(n, path,
+                        "'" + key + "' compares '" + c.metric + "' with the deadline, but only times (figures ending " +
+                            "in _s) can be");
+      return;
+    }
+    std::string_view rest = trim(text.substr(kDeadline.size()));
+    if (rest.empty()) {
+      c.deadline_fraction = 1.0;
+      return;
+    }
+    std::optional<NumberWithUnit> share;
+    if (rest.front() == '-') share = split_number_unit(rest.substr(1));
+    if (!share || share->unit != "%" || share->number < 0 || share->number >= kPercent) {
+      m.context().error(n, path,
+                        "'" + key + "' must be 'deadline' or 'deadline - P%' with P from 0 to under 100, such as " +
+                            "deadline - 20%; got '" + c.threshold_text + "'");
+      return;
+    }
+    c.deadline_fraction = 1.0 - share->number / kPercent;
+    return;
+  }
+  // Times in the units scenarios use ("20h"); other figures as plain numbers ("600M", "0.95").
+  if (auto v = m.quantity(key, time_metric ? QuantityKind::DURATION : QuantityKind::COUNT, false, false))
+    c.threshold = *v;
+}
+
+}  // namespace
+
+void read_search(Context& ctx, YAML::Node node, Reading& r) {
+  MapReader m(ctx, node, "search");
+  if (!m.ok()) return;
+  SweepSearch s;
+  s.loc = SourceLoc{node.Mark().line + 1, node.Mark().column + 1};
+  if (auto v = m.text("path", true)) s.path = *v;
+  if (auto b = read_bounds(m, false)) {
+    s.from = b->from.value.number, s.to = b->to.value.number, s.unit = b->from.value.unit;
+    r.search = WrittenSearch{b->from.node, b->to.node};
+  }
+  if (YAML::Node cond = m.get("condition", true)) {
+    MapReader c(ctx, cond, "search.condition");
+    if (c.ok()) {
+      if (auto metric = c.text("metric", true)) {
+        s.condition.metric = *metric;
+        if (auto why = unknown_metric(*metric)) ctx.error(cond["metric"], "search.condition.metric", *why);
+      }
+      const YAML::Node at_most = c.get("at_most", false), at_least = c.get("at_least", false);
+      if ((at_most ? 1 : 0) + (at_least ? 1 : 0) != 1) {
+        ctx.error(cond, "search.condition", "a condition names exactly one of at_most, at_least");
+      } else {
+        s.condition.at_most = static_cast<bool>(at_most);
+        read_threshold(c, at_most ? "at_most" : "at_least", s.condition);
+      }
+      c.finish();
+    }
+  }
+  if (auto v = m.quantity("tolerance", QuantityKind::FRACTION, false, true)) s.tolerance = *v;
+  if (auto v = m.integer("max_replications", false, 1)) s.max_replications = *v;
+  m.finish();
+  r.spec.search = s;
+}
+
+}  // namespace surge::sweep_reading
