@@ -32,17 +32,17 @@ double read_distribution(MapReader& dm, Distribution& target) {
   const std::string& path = dm.path();
   const YAML::Node d = dm.node();
   double sample_mean = 0;
-  if (auto kind = dm.text("distribution", true)) {
+  if (auto kind = dm.text("distribution", Need::REQUIRED)) {
     if (*kind == "deterministic") {
       target.kind = DistributionKind::DETERMINISTIC;
     } else if (*kind == "exponential") {
       target.kind = DistributionKind::EXPONENTIAL;
     } else if (*kind == "lognormal") {
       target.kind = DistributionKind::LOGNORMAL;
-      if (auto cv = dm.quantity("cv", QuantityKind::COUNT, true, true)) target.cv = *cv;
+      if (auto cv = dm.quantity("cv", QuantityKind::COUNT, Need::REQUIRED, Sign::POSITIVE)) target.cv = *cv;
     } else if (*kind == "empirical") {
       target.kind = DistributionKind::EMPIRICAL;
-      YAML::Node sample = dm.get("sample", true);
+      YAML::Node sample = dm.get("sample", Need::REQUIRED);
       if (sample && (!sample.IsSequence() || sample.size() == 0)) {
         ctx.error(sample, path + ".sample", "'sample' must be a non-empty list of measured times");
       } else if (sample) {
@@ -90,30 +90,30 @@ using namespace detail;  // the readers' shared internals (scenario_reader.hpp)
 void read_run_settings(MapReader& top, Scenario& s) {
   Context& ctx = ctx_of(top);
   const YAML::Node root = top.node();
-  if (auto v = top.integer("schema", true, 1)) {
+  if (auto v = top.integer("schema", Need::REQUIRED, 1)) {
     if (*v != kSchemaVersion)
       ctx.error(
           root["schema"], "schema",
           "unsupported schema " + std::to_string(*v) + "; this surge reads schema " + std::to_string(kSchemaVersion));
     s.schema = *v;
   }
-  if (auto v = top.text("name", true)) s.name = *v;
-  if (auto v = top.text("question", true)) s.question = *v;
-  if (auto v = top.text("randomness", false)) {
+  if (auto v = top.text("name", Need::REQUIRED)) s.name = *v;
+  if (auto v = top.text("question", Need::REQUIRED)) s.question = *v;
+  if (auto v = top.text("randomness", Need::OPTIONAL)) {
     if (*v == "on" || *v == "off") {
       s.randomness = *v == "on";
     } else {
       ctx.error(root["randomness"], "randomness", "'randomness' must be on or off");
     }
   }
-  if (auto v = top.quantity("warm_up", QuantityKind::DURATION, false, false)) s.warm_up_s = *v;
+  if (auto v = top.quantity("warm_up", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE)) s.warm_up_s = *v;
   // Service-time variability per station: {distribution: exponential | lognormal (cv) | empirical (sample)}.
-  if (YAML::Node st = top.get("service_times", false); st && !st.IsNull()) {
+  if (YAML::Node st = top.get("service_times", Need::OPTIONAL); st && !st.IsNull()) {
     MapReader m(ctx, st, "service_times");
     for (auto [key, target] : {std::pair<const char*, Distribution*>{"hsm", &s.hsm_service},
                                {"db", &s.db_service},
                                {"network", &s.network_service}}) {
-      YAML::Node d = m.get(key, false);
+      YAML::Node d = m.get(key, Need::OPTIONAL);
       if (!d || d.IsNull()) continue;
       MapReader dm(ctx, d, join("service_times", key));
       read_distribution(dm, *target);
@@ -121,7 +121,7 @@ void read_run_settings(MapReader& top, Scenario& s) {
     }
     m.finish();
   }
-  if (YAML::Node seed = top.get("seed", false); seed && !seed.IsNull()) {
+  if (YAML::Node seed = top.get("seed", Need::OPTIONAL); seed && !seed.IsNull()) {
     if (auto v = seed.IsScalar() ? yaml_input::parse_seed(seed.Scalar()) : std::nullopt) {
       s.seed = *v;
     } else {
@@ -136,7 +136,7 @@ std::shared_ptr<const Catalogue> scenario_catalogue(MapReader& top, const std::s
   Context& ctx = ctx_of(top);
   std::filesystem::path cat_path;
   Diagnostic cat_at{file, 1, 1, "", ctx.source_line(1)};  // where an unreadable catalogue is reported
-  if (auto v = top.text("catalogue", false)) {
+  if (auto v = top.text("catalogue", Need::OPTIONAL)) {
     cat_path = std::filesystem::path(file).parent_path() / *v;
     cat_at = ctx.locate(top.node()["catalogue"], "catalogue");
   } else {

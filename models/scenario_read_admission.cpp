@@ -8,11 +8,13 @@
 namespace surge::detail {
 
 void read_admission(MapReader& top, Scenario& s) {
-  YAML::Node ad = top.get("admission", false);
+  YAML::Node ad = top.get("admission", Need::OPTIONAL);
   if (!ad || ad.IsNull()) return;
   MapReader m(ctx_of(top), ad, "admission");
-  if (auto v = m.quantity("queue", QuantityKind::COUNT, true, true)) s.admission.queue_certificates = *v;
-  if (auto v = m.quantity("retry_after", QuantityKind::DURATION, true, true)) s.admission.retry_after_s = *v;
+  if (auto v = m.quantity("queue", QuantityKind::COUNT, Need::REQUIRED, Sign::POSITIVE))
+    s.admission.queue_certificates = *v;
+  if (auto v = m.quantity("retry_after", QuantityKind::DURATION, Need::REQUIRED, Sign::POSITIVE))
+    s.admission.retry_after_s = *v;
   m.finish();
 }
 

@@ -28,7 +28,7 @@ struct ProfileRef {
 // Reads m's `profile`: relative to base_dir, or to the current directory when it comes from --set;
 // absolute paths as they are. Reports a value that is not a single one.
 std::optional<ProfileRef> profile_ref(MapReader& m, const std::filesystem::path& base_dir) {
-  YAML::Node p = m.get("profile", false);
+  YAML::Node p = m.get("profile", Need::OPTIONAL);
   if (!p || p.IsNull()) return std::nullopt;
   const std::string path = join(m.path(), "profile");
   if (!p.IsScalar()) {
@@ -42,16 +42,18 @@ std::optional<ProfileRef> profile_ref(MapReader& m, const std::filesystem::path&
 }
 
 void read_curve(MapReader& m, CapacityCurve& curve) {
-  if (auto v = m.quantity("sigma", QuantityKind::COUNT, false, false)) curve.sigma = *v;
-  if (auto v = m.quantity("kappa", QuantityKind::COUNT, false, false)) curve.kappa = *v;
+  if (auto v = m.quantity("sigma", QuantityKind::COUNT, Need::OPTIONAL, Sign::NON_NEGATIVE)) curve.sigma = *v;
+  if (auto v = m.quantity("kappa", QuantityKind::COUNT, Need::OPTIONAL, Sign::NON_NEGATIVE)) curve.kappa = *v;
 }
 
 }  // namespace
 
-void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::filesystem::path& base_dir,
+void read_hsm_fields(MapReader& m, HsmSpec& spec, Need need, const std::filesystem::path& base_dir,
                      std::optional<ProfileNote>& note) {
   const std::optional<ProfileRef> ref = profile_ref(m, base_dir);
   const bool profiled = ref.has_value();
+  // A profile gives the rate, curve and source: then they may be left out.
+  const Need unless_profiled = need_if(need == Need::REQUIRED && !profiled);
   if (ref) {
     // Cleared even when the profile is unusable, so that its problem is not followed by a missing rate.
     spec.signatures_per_s_by_key.clear();
@@ -78,36 +80,39 @@ void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::file
     }
   }
   // One rate for every key type, or a map of rates by key type ({rsa-2048: 10k/s, ecdsa-p384: 7k/s}).
-  YAML::Node rates = m.get("signatures_per_s", required && !profiled);
+  YAML::Node rates = m.get("signatures_per_s", unless_profiled);
   if (rates && rates.IsMap()) {
     MapReader r(ctx_of(m), rates, join(m.path(), "signatures_per_s"));
     for (auto it = rates.begin(); it != rates.end(); ++it) {
       if (!it->first.IsScalar()) continue;  // reported by finish()
       const std::string key = it->first.Scalar();
-      if (auto v = r.quantity(key, QuantityKind::RATE, true, true)) spec.signatures_per_s_by_key[key] = *v;
+      if (auto v = r.quantity(key, QuantityKind::RATE, Need::REQUIRED, Sign::POSITIVE))
+        spec.signatures_per_s_by_key[key] = *v;
     }
     r.finish();
-  } else if (auto v = m.quantity("signatures_per_s", QuantityKind::RATE, required && !profiled, true)) {
+  } else if (auto v = m.quantity("signatures_per_s", QuantityKind::RATE, unless_profiled, Sign::POSITIVE)) {
     spec.signatures_per_s_by_key.clear();
     spec.signatures_per_s_by_key["*"] = *v;
   }
-  if (auto v = m.integer("sessions", required, 1)) spec.sessions = *v;
+  if (auto v = m.integer("sessions", need, 1)) spec.sessions = *v;
   // sigma or kappa written here holds for every key type, the profile's included.
-  const auto sigma = m.quantity("sigma", QuantityKind::COUNT, false, false);
-  const auto kappa = m.quantity("kappa", QuantityKind::COUNT, false, false);
+  const auto sigma = m.quantity("sigma", QuantityKind::COUNT, Need::OPTIONAL, Sign::NON_NEGATIVE);
+  const auto kappa = m.quantity("kappa", QuantityKind::COUNT, Need::OPTIONAL, Sign::NON_NEGATIVE);
   if (sigma) spec.curve.sigma = *sigma;
   if (kappa) spec.curve.kappa = *kappa;
   for (auto& [key, curve] : spec.curve_by_key) {
     if (sigma) curve.sigma = *sigma;
     if (kappa) curve.kappa = *kappa;
   }
-  if (auto v = m.text("source", required && !profiled)) spec.source = *v;
+  if (auto v = m.text("source", unless_profiled)) spec.source = *v;
 }
 
-void read_db_fields(MapReader& m, DbSpec& spec, bool required, const std::filesystem::path& base_dir,
+void read_db_fields(MapReader& m, DbSpec& spec, Need need, const std::filesystem::path& base_dir,
                     std::optional<Diagnostic>& unfitted) {
   const std::optional<ProfileRef> ref = profile_ref(m, base_dir);
   const bool profiled = ref.has_value();
+  // A profile gives the rate, curve and source: then they may be left out.
+  const Need unless_profiled = need_if(need == Need::REQUIRED && !profiled);
   if (ref) {
     // Cleared even when the profile is unusable, so that its problem is not followed by a missing rate.
     spec.commits_per_s = 0;
@@ -126,11 +131,12 @@ void read_db_fields(MapReader& m, DbSpec& spec, bool required, const std::filesy
       }
     }
   }
-  if (auto v = m.quantity("commits_per_s", QuantityKind::RATE, required && !profiled, true)) spec.commits_per_s = *v;
-  if (auto v = m.integer("connections", required, 1)) spec.connections = *v;
-  if (auto v = m.quantity("reads_per_s", QuantityKind::RATE, false, true)) spec.reads_per_s = *v;
+  if (auto v = m.quantity("commits_per_s", QuantityKind::RATE, unless_profiled, Sign::POSITIVE))
+    spec.commits_per_s = *v;
+  if (auto v = m.integer("connections", need, 1)) spec.connections = *v;
+  if (auto v = m.quantity("reads_per_s", QuantityKind::RATE, Need::OPTIONAL, Sign::POSITIVE)) spec.reads_per_s = *v;
   read_curve(m, spec.curve);
-  if (auto v = m.text("source", required && !profiled)) spec.source = *v;
+  if (auto v = m.text("source", unless_profiled)) spec.source = *v;
 }
 
 void resolve_db_rate(Context& ctx, DbSpec& spec, const std::optional<Diagnostic>& unfitted) {
@@ -142,10 +148,10 @@ void resolve_db_rate(Context& ctx, DbSpec& spec, const std::optional<Diagnostic>
   }
 }
 
-void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required) {
-  if (auto v = m.quantity("bandwidth", QuantityKind::BANDWIDTH, required, true)) spec.bandwidth_Bps = *v;
-  if (auto v = m.quantity("latency", QuantityKind::DURATION, required, false)) spec.latency_s = *v;
-  m.text("source", false);
+void read_fabric_fields(MapReader& m, FabricSpec& spec, Need need) {
+  if (auto v = m.quantity("bandwidth", QuantityKind::BANDWIDTH, need, Sign::POSITIVE)) spec.bandwidth_Bps = *v;
+  if (auto v = m.quantity("latency", QuantityKind::DURATION, need, Sign::NON_NEGATIVE)) spec.latency_s = *v;
+  m.text("source", Need::OPTIONAL);
 }
 
 namespace {
@@ -166,7 +172,7 @@ Catalogue catalogue_unreadable(const std::string& path, const Diagnostic& at, co
 // Reads each named entry of the catalogue's `section` (a map of entries) with fn(name, m).
 template <typename ReadEntry>
 void read_entries(Context& ctx, MapReader& top, const std::string& section, ReadEntry&& fn) {
-  YAML::Node sec = top.get(section, true);
+  YAML::Node sec = top.get(section, Need::REQUIRED);
   if (!sec) return;
   if (!sec.IsMap()) {
     ctx.error(sec, section, "'" + section + "' must be a map of named entries");
@@ -190,7 +196,7 @@ void read_catalogue_entries(Context& ctx, MapReader& top, const std::filesystem:
     HsmSpec s;
     s.model = name;
     std::optional<ProfileNote> note;
-    read_hsm_fields(m, s, true, base_dir, note);
+    read_hsm_fields(m, s, Need::REQUIRED, base_dir, note);
     cat.hsm[name] = s;
     if (note) cat.hsm_profile[name] = *note;
   });
@@ -198,14 +204,14 @@ void read_catalogue_entries(Context& ctx, MapReader& top, const std::filesystem:
     DbSpec s;
     s.model = name;
     std::optional<Diagnostic> unfitted;
-    read_db_fields(m, s, true, base_dir, unfitted);
+    read_db_fields(m, s, Need::REQUIRED, base_dir, unfitted);
     cat.db[name] = s;
     if (unfitted) cat.db_unfitted[name] = *unfitted;
   });
   read_entries(ctx, top, "fabric", [&](const std::string& name, MapReader& m) {
     FabricSpec s;
     s.model = name;
-    read_fabric_fields(m, s, true);
+    read_fabric_fields(m, s, Need::REQUIRED);
     cat.fabric[name] = s;
   });
 }
@@ -232,7 +238,7 @@ Catalogue load_catalogue(const std::string& path, const Diagnostic& at, std::vec
     return cat;
   }
   MapReader top(ctx, root, "", "catalogue");
-  if (auto v = top.integer("schema", true, 1); v && *v != kSchemaVersion)
+  if (auto v = top.integer("schema", Need::REQUIRED, 1); v && *v != kSchemaVersion)
     ctx.error(root["schema"], "schema", "unsupported catalogue schema " + std::to_string(*v));
   read_catalogue_entries(ctx, top, std::filesystem::path(path).parent_path(), cat);
   top.finish();

@@ -14,23 +14,24 @@ namespace {
 // The ARI clients' Retry-After and window are the clients map's own keys; a class adds only its kind's.
 void read_client_class_kind(MapReader& m, const YAML::Node& node, ClientClass& c) {
   Context& ctx = ctx_of(m);
-  const auto kind = m.text("kind", true);
+  const auto kind = m.text("kind", Need::REQUIRED);
   if (!kind) return;
   if (*kind == "ari") {
     c.kind = ClientKind::ARI;
   } else if (*kind == "cron") {
     c.kind = ClientKind::CRON;
-    if (auto v = m.quantity("runs_per_day", QuantityKind::COUNT, false, true)) c.runs_per_day = *v;
-    if (auto v = m.quantity("random_sleep", QuantityKind::DURATION, false, false)) c.random_sleep_s = *v;
+    if (auto v = m.quantity("runs_per_day", QuantityKind::COUNT, Need::OPTIONAL, Sign::POSITIVE)) c.runs_per_day = *v;
+    if (auto v = m.quantity("random_sleep", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+      c.random_sleep_s = *v;
   } else if (*kind == "email") {
     c.kind = ClientKind::EMAIL;
-    if (YAML::Node r = m.get("response", true); r && !r.IsNull()) {
+    if (YAML::Node r = m.get("response", Need::REQUIRED); r && !r.IsNull()) {
       MapReader rm(ctx, r, join(m.path(), "response"));
       if (rm.ok()) {
         const double sample_mean = read_distribution(rm, c.response);
         // An empirical sample carries its own scale; every other shape needs its mean.
         const bool sampled = c.response.kind == DistributionKind::EMPIRICAL;
-        if (auto v = rm.quantity("mean", QuantityKind::DURATION, !sampled, true)) {
+        if (auto v = rm.quantity("mean", QuantityKind::DURATION, need_if(!sampled), Sign::POSITIVE)) {
           c.response_mean_s = *v;
         } else if (sampled) {
           c.response_mean_s = sample_mean;
@@ -55,13 +56,13 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
   auto read_class = [&](MapReader& m, const YAML::Node& item, size_t) -> std::optional<double> {
     ClientClass c;
     c.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
-    if (auto v = m.text("name", true)) {
+    if (auto v = m.text("name", Need::REQUIRED)) {
       c.name = *v;
       for (const ClientClass& other : out)
         if (other.name == c.name)
           ctx.error(item["name"], m.path() + ".name", "client class '" + c.name + "' is defined twice");
     }
-    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, true, false);
+    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, Need::REQUIRED, Sign::NON_NEGATIVE);
     c.share = share.value_or(c.share);
     read_client_class_kind(m, item, c);
     m.finish();
@@ -74,7 +75,8 @@ void read_client_classes(Context& ctx, const YAML::Node& list, std::vector<Clien
 // ARI polling: the certificates whose clients poll renewalInfo, answered by the databases' reads.
 void read_ari_polling(Context& ctx, YAML::Node poll, const Scenario& s, Clients& c) {
   MapReader pm(ctx, poll, "clients.ari_polling");
-  if (auto v = pm.quantity("certificates", QuantityKind::COUNT, true, true)) c.ari_polling_certificates = *v;
+  if (auto v = pm.quantity("certificates", QuantityKind::COUNT, Need::REQUIRED, Sign::POSITIVE))
+    c.ari_polling_certificates = *v;
   pm.finish();
   for (const DataCenter& dc : s.data_centers)
     if (dc.db.reads_per_s <= 0)
@@ -85,9 +87,9 @@ void read_ari_polling(Context& ctx, YAML::Node poll, const Scenario& s, Clients&
 // The renewal window the CA serves, relative to the decision.
 void read_window(Context& ctx, YAML::Node win, Clients& c) {
   MapReader wm(ctx, win, "clients.window");
-  if (auto v = wm.quantity("start", QuantityKind::DURATION, false, false)) c.window_start_s = *v;
+  if (auto v = wm.quantity("start", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE)) c.window_start_s = *v;
   c.window_end_s = c.window_start_s;  // a window given by its start alone has no width
-  if (auto v = wm.quantity("end", QuantityKind::DURATION, false, false)) c.window_end_s = *v;
+  if (auto v = wm.quantity("end", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE)) c.window_end_s = *v;
   if (c.window_end_s < c.window_start_s) ctx.error(win["end"], "clients.window.end", "window end is before its start");
   wm.finish();
 }
@@ -95,9 +97,9 @@ void read_window(Context& ctx, YAML::Node win, Clients& c) {
 // The share of requests moved to the top of their hour, and the burst's width and shape.
 void read_clustering(Context& ctx, YAML::Node b, Clients& c) {
   MapReader bm(ctx, b, "clients.clustering");
-  if (auto v = bm.quantity("share", QuantityKind::FRACTION, false, false)) c.burst_share = *v;
-  if (auto v = bm.quantity("width", QuantityKind::DURATION, false, true)) c.burst_width_s = *v;
-  if (auto v = bm.text("shape", false)) {
+  if (auto v = bm.quantity("share", QuantityKind::FRACTION, Need::OPTIONAL, Sign::NON_NEGATIVE)) c.burst_share = *v;
+  if (auto v = bm.quantity("width", QuantityKind::DURATION, Need::OPTIONAL, Sign::POSITIVE)) c.burst_width_s = *v;
+  if (auto v = bm.text("shape", Need::OPTIONAL)) {
     if (*v == "uniform")
       c.burst_shape = BurstShape::UNIFORM;
     else if (*v == "exponential")
@@ -111,27 +113,30 @@ void read_clustering(Context& ctx, YAML::Node b, Clients& c) {
 }  // namespace
 
 void read_clients(MapReader& top, Scenario& s) {
-  YAML::Node cl = top.get("clients", true);
+  YAML::Node cl = top.get("clients", Need::REQUIRED);
   if (!cl) return;
   Context& ctx = ctx_of(top);
   MapReader m(ctx, cl, "clients");
   Clients& c = s.clients;
   // Either client classes, each with its share, or ari_share: the ARI clients' share, the rest unreached.
-  if (YAML::Node classes = m.get("classes", false); classes && !classes.IsNull()) {
+  if (YAML::Node classes = m.get("classes", Need::OPTIONAL); classes && !classes.IsNull()) {
     read_client_classes(ctx, classes, c.classes);
-    if (YAML::Node ari = m.get("ari_share", false); ari && !ari.IsNull())
+    if (YAML::Node ari = m.get("ari_share", Need::OPTIONAL); ari && !ari.IsNull())
       ctx.error(ari, "clients.ari_share",
                 "'ari_share' and 'classes' exclude each other: give the ARI clients a class with its share");
-  } else if (auto v = m.quantity("ari_share", QuantityKind::FRACTION, true, false)) {
+  } else if (auto v = m.quantity("ari_share", QuantityKind::FRACTION, Need::REQUIRED, Sign::NON_NEGATIVE)) {
     c.ari_share = *v;
   }
-  if (auto v = m.quantity("retry_after", QuantityKind::DURATION, false, true)) c.retry_after_s = *v;
-  if (auto v = m.quantity("retry_after_jitter", QuantityKind::FRACTION, false, false)) c.retry_after_jitter = *v;
-  if (auto v = m.quantity("normal_renewal_span", QuantityKind::DURATION, false, true)) c.normal_renewal_span_s = *v;
-  if (auto v = m.quantity("background_issuance", QuantityKind::RATE, false, false)) c.background_issuance_per_s = *v;
-  if (YAML::Node poll = m.get("ari_polling", false); poll && !poll.IsNull()) read_ari_polling(ctx, poll, s, c);
-  if (YAML::Node win = m.get("window", false); win && !win.IsNull()) read_window(ctx, win, c);
-  if (YAML::Node b = m.get("clustering", false); b && !b.IsNull()) read_clustering(ctx, b, c);
+  if (auto v = m.quantity("retry_after", QuantityKind::DURATION, Need::OPTIONAL, Sign::POSITIVE)) c.retry_after_s = *v;
+  if (auto v = m.quantity("retry_after_jitter", QuantityKind::FRACTION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    c.retry_after_jitter = *v;
+  if (auto v = m.quantity("normal_renewal_span", QuantityKind::DURATION, Need::OPTIONAL, Sign::POSITIVE))
+    c.normal_renewal_span_s = *v;
+  if (auto v = m.quantity("background_issuance", QuantityKind::RATE, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    c.background_issuance_per_s = *v;
+  if (YAML::Node poll = m.get("ari_polling", Need::OPTIONAL); poll && !poll.IsNull()) read_ari_polling(ctx, poll, s, c);
+  if (YAML::Node win = m.get("window", Need::OPTIONAL); win && !win.IsNull()) read_window(ctx, win, c);
+  if (YAML::Node b = m.get("clustering", Need::OPTIONAL); b && !b.IsNull()) read_clustering(ctx, b, c);
   m.finish();
 }
 

@@ -16,14 +16,14 @@ void read_ct_log(MapReader& lm, const YAML::Node& item, CtSpec& ct) {
   Context& ctx = ctx_of(lm);
   CtLog l;
   l.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
-  if (auto v = lm.text("name", true)) {
+  if (auto v = lm.text("name", Need::REQUIRED)) {
     l.name = *v;
     if (ct.log_index(l.name) >= 0)
       ctx.error(item["name"], join(lm.path(), "name"), "CT log '" + l.name + "' is listed twice");
   }
-  if (auto v = lm.text("operator", true)) l.operator_name = *v;
-  if (auto v = lm.quantity("rate", QuantityKind::RATE, true, true)) l.rate_per_s = *v;
-  if (auto v = lm.quantity("latency", QuantityKind::DURATION, false, false)) l.latency_s = *v;
+  if (auto v = lm.text("operator", Need::REQUIRED)) l.operator_name = *v;
+  if (auto v = lm.quantity("rate", QuantityKind::RATE, Need::REQUIRED, Sign::POSITIVE)) l.rate_per_s = *v;
+  if (auto v = lm.quantity("latency", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE)) l.latency_s = *v;
   lm.finish();
   ct.logs.push_back(l);
 }
@@ -31,12 +31,12 @@ void read_ct_log(MapReader& lm, const YAML::Node& item, CtSpec& ct) {
 }  // namespace
 
 void read_ct(MapReader& top, Scenario& s) {
-  YAML::Node ct = top.get("ct", false);
+  YAML::Node ct = top.get("ct", Need::OPTIONAL);
   if (!ct || ct.IsNull()) return;
   Context& ctx = ctx_of(top);
   MapReader m(ctx, ct, "ct");
-  if (auto v = m.integer("scts_required", false, 1)) s.ct.scts_required = *v;
-  YAML::Node logs = m.get("logs", true);
+  if (auto v = m.integer("scts_required", Need::OPTIONAL, 1)) s.ct.scts_required = *v;
+  YAML::Node logs = m.get("logs", Need::REQUIRED);
   if (logs && !logs.IsNull() && !logs.IsSequence()) {
     ctx.error(logs, "ct.logs", "'ct.logs' must be a list");
   } else if (logs && logs.IsSequence()) {

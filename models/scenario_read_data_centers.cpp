@@ -28,7 +28,7 @@ std::string names_of(const Map& m) {
 template <typename Spec>
 std::optional<Spec> catalogue_entry(Context& ctx, MapReader& m, const std::map<std::string, Spec>& entries,
                                     const std::string& what, const Catalogue& cat) {
-  YAML::Node n = m.get("model", true);
+  YAML::Node n = m.get("model", Need::REQUIRED);
   if (!n || n.IsNull()) return std::nullopt;  // reported as missing by get()
   if (!n.IsScalar()) {  // e.g. `model: : luna-2021`, a map: left silent, the entry kept no capacity at all
     ctx.error(n, join(m.path(), "model"),
@@ -48,7 +48,7 @@ std::optional<Spec> catalogue_entry(Context& ctx, MapReader& m, const std::map<s
 
 // The data center's fabric: a catalogue name, or a map {model, bandwidth?, latency?}.
 void read_dc_fabric(Context& ctx, MapReader& m, const Catalogue& cat, DataCenter& dc) {
-  YAML::Node fab = m.get("fabric", true);
+  YAML::Node fab = m.get("fabric", Need::REQUIRED);
   if (fab && fab.IsScalar()) {
     auto it = cat.fabric.find(fab.Scalar());
     if (it == cat.fabric.end())
@@ -60,7 +60,7 @@ void read_dc_fabric(Context& ctx, MapReader& m, const Catalogue& cat, DataCenter
   } else if (fab) {
     MapReader f(ctx, fab, join(m.path(), "fabric"));
     if (auto spec = catalogue_entry(ctx, f, cat.fabric, "fabric", cat)) dc.fabric = *spec;
-    read_fabric_fields(f, dc.fabric, false);
+    read_fabric_fields(f, dc.fabric, Need::OPTIONAL);
     f.finish();
   }
 }
@@ -68,7 +68,7 @@ void read_dc_fabric(Context& ctx, MapReader& m, const Catalogue& cat, DataCenter
 // The data center's HSM group; `note` receives its profile (the entry's, else its catalogue model's).
 void read_dc_hsm(Context& ctx, MapReader& m, const Catalogue& cat, const std::filesystem::path& base_dir,
                  DataCenter& dc, std::optional<ProfileNote>& note) {
-  YAML::Node hsm = m.get("hsm", true);
+  YAML::Node hsm = m.get("hsm", Need::REQUIRED);
   if (hsm) {
     dc.hsm_loc = SourceLoc{hsm.Mark().line + 1, hsm.Mark().column + 1};
     MapReader h(ctx, hsm, join(m.path(), "hsm"));
@@ -76,8 +76,8 @@ void read_dc_hsm(Context& ctx, MapReader& m, const Catalogue& cat, const std::fi
       dc.hsm = *spec;
       if (auto it = cat.hsm_profile.find(spec->model); it != cat.hsm_profile.end()) note = it->second;
     }
-    if (auto v = h.integer("count", true, 1)) dc.hsm_count = *v;
-    read_hsm_fields(h, dc.hsm, false, base_dir, note);
+    if (auto v = h.integer("count", Need::REQUIRED, 1)) dc.hsm_count = *v;
+    read_hsm_fields(h, dc.hsm, Need::OPTIONAL, base_dir, note);
     h.finish();
   }
 }
@@ -85,7 +85,7 @@ void read_dc_hsm(Context& ctx, MapReader& m, const Catalogue& cat, const std::fi
 // The data center's database server(s): the writer, if it is here, and its replicas.
 void read_dc_db(Context& ctx, MapReader& m, const Catalogue& cat, const std::filesystem::path& base_dir,
                 DataCenter& dc) {
-  YAML::Node db = m.get("db", true);
+  YAML::Node db = m.get("db", Need::REQUIRED);
   if (db) {
     MapReader d(ctx, db, join(m.path(), "db"));
     std::optional<Diagnostic> unfitted;  // the entry's profile's, else its catalogue model's
@@ -94,8 +94,8 @@ void read_dc_db(Context& ctx, MapReader& m, const Catalogue& cat, const std::fil
       if (auto it = cat.db_unfitted.find(spec->model); it != cat.db_unfitted.end()) unfitted = it->second;
     }
     if (auto v = d.boolean("writer")) dc.db_writer = *v;
-    if (auto v = d.integer("replicas", false, 0)) dc.db_replicas = *v;
-    read_db_fields(d, dc.db, false, base_dir, unfitted);
+    if (auto v = d.integer("replicas", Need::OPTIONAL, 0)) dc.db_replicas = *v;
+    read_db_fields(d, dc.db, Need::OPTIONAL, base_dir, unfitted);
     resolve_db_rate(ctx, dc.db, unfitted);
     d.finish();
   }
@@ -105,14 +105,15 @@ void read_dc_db(Context& ctx, MapReader& m, const Catalogue& cat, const std::fil
 void read_data_center(Context& ctx, MapReader& m, const Catalogue& cat, const std::filesystem::path& base_dir,
                       DataCenter& dc, std::optional<ProfileNote>& note) {
   dc.loc = SourceLoc{m.node().Mark().line + 1, m.node().Mark().column + 1};
-  if (auto v = m.text("name", true)) dc.name = *v;
+  if (auto v = m.text("name", Need::REQUIRED)) dc.name = *v;
   read_dc_fabric(ctx, m, cat, dc);
   read_dc_hsm(ctx, m, cat, base_dir, dc, note);
   read_dc_db(ctx, m, cat, base_dir, dc);
   // The ACME front end fleet's capacity (optional: without it the API is not modelled here).
-  if (YAML::Node api = m.get("api", false); api && !api.IsNull()) {
+  if (YAML::Node api = m.get("api", Need::OPTIONAL); api && !api.IsNull()) {
     MapReader a(ctx, api, join(m.path(), "api"));
-    if (auto v = a.quantity("requests_per_s", QuantityKind::RATE, true, true)) dc.api_requests_per_s = *v;
+    if (auto v = a.quantity("requests_per_s", QuantityKind::RATE, Need::REQUIRED, Sign::POSITIVE))
+      dc.api_requests_per_s = *v;
     a.finish();
   }
   m.finish();
@@ -171,7 +172,7 @@ void resolve_dc_hsm_rates(Context& ctx, DataCenter& dc, const std::vector<KeySha
 std::vector<std::optional<ProfileNote>> read_data_centers(MapReader& top, const Catalogue& cat, Scenario& s) {
   Context& ctx = ctx_of(top);
   std::vector<std::optional<ProfileNote>> profile_notes;
-  YAML::Node dcs = top.get("data_centers", true);
+  YAML::Node dcs = top.get("data_centers", Need::REQUIRED);
   if (!dcs) return profile_notes;
   if (!dcs.IsSequence() || dcs.size() == 0) {
     ctx.error(dcs, "data_centers", "'data_centers' must be a non-empty list");

@@ -47,33 +47,33 @@ std::string wan_link_named(const Scenario& s, const std::string& written, std::s
 int read_failure_target(Context& ctx, MapReader& m, YAML::Node item, const Scenario& s, Failure& f) {
   int kinds = 0;
   std::string why;
-  if (auto v = m.text("data_center", false)) {
+  if (auto v = m.text("data_center", Need::OPTIONAL)) {
     ++kinds, f.kind = FailureKind::DATA_CENTER, f.target = *v;
     if (v->find('/') != std::string::npos || !place_exists(s, *v, false, why))
       ctx.error(item["data_center"], m.path() + ".data_center",
                 why.empty() ? "'" + *v + "' is not a data center" : why);
   }
-  if (auto v = m.text("hsm", false)) {
+  if (auto v = m.text("hsm", Need::OPTIONAL)) {
     ++kinds, f.kind = FailureKind::HSM, f.target = *v;
     if (v->find("/hsm-") == std::string::npos || !place_exists(s, *v, false, why))
       ctx.error(item["hsm"], m.path() + ".hsm",
                 why.empty() ? "'" + *v + "' is not an HSM; write <data center>/hsm-<n>" : why);
   }
-  if (auto v = m.text("db_writer", false)) {
+  if (auto v = m.text("db_writer", Need::OPTIONAL)) {
     ++kinds, f.kind = FailureKind::DB_WRITER;
     if (*v != "lost") ctx.error(item["db_writer"], m.path() + ".db_writer", "db_writer failure must be 'lost'");
   }
-  if (auto v = m.text("link", false)) {
+  if (auto v = m.text("link", Need::OPTIONAL)) {
     std::string not_a_link;
     ++kinds, f.kind = FailureKind::LINK, f.target = wan_link_named(s, *v, not_a_link);
     if (f.target.empty()) ctx.error(item["link"], m.path() + ".link", not_a_link);
   }
-  if (auto v = m.text("ct_log", false)) {
+  if (auto v = m.text("ct_log", Need::OPTIONAL)) {
     ++kinds, f.kind = FailureKind::CT_LOG, f.target = *v;
     if (s.ct.log_index(*v) < 0)
       ctx.error(item["ct_log"], m.path() + ".ct_log", "'" + *v + "' is not a CT log" + ct_names(s, false));
   }
-  if (auto v = m.text("ct_operator", false)) {
+  if (auto v = m.text("ct_operator", Need::OPTIONAL)) {
     ++kinds, f.kind = FailureKind::CT_OPERATOR, f.target = *v;
     const std::vector<std::string> ops = s.ct.operators();
     if (std::find(ops.begin(), ops.end(), *v) == ops.end())
@@ -91,15 +91,15 @@ void read_failure(MapReader& m, const YAML::Node& item, Scenario& s) {
   const int kinds = read_failure_target(ctx, m, item, s, f);
   if (kinds != 1)
     ctx.error(item, m.path(), "a failure names exactly one of data_center, hsm, db_writer, link, ct_log, ct_operator");
-  if (auto v = m.quantity("at", QuantityKind::DURATION, true, false)) f.at_s = *v;
+  if (auto v = m.quantity("at", QuantityKind::DURATION, Need::REQUIRED, Sign::NON_NEGATIVE)) f.at_s = *v;
   // Only a CT log comes back: the other failures' repairs (a data center's return, a writer
   // rejoining) are not modelled.
   const bool ct_kind = f.kind == FailureKind::CT_LOG || f.kind == FailureKind::CT_OPERATOR;
-  if (YAML::Node u = m.get("until", false); u && !u.IsNull()) {
+  if (YAML::Node u = m.get("until", Need::OPTIONAL); u && !u.IsNull()) {
     if (!ct_kind || kinds != 1) {
       ctx.error(u, m.path() + ".until",
                 "'until' is only for ct_log and ct_operator failures: other failures are permanent");
-    } else if (auto v = m.quantity("until", QuantityKind::DURATION, false, false)) {
+    } else if (auto v = m.quantity("until", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE)) {
       f.until_s = *v;
       if (f.until_s <= f.at_s) ctx.error(u, m.path() + ".until", "'until' must be after 'at'");
     }

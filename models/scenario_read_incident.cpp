@@ -23,8 +23,8 @@ std::string too_late(double at_s, double before) {
 // incident.batches as a map {count, every}: equal shares at 0, every, 2 x every, ...
 void read_batch_series(Context& ctx, const YAML::Node& node, Incident& inc, double before) {
   MapReader m(ctx, node, "incident.batches");
-  const std::optional<int> count = m.integer("count", true, 1);
-  const std::optional<double> every = m.quantity("every", QuantityKind::DURATION, true, true);
+  const std::optional<int> count = m.integer("count", Need::REQUIRED, 1);
+  const std::optional<double> every = m.quantity("every", QuantityKind::DURATION, Need::REQUIRED, Sign::POSITIVE);
   m.finish();
   if (!count || !every) return;
   const SourceLoc loc{node.Mark().line + 1, node.Mark().column + 1};
@@ -56,8 +56,8 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
   auto read_batch = [&](MapReader& m, const YAML::Node& item, size_t i) -> std::optional<double> {
     IncidentBatch batch;
     batch.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
-    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, true, false);
-    const std::optional<double> at = m.quantity("at", QuantityKind::DURATION, true, false);
+    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, Need::REQUIRED, Sign::NON_NEGATIVE);
+    const std::optional<double> at = m.quantity("at", QuantityKind::DURATION, Need::REQUIRED, Sign::NON_NEGATIVE);
     m.finish();
     if (!share || !at) return std::nullopt;
     batch.share = *share, batch.enabled_s = *at;
@@ -77,27 +77,31 @@ void read_incident_batches(Context& ctx, const YAML::Node& node, Incident& inc) 
 }  // namespace
 
 void read_incident(MapReader& top, Scenario& s) {
-  YAML::Node inc = top.get("incident", true);
+  YAML::Node inc = top.get("incident", Need::REQUIRED);
   if (!inc) return;
   Context& ctx = ctx_of(top);
   MapReader m(ctx, inc, "incident");
   Incident& i = s.incident;
-  if (auto v = m.quantity("decision_delay", QuantityKind::DURATION, true, false)) i.decision_delay_s = *v;
-  if (auto v = m.quantity("deadline", QuantityKind::DURATION, true, true)) {
+  if (auto v = m.quantity("decision_delay", QuantityKind::DURATION, Need::REQUIRED, Sign::NON_NEGATIVE))
+    i.decision_delay_s = *v;
+  if (auto v = m.quantity("deadline", QuantityKind::DURATION, Need::REQUIRED, Sign::POSITIVE)) {
     i.deadline_s = *v;
     if (i.deadline_s <= i.decision_delay_s)
       ctx.error(inc["deadline"], "incident.deadline",
                 "deadline (" + inc["deadline"].Scalar() + ") is not after the decision (" +
                     (inc["decision_delay"] ? inc["decision_delay"].Scalar() : std::string("0s")) + ")");
   }
-  i.horizon_s =
-      m.quantity("horizon", QuantityKind::DURATION, false, true).value_or(kDefaultHorizonDeadlines * i.deadline_s);
+  i.horizon_s = m.quantity("horizon", QuantityKind::DURATION, Need::OPTIONAL, Sign::POSITIVE)
+                    .value_or(kDefaultHorizonDeadlines * i.deadline_s);
   if (i.horizon_s < i.deadline_s && inc["horizon"])
     ctx.error(inc["horizon"], "incident.horizon", "horizon is before the deadline");
-  if (auto v = m.quantity("revocation_margin", QuantityKind::FRACTION, false, false)) i.revocation_margin = *v;
-  if (auto v = m.quantity("revocation_slack", QuantityKind::DURATION, false, false)) i.revocation_slack_s = *v;
-  if (auto v = m.quantity("db_promotion_delay", QuantityKind::DURATION, false, false)) i.db_promotion_delay_s = *v;
-  if (YAML::Node batches = m.get("batches", false); batches && !batches.IsNull())
+  if (auto v = m.quantity("revocation_margin", QuantityKind::FRACTION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    i.revocation_margin = *v;
+  if (auto v = m.quantity("revocation_slack", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    i.revocation_slack_s = *v;
+  if (auto v = m.quantity("db_promotion_delay", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    i.db_promotion_delay_s = *v;
+  if (YAML::Node batches = m.get("batches", Need::OPTIONAL); batches && !batches.IsNull())
     read_incident_batches(ctx, batches, i);
   m.finish();
 }

@@ -15,16 +15,16 @@ void read_transfer(MapReader& m, const YAML::Node& item, Scenario& s) {
   Context& ctx = ctx_of(m);
   Transfer t;
   t.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
-  if (auto v = m.text("name", true)) t.name = *v;
+  if (auto v = m.text("name", Need::REQUIRED)) t.name = *v;
   for (const char* end : {"from", "to"}) {
-    if (auto v = m.text(end, true)) {
+    if (auto v = m.text(end, Need::REQUIRED)) {
       std::string why;
       if (!place_exists(s, *v, std::string(end) == "to", why)) ctx.error(item[end], join(m.path(), end), why);
       (std::string(end) == "from" ? t.from : t.to) = *v;
     }
   }
-  if (auto v = m.quantity("size", QuantityKind::SIZE, true, true)) t.bytes = *v;
-  if (auto v = m.quantity("start", QuantityKind::DURATION, false, false)) t.start_s = *v;
+  if (auto v = m.quantity("size", QuantityKind::SIZE, Need::REQUIRED, Sign::POSITIVE)) t.bytes = *v;
+  if (auto v = m.quantity("start", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE)) t.start_s = *v;
   m.finish();
   s.transfers.push_back(t);
 }

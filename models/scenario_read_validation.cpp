@@ -8,17 +8,21 @@
 namespace surge::detail {
 
 void read_validation(MapReader& top, Scenario& s) {
-  YAML::Node va = top.get("validation", false);
+  YAML::Node va = top.get("validation", Need::OPTIONAL);
   if (!va || va.IsNull()) return;
   Context& ctx = ctx_of(top);
   MapReader m(ctx, va, "validation");
   Validation& v = s.validation;
   v.enabled = true;
-  if (auto x = m.quantity("reuse_period", QuantityKind::DURATION, false, false)) v.reuse_period_s = *x;
+  if (auto x = m.quantity("reuse_period", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    v.reuse_period_s = *x;
   if (auto x = m.boolean("revalidate_all")) v.revalidate_all = *x;
-  if (auto x = m.quantity("validations_per_s", QuantityKind::RATE, true, true)) v.validations_per_s = *x;
-  if (auto x = m.quantity("dns_latency", QuantityKind::DURATION, false, false)) v.dns_latency_s = *x;
-  if (auto x = m.quantity("http_latency", QuantityKind::DURATION, false, false)) v.http_latency_s = *x;
+  if (auto x = m.quantity("validations_per_s", QuantityKind::RATE, Need::REQUIRED, Sign::POSITIVE))
+    v.validations_per_s = *x;
+  if (auto x = m.quantity("dns_latency", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    v.dns_latency_s = *x;
+  if (auto x = m.quantity("http_latency", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    v.http_latency_s = *x;
   m.finish();
   const YAML::Node wl = top.node()["workload"];
   const YAML::Node authz = wl && wl.IsMap() ? wl["new_authz_share"] : YAML::Node();

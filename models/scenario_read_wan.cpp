@@ -15,7 +15,7 @@ void read_wan_link(MapReader& m, const YAML::Node& item, Scenario& s) {
   WanLink w;
   w.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
   for (const char* end : {"from", "to"}) {
-    if (auto v = m.text(end, true)) {
+    if (auto v = m.text(end, Need::REQUIRED)) {
       std::string why;
       if (v->find('/') != std::string::npos || !place_exists(s, *v, std::string(end) == "to", why))
         ctx.error(item[end], join(m.path(), end),
@@ -23,8 +23,8 @@ void read_wan_link(MapReader& m, const YAML::Node& item, Scenario& s) {
       (std::string(end) == "from" ? w.from : w.to) = *v;
     }
   }
-  if (auto v = m.quantity("bandwidth", QuantityKind::BANDWIDTH, true, true)) w.bandwidth_Bps = *v;
-  if (auto v = m.quantity("latency", QuantityKind::DURATION, true, false)) w.latency_s = *v;
+  if (auto v = m.quantity("bandwidth", QuantityKind::BANDWIDTH, Need::REQUIRED, Sign::POSITIVE)) w.bandwidth_Bps = *v;
+  if (auto v = m.quantity("latency", QuantityKind::DURATION, Need::REQUIRED, Sign::NON_NEGATIVE)) w.latency_s = *v;
   m.finish();
   s.wan.push_back(w);
 }

@@ -30,12 +30,12 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
   auto read_key = [&](MapReader& m, const YAML::Node& item, size_t) -> std::optional<double> {
     KeyShare k;
     k.loc = SourceLoc{item.Mark().line + 1, item.Mark().column + 1};
-    if (auto v = m.text("key", true)) {
+    if (auto v = m.text("key", Need::REQUIRED)) {
       k.key = *v;
       for (const KeyShare& other : out)
         if (other.key == k.key) ctx.error(item["key"], m.path() + ".key", "key type '" + k.key + "' is listed twice");
     }
-    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, true, true);
+    const std::optional<double> share = m.quantity("share", QuantityKind::FRACTION, Need::REQUIRED, Sign::POSITIVE);
     k.share = share.value_or(k.share);
     m.finish();
     out.push_back(k);
@@ -47,8 +47,8 @@ void read_key_types(Context& ctx, const YAML::Node& list, std::vector<KeyShare>&
 // The certificates, the era and its signatures per issuance and per revocation.
 void read_era(Context& ctx, MapReader& m, Workload& w) {
   YAML::Node wl = m.node();
-  if (auto v = m.quantity("certificates", QuantityKind::COUNT, true, false)) w.certificates = *v;
-  if (auto v = m.text("era", true)) {
+  if (auto v = m.quantity("certificates", QuantityKind::COUNT, Need::REQUIRED, Sign::NON_NEGATIVE)) w.certificates = *v;
+  if (auto v = m.text("era", Need::REQUIRED)) {
     if (auto e = era_from(*v)) {
       w.era = *e;
     } else {
@@ -67,16 +67,17 @@ void read_era(Context& ctx, MapReader& m, Workload& w) {
       w.signatures_per_issuance = 2, w.signatures_per_revocation = 0;
       break;
   }
-  if (auto v = m.quantity("signatures_per_issuance", QuantityKind::COUNT, false, true)) w.signatures_per_issuance = *v;
-  if (auto v = m.quantity("signatures_per_revocation", QuantityKind::COUNT, false, false))
+  if (auto v = m.quantity("signatures_per_issuance", QuantityKind::COUNT, Need::OPTIONAL, Sign::POSITIVE))
+    w.signatures_per_issuance = *v;
+  if (auto v = m.quantity("signatures_per_revocation", QuantityKind::COUNT, Need::OPTIONAL, Sign::NON_NEGATIVE))
     w.signatures_per_revocation = *v;
 }
 
 // One issuing key, or several issuers by share (the first is the reference key).
 void read_issuers(Context& ctx, MapReader& m, Workload& w) {
-  const auto single_key = m.text("key_type", false);
+  const auto single_key = m.text("key_type", Need::OPTIONAL);
   if (single_key) w.key_type = *single_key;
-  if (YAML::Node kt = m.get("key_types", false); kt && !kt.IsNull()) {
+  if (YAML::Node kt = m.get("key_types", Need::OPTIONAL); kt && !kt.IsNull()) {
     if (single_key)
       ctx.error(kt, "workload.key_types",
                 "'key_type' and 'key_types' exclude each other: list the one key with share 100%");
@@ -88,14 +89,16 @@ void read_issuers(Context& ctx, MapReader& m, Workload& w) {
 // What one issuance costs besides its signatures: names, authorizations, ACME requests, bytes by hop.
 void read_issuance_costs(Context& ctx, MapReader& m, Workload& w) {
   // Defaults: Workload's member initialisers.
-  if (auto v = m.quantity("names_per_certificate", QuantityKind::COUNT, false, true)) w.names_per_certificate = *v;
-  if (auto v = m.quantity("new_authz_share", QuantityKind::FRACTION, false, false)) w.new_authz_share = *v;
-  if (auto v = m.quantity("api_requests_per_issuance", QuantityKind::COUNT, false, false))
+  if (auto v = m.quantity("names_per_certificate", QuantityKind::COUNT, Need::OPTIONAL, Sign::POSITIVE))
+    w.names_per_certificate = *v;
+  if (auto v = m.quantity("new_authz_share", QuantityKind::FRACTION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+    w.new_authz_share = *v;
+  if (auto v = m.quantity("api_requests_per_issuance", QuantityKind::COUNT, Need::OPTIONAL, Sign::NON_NEGATIVE))
     w.api_requests_per_issuance = *v;
-  if (YAML::Node rb = m.get("rpc_bytes", false); rb && !rb.IsNull()) {
+  if (YAML::Node rb = m.get("rpc_bytes", Need::OPTIONAL); rb && !rb.IsNull()) {
     MapReader r(ctx, rb, "workload.rpc_bytes");
     for (const auto& [hop, bytes] : std::map<std::string, double>(w.rpc_bytes))
-      if (auto v = r.quantity(hop, QuantityKind::SIZE, false, false)) w.rpc_bytes[hop] = *v;
+      if (auto v = r.quantity(hop, QuantityKind::SIZE, Need::OPTIONAL, Sign::NON_NEGATIVE)) w.rpc_bytes[hop] = *v;
     r.finish();
   }
 }
@@ -106,28 +109,31 @@ void read_background_signing(Context& ctx, MapReader& m, Workload& w) {
   const bool crl = w.era == Era::CRL;
   for (const char* key : {"crl_shards", "crl_period", "crl_entry_bytes", "ocsp_resign_period", "active_certificates"}) {
     const bool crl_key = std::string(key).rfind("crl_", 0) == 0;
-    if (YAML::Node k = m.get(key, false); k && !k.IsNull() && crl_key != crl)
+    if (YAML::Node k = m.get(key, Need::OPTIONAL); k && !k.IsNull() && crl_key != crl)
       ctx.error(k, join("workload", key),
                 std::string(key) + (crl_key ? " is for era crl; era " + era_name(w.era) + " publishes OCSP responses"
                                             : " is for the OCSP eras (seed-2021, precert-2021); era crl has no OCSP"));
   }
-  if (auto v = m.quantity("crl_shards", QuantityKind::COUNT, false, true)) w.crl_shards = *v;
-  if (auto v = m.quantity("crl_period", QuantityKind::DURATION, false, true)) w.crl_period_s = *v;
-  if (auto v = m.quantity("crl_entry_bytes", QuantityKind::SIZE, false, true)) w.crl_entry_bytes = *v;
+  if (auto v = m.quantity("crl_shards", QuantityKind::COUNT, Need::OPTIONAL, Sign::POSITIVE)) w.crl_shards = *v;
+  if (auto v = m.quantity("crl_period", QuantityKind::DURATION, Need::OPTIONAL, Sign::POSITIVE)) w.crl_period_s = *v;
+  if (auto v = m.quantity("crl_entry_bytes", QuantityKind::SIZE, Need::OPTIONAL, Sign::POSITIVE))
+    w.crl_entry_bytes = *v;
   // Defaults that depend on other fields are the readers': every active certificate is an affected one.
-  w.active_certificates = m.quantity("active_certificates", QuantityKind::COUNT, false, true).value_or(w.certificates);
+  w.active_certificates =
+      m.quantity("active_certificates", QuantityKind::COUNT, Need::OPTIONAL, Sign::POSITIVE).value_or(w.certificates);
   // 0 turns re-signing off, as absence does; any other period lies in its range.
-  const YAML::Node resign = m.get("ocsp_resign_period", false);
+  const YAML::Node resign = m.get("ocsp_resign_period", Need::OPTIONAL);
   const bool resign_off =
       resign && resign.IsScalar() && parse_quantity(resign.Scalar(), QuantityKind::DURATION).value == 0.0;
   if (!resign_off)
-    if (auto v = m.quantity("ocsp_resign_period", QuantityKind::DURATION, false, false)) w.ocsp_resign_period_s = *v;
+    if (auto v = m.quantity("ocsp_resign_period", QuantityKind::DURATION, Need::OPTIONAL, Sign::NON_NEGATIVE))
+      w.ocsp_resign_period_s = *v;
 }
 
 }  // namespace
 
 void read_workload(MapReader& top, Scenario& s) {
-  YAML::Node wl = top.get("workload", true);
+  YAML::Node wl = top.get("workload", Need::REQUIRED);
   if (!wl) return;
   Context& ctx = ctx_of(top);
   MapReader m(ctx, wl, "workload");
@@ -136,10 +142,10 @@ void read_workload(MapReader& top, Scenario& s) {
   read_issuers(ctx, m, w);
   read_issuance_costs(ctx, m, w);
   read_background_signing(ctx, m, w);
-  if (YAML::Node k = m.get("cohort_size", false); k && !k.IsNull()) {
+  if (YAML::Node k = m.get("cohort_size", Need::OPTIONAL); k && !k.IsNull()) {
     if (k.IsScalar() && k.Scalar() == "auto") {
       w.cohort_size = 0;
-    } else if (auto v = m.integer("cohort_size", false, 1)) {
+    } else if (auto v = m.integer("cohort_size", Need::OPTIONAL, 1)) {
       w.cohort_size = *v;
     }
   }

@@ -23,7 +23,10 @@ using yaml_input::join;
 using yaml_input::KeyRanges;
 using yaml_input::line_at;
 using yaml_input::MapReader;
+using yaml_input::Need;
+using yaml_input::need_if;
 using yaml_input::scalar_or;
+using yaml_input::Sign;
 
 /// The schema scenarios and the catalogue are written in.
 inline constexpr int kSchemaVersion = 1;
@@ -58,7 +61,7 @@ struct Catalogue {
 /// Reads HSM fields present in m onto spec (a catalogue entry, or overrides in a scenario). A `profile`
 /// (relative to base_dir; to the current directory when it comes from --set) replaces the rates, curve
 /// and source spec had; rates, sigma, kappa and source written beside it override the profile's.
-void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::filesystem::path& base_dir,
+void read_hsm_fields(MapReader& m, HsmSpec& spec, Need need, const std::filesystem::path& base_dir,
                      std::optional<ProfileNote>& note);
 
 /// Reads DB fields present in m onto spec (a catalogue entry, or overrides in a scenario). A `profile`
@@ -66,7 +69,7 @@ void read_hsm_fields(MapReader& m, HsmSpec& spec, bool required, const std::file
 /// connections once the entry is read (resolve_db_rate); commits_per_s, sigma, kappa and source written
 /// beside it override the profile's. `unfitted` receives the problem of a profile whose commits curve is
 /// unidentified, reported only if no rate is written (resolve_db_rate).
-void read_db_fields(MapReader& m, DbSpec& spec, bool required, const std::filesystem::path& base_dir,
+void read_db_fields(MapReader& m, DbSpec& spec, Need need, const std::filesystem::path& base_dir,
                     std::optional<Diagnostic>& unfitted);
 
 /// The DB's commits/s once its entry is read: unless a rate is written, a profile's fit at the entry's
@@ -74,7 +77,7 @@ void read_db_fields(MapReader& m, DbSpec& spec, bool required, const std::filesy
 void resolve_db_rate(Context& ctx, DbSpec& spec, const std::optional<Diagnostic>& unfitted);
 
 /// Reads fabric fields present in m onto spec (a catalogue entry, or overrides in a scenario).
-void read_fabric_fields(MapReader& m, FabricSpec& spec, bool required);
+void read_fabric_fields(MapReader& m, FabricSpec& spec, Need need);
 
 /// The catalogue a scenario in `scenario_dir` reads when it names none: data/catalogue.yaml beside its
 /// folder, else the source tree's.
@@ -135,7 +138,7 @@ void read_share_list(Context& ctx, const YAML::Node& list, const std::string& pa
 /// The list at `key` of `top`, or an empty node when it is absent or null; `not_a_list` is the problem
 /// reported (and an empty node returned) when it is something else.
 inline YAML::Node optional_list(MapReader& top, const char* key, const std::string& not_a_list) {
-  YAML::Node list = top.get(key, false);
+  YAML::Node list = top.get(key, Need::OPTIONAL);
   if (!list || list.IsNull()) return YAML::Node();
   if (!list.IsSequence()) {
     ctx_of(top).error(list, key, not_a_list);

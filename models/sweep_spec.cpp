@@ -22,6 +22,8 @@ using sweep_reading::trim;
 using yaml_input::Context;
 using yaml_input::join;
 using yaml_input::MapReader;
+using yaml_input::Need;
+using yaml_input::Sign;
 using yaml_input::split_lines;
 
 constexpr int kSchemaVersion = 1;
@@ -57,7 +59,7 @@ using sweep_reading::unknown_metric;
 
 // A seed at m[key] ("seed"), digits only, as scenarios write it.
 std::optional<std::uint64_t> read_seed(MapReader& m, const std::string& key) {
-  YAML::Node n = m.get(key, false);
+  YAML::Node n = m.get(key, Need::OPTIONAL);
   if (!n || n.IsNull()) return std::nullopt;
   if (auto v = n.IsScalar() ? yaml_input::parse_seed(n.Scalar()) : std::nullopt) return v;
   m.context().error(n, join(m.path(), key), yaml_input::kSeedMessage);
@@ -67,13 +69,13 @@ std::optional<std::uint64_t> read_seed(MapReader& m, const std::string& key) {
 // schema, name, question, base, seed and replications.
 void read_header(Context& ctx, YAML::Node root, MapReader& top, Reading& r) {
   SweepSpec& spec = r.spec;
-  if (auto v = top.integer("schema", true, 1); v && *v != kSchemaVersion)
+  if (auto v = top.integer("schema", Need::REQUIRED, 1); v && *v != kSchemaVersion)
     ctx.error(
         root["schema"], "schema",
         "unsupported schema " + std::to_string(*v) + "; this surge reads schema " + std::to_string(kSchemaVersion));
-  if (auto v = top.text("name", true)) spec.name = *v;
-  if (auto v = top.text("question", true)) spec.question = *v;
-  if (auto v = top.text("base", true)) {
+  if (auto v = top.text("name", Need::REQUIRED)) spec.name = *v;
+  if (auto v = top.text("question", Need::REQUIRED)) spec.question = *v;
+  if (auto v = top.text("base", Need::REQUIRED)) {
     r.has_base = true;
     r.base_node = root["base"];
     r.base_written = *v;
@@ -83,12 +85,12 @@ void read_header(Context& ctx, YAML::Node root, MapReader& top, Reading& r) {
                     .string();
   }
   if (auto v = read_seed(top, "seed")) spec.seed = *v;
-  if (auto v = top.integer("replications", false, 1)) spec.replications = *v;
+  if (auto v = top.integer("replications", Need::OPTIONAL, 1)) spec.replications = *v;
 }
 
 // `set`: scenario paths fixed at one value for every point.
 void read_set(Context& ctx, MapReader& top, Reading& r) {
-  YAML::Node set = top.get("set", false);
+  YAML::Node set = top.get("set", Need::OPTIONAL);
   if (!set || set.IsNull()) return;
   r.set_map = set;
   if (!set.IsMap()) {
@@ -109,7 +111,7 @@ void read_set(Context& ctx, MapReader& top, Reading& r) {
 
 // `metrics`: the report figures kept, or the default ones.
 void read_metrics(Context& ctx, MapReader& top, SweepSpec& spec) {
-  YAML::Node metrics = top.get("metrics", false);
+  YAML::Node metrics = top.get("metrics", Need::OPTIONAL);
   if (!metrics || metrics.IsNull()) {
     spec.metrics = default_sweep_metrics();
     return;
@@ -132,7 +134,7 @@ void read_metrics(Context& ctx, MapReader& top, SweepSpec& spec) {
 }
 
 void read_parameters(Context& ctx, MapReader& top, Reading& r) {
-  YAML::Node params = top.get("parameters", false);
+  YAML::Node params = top.get("parameters", Need::OPTIONAL);
   if (!params || params.IsNull()) return;
   r.has_parameters = true;
   r.parameters_node = params;
@@ -148,11 +150,11 @@ void read_sampling(Context& ctx, MapReader& top, Reading& r) {
   SweepSpec& spec = r.spec;
   const bool any_samples = std::any_of(spec.parameters.begin(), spec.parameters.end(),
                                        [](const SweepParameter& p) { return p.kind == ValuesKind::SAMPLES; });
-  if (YAML::Node sampling = top.get("sampling", false); sampling && !sampling.IsNull()) {
+  if (YAML::Node sampling = top.get("sampling", Need::OPTIONAL); sampling && !sampling.IsNull()) {
     MapReader m(ctx, sampling, "sampling");
     if (!m.ok()) return;
     if (!any_samples) ctx.error(sampling, "sampling", "'sampling' is given but no parameter has 'samples'");
-    if (auto v = m.text("method", false)) {
+    if (auto v = m.text("method", Need::OPTIONAL)) {
       if (*v == "random") {
         spec.sampling = SamplingKind::RANDOM;
       } else if (*v == "latin-hypercube") {
@@ -162,7 +164,7 @@ void read_sampling(Context& ctx, MapReader& top, Reading& r) {
                   "unknown sampling method '" + *v + "'; expected random or latin-hypercube");
       }
     }
-    if (auto v = m.integer("points", true, 1)) spec.samples = *v;
+    if (auto v = m.integer("points", Need::REQUIRED, 1)) spec.samples = *v;
     if (auto v = read_seed(m, "seed")) spec.sampling_seed = *v;
     m.finish();
   } else if (any_samples) {
@@ -201,7 +203,7 @@ void read_sweep(Context& ctx, YAML::Node root, Reading& r) {
   read_metrics(ctx, top, r.spec);
   read_parameters(ctx, top, r);
   read_sampling(ctx, top, r);
-  if (YAML::Node search = top.get("search", false); search && !search.IsNull()) read_search(ctx, search, r);
+  if (YAML::Node search = top.get("search", Need::OPTIONAL); search && !search.IsNull()) read_search(ctx, search, r);
   if (!r.has_parameters && !r.spec.search) ctx.error(root, "", "a sweep needs 'parameters' or a 'search' (or both)");
   check_one_role_per_path(ctx, root, r);
   top.finish();

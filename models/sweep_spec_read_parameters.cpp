@@ -11,6 +11,8 @@ namespace {
 using yaml_input::Context;
 using yaml_input::join;
 using yaml_input::MapReader;
+using yaml_input::Need;
+using yaml_input::Sign;
 
 // A range's last step may miss `to` by rounding (0.2 x 5 != 1.0 exactly): `to` still counts within this
 // share of the range's magnitude.
@@ -28,7 +30,7 @@ std::string unit_phrase(const std::string& unit) {
 
 // The number with its unit at m[key]; reports text that does not start with a number.
 std::optional<WrittenBound> read_bound(MapReader& m, const std::string& key) {
-  YAML::Node n = m.get(key, true);
+  YAML::Node n = m.get(key, Need::REQUIRED);
   if (!n || n.IsNull()) return std::nullopt;
   std::optional<NumberWithUnit> v = n.IsScalar() ? split_number_unit(n.Scalar()) : std::nullopt;
   if (!v) {
@@ -142,8 +144,9 @@ void read_parameter(Context& ctx, YAML::Node node, size_t index, Reading& r) {
   SweepParameter p;
   WrittenParameter w;
   p.loc = SourceLoc{node.Mark().line + 1, node.Mark().column + 1};
-  if (auto v = m.text("path", true)) p.path = *v;
-  YAML::Node values = m.get("values", false), range = m.get("range", false), samples = m.get("samples", false);
+  if (auto v = m.text("path", Need::REQUIRED)) p.path = *v;
+  YAML::Node values = m.get("values", Need::OPTIONAL), range = m.get("range", Need::OPTIONAL),
+             samples = m.get("samples", Need::OPTIONAL);
   const int kinds = (values ? 1 : 0) + (range ? 1 : 0) + (samples ? 1 : 0);
   if (kinds != 1) {
     ctx.error(node, m.path(), "a parameter names exactly one of values, range, samples");

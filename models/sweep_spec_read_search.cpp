@@ -12,6 +12,8 @@ namespace {
 using yaml_input::Context;
 using yaml_input::join;
 using yaml_input::MapReader;
+using yaml_input::Need;
+using yaml_input::Sign;
 
 constexpr double kPercent = 100.0;
 
@@ -110,7 +112,7 @@ namespace {
 // Reads the condition's threshold, written at `key` (at_most or at_least) as an absolute figure or
 // relative to the deadline.
 void read_threshold(MapReader& m, const std::string& key, SearchCondition& c) {
-  YAML::Node n = m.get(key, false);
+  YAML::Node n = m.get(key, Need::OPTIONAL);
   const std::string path = join(m.path(), key);
   if (!n.IsScalar()) {
     m.context().error(n, path, "'" + key + "' must be a single value, such as 20h or deadline - 20%");
@@ -144,7 +146,8 @@ void read_threshold(MapReader& m, const std::string& key, SearchCondition& c) {
     return;
   }
   // Times in the units scenarios use ("20h"); other figures as plain numbers ("600M", "0.95").
-  if (auto v = m.quantity(key, time_metric ? QuantityKind::DURATION : QuantityKind::COUNT, false, false))
+  if (auto v = m.quantity(key, time_metric ? QuantityKind::DURATION : QuantityKind::COUNT, Need::OPTIONAL,
+                          Sign::NON_NEGATIVE))
     c.threshold = *v;
 }
 
@@ -155,19 +158,19 @@ void read_search(Context& ctx, YAML::Node node, Reading& r) {
   if (!m.ok()) return;
   SweepSearch s;
   s.loc = SourceLoc{node.Mark().line + 1, node.Mark().column + 1};
-  if (auto v = m.text("path", true)) s.path = *v;
+  if (auto v = m.text("path", Need::REQUIRED)) s.path = *v;
   if (auto b = read_bounds(m, false)) {
     s.from = b->from.value.number, s.to = b->to.value.number, s.unit = b->from.value.unit;
     r.search = WrittenSearch{b->from.node, b->to.node};
   }
-  if (YAML::Node cond = m.get("condition", true)) {
+  if (YAML::Node cond = m.get("condition", Need::REQUIRED)) {
     MapReader c(ctx, cond, "search.condition");
     if (c.ok()) {
-      if (auto metric = c.text("metric", true)) {
+      if (auto metric = c.text("metric", Need::REQUIRED)) {
         s.condition.metric = *metric;
         if (auto why = unknown_metric(*metric)) ctx.error(cond["metric"], "search.condition.metric", *why);
       }
-      const YAML::Node at_most = c.get("at_most", false), at_least = c.get("at_least", false);
+      const YAML::Node at_most = c.get("at_most", Need::OPTIONAL), at_least = c.get("at_least", Need::OPTIONAL);
       if ((at_most ? 1 : 0) + (at_least ? 1 : 0) != 1) {
         ctx.error(cond, "search.condition", "a condition names exactly one of at_most, at_least");
       } else {
@@ -177,8 +180,8 @@ void read_search(Context& ctx, YAML::Node node, Reading& r) {
       c.finish();
     }
   }
-  if (auto v = m.quantity("tolerance", QuantityKind::FRACTION, false, true)) s.tolerance = *v;
-  if (auto v = m.integer("max_replications", false, 1)) s.max_replications = *v;
+  if (auto v = m.quantity("tolerance", QuantityKind::FRACTION, Need::OPTIONAL, Sign::POSITIVE)) s.tolerance = *v;
+  if (auto v = m.integer("max_replications", Need::OPTIONAL, 1)) s.max_replications = *v;
   m.finish();
   r.spec.search = s;
 }

@@ -158,6 +158,16 @@ inline std::string join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
+/// Whether a key must be written.
+enum class Need { OPTIONAL, REQUIRED };
+/// The sign an unranged quantity must have (a ranged key's range says it all).
+enum class Sign { NON_NEGATIVE, POSITIVE };
+
+/// REQUIRED when `required`, else OPTIONAL.
+inline Need need_if(bool required) {
+  return required ? Need::REQUIRED : Need::OPTIONAL;
+}
+
 // A view of one YAML map that remembers which keys were read, so that the rest are "unknown".
 class MapReader {
  public:
@@ -185,16 +195,16 @@ class MapReader {
   YAML::Node node() const { return node_; }
 
   // The child at key, or an invalid node; reports a missing required key at the map.
-  YAML::Node get(const std::string& key, bool required) {
+  YAML::Node get(const std::string& key, Need need) {
     if (!ok_) return ctx_.undefined();
     YAML::Node child = find(key);
-    if ((!child || child.IsNull()) && required)
+    if ((!child || child.IsNull()) && need == Need::REQUIRED)
       ctx_.error(node_, path_, "missing required key '" + key + "' in '" + label() + "'");
     return child;
   }
 
-  std::optional<std::string> text(const std::string& key, bool required) {
-    YAML::Node n = get(key, required);
+  std::optional<std::string> text(const std::string& key, Need need) {
+    YAML::Node n = get(key, need);
     if (!n || n.IsNull()) return std::nullopt;
     if (!n.IsScalar()) {
       ctx_.error(n, join(path_, key), "'" + key + "' must be a single value");
@@ -203,9 +213,9 @@ class MapReader {
     return n.Scalar();
   }
 
-  // A quantity with units; `positive` rejects zero and negative values.
-  std::optional<double> quantity(const std::string& key, QuantityKind kind, bool required, bool positive) {
-    YAML::Node n = get(key, required);
+  // A quantity with units; unranged, Sign::POSITIVE rejects zero as well as negative values.
+  std::optional<double> quantity(const std::string& key, QuantityKind kind, Need need, Sign sign) {
+    YAML::Node n = get(key, need);
     if (!n || n.IsNull()) return std::nullopt;
     const std::string p = join(path_, key);
     if (!n.IsScalar()) {
@@ -219,7 +229,7 @@ class MapReader {
       return std::nullopt;
     }
     if (ctx_.ranged()) return ctx_.in_range(n, p, *q.value) ? q.value : std::nullopt;
-    if (positive && *q.value <= 0) {
+    if (sign == Sign::POSITIVE && *q.value <= 0) {
       ctx_.error(n, p, "'" + key + "' must be positive, got '" + n.Scalar() + "'");
       return std::nullopt;
     }
@@ -230,8 +240,8 @@ class MapReader {
     return q.value;
   }
 
-  std::optional<int> integer(const std::string& key, bool required, int minimum) {
-    YAML::Node n = get(key, required);
+  std::optional<int> integer(const std::string& key, Need need, int minimum) {
+    YAML::Node n = get(key, need);
     if (!n || n.IsNull()) return std::nullopt;
     const std::string p = join(path_, key);
     Quantity q = n.IsScalar() ? parse_quantity(n.Scalar(), QuantityKind::COUNT) : Quantity{};
@@ -255,7 +265,7 @@ class MapReader {
   }
 
   std::optional<bool> boolean(const std::string& key) {
-    YAML::Node n = get(key, false);
+    YAML::Node n = get(key, Need::OPTIONAL);
     if (!n || n.IsNull()) return std::nullopt;
     if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
     ctx_.error(n, join(path_, key), "'" + key + "' must be true or false");

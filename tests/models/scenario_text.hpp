@@ -48,6 +48,7 @@ inline std::string replace(std::string text, const std::string& from, const std:
 // 1-based line and column of the first occurrence of `needle` (plus an offset) in `text`.
 inline std::string where(const std::string& text, const std::string& needle, int offset = 0) {
   const size_t at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
   const size_t line_start = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
   int line = 1;
   for (size_t i = 0; i < at; ++i) line += text[i] == '\n' ? 1 : 0;
