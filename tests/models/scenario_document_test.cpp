@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "models/analytic.hpp"
@@ -45,12 +46,13 @@ TEST(ScenarioDocument, ABadEditIsRejectedWithTheParsersMessageAndChangesNothing)
 TEST(ScenarioDocument, UndoAndRedoRestoreEachEdit) {
   ScenarioDocument doc = ScenarioDocument::open(shipped("le-2021-hardware-one-dc"));
   const double deadline = doc.scenario().incident.deadline_s;
+  const std::optional<double> dc2_down = doc.down_at(FailureKind::DATA_CENTER, "dc2");  // as the file has it
   doc.set("incident.deadline", "20h");
   EXPECT_EQ(doc.scenario().incident.deadline_s, 20 * 3600.0);
-  doc.set_down(FailureKind::DATA_CENTER, "dc2", 0.0);
-  EXPECT_EQ(doc.down_at(FailureKind::DATA_CENTER, "dc2"), 0.0);
+  doc.set_down(FailureKind::DATA_CENTER, "dc2", 7200.0);
+  EXPECT_EQ(doc.down_at(FailureKind::DATA_CENTER, "dc2"), 7200.0);
   doc.undo();
-  EXPECT_FALSE(doc.down_at(FailureKind::DATA_CENTER, "dc2"));
+  EXPECT_EQ(doc.down_at(FailureKind::DATA_CENTER, "dc2"), dc2_down);
   EXPECT_EQ(doc.scenario().incident.deadline_s, 20 * 3600.0);
   doc.undo();
   EXPECT_EQ(doc.scenario().incident.deadline_s, deadline);
@@ -58,7 +60,7 @@ TEST(ScenarioDocument, UndoAndRedoRestoreEachEdit) {
   doc.redo();
   doc.redo();
   EXPECT_EQ(doc.scenario().incident.deadline_s, 20 * 3600.0);
-  EXPECT_EQ(doc.down_at(FailureKind::DATA_CENTER, "dc2"), 0.0);
+  EXPECT_EQ(doc.down_at(FailureKind::DATA_CENTER, "dc2"), 7200.0);
 }
 
 // The analytic answer without its wall time.
