@@ -95,6 +95,95 @@ struct Stmt {
   }
 };
 
+// The SA's statements, prepared on one connection.
+struct SaStatements {
+  Stmt reg, order, authz, link, ofs, fin_authz, processing, serial, precert, status, name, key, ready, cert, fqdn,
+      fin_order, del_ofs;
+  explicit SaStatements(MYSQL* db) {
+    reg.prepare(db, sa_sql::kInsertRegistration);
+    order.prepare(db, sa_sql::kInsertOrder);
+    authz.prepare(db, sa_sql::kInsertAuthz);
+    link.prepare(db, sa_sql::kLinkOrderAuthz);
+    ofs.prepare(db, sa_sql::kInsertOrderFqdnSet);
+    fin_authz.prepare(db, sa_sql::kFinalizeAuthz);
+    processing.prepare(db, sa_sql::kSetOrderProcessing);
+    serial.prepare(db, sa_sql::kInsertSerial);
+    precert.prepare(db, sa_sql::kInsertPrecertificate);
+    status.prepare(db, sa_sql::kInsertCertificateStatus);
+    name.prepare(db, sa_sql::kInsertIssuedName);
+    key.prepare(db, sa_sql::kInsertKeyHash);
+    ready.prepare(db, sa_sql::kSetStatusReady);
+    cert.prepare(db, sa_sql::kInsertCertificate);
+    fqdn.prepare(db, sa_sql::kInsertFqdnSet);
+    fin_order.prepare(db, sa_sql::kFinalizeOrder);
+    del_ofs.prepare(db, sa_sql::kDeleteOrderFqdnSets);
+  }
+};
+
+// One connection of the minimal client: issuances as Boulder's SA writes them (order and authorizations,
+// precertificate, certificate, finalization), from `start` until `end`; `count(n)` hears of each commit.
+template <typename Count>
+void minimal_connection(const DbTarget& t, const std::vector<Unit>& data, std::chrono::steady_clock::time_point start,
+                        std::chrono::steady_clock::time_point end, Count&& count) {
+  MYSQL* db = mysql_init(nullptr);
+  if (!mysql_real_connect(db, t.host.c_str(), t.user.c_str(), t.password.c_str(), kDatabase, t.port, nullptr, 0))
+    throw std::runtime_error(mysql_error(db));
+  SaStatements st(db);
+  const std::string jwk(300, 'j'), jwk_hash = data[0].serial + data[0].digest, ip(16, '\0');
+  const long long r = static_cast<long long>(st.reg.run({&jwk, &jwk_hash, &ip}));
+  std::vector<long long> pool;
+  auto begin = [&] { mysql_real_query(db, "START TRANSACTION", 17); };
+  auto commit = [&] {
+    if (mysql_commit(db)) throw std::runtime_error(mysql_error(db));
+    count(1);
+  };
+  std::this_thread::sleep_until(start);
+  for (const Unit& u : data) {
+    if (std::chrono::steady_clock::now() > end) break;
+    begin();
+    const long long o = static_cast<long long>(st.order.run({r}));
+    std::vector<long long> linked, fresh;
+    for (size_t i = 0; i < u.names.size(); ++i) {
+      long long id = pool.empty() ? 0 : pool[(static_cast<size_t>(o) * 31 + i) % pool.size()];
+      if (!(id && u.reuse[i] && std::find(linked.begin(), linked.end(), id) == linked.end())) {
+        id = static_cast<long long>(st.authz.run({0LL, &u.names[i], r, 0LL, 7LL, &u.tokens[i]}));
+        fresh.push_back(id);
+      }
+      st.link.run({o, id});
+      linked.push_back(id);
+    }
+    st.ofs.run({&u.set_hash, o, r});
+    commit();
+    for (long long id : fresh) {
+      st.fin_authz.run({1LL, &u.record, id, 0LL});
+      count(1);  // an autocommit statement is its own commit
+    }
+    st.processing.run({o});
+    count(1);
+    st.serial.run({r, &u.serial});
+    count(1);
+    begin();
+    st.precert.run({r, &u.serial, &u.precert});
+    st.status.run({&u.serial, 1LL});
+    for (const std::string& n : u.reversed_names) st.name.run({&n, &u.serial, 0LL});
+    st.key.run({&u.key_hash, &u.serial});
+    commit();
+    st.ready.run({&u.serial});
+    count(1);
+    st.cert.run({r, &u.serial, &u.digest, &u.cert});
+    count(1);
+    st.fqdn.run({&u.set_hash, &u.serial});
+    count(1);
+    begin();
+    st.fin_order.run({&u.serial, o});
+    st.del_ofs.run({o});
+    commit();
+    for (long long id : fresh)
+      if (pool.size() < 1024) pool.push_back(id);
+  }
+  mysql_close(db);
+}
+
 // A: the minimal client at `connections` for `duration_s` after the warm-up; returns commits/s.
 double minimal_client(const DbTarget& t, int connections, double duration_s, std::uint64_t round) {
   using Clock = std::chrono::steady_clock;
@@ -107,86 +196,11 @@ double minimal_client(const DbTarget& t, int connections, double duration_s, std
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      MYSQL* db = mysql_init(nullptr);
-      if (!mysql_real_connect(db, t.host.c_str(), t.user.c_str(), t.password.c_str(), kDatabase, t.port, nullptr, 0))
-        throw std::runtime_error(mysql_error(db));
-      Stmt reg, order, authz, link, ofs, fin_authz, processing, serial, precert, status, name, key, ready, cert, fqdn,
-          fin_order, del_ofs;
-      reg.prepare(db, sa_sql::kInsertRegistration);
-      order.prepare(db, sa_sql::kInsertOrder);
-      authz.prepare(db, sa_sql::kInsertAuthz);
-      link.prepare(db, sa_sql::kLinkOrderAuthz);
-      ofs.prepare(db, sa_sql::kInsertOrderFqdnSet);
-      fin_authz.prepare(db, sa_sql::kFinalizeAuthz);
-      processing.prepare(db, sa_sql::kSetOrderProcessing);
-      serial.prepare(db, sa_sql::kInsertSerial);
-      precert.prepare(db, sa_sql::kInsertPrecertificate);
-      status.prepare(db, sa_sql::kInsertCertificateStatus);
-      name.prepare(db, sa_sql::kInsertIssuedName);
-      key.prepare(db, sa_sql::kInsertKeyHash);
-      ready.prepare(db, sa_sql::kSetStatusReady);
-      cert.prepare(db, sa_sql::kInsertCertificate);
-      fqdn.prepare(db, sa_sql::kInsertFqdnSet);
-      fin_order.prepare(db, sa_sql::kFinalizeOrder);
-      del_ofs.prepare(db, sa_sql::kDeleteOrderFqdnSets);
-      const std::string jwk(300, 'j'), jwk_hash = data[c][0].serial + data[c][0].digest, ip(16, '\0');
-      const long long r = static_cast<long long>(reg.run({&jwk, &jwk_hash, &ip}));
-      std::vector<long long> pool;
       std::uint64_t mine = 0;
-      auto begin = [&] { mysql_real_query(db, "START TRANSACTION", 17); };
-      auto count = [&](std::uint64_t n) {  // commits acknowledged now, inside the window or not
+      minimal_connection(t, data[c], start, end, [&](std::uint64_t n) {  // commits acknowledged inside the window
         if (Clock::now() >= measure && Clock::now() <= end) mine += n;
-      };
-      auto commit = [&] {
-        if (mysql_commit(db)) throw std::runtime_error(mysql_error(db));
-        count(1);
-      };
-      std::this_thread::sleep_until(start);
-      for (const Unit& u : data[c]) {
-        if (Clock::now() > end) break;
-        begin();
-        const long long o = static_cast<long long>(order.run({r}));
-        std::vector<long long> linked, fresh;
-        for (size_t i = 0; i < u.names.size(); ++i) {
-          long long id = pool.empty() ? 0 : pool[(static_cast<size_t>(o) * 31 + i) % pool.size()];
-          if (!(id && u.reuse[i] && std::find(linked.begin(), linked.end(), id) == linked.end())) {
-            id = static_cast<long long>(authz.run({0LL, &u.names[i], r, 0LL, 7LL, &u.tokens[i]}));
-            fresh.push_back(id);
-          }
-          link.run({o, id});
-          linked.push_back(id);
-        }
-        ofs.run({&u.set_hash, o, r});
-        commit();
-        for (long long id : fresh) {
-          fin_authz.run({1LL, &u.record, id, 0LL});
-          count(1);  // an autocommit statement is its own commit
-        }
-        processing.run({o});
-        count(1);
-        serial.run({r, &u.serial});
-        count(1);
-        begin();
-        precert.run({r, &u.serial, &u.precert});
-        status.run({&u.serial, 1LL});
-        for (const std::string& n : u.reversed_names) name.run({&n, &u.serial, 0LL});
-        key.run({&u.key_hash, &u.serial});
-        commit();
-        ready.run({&u.serial});
-        count(1);
-        cert.run({r, &u.serial, &u.digest, &u.cert});
-        count(1);
-        fqdn.run({&u.set_hash, &u.serial});
-        count(1);
-        begin();
-        fin_order.run({&u.serial, o});
-        del_ofs.run({o});
-        commit();
-        for (long long id : fresh)
-          if (pool.size() < 1024) pool.push_back(id);
-      }
+      });
       commits += mine;
-      mysql_close(db);
     });
   }
   for (auto& th : threads) th.join();

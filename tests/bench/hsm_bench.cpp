@@ -115,69 +115,49 @@ std::string capture(const std::string& cmd) {
   return out;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const int rounds = argc > 1 ? std::atoi(argv[1]) : 5;
-  const double duration_s = argc > 2 ? std::atof(argv[2]) : 2.0;
-  const std::string cli = SURGE_CLI;
-  const fs::path dir = fs::temp_directory_path() / ("surge-hsm-bench-" + std::to_string(getpid()));
+// A private SoftHSM2 token in `dir`, for both clients.
+void make_token(const fs::path& dir) {
   fs::create_directories(dir / "tokens");
   std::ofstream(dir / "softhsm2.conf") << "directories.tokendir = " << (dir / "tokens").string()
                                        << "\nobjectstore.backend = file\nlog.level = ERROR\n";
   setenv("SOFTHSM2_CONF", (dir / "softhsm2.conf").c_str(), 1);
-  {
-    surge::real::Pkcs11Module m(kModule);
-    m.init_token(kToken, "bench-so-pin", kPin);
+  surge::real::Pkcs11Module m(kModule);
+  m.init_token(kToken, "bench-so-pin", kPin);
+}
+
+// One key type and thread count: A and B interleaved over the rounds, printed as a row; `ok` whether it
+// meets the targets. Returns the row for the JSON line.
+nlohmann::json compare_level(KeyType type, int threads, int rounds, double duration_s, const std::string& cli,
+                             const fs::path& dir, unsigned cores, bool& ok) {
+  std::vector<double> ax, bx, ap, bp;
+  for (int r = 0; r < rounds; ++r) {
+    const Run a = minimal_loop(type, threads, duration_s);
+    const Run b = calibrate(cli, surge::real::key_type_name(type), threads, duration_s, dir);
+    ax.push_back(a.throughput), ap.push_back(a.p99_s), bx.push_back(b.throughput), bp.push_back(b.p99_s);
   }
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const double x_ratio = median(bx) / median(ax), p_ratio = median(bp) / median(ap);
+  ok = x_ratio >= 0.95 && (threads > static_cast<int>(cores) || p_ratio <= 1.2);
   std::printf(
-      "HSM calibration benchmark: SoftHSM2, %d rounds of A (minimal C_SignInit + C_Sign loop) and B (surge "
-      "calibrate hsm, default mode), interleaved, %.1f s measured after %.1f s warm-up, %u cores\n\n",
-      rounds, duration_s, kWarmup_s, cores);
-  std::printf("%-8s %7s  %-28s %-28s %6s  %-22s %-22s %6s\n", "key", "threads", "A signatures/s median [range]",
-              "B signatures/s median [range]", "B/A", "A p99 ms [range]", "B p99 ms [range]", "B/A");
-  nlohmann::json report = nlohmann::json::array();
-  bool met = true;
-  for (KeyType type : {KeyType::RSA_2048, KeyType::ECDSA_P256, KeyType::ECDSA_P384}) {
-    for (int threads : {1, 2, 4}) {
-      std::vector<double> ax, bx, ap, bp;
-      for (int r = 0; r < rounds; ++r) {
-        const Run a = minimal_loop(type, threads, duration_s);
-        const Run b = calibrate(cli, surge::real::key_type_name(type), threads, duration_s, dir);
-        ax.push_back(a.throughput), ap.push_back(a.p99_s), bx.push_back(b.throughput), bp.push_back(b.p99_s);
-      }
-      const double x_ratio = median(bx) / median(ax), p_ratio = median(bp) / median(ap);
-      const bool ok = x_ratio >= 0.95 && (threads > static_cast<int>(cores) || p_ratio <= 1.2);
-      met = met && ok;
-      std::printf(
-          "%-8s %7d  %8.0f [%8.0f, %8.0f] %8.0f [%8.0f, %8.0f] %6.3f  %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f] "
-          "%6.2f %s\n",
-          surge::real::key_type_name(type).c_str(), threads, median(ax), *std::min_element(ax.begin(), ax.end()),
-          *std::max_element(ax.begin(), ax.end()), median(bx), *std::min_element(bx.begin(), bx.end()),
-          *std::max_element(bx.begin(), bx.end()), x_ratio, median(ap) * 1e3,
-          *std::min_element(ap.begin(), ap.end()) * 1e3, *std::max_element(ap.begin(), ap.end()) * 1e3,
-          median(bp) * 1e3, *std::min_element(bp.begin(), bp.end()) * 1e3,
-          *std::max_element(bp.begin(), bp.end()) * 1e3, p_ratio, ok ? "" : "(target missed)");
-      std::fflush(stdout);
-      report.push_back({{"key_type", surge::real::key_type_name(type)},
-                        {"threads", threads},
-                        {"a_median_per_s", median(ax)},
-                        {"b_median_per_s", median(bx)},
-                        {"throughput_ratio", x_ratio},
-                        {"a_p99_s", median(ap)},
-                        {"b_p99_s", median(bp)},
-                        {"p99_ratio", p_ratio}});
-    }
-  }
-  std::printf("\ntargets (B >= 0.95 A everywhere; p99 <= 1.2x at threads <= %u): %s\n", cores, met ? "met" : "MISSED");
+      "%-8s %7d  %8.0f [%8.0f, %8.0f] %8.0f [%8.0f, %8.0f] %6.3f  %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f] "
+      "%6.2f %s\n",
+      surge::real::key_type_name(type).c_str(), threads, median(ax), *std::min_element(ax.begin(), ax.end()),
+      *std::max_element(ax.begin(), ax.end()), median(bx), *std::min_element(bx.begin(), bx.end()),
+      *std::max_element(bx.begin(), bx.end()), x_ratio, median(ap) * 1e3, *std::min_element(ap.begin(), ap.end()) * 1e3,
+      *std::max_element(ap.begin(), ap.end()) * 1e3, median(bp) * 1e3, *std::min_element(bp.begin(), bp.end()) * 1e3,
+      *std::max_element(bp.begin(), bp.end()) * 1e3, p_ratio, ok ? "" : "(target missed)");
+  std::fflush(stdout);
+  return {{"key_type", surge::real::key_type_name(type)},
+          {"threads", threads},
+          {"a_median_per_s", median(ax)},
+          {"b_median_per_s", median(bx)},
+          {"throughput_ratio", x_ratio},
+          {"a_p99_s", median(ap)},
+          {"b_p99_s", median(bp)},
+          {"p99_ratio", p_ratio}};
+}
 
-  std::printf("\nopenssl speed (software, one core, for context):\n%s",
-              capture("openssl speed -seconds 2 rsa2048 ecdsap256 ecdsap384 2>/dev/null | grep -E '^(rsa 2048|.*256 "
-                      "bits ecdsa|.*384 bits ecdsa|.*sign/s)'")
-                  .c_str());
-
-  // The CA's own CPU per structure (--pipeline), one thread per key type.
+// The CA's own CPU per structure (--pipeline), one thread per key type.
+void print_pipeline_cpu(const std::string& cli, const fs::path& dir) {
   std::printf(
       "\nsurge calibrate hsm --pipeline: CA-side CPU per structure (build + hash + assemble, HSM call "
       "excluded), 1 thread:\n");
@@ -197,6 +177,37 @@ int main(int argc, char** argv) {
       std::printf("  %s %.0f us", name.c_str(), us.get<double>());
     std::printf("  (structures/s %.0f)\n", level.at("throughput_per_s").get<double>());
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 5;
+  const double duration_s = argc > 2 ? std::atof(argv[2]) : 2.0;
+  const std::string cli = SURGE_CLI;
+  const fs::path dir = fs::temp_directory_path() / ("surge-hsm-bench-" + std::to_string(getpid()));
+  make_token(dir);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf(
+      "HSM calibration benchmark: SoftHSM2, %d rounds of A (minimal C_SignInit + C_Sign loop) and B (surge "
+      "calibrate hsm, default mode), interleaved, %.1f s measured after %.1f s warm-up, %u cores\n\n",
+      rounds, duration_s, kWarmup_s, cores);
+  std::printf("%-8s %7s  %-28s %-28s %6s  %-22s %-22s %6s\n", "key", "threads", "A signatures/s median [range]",
+              "B signatures/s median [range]", "B/A", "A p99 ms [range]", "B p99 ms [range]", "B/A");
+  nlohmann::json report = nlohmann::json::array();
+  bool met = true;
+  for (KeyType type : {KeyType::RSA_2048, KeyType::ECDSA_P256, KeyType::ECDSA_P384})
+    for (int threads : {1, 2, 4}) {
+      bool ok = true;
+      report.push_back(compare_level(type, threads, rounds, duration_s, cli, dir, cores, ok));
+      met = met && ok;
+    }
+  std::printf("\ntargets (B >= 0.95 A everywhere; p99 <= 1.2x at threads <= %u): %s\n", cores, met ? "met" : "MISSED");
+  std::printf("\nopenssl speed (software, one core, for context):\n%s",
+              capture("openssl speed -seconds 2 rsa2048 ecdsap256 ecdsap384 2>/dev/null | grep -E '^(rsa 2048|.*256 "
+                      "bits ecdsa|.*384 bits ecdsa|.*sign/s)'")
+                  .c_str());
+  print_pipeline_cpu(cli, dir);
   std::printf("\n%s\n", nlohmann::json{{"hsm_bench", report}}.dump().c_str());
   fs::remove_all(dir);
   return 0;
