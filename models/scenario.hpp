@@ -10,6 +10,7 @@
 
 #include "models/capacity_curve.hpp"
 #include "models/distributions.hpp"
+#include "models/units.hpp"
 
 namespace surge {
 
@@ -114,8 +115,8 @@ struct Workload {
   /// the client (new order, finalize, certificate and chain), then the WFE -> RA -> CA -> SA gRPC calls.
   std::map<std::string, double> rpc_bytes = {
       {"acme", 6.0 * 1024}, {"wfe_ra", 2.0 * 1024}, {"ra_ca", 2.0 * 1024}, {"ca_sa", 2.0 * 1024}};
-  double crl_shards = 128;           ///< CRL era: shards per issuer
-  double crl_period_s = 6 * 3600.0;  ///< CRL era: each shard re-signed once per period
+  double crl_shards = 128;                    ///< CRL era: shards per issuer
+  double crl_period_s = 6 * kSecondsPerHour;  ///< CRL era: each shard re-signed once per period
   /// CRL era: bytes one revoked certificate adds to the shards uploaded (DOMAIN.md: "over 8 GB across
   /// shards at 200M revocations", ~40 bytes per entry).
   double crl_entry_bytes = 40;
@@ -163,7 +164,7 @@ struct Clients {
   /// The client classes; empty: two classes from ari_share, `ari` (that share) and `unreached` (the rest).
   std::vector<ClientClass> classes;
   double ari_share = 1.0;                       ///< share of affected certificates whose client polls ARI
-  double retry_after_s = 6 * 3600.0;            ///< ARI poll interval the CA serves
+  double retry_after_s = 6 * kSecondsPerHour;   ///< ARI poll interval the CA serves
   double retry_after_jitter = 0.2;              ///< +/- relative jitter on the interval
   double window_start_s = 0;                    ///< served renewal window, relative to the decision
   double window_end_s = 0;                      ///< ... (start = end = 0: already open, renew at the poll)
@@ -189,12 +190,12 @@ struct IncidentBatch {
 
 /// The incident clock, all relative to discovery at t = 0.
 struct Incident {
-  double decision_delay_s = 0;        ///< when revocation and reissuance start
-  double deadline_s = 0;              ///< every affected certificate must be revoked by then
-  double horizon_s = 0;               ///< the simulation stops here
-  double revocation_margin = 0.1;     ///< bulk revocation's estimated duration is stretched by this share
-  double revocation_slack_s = 3600;   ///< ... and it is planned to end this long before the deadline
-  double db_promotion_delay_s = 300;  ///< time to promote a replica after the writer is lost
+  double decision_delay_s = 0;                  ///< when revocation and reissuance start
+  double deadline_s = 0;                        ///< every affected certificate must be revoked by then
+  double horizon_s = 0;                         ///< the simulation stops here
+  double revocation_margin = 0.1;               ///< bulk revocation's estimated duration is stretched by this share
+  double revocation_slack_s = kSecondsPerHour;  ///< ... and it is planned to end this long before the deadline
+  double db_promotion_delay_s = 300;            ///< time to promote a replica after the writer is lost
   /// Incident batches enabled in stages, by enabling time; empty: one batch of every certificate at the decision.
   std::vector<IncidentBatch> batches;
 };
