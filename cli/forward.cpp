@@ -19,7 +19,7 @@ int exec_beside(const std::string& program, const char* env_override, const std:
   std::error_code ec;
   if (const fs::path self = fs::read_symlink("/proc/self/exe", ec); !ec) {
     candidates.push_back(self.parent_path() / program);
-    candidates.push_back(self.parent_path() / fallback_folder / program);
+    if (!fallback_folder.empty()) candidates.push_back(self.parent_path() / fallback_folder / program);
   }
   for (const fs::path& c : candidates) {
     if (access(c.c_str(), X_OK) != 0) continue;

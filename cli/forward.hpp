@@ -7,8 +7,9 @@
 namespace surge::cli {
 
 /// Replaces this process with `program` beside this one ($env_override when set; then this program's folder,
-/// then `fallback_folder` relative to it), with argv[1..argc) as its arguments (argv[0] becomes its path). Returns only
-/// when no such program can run: the exit code (3) after a message naming what is missing and `how_to_build` it.
+/// then `fallback_folder` relative to it, when not empty), with argv[1..argc) as its arguments (argv[0] becomes its
+/// path). Returns only when no such program can run: the exit code (3) after a message naming what is missing and
+/// `how_to_build` it.
 int exec_beside(const std::string& program, const char* env_override, const std::string& fallback_folder,
                 const std::string& how_to_build, int argc, char** argv);
 

@@ -23,7 +23,7 @@
 int main(int argc, char** argv) {
   namespace cli = surge::cli;
   const std::string first = argc >= 2 ? argv[1] : "";
-  if (first == "run") return cli::exec_beside("surge-sim", "SURGE_SIM", ".", "it is built with surge", argc, argv);
+  if (first == "run") return cli::exec_beside("surge-sim", "SURGE_SIM", "", "it is built with surge", argc, argv);
   if (first == "plot")
     return cli::exec_beside("surge-plot", "SURGE_PLOT", "../gui", "configure with -DSURGE_BUILD_GUI=ON", argc - 1,
                             argv + 1);

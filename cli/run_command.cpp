@@ -6,13 +6,13 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <thread>
 
 #include "cli/analyze_command.hpp"
+#include "models/atomic_file.hpp"
 #include "models/exit_codes.hpp"
 #include "models/report_check.hpp"
 #include "models/units.hpp"
@@ -25,25 +25,12 @@ namespace {
 constexpr double kLineProgressEvery_s = 5.0;  // wall seconds between progress lines off a terminal
 constexpr double kBarProgressEvery_s = 0.2;
 
-// Writes DIR's files under temporary names, then renames each into place: no partial output files.
+// Writes DIR's files whole or not at all (models/atomic_file), creating DIR.
 void write_files(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
-  namespace fs = std::filesystem;
-  fs::create_directories(dir);
-  std::vector<std::pair<fs::path, fs::path>> staged;
-  for (const auto& [name, text] : files) {
-    const fs::path final_path = fs::path(dir) / name;
-    const fs::path tmp = fs::path(dir) / ("." + name + ".tmp." + std::to_string(getpid()));
-    std::ofstream o(tmp, std::ios::binary);
-    o << text;
-    o.close();
-    if (!o) {
-      for (const auto& st : staged) fs::remove(st.first);
-      fs::remove(tmp);
-      throw std::runtime_error("cannot write " + tmp.string());
-    }
-    staged.push_back({tmp, final_path});
-  }
-  for (const auto& [tmp, final_path] : staged) fs::rename(tmp, final_path);
+  std::filesystem::create_directories(dir);
+  std::vector<std::pair<std::string, std::string>> paths;
+  for (const auto& [name, text] : files) paths.push_back({(std::filesystem::path(dir) / name).string(), text});
+  write_files_atomically(paths);
 }
 
 void write_outputs(const std::string& dir, const Report& r) {

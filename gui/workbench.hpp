@@ -10,9 +10,9 @@
 #include <memory>
 #include <optional>
 
-#include "models/scenario_document.hpp"
 #include "gui/simulation_runner.hpp"
 #include "models/report.hpp"
+#include "models/scenario_document.hpp"
 
 namespace surge::gui {
 

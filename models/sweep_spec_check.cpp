@@ -12,9 +12,6 @@
 namespace surge::sweep_reading {
 namespace {
 
-using yaml_input::Context;
-using yaml_input::join;
-
 // Points whose combination of values fails are listed up to this many; the rest are counted.
 constexpr int kMaxPointProblems = 10;
 

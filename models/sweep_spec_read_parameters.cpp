@@ -8,12 +8,6 @@
 namespace surge::sweep_reading {
 namespace {
 
-using yaml_input::Context;
-using yaml_input::join;
-using yaml_input::MapReader;
-using yaml_input::Need;
-using yaml_input::Sign;
-
 // A range's last step may miss `to` by rounding (0.2 x 5 != 1.0 exactly): `to` still counts within this
 // share of the range's magnitude.
 constexpr double kRangeEpsilon = 1e-9;

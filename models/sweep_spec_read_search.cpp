@@ -9,12 +9,6 @@
 namespace surge::sweep_reading {
 namespace {
 
-using yaml_input::Context;
-using yaml_input::join;
-using yaml_input::MapReader;
-using yaml_input::Need;
-using yaml_input::Sign;
-
 constexpr double kPercent = 100.0;
 
 // Every numeric figure at the top level of a report as `summarize` flattens it (models/report_json.cpp,

@@ -16,6 +16,12 @@
 
 namespace surge::sweep_reading {
 
+using yaml_input::Context;
+using yaml_input::join;
+using yaml_input::MapReader;
+using yaml_input::Need;
+using yaml_input::Sign;
+
 /// Where each value of a parameter is written, for reporting a value that the base scenario rejects.
 struct WrittenParameter {
   std::vector<YAML::Node> value_nodes;  // LIST and RANGE: one per value (a range's at the range itself)

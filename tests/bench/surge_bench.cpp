@@ -124,8 +124,8 @@ double median_wall(const std::string& command, int n) {
 }
 
 struct AnalyzeTimes {
-  double slowest_process_s = 0;  ///< the slowest scenario's median `surge analyze` (process included)
-  double default_over_true_s = 0;  ///< le-2021-hardware-one-dc's, less /bin/true's (both through the shell)
+  double slowest_process_s = 0;     ///< the slowest scenario's median `surge analyze` (process included)
+  double default_over_true_s = 0;   ///< le-2021-hardware-one-dc's, less /bin/true's (both through the shell)
   double slowest_in_process_s = 0;  ///< the slowest scenario's median surge::analyze() on a loaded scenario
 };
 

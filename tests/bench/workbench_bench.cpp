@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "models/scenario_document.hpp"
 #include "models/analytic.hpp"
+#include "models/scenario_document.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/scenario_document.hpp"
 #include "models/report.hpp"
+#include "models/scenario_document.hpp"
 #include "tests/command_result.hpp"
 
 namespace surge::testing {
