@@ -154,7 +154,9 @@ class Analysis {
   /// What to build: everything, or only the arrivals (the recommended window's search varies only them).
   enum class Build { ALL, ARRIVALS };
 
-  explicit Analysis(const Scenario& s, Build build = Build::ALL);
+  /// `window_only`: an analysis of the same scenario but for clients.window, whose requests of the classes
+  /// the window does not move are reused (the recommended window's search).
+  explicit Analysis(const Scenario& s, Build build = Build::ALL, const Analysis* window_only = nullptr);
 
   /// The fluid answer: replaced curve, bulk revocation, completion, deadline (analytic.cpp).
   Outcome run() const;
@@ -166,7 +168,7 @@ class Analysis {
   /// The narrowest window meeting the target peak utilisation and the deadline (see recommend_window).
   RecommendedWindow recommend_window(double target) const;
   /// The latest decision time that still meets the deadline; none when even deciding at once misses it.
-  std::optional<double> latest_decision() const;
+  std::optional<double> latest_decision(const Outcome& base) const;
 
  private:
   double t(size_t i) const { return static_cast<double>(i) * dt_; }
@@ -175,7 +177,9 @@ class Analysis {
 
   // Arrivals (analytic_arrivals.cpp).
   /// The clients' requests on the grid, by class, with top-of-hour clustering; then summarise_arrivals.
-  void build_arrivals();
+  void build_arrivals(const Analysis* window_only);
+  /// asked_: each class's requests by each grid point.
+  void build_requests(const Analysis* window_only);
   /// affected_, first_arrival_ and last_arrival_ from the arrivals on the grid.
   void summarise_arrivals();
   /// The mean first request of class k's requests admitted in interval i.
@@ -184,6 +188,8 @@ class Analysis {
   double interval_first_request(size_t i) const;
   /// A resource's work arriving on the grid, less the revocations a bulk revocation removed from its journey.
   std::vector<WorkArrival> work_arrivals(const Resource& r, double revocations_removed) const;
+  /// The same work at each grid point (0 where none arrives).
+  std::vector<double> work_on_grid(const Resource& r, double revocations_removed) const;
 
   // Resources (analytic_resources.cpp).
   /// Every resource: the HSM pool, the DB writer, CT, links, API and VA, replica reads.
@@ -232,8 +238,13 @@ class Analysis {
                double& admitted_first);
 
   // The fluid answer (analytic.cpp).
-  /// Cumulative work served by each grid time.
-  std::vector<double> served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const;
+  /// Cumulative work served by each grid time, of `arrived` at each grid point.
+  std::vector<double> served(const std::vector<double>& arrived, const CapacityTimeline& cap) const;
+  /// Whether the capacity exceeds the busiest interval's demand of `work` (per grid point) at every moment.
+  bool never_holds_back(const std::vector<double>& work, const CapacityTimeline& cap) const;
+  /// Lowers `replaced` to the certificates (cum_aff: arrived by each grid time) whose `work` is `done`.
+  void limit_by(const std::vector<double>& work, const std::vector<double>& done, const std::vector<double>& cum_aff,
+                std::vector<double>& replaced) const;
   /// Affected certificates replaced by each grid time, through every resource in turn.
   std::vector<double> replaced_curve(const std::vector<CapacityTimeline>& caps, double revocations_removed) const;
   /// When the bulk revocation starts, by the simulator's rule, given the replaced curve; none if it never does.
@@ -278,6 +289,9 @@ class Analysis {
   std::vector<ServedPiece> served_pieces(const Outcome& o) const;
   /// Per client class: counts, replaced by the deadline, broken, last request and delays.
   std::vector<ClassOutcome> class_outcomes(const Outcome& o, const std::vector<ServedPiece>& pieces) const;
+  /// Class k's delays over the served pieces: request to replacement, and decision to replacement.
+  void class_delays(size_t k, const std::vector<ServedPiece>& pieces, Percentiles& to_replace,
+                    Percentiles& after_decision) const;
 
   const Scenario& s_;
   Topology topo_;
@@ -288,6 +302,7 @@ class Analysis {
   std::vector<double> d_background_;  ///< normal-day issuance in the same intervals
   std::vector<ClientClass> classes_;
   std::vector<double> class_count_;           ///< affected certificates per class
+  std::vector<std::vector<double>> asked_;    ///< by class: its requests by each grid point (cumulative)
   std::vector<std::vector<double>> d_class_;  ///< by class: its share of d_affected_
   double affected_ = 0;
   double last_arrival_ = 0, first_arrival_ = kInf;

@@ -17,11 +17,12 @@ constexpr double kCompletionTolerance = 1e-6;  // of the affected certificates: 
 
 }  // namespace
 
-Analysis::Analysis(const Scenario& s, Build build) : s_(s), topo_(s), cost_(cost_model(s)) {
+Analysis::Analysis(const Scenario& s, Build build, const Analysis* window_only)
+    : s_(s), topo_(s), cost_(cost_model(s)) {
   const double horizon = s.incident.horizon_s;
   dt_ = std::max(kMinGridStep_s, horizon / kMaxGridPoints);
   n_ = grid_index(horizon, dt_) + 1;
-  build_arrivals();
+  build_arrivals(window_only);
   if (build == Build::ALL) {
     build_resources();
     apply_admission();
@@ -29,18 +30,45 @@ Analysis::Analysis(const Scenario& s, Build build) : s_(s), topo_(s), cost_(cost
 }
 
 // Cumulative work served by each grid time: D(t) = min over s <= t of (A(s-) + S(t) - S(s)).
-std::vector<double> Analysis::served(const std::vector<WorkArrival>& work, const CapacityTimeline& cap) const {
-  std::vector<double> arrived(n_, 0.0);
-  for (const WorkArrival& a : work) arrived[index_of(a.t)] += a.work;
+std::vector<double> Analysis::served(const std::vector<double>& arrived, const CapacityTimeline& cap) const {
   std::vector<double> out(n_, 0.0);
   double cum = 0, best = kInf;  // best = min over s of (A(s-) - S(s))
+  CumulativeWalk cumulative(cap);
   for (size_t i = 0; i < n_; ++i) {
-    const double S = cap.cumulative(t(i));
+    const double S = cumulative(t(i));
     best = std::min(best, cum - S);
     cum += arrived[i];
     out[i] = std::min(cum, best + S);
   }
   return out;
+}
+
+// A resource whose capacity exceeds its busiest interval's demand at every moment never holds work back
+// (most links): replaced_curve skips it, which keeps the decision search fast.
+bool Analysis::never_holds_back(const std::vector<double>& work, const CapacityTimeline& cap) const {
+  double peak = 0, lowest = kInf;
+  for (const double w : work) peak = std::max(peak, w / dt_);
+  for (const auto& [at, c] : cap.steps())
+    if (at <= s_.incident.horizon_s) lowest = std::min(lowest, c);
+  return peak < lowest;
+}
+
+// Lowers `replaced` to the certificates whose work a resource has served by each grid time: its served work
+// mapped back, FIFO, to the arrival interval it belongs to, interpolating inside that interval.
+void Analysis::limit_by(const std::vector<double>& work, const std::vector<double>& done,
+                        const std::vector<double>& cum_aff, std::vector<double>& replaced) const {
+  std::vector<double> cum_work(n_, 0.0);  // work arrived by each grid time
+  double c = 0;
+  for (size_t i = 0; i < n_; ++i) cum_work[i] = c += work[i];
+  size_t j = 0;
+  for (size_t i = 0; i < n_; ++i) {
+    while (j + 1 < n_ && cum_work[j] < done[i] * (1 - 1e-12)) ++j;
+    const double before = j > 0 ? cum_work[j - 1] : 0;
+    const double span = cum_work[j] - before;
+    const double frac = span > 0 ? std::clamp((done[i] - before) / span, 0.0, 1.0) : 1.0;
+    const double certs_before = j > 0 ? cum_aff[j - 1] : 0;
+    replaced[i] = std::min(replaced[i], certs_before + frac * (cum_aff[j] - certs_before));
+  }
 }
 
 // Affected certificates replaced by each grid time: FIFO through every resource in turn, the slowest
@@ -53,33 +81,9 @@ std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>
   std::vector<double> replaced(cum_aff);
   for (size_t r = 0; r < res_.size(); ++r) {
     if (res_[r].per_affected <= 0) continue;
-    const std::vector<WorkArrival> w = work_arrivals(res_[r], revocations_removed);
-    // A resource whose capacity exceeds its busiest interval's demand at every moment never holds work
-    // back: skip it (most links; this keeps the decision search within the 50 ms budget).
-    double peak = 0, lowest = kInf;
-    for (const WorkArrival& a : w) peak = std::max(peak, a.work / dt_);
-    for (const auto& [at, cap] : caps[r].steps())
-      if (at <= s_.incident.horizon_s) lowest = std::min(lowest, cap);
-    if (peak < lowest) continue;
-    const std::vector<double> done = served(w, caps[r]);
-    // Work arrived by each grid time, to map work served back to the arrival time it belongs to.
-    std::vector<double> cum_work(n_, 0.0);
-    double c = 0;
-    size_t k = 0;
-    for (size_t i = 0; i < n_; ++i) {
-      while (k < w.size() && w[k].t <= t(i) + 1e-9) c += w[k++].work;
-      cum_work[i] = c;
-    }
-    size_t j = 0;
-    for (size_t i = 0; i < n_; ++i) {
-      while (j + 1 < n_ && cum_work[j] < done[i] * (1 - 1e-12)) ++j;
-      // Partially through interval j: interpolate the certificates.
-      const double before = j > 0 ? cum_work[j - 1] : 0;
-      const double span = cum_work[j] - before;
-      const double frac = span > 0 ? std::clamp((done[i] - before) / span, 0.0, 1.0) : 1.0;
-      const double certs = (j > 0 ? cum_aff[j - 1] : 0) + frac * (cum_aff[j] - (j > 0 ? cum_aff[j - 1] : 0));
-      replaced[i] = std::min(replaced[i], certs);
-    }
+    const std::vector<double> work = work_on_grid(res_[r], revocations_removed);
+    if (never_holds_back(work, caps[r])) continue;
+    limit_by(work, served(work, caps[r]), cum_aff, replaced);
   }
   // The validation latency: a constant delay in a tandem of fluid servers delays the output by as much
   // wherever it sits, so the curve shifts right.

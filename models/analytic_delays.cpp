@@ -42,6 +42,44 @@ std::vector<double> Analysis::class_replaced(double replaced) const {
   return out;
 }
 
+namespace {
+
+// Weighted (value, weight) pairs: the smallest value whose cumulative weight reaches q of the total.
+struct WeightedValues {
+  std::vector<std::pair<double, double>> v;
+  double total = 0;
+
+  void sort() { std::sort(v.begin(), v.end()); }
+  double quantile(double q) const {  // after sort()
+    double acc = 0;
+    for (const auto& d : v)
+      if ((acc += d.second) >= q * total) return d.first;
+    return v.empty() ? 0.0 : v.back().first;
+  }
+};
+
+}  // namespace
+
+// Class k's delays over the served pieces, weighted by its share of each: from its first request to the
+// replacement (`to_replace`) and from the decision to the replacement (`after_decision`).
+void Analysis::class_delays(size_t k, const std::vector<ServedPiece>& pieces, Percentiles& to_replace,
+                            Percentiles& after_decision) const {
+  WeightedValues delays, after;
+  for (const ServedPiece& p : pieces) {
+    const size_t i = p.interval;
+    if (d_class_[k][i] <= 0) continue;
+    const double weight = p.certificates / d_affected_[i] * d_class_[k][i];  // the class's share of the piece
+    delays.v.push_back({std::max(0.0, p.replaced_s - first_request(k, i)), weight});
+    after.v.push_back({p.replaced_s - s_.incident.decision_delay_s, weight});
+    delays.total += weight, after.total += weight;
+  }
+  delays.sort(), after.sort();
+  to_replace.p50 = delays.quantile(0.5), to_replace.p99 = delays.quantile(0.99);
+  after_decision.p50 = after.quantile(0.5), after_decision.p99 = after.quantile(0.99);
+  to_replace.measured = after_decision.measured = delays.total > 0;
+  to_replace.resolution_s = after_decision.resolution_s = dt_;
+}
+
 // Per client class, from the fluid model: FIFO over the grid, so a class's share of any count of
 // replaced requests is its share of the earliest requests; its delays are its intervals' delays.
 std::vector<ClassOutcome> Analysis::class_outcomes(const Outcome& o, const std::vector<ServedPiece>& pieces) const {
@@ -65,29 +103,7 @@ std::vector<ClassOutcome> Analysis::class_outcomes(const Outcome& o, const std::
       if (d_class_[k][i] > tolerance) c.last_request_s = t(i);
     }
     if (class_count_[k] - on_grid > tolerance) c.last_request_s.reset();  // some ask after the horizon
-    std::vector<std::pair<double, double>> delays, after;  // (request to, decision to replacement; weight)
-    double total = 0;
-    for (const ServedPiece& p : pieces) {
-      const size_t i = p.interval;
-      if (d_class_[k][i] <= 0) continue;
-      const double weight = p.certificates / d_affected_[i] * d_class_[k][i];  // the class's share of the piece
-      delays.push_back({std::max(0.0, p.replaced_s - first_request(k, i)), weight});
-      after.push_back({p.replaced_s - s_.incident.decision_delay_s, weight});
-      total += weight;
-    }
-    auto pct = [&](std::vector<std::pair<double, double>>& v, double q) {
-      std::sort(v.begin(), v.end());
-      double acc = 0;
-      for (const auto& d : v)
-        if ((acc += d.second) >= q * total) return d.first;
-      return v.empty() ? 0.0 : v.back().first;
-    };
-    c.time_to_replace_s.p50 = pct(delays, 0.5);
-    c.time_to_replace_s.p99 = pct(delays, 0.99);
-    c.replaced_after_decision_s.p50 = pct(after, 0.5);
-    c.replaced_after_decision_s.p99 = pct(after, 0.99);
-    c.time_to_replace_s.measured = c.replaced_after_decision_s.measured = total > 0;
-    c.time_to_replace_s.resolution_s = c.replaced_after_decision_s.resolution_s = dt_;
+    class_delays(k, pieces, c.time_to_replace_s, c.replaced_after_decision_s);
     out.push_back(c);
   }
   return out;

@@ -56,7 +56,7 @@ Report Analysis::report(const AnalyticOptions& options) {
   report_resources(r, run, options);
   report_transfers(r);
   report_delays(r, o);
-  if (options.search_decision && affected_ > 0) r.latest_decision_s = latest_decision();
+  if (options.search_decision && affected_ > 0) r.latest_decision_s = latest_decision(o);
   if (options.recommend_window && affected_ > 0) r.recommended_window = recommend_window(options.target_utilisation);
   return r;
 }

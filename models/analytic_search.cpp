@@ -4,30 +4,47 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/lattice_search.hpp"
 #include "models/units.hpp"
 
 namespace surge::analytic_detail {
 namespace {
 
-constexpr int kWindowSteps = 14;    // bisection on the window's end: to within a day / 16,384 (5.3 s)
-constexpr int kDecisionSteps = 12;  // bisection on the decision: to within deadline / 4096 (21 s for a day)
+constexpr int kWindowSteps = 14;     // bisection on the window's end: to within a day / 16,384 (5.3 s)
+constexpr int kDecisionSteps = 12;   // bisection on the decision: to within deadline / 4096 (21 s for a day)
+constexpr int kDecisionGuesses = 2;  // reruns at a guessed decision before galloping
+
+// When the last replacement or revocation is done; +inf if never.
+double finish(const Outcome& o) {
+  return std::max(o.completion, o.revocation_end);
+}
 
 }  // namespace
 
-// The latest decision that still meets the deadline: bisection (meeting it is monotone in the delay).
-std::optional<double> Analysis::latest_decision() const {
-  auto meets = [&](double decision) {
+// The latest decision that still meets the deadline: the last point of a 12-step bisection of [0, deadline]
+// that meets it (meeting it is monotone in the delay). A later decision delays the finish by at most as
+// much, so `decision + deadline - finish` guesses it to within a few points when arrivals bound the finish;
+// a second guess from the first guess's own run, then LatticeSearch. Each call is a whole analysis.
+std::optional<double> Analysis::latest_decision(const Outcome& base) const {
+  const double deadline = s_.incident.deadline_s;
+  const long points = 1L << kDecisionSteps;
+  auto point = [&](long j) { return bisection_point(0, deadline, kDecisionSteps, j); };
+  auto run_at = [&](long j) {
     Scenario t = s_;
-    t.incident.decision_delay_s = decision;
-    return Analysis(t).run().met;
+    t.incident.decision_delay_s = point(j);
+    return Analysis(t).run();
   };
-  if (!meets(0)) return std::nullopt;
-  double lo = 0, hi = s_.incident.deadline_s;
-  for (int it = 0; it < kDecisionSteps; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    (meets(mid) ? lo : hi) = mid;
+  if (!run_at(0).met) return std::nullopt;
+  LatticeSearch search(0, points);  // the deadline itself (the last point) is never run, as in a bisection
+  double guess = s_.incident.decision_delay_s + deadline - finish(base);
+  for (int round = 0; round < kDecisionGuesses; ++round) {
+    const long j = search.inside(guess / deadline * static_cast<double>(points));
+    if (j < 0) break;
+    const Outcome o = run_at(j);
+    search.record(j, o.met);
+    guess = point(j) + deadline - finish(o);
   }
-  return lo;
+  return point(search.finish([&](long j) { return run_at(j).met; }));
 }
 
 Peak Analysis::averaged_peak(const std::vector<Resource>& resources) const {
@@ -64,7 +81,7 @@ RecommendedWindow Analysis::recommend_window(double target) const {
   };
   auto peak_at = [&](double end_s) {
     const Scenario t = with_window(end_s);
-    return Analysis(t, Build::ARRIVALS).averaged_peak(res_);
+    return Analysis(t, Build::ARRIVALS, this).averaged_peak(res_);
   };
   auto pct = [](double u) { return std::to_string(static_cast<int>(std::lround(u * 100))) + "%"; };
   RecommendedWindow w;
@@ -77,6 +94,8 @@ RecommendedWindow Analysis::recommend_window(double target) const {
                " peaks at " + pct(spread.utilisation) + ", above the " + pct(target) + " target";
     return w;
   }
+  // Not LatticeSearch: with staged batches the peak is not monotone in W, and a search from a guess can
+  // land on another crossing than the plain bisection's.
   double lo = 0, hi = widest;
   if (peak_at(0).utilisation <= target) hi = 0;
   for (int it = 0; it < kWindowSteps && hi > 0; ++it) {
@@ -84,7 +103,7 @@ RecommendedWindow Analysis::recommend_window(double target) const {
     (peak_at(mid).utilisation <= target ? hi : lo) = mid;
   }
   const Scenario chosen = with_window(hi);
-  const Analysis a(chosen);
+  const Analysis a(chosen, Build::ALL, this);
   const Outcome o = a.run();
   const Peak p = a.averaged_peak(res_);
   w.peak_utilisation = p.utilisation, w.resource = p.resource;

@@ -108,7 +108,7 @@ double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t, doub
 double class_arrival_cdf(const Scenario& s, const ClientClass& c, double t) {
   if (!follows_batches(c.kind) || s.incident.batches.empty()) return class_renewal_cdf(s, c, t);
   double asked = 0;
-  for (const IncidentBatch& b : incident_batches(s)) asked += b.share * class_renewal_cdf(s, c, t, b.enabled_s);
+  for (const IncidentBatch& b : s.incident.batches) asked += b.share * class_renewal_cdf(s, c, t, b.enabled_s);
   return asked;
 }
 
@@ -119,6 +119,10 @@ std::vector<IncidentBatch> incident_batches(const Scenario& s) {
 
 bool follows_batches(ClientKind kind) {
   return kind == ClientKind::ARI || kind == ClientKind::EMAIL;
+}
+
+bool follows_window(ClientKind kind) {
+  return kind == ClientKind::ARI;
 }
 
 std::vector<double> batch_certificates(const Scenario& s, double count) {

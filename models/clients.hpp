@@ -49,6 +49,8 @@ std::vector<IncidentBatch> incident_batches(const Scenario& s);
 /// Whether clients of this kind learn of a batch when the CA enables it (ARI and e-mail clients); cron and
 /// unreached clients ask on their own schedule, so their certificates are not split over batches.
 bool follows_batches(ClientKind kind);
+/// Whether the class's requests move with the suggested renewal window (clients.window): ARI clients' do.
+bool follows_window(ClientKind kind);
 /// A class's affected certificates split over the batches: cumulative shares x count rounded, the last
 /// batch taking the rest (as class_certificates splits the whole over classes).
 std::vector<double> batch_certificates(const Scenario& s, double count);

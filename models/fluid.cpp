@@ -30,6 +30,15 @@ double CapacityTimeline::cumulative(double t) const {
   return sum;
 }
 
+double CumulativeWalk::operator()(double t) {
+  while (i_ + 1 < steps_.size() && t >= steps_[i_ + 1].first && t > steps_[i_].first) {
+    before_ += (steps_[i_ + 1].first - steps_[i_].first) * steps_[i_].second;
+    ++i_;
+  }
+  if (steps_.empty() || t <= steps_[i_].first) return before_;
+  return before_ + (t - steps_[i_].first) * steps_[i_].second;
+}
+
 double CapacityTimeline::time_for(double work) const {
   if (work <= 0) return 0;
   double sum = 0;

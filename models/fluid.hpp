@@ -34,6 +34,20 @@ class CapacityTimeline {
   std::vector<std::pair<double, double>> steps_;
 };
 
+/// CapacityTimeline::cumulative for times that never decrease, without rescanning the steps each time:
+/// the same sums added in the same order, so the same result to the bit.
+class CumulativeWalk {
+ public:
+  explicit CumulativeWalk(const CapacityTimeline& capacity) : steps_(capacity.steps()) {}
+  /// Work the resource can do in [0, t]; t at least the previous call's.
+  double operator()(double t);
+
+ private:
+  const std::vector<std::pair<double, double>>& steps_;
+  std::size_t i_ = 0;  // the step t was in at the previous call
+  double before_ = 0;  // the work of the steps before i_
+};
+
 /// Work arriving at a time.
 struct WorkArrival {
   double t = 0;

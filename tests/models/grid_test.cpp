@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 namespace surge {
 namespace {
@@ -35,6 +36,37 @@ TEST(GridIndex, ATimeOfAGridPointComputedAnotherWayMapsToIt) {
   EXPECT_EQ(grid_index(3600.0, dt), 63u);
   EXPECT_EQ(grid_index_at_or_before(3600.0, dt), 62u);
   EXPECT_EQ(grid_index(-5.0, dt), 0u);  // before the grid: its first point
+}
+
+// The definition, written plainly: the nearest point when within kGridSnap steps of it, else ceil / floor.
+size_t reference_index(double time_s, double dt_s, bool up) {
+  const double steps = time_s / dt_s;
+  if (!(steps > 0)) return 0;
+  const double nearest = std::round(steps);
+  if (std::abs(steps - nearest) < kGridSnap) return static_cast<size_t>(nearest);
+  return static_cast<size_t>(up ? std::ceil(steps) : std::floor(steps));
+}
+
+TEST(GridIndex, AgreesWithTheDefinitionNearAndBetweenGridPoints) {
+  // Times at, a little off (inside and outside the snap) and between grid points, on several steps and
+  // far out on the grid, and the edges: zero, negative, just under one step.
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double offsets[] = {0.0, 1e-12, -1e-12, 0.9e-9, -0.9e-9, 1.1e-9, -1.1e-9, 1e-6, 0.5, -0.5, 0.25};
+  for (const double dt : {30.0, 57.6, 1.0 / 3.0, 86400.0 / 6000, 3600.0}) {
+    for (int draw = 0; draw < 2000; ++draw) {
+      const double k = std::floor(unit(rng) * (draw % 2 ? 1e7 : 7000));
+      for (const double off : offsets) {
+        const double t = (k + off) * dt;
+        ASSERT_EQ(grid_index(t, dt), reference_index(t, dt, true)) << "t = " << t << ", dt = " << dt;
+        ASSERT_EQ(grid_index_at_or_before(t, dt), reference_index(t, dt, false)) << "t = " << t << ", dt = " << dt;
+      }
+    }
+  }
+  for (const double t : {0.0, -0.0, -1e-300, 1e-300, 29.999999, 1e18}) {
+    EXPECT_EQ(grid_index(t, 30.0), reference_index(t, 30.0, true)) << t;
+    EXPECT_EQ(grid_index_at_or_before(t, 30.0), reference_index(t, 30.0, false)) << t;
+  }
 }
 
 }  // namespace
