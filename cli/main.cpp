@@ -16,11 +16,13 @@
 #include "cli/forward.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sweep_command.hpp"
+#include "models/heap.hpp"
 #ifdef SURGE_HAS_REAL
 #include "cli/calibrate_command.hpp"
 #endif
 
 int main(int argc, char** argv) {
+  surge::keep_freed_heap();
   namespace cli = surge::cli;
   const std::string first = argc >= 2 ? argv[1] : "";
   if (first == "run") return cli::exec_beside("surge-sim", "SURGE_SIM", "", "it is built with surge", argc, argv);

@@ -2,8 +2,10 @@
 // it the command line unchanged). Its help and messages are surge's.
 #include "cli/command.hpp"
 #include "cli/run_command.hpp"
+#include "models/heap.hpp"
 
 int main(int argc, char** argv) {
+  surge::keep_freed_heap();
   namespace cli = surge::cli;
   CLI::App app{"surge run: simulate a scenario and print the answer.", "surge"};
   app.require_subcommand(1);

@@ -13,6 +13,7 @@
 
 #include "gui/main_window.hpp"
 #include "models/exit_codes.hpp"
+#include "models/heap.hpp"
 #include "models/scenario_parser.hpp"
 
 namespace {
@@ -89,6 +90,7 @@ int write_screenshot(surge::gui::MainWindow& window, bool wait_simulation, const
 }  // namespace
 
 int main(int argc, char** argv) {
+  surge::keep_freed_heap();
   QApplication app(argc, argv);
   QApplication::setApplicationName("surge-gui");
   QApplication::setApplicationVersion(SURGE_VERSION);

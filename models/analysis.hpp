@@ -148,15 +148,35 @@ struct Outcome {
   std::vector<double> replaced;  ///< affected certificates replaced by each grid time
 };
 
+class Analysis;
+
+/// The field a search's rerun varies.
+enum class Differs { DECISION, WINDOW };
+/// A rerun of the searches: `base` analyses the same scenario on the same grid but for the one field the
+/// search varies (`differs`); what that field leaves alone is taken from it rather than built again.
+struct Rerun {
+  const Analysis* base = nullptr;
+  Differs differs = Differs::DECISION;
+};
+
+/// Weighted values (value, weight), for weighted quantiles of delays.
+struct WeightedValues {
+  std::vector<std::pair<double, double>> v;
+  double total = 0;
+
+  /// Sorts the pairs, by value then weight.
+  void sort();
+  /// After sort(): the smallest value whose cumulative weight reaches q of the total.
+  double quantile(double q) const;
+};
+
 /// The analysis of one scenario on a time grid: arrivals, resources, and the fluid answers from them.
 class Analysis {
  public:
   /// What to build: everything, or only the arrivals (the recommended window's search varies only them).
   enum class Build { ALL, ARRIVALS };
 
-  /// `window_only`: an analysis of the same scenario but for clients.window, whose requests of the classes
-  /// the window does not move are reused (the recommended window's search).
-  explicit Analysis(const Scenario& s, Build build = Build::ALL, const Analysis* window_only = nullptr);
+  explicit Analysis(const Scenario& s, Build build = Build::ALL, Rerun rerun = {});
 
   /// The fluid answer: replaced curve, bulk revocation, completion, deadline (analytic.cpp).
   Outcome run() const;
@@ -177,9 +197,24 @@ class Analysis {
 
   // Arrivals (analytic_arrivals.cpp).
   /// The clients' requests on the grid, by class, with top-of-hour clustering; then summarise_arrivals.
-  void build_arrivals(const Analysis* window_only);
+  /// by_class: also d_class_ (the window's search needs only the totals).
+  void build_arrivals(Rerun rerun, bool by_class);
+  /// The grid point each interval's top-of-hour share moves to.
+  std::vector<size_t> burst_points() const;
+  /// A resource's work arriving in interval i (0 when it is not positive), `keep` of the revocations left.
+  double work_at(const Resource& r, double keep, size_t i) const {
+    const double work =
+        d_affected_[i] * (r.per_affected - r.per_revocation * (1 - keep)) + d_background_[i] * r.per_background;
+    return work > 0 ? work : 0.0;
+  }
+  /// The share of revocations a resource still sees once a bulk revocation removed `revocations_removed`.
+  double kept_revocations(double revocations_removed) const {
+    return affected_ > 0 ? std::max(0.0, 1.0 - revocations_removed / affected_) : 1.0;
+  }
+  /// Adds `requests` arriving in interval i to `into`: at i, less the top-of-hour share, which goes to `burst`.
+  void spread(double requests, size_t i, size_t burst, std::vector<double>& into) const;
   /// asked_: each class's requests by each grid point.
-  void build_requests(const Analysis* window_only);
+  void build_requests(Rerun rerun);
   /// affected_, first_arrival_ and last_arrival_ from the arrivals on the grid.
   void summarise_arrivals();
   /// The mean first request of class k's requests admitted in interval i.
@@ -240,8 +275,8 @@ class Analysis {
   // The fluid answer (analytic.cpp).
   /// Cumulative work served by each grid time, of `arrived` at each grid point.
   std::vector<double> served(const std::vector<double>& arrived, const CapacityTimeline& cap) const;
-  /// Whether the capacity exceeds the busiest interval's demand of `work` (per grid point) at every moment.
-  bool never_holds_back(const std::vector<double>& work, const CapacityTimeline& cap) const;
+  /// Whether the capacity exceeds the resource's busiest interval's demand at every moment.
+  bool never_holds_back(const Resource& r, double revocations_removed, const CapacityTimeline& cap) const;
   /// Lowers `replaced` to the certificates (cum_aff: arrived by each grid time) whose `work` is `done`.
   void limit_by(const std::vector<double>& work, const std::vector<double>& done, const std::vector<double>& cum_aff,
                 std::vector<double>& replaced) const;
@@ -303,6 +338,7 @@ class Analysis {
   std::vector<ClientClass> classes_;
   std::vector<double> class_count_;           ///< affected certificates per class
   std::vector<std::vector<double>> asked_;    ///< by class: its requests by each grid point (cumulative)
+  std::vector<size_t> burst_;                 ///< by interval: the grid point its top-of-hour share moves to
   std::vector<std::vector<double>> d_class_;  ///< by class: its share of d_affected_
   double affected_ = 0;
   double last_arrival_ = 0, first_arrival_ = kInf;

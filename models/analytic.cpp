@@ -17,12 +17,11 @@ constexpr double kCompletionTolerance = 1e-6;  // of the affected certificates: 
 
 }  // namespace
 
-Analysis::Analysis(const Scenario& s, Build build, const Analysis* window_only)
-    : s_(s), topo_(s), cost_(cost_model(s)) {
+Analysis::Analysis(const Scenario& s, Build build, Rerun rerun) : s_(s), topo_(s), cost_(cost_model(s)) {
   const double horizon = s.incident.horizon_s;
   dt_ = std::max(kMinGridStep_s, horizon / kMaxGridPoints);
   n_ = grid_index(horizon, dt_) + 1;
-  build_arrivals(window_only);
+  build_arrivals(rerun, build == Build::ALL);
   if (build == Build::ALL) {
     build_resources();
     apply_admission();
@@ -45,9 +44,11 @@ std::vector<double> Analysis::served(const std::vector<double>& arrived, const C
 
 // A resource whose capacity exceeds its busiest interval's demand at every moment never holds work back
 // (most links): replaced_curve skips it, which keeps the decision search fast.
-bool Analysis::never_holds_back(const std::vector<double>& work, const CapacityTimeline& cap) const {
-  double peak = 0, lowest = kInf;
-  for (const double w : work) peak = std::max(peak, w / dt_);
+bool Analysis::never_holds_back(const Resource& r, double revocations_removed, const CapacityTimeline& cap) const {
+  const double keep = kept_revocations(revocations_removed);
+  double most = 0, lowest = kInf;  // the busiest interval's work; dividing once is exact (x / dt is monotone)
+  for (size_t i = 0; i < n_; ++i) most = std::max(most, work_at(r, keep, i));
+  const double peak = most / dt_;
   for (const auto& [at, c] : cap.steps())
     if (at <= s_.incident.horizon_s) lowest = std::min(lowest, c);
   return peak < lowest;
@@ -81,8 +82,8 @@ std::vector<double> Analysis::replaced_curve(const std::vector<CapacityTimeline>
   std::vector<double> replaced(cum_aff);
   for (size_t r = 0; r < res_.size(); ++r) {
     if (res_[r].per_affected <= 0) continue;
+    if (never_holds_back(res_[r], revocations_removed, caps[r])) continue;
     const std::vector<double> work = work_on_grid(res_[r], revocations_removed);
-    if (never_holds_back(work, caps[r])) continue;
     limit_by(work, served(work, caps[r]), cum_aff, replaced);
   }
   // The validation latency: a constant delay in a tandem of fluid servers delays the output by as much

@@ -199,11 +199,12 @@ double Analysis::needed_capacity(const Resource& x, const FluidResource& fluid, 
   if (!(x.per_affected > 0 && affected_ > 0 && last_arrival_ <= deadline)) return 0;
   double lo = 0, hi = 1;
   const CapacityTimeline& cap = fluid.capacity;  // after background signing
-  while (fluid_completion(fluid.own, cap.scaled(hi)) > deadline && hi < kLargestCapacityScale) hi *= 2;
+  const FinishTest test(fluid.own);
+  while (!test.in_time(cap.scaled(hi), deadline) && hi < kLargestCapacityScale) hi *= 2;
   if (hi >= kLargestCapacityScale) return 0;
   for (int it = 0; it < kCapacityBisections; ++it) {
     const double mid = 0.5 * (lo + hi);
-    (fluid_completion(fluid.own, cap.scaled(mid)) > deadline ? lo : hi) = mid;
+    (test.in_time(cap.scaled(mid), deadline) ? hi : lo) = mid;
   }
   if (x.background_rate > 0) {  // background signing: what the certificates get, scaled, plus it
     const double certificates_capacity = cap.at(0);
@@ -237,22 +238,15 @@ void Analysis::report_transfers(Report& r) const {
 // admission control refused them first). Then each class's, and admission control's refusals.
 void Analysis::report_delays(Report& r, const Outcome& o) const {
   const std::vector<ServedPiece> pieces = served_pieces(o);
-  std::vector<std::pair<double, double>> delays;  // (delay, certificates)
-  double total = 0;
+  WeightedValues delays;  // (delay, certificates)
   for (const ServedPiece& p : pieces) {
-    delays.push_back({std::max(0.0, p.replaced_s - interval_first_request(p.interval)), p.certificates});
-    total += p.certificates;
+    delays.v.push_back({std::max(0.0, p.replaced_s - interval_first_request(p.interval)), p.certificates});
+    delays.total += p.certificates;
   }
-  std::sort(delays.begin(), delays.end());
-  auto pct = [&](double q) {
-    double acc = 0;
-    for (const auto& d : delays)
-      if ((acc += d.second) >= q * total) return d.first;
-    return delays.empty() ? 0.0 : delays.back().first;
-  };
-  r.time_to_replace_s.p50 = pct(0.5);
-  r.time_to_replace_s.p99 = pct(0.99);
-  r.time_to_replace_s.measured = total > 0;
+  delays.sort();
+  r.time_to_replace_s.p50 = delays.quantile(0.5);
+  r.time_to_replace_s.p99 = delays.quantile(0.99);
+  r.time_to_replace_s.measured = delays.total > 0;
   r.time_to_replace_s.resolution_s = dt_;
   r.classes = class_outcomes(o, pieces);
   if (!s_.admission.enabled()) return;

@@ -32,7 +32,7 @@ std::optional<double> Analysis::latest_decision(const Outcome& base) const {
   auto run_at = [&](long j) {
     Scenario t = s_;
     t.incident.decision_delay_s = point(j);
-    return Analysis(t).run();
+    return Analysis(t, Build::ALL, {this, Differs::DECISION}).run();
   };
   if (!run_at(0).met) return std::nullopt;
   LatticeSearch search(0, points);  // the deadline itself (the last point) is never run, as in a bisection
@@ -49,12 +49,14 @@ std::optional<double> Analysis::latest_decision(const Outcome& base) const {
 
 Peak Analysis::averaged_peak(const std::vector<Resource>& resources) const {
   const size_t span = std::max<size_t>(1, static_cast<size_t>(std::lround(kPeakAveraging_s / dt_)));
-  double busiest_rate = 0, in_span = 0;  // requests (affected and normal) in the last `span` intervals
+  double busiest = 0, in_span = 0;  // requests (affected and normal) in the last `span` intervals
   for (size_t i = 0; i < n_; ++i) {
     in_span += d_affected_[i] + d_background_[i];
     if (i >= span) in_span -= d_affected_[i - span] + d_background_[i - span];
-    busiest_rate = std::max(busiest_rate, in_span / (static_cast<double>(span) * dt_));
+    busiest = std::max(busiest, in_span);
   }
+  // Dividing the busiest once is exact: x / c is monotone in x (and 0 / c is 0, as the first rate was).
+  const double busiest_rate = busiest / (static_cast<double>(span) * dt_);
   Peak p;
   for (const Resource& x : resources) {
     // As the report's peak_utilisation: the resource's own capacity, with the steady loads served first
@@ -81,7 +83,7 @@ RecommendedWindow Analysis::recommend_window(double target) const {
   };
   auto peak_at = [&](double end_s) {
     const Scenario t = with_window(end_s);
-    return Analysis(t, Build::ARRIVALS, this).averaged_peak(res_);
+    return Analysis(t, Build::ARRIVALS, {this, Differs::WINDOW}).averaged_peak(res_);
   };
   auto pct = [](double u) { return std::to_string(static_cast<int>(std::lround(u * 100))) + "%"; };
   RecommendedWindow w;
@@ -103,7 +105,7 @@ RecommendedWindow Analysis::recommend_window(double target) const {
     (peak_at(mid).utilisation <= target ? hi : lo) = mid;
   }
   const Scenario chosen = with_window(hi);
-  const Analysis a(chosen, Build::ALL, this);
+  const Analysis a(chosen, Build::ALL, {this, Differs::WINDOW});
   const Outcome o = a.run();
   const Peak p = a.averaged_peak(res_);
   w.peak_utilisation = p.utilisation, w.resource = p.resource;

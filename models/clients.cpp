@@ -48,21 +48,49 @@ double quantile(const Cdf& cdf, double q, double lo, double hi) {
 
 }  // namespace
 
-double ari_renewal_cdf(const Scenario& s, double t, double enabled_s) {
-  const auto [a, b] = poll_interval(s.clients);
-  const double x = t - s.incident.decision_delay_s - enabled_s;
-  if (x <= 0) return 0;
-  // Forward recurrence of U[a, b] intervals: density (1 - F(x)) / mean.
-  const double mean = 0.5 * (a + b);
-  double poll = 1.0;
-  if (x < a) {
-    poll = x / mean;
-  } else if (x < b) {
-    poll = (x - (x - a) * (x - a) / (2 * (b - a))) / mean;
+namespace {
+
+// The ARI renewal CDF of one batch, its constants taken once (the planner asks it at every grid point).
+class AriCdf {
+ public:
+  AriCdf(const Scenario& s, double enabled_s)
+      : poll_(poll_interval(s.clients)),
+        mean_(0.5 * (poll_.first + poll_.second)),
+        decision_(s.incident.decision_delay_s),
+        enabled_(enabled_s),
+        window_start_(s.clients.window_start_s),
+        window_end_(s.clients.window_end_s) {}
+
+  double operator()(double t) const {
+    const auto [a, b] = poll_;
+    const double x = t - decision_ - enabled_;
+    if (x <= 0) return 0;
+    // Forward recurrence of U[a, b] intervals: density (1 - F(x)) / mean.
+    double poll = 1.0;
+    if (x < a) {
+      poll = x / mean_;
+    } else if (x < b) {
+      poll = (x - (x - a) * (x - a) / (2 * (b - a))) / mean_;
+    }
+    const double ws = window_start_, we = window_end_;
+    const double window = x >= we ? 1.0 : x < ws ? 0.0 : (x - ws) / (we - ws);
+    return poll * window;
   }
-  const double ws = s.clients.window_start_s, we = s.clients.window_end_s;
-  const double window = x >= we ? 1.0 : x < ws ? 0.0 : (x - ws) / (we - ws);
-  return poll * window;
+  /// Whether every client of the batch has asked by t (the CDF is 1 from then on, to the bit).
+  bool complete(double t) const {
+    const double x = t - decision_ - enabled_;
+    return x >= poll_.second && x >= window_end_;
+  }
+
+ private:
+  std::pair<double, double> poll_;
+  double mean_, decision_, enabled_, window_start_, window_end_;
+};
+
+}  // namespace
+
+double ari_renewal_cdf(const Scenario& s, double t, double enabled_s) {
+  return AriCdf(s, enabled_s)(t);
 }
 
 double normal_renewal_cdf(const Scenario& s, double t) {
@@ -110,6 +138,36 @@ double class_arrival_cdf(const Scenario& s, const ClientClass& c, double t) {
   double asked = 0;
   for (const IncidentBatch& b : s.incident.batches) asked += b.share * class_renewal_cdf(s, c, t, b.enabled_s);
   return asked;
+}
+
+void class_requests(const Scenario& s, const ClientClass& c, double count, double dt_s, std::vector<double>& requests) {
+  if (c.kind != ClientKind::ARI) {
+    for (size_t i = 1; i < requests.size(); ++i)
+      requests[i] = count * class_arrival_cdf(s, c, static_cast<double>(i) * dt_s);
+    return;
+  }
+  // ARI: class_arrival_cdf's sum over batches (or its one batch at 0), with each batch's constants once.
+  std::vector<std::pair<double, AriCdf>> batches;  // (share, CDF)
+  for (const IncidentBatch& b : s.incident.batches) batches.emplace_back(b.share, AriCdf(s, b.enabled_s));
+  const bool one = batches.empty();
+  if (one) batches.emplace_back(1.0, AriCdf(s, 0));
+  auto asked = [&](double t) {
+    if (one) return batches[0].second(t);
+    double sum = 0;
+    for (const auto& [share, cdf] : batches) sum += share * cdf(t);
+    return sum;
+  };
+  auto complete = [&](double t) {
+    return std::all_of(batches.begin(), batches.end(), [&](const auto& b) { return b.second.complete(t); });
+  };
+  for (size_t i = 1; i < requests.size(); ++i) {
+    const double t = static_cast<double>(i) * dt_s;
+    requests[i] = count * asked(t);
+    if (complete(t)) {  // each CDF is 1 from here on, so every later point asks as many
+      std::fill(requests.begin() + static_cast<std::ptrdiff_t>(i) + 1, requests.end(), requests[i]);
+      break;
+    }
+  }
 }
 
 std::vector<IncidentBatch> incident_batches(const Scenario& s) {

@@ -90,6 +90,9 @@ double class_renewal_cdf(const Scenario& s, const ClientClass& c, double t, doub
 /// Share of class c that has asked by time t over all batches: sum over batches of share x
 /// class_renewal_cdf at the batch's enabling (ARI and e-mail), class_renewal_cdf alone otherwise.
 double class_arrival_cdf(const Scenario& s, const ClientClass& c, double t);
+/// count x class_arrival_cdf at each grid time i x dt_s, into requests[i] for i >= 1 (requests[0] is left as
+/// is): the planner's requests by each grid point, in one call so that the CDF can be inlined.
+void class_requests(const Scenario& s, const ClientClass& c, double count, double dt_s, std::vector<double>& requests);
 
 /// All cohorts for a scenario and seed. With randomness off, cohort i of n arrives at the
 /// (i + 1/2) / n quantile, the clustering moves every (1 / share)-th cohort by the mean offset, and

@@ -66,15 +66,38 @@ CapacityTimeline CapacityTimeline::scaled(double f) const {
   return out;
 }
 
-double fluid_completion(const std::vector<WorkArrival>& arrivals, const CapacityTimeline& capacity) {
-  double after = 0;  // work arriving at or after the current arrival
-  double worst = 0;
+namespace {
+
+// Calls f(t, work) for each arrival time t with the work arriving then or later, from the last time.
+template <typename F>
+void each_arrival_time(const std::vector<WorkArrival>& arrivals, F f) {
+  double after = 0;
   for (size_t i = arrivals.size(); i-- > 0;) {
     after += arrivals[i].work;
     if (i > 0 && arrivals[i - 1].t == arrivals[i].t) continue;  // equal times: take the first
-    if (after <= 0) continue;
-    worst = std::max(worst, capacity.time_for(capacity.cumulative(arrivals[i].t) + after));
+    if (after > 0) f(arrivals[i].t, after);
   }
+}
+
+}  // namespace
+
+FinishTest::FinishTest(const std::vector<WorkArrival>& arrivals) {
+  each_arrival_time(arrivals, [&](double t, double after) { from_.push_back({t, after}); });
+  std::reverse(from_.begin(), from_.end());  // earliest first
+}
+
+bool FinishTest::in_time(const CapacityTimeline& capacity, double deadline) const {
+  if (deadline < 0) return false;
+  for (const auto& [t, after] : from_)
+    if (capacity.time_for(capacity.cumulative(t) + after) > deadline) return false;
+  return true;
+}
+
+double fluid_completion(const std::vector<WorkArrival>& arrivals, const CapacityTimeline& capacity) {
+  double worst = 0;
+  each_arrival_time(arrivals, [&](double t, double after) {
+    worst = std::max(worst, capacity.time_for(capacity.cumulative(t) + after));
+  });
   return worst;
 }
 

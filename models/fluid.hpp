@@ -57,6 +57,19 @@ struct WorkArrival {
 /// Fluid completion time of work `arrivals` (sorted by time) on a resource; 0 for no work.
 double fluid_completion(const std::vector<WorkArrival>& arrivals, const CapacityTimeline& capacity);
 
+/// Fixed work arrivals tried against many capacities (the planner's bisection on capacity): each arrival
+/// time with the work arriving at or after it, summed once.
+class FinishTest {
+ public:
+  explicit FinishTest(const std::vector<WorkArrival>& arrivals);
+  /// Whether fluid_completion is at most `deadline`: the earliest arrivals first, which carry the most work
+  /// after them, so that a capacity too small is found wanting at once.
+  bool in_time(const CapacityTimeline& capacity, double deadline) const;
+
+ private:
+  std::vector<std::pair<double, double>> from_;  // (arrival time, work arriving then or later), earliest first
+};
+
 /// One resource as the bottleneck arithmetic sees it.
 struct FluidResource {
   std::string name;

@@ -20,6 +20,7 @@
 #include "cli/sweep/child_pool.hpp"
 #include "cli/sweep/sweep_runner.hpp"
 #include "models/exit_codes.hpp"
+#include "models/heap.hpp"
 
 namespace {
 
@@ -269,6 +270,7 @@ class Coordinator {
 }  // namespace
 
 int main(int argc, char** argv) {
+  surge::keep_freed_heap();
   MPI_Init(&argc, &argv);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

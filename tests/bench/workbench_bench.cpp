@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/analytic.hpp"
+#include "models/heap.hpp"
 #include "models/scenario_document.hpp"
 
 namespace {
@@ -29,6 +30,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  surge::keep_freed_heap();  // as the workbench's main does
   const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : kDefaultRounds;
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios")) {
