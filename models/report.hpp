@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -155,6 +156,17 @@ struct Report {
 
 /// JSON, documented in docs/OUTPUT.md.
 nlohmann::json to_json(const Report& r, bool with_series = false);
+/// Whether a top-level key of the JSON describes the run rather than its answer (the series, the seed, the
+/// wall time, SimGrid's activities): summaries of replications and sweep metrics leave these out.
+bool is_run_detail(std::string_view key);
+/// Every numeric figure at the top level of a report's JSON as sweep summaries flatten it ("completion_time_s",
+/// "time_to_replace_s.p50"), in the order of the report's field table: the figures a sweep may name.
+std::vector<std::string> report_figures();
+/// The numeric figures of each entry of `resources`, `utilisation` and `transfers`, in the order of their
+/// field tables: a sweep names them as resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD.
+std::vector<std::string> resource_figures();
+std::vector<std::string> utilisation_figures();
+std::vector<std::string> transfer_figures();
 /// Back from JSON (for reports streamed from child processes).
 Report report_from_json(const nlohmann::json& j);
 /// The plain-text summary a planner reads.

@@ -2,6 +2,7 @@
 // writer and the reader are made, and a function per list.
 #include "models/report.hpp"
 
+#include <algorithm>
 #include <map>
 #include <type_traits>
 #include <variant>
@@ -274,71 +275,119 @@ ClassOutcome class_from(const nlohmann::json& c) {
   return x;
 }
 
+// ---- The lists' entries: one table per entry type ------------------------------------------------
+
+template <class Owner>
+using ListMember =
+    std::variant<std::string Owner::*, double Owner::*, bool Owner::*, long Owner::*, std::optional<double> Owner::*>;
+
+// When an entry's figure is written; every one but ALWAYS is optional on reading (its default when absent
+// or null).
+enum class Shown {
+  ALWAYS,    ///< always; an empty optional as null
+  ANALYTIC,  ///< in analytic reports
+  WHEN_SET,  ///< when the optional has a value, or the number is above 0
+};
+
+template <class Owner>
+struct ListField {
+  const char* key;
+  ListMember<Owner> member;
+  Shown shown = Shown::ALWAYS;
+  bool zero_is_null = false;  ///< written as null when not above 0 (and read back as 0)
+};
+
 // The planner's figures appear only in analytic reports; the queue's only where measured.
-nlohmann::json resource_json(const ResourceUse& u, bool analytic) {
-  nlohmann::json j = {{"name", u.name},
-                      {"kind", u.kind},
-                      {"unit", u.unit},
-                      {"capacity", u.capacity},
-                      {"work", u.work},
-                      {"mean_utilisation", u.mean_utilisation},
-                      {"peak_utilisation", u.peak_utilisation},
-                      {"mean_busy", u.mean_busy},
-                      {"available", u.available},
-                      {"saved_s_by_10pct", u.saved_s},
-                      {"fluid_completion_s", opt(u.fluid_completion_s)}};
-  if (analytic) {
-    j["demand_per_certificate"] = u.demand_per_certificate;
-    j["needed_capacity"] = u.needed_capacity > 0 ? nlohmann::json(u.needed_capacity) : nlohmann::json(nullptr);
-  }
-  if (u.mean_wait_s) j["mean_wait_s"] = *u.mean_wait_s;
-  if (u.mean_sojourn_s) j["mean_sojourn_s"] = *u.mean_sojourn_s;
-  if (u.mean_in_system) j["mean_in_system"] = *u.mean_in_system;
-  if (u.throughput_per_s) j["throughput_per_s"] = *u.throughput_per_s;
-  if (u.jobs > 0) j["jobs"] = u.jobs;
+const ListField<ResourceUse> kResourceFields[] = {
+    {"name", &ResourceUse::name},
+    {"kind", &ResourceUse::kind},
+    {"unit", &ResourceUse::unit},
+    {"capacity", &ResourceUse::capacity},
+    {"work", &ResourceUse::work},
+    {"mean_utilisation", &ResourceUse::mean_utilisation},
+    {"peak_utilisation", &ResourceUse::peak_utilisation},
+    {"mean_busy", &ResourceUse::mean_busy},
+    {"available", &ResourceUse::available},
+    {"saved_s_by_10pct", &ResourceUse::saved_s},
+    {"fluid_completion_s", &ResourceUse::fluid_completion_s},
+    {"demand_per_certificate", &ResourceUse::demand_per_certificate, Shown::ANALYTIC},
+    {"needed_capacity", &ResourceUse::needed_capacity, Shown::ANALYTIC, true},
+    {"mean_wait_s", &ResourceUse::mean_wait_s, Shown::WHEN_SET},
+    {"mean_sojourn_s", &ResourceUse::mean_sojourn_s, Shown::WHEN_SET},
+    {"mean_in_system", &ResourceUse::mean_in_system, Shown::WHEN_SET},
+    {"throughput_per_s", &ResourceUse::throughput_per_s, Shown::WHEN_SET},
+    {"jobs", &ResourceUse::jobs, Shown::WHEN_SET},
+};
+
+const ListField<TransferOutcome> kTransferFields[] = {
+    {"name", &TransferOutcome::name},
+    {"bytes", &TransferOutcome::bytes},
+    {"start_s", &TransferOutcome::start_s},
+    {"done_s", &TransferOutcome::done_s},
+};
+
+// Each resource's utilisation entry; busy sessions (HSM) or connections (DB) only for those kinds.
+const ListField<ResourceUse> kUtilisationFields[] = {
+    {"mean", &ResourceUse::mean_utilisation},
+    {"peak", &ResourceUse::peak_utilisation},
+    {"busy", &ResourceUse::mean_busy},
+};
+
+template <class Owner>
+void write_list_field(const ListField<Owner>& f, const Owner& x, bool analytic, nlohmann::json& j) {
+  if (f.shown == Shown::ANALYTIC && !analytic) return;
+  std::visit(
+      [&](auto member) {
+        const auto& v = x.*member;
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::optional<double>>) {
+          if (f.shown != Shown::WHEN_SET || v) j[f.key] = opt(v);
+        } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, long>) {
+          if (f.shown == Shown::WHEN_SET && !(v > 0)) return;
+          j[f.key] = f.zero_is_null && !(v > 0) ? nlohmann::json(nullptr) : nlohmann::json(v);
+        } else {
+          j[f.key] = v;
+        }
+      },
+      f.member);
+}
+
+template <class Owner>
+void read_list_field(const ListField<Owner>& f, const nlohmann::json& j, Owner& x) {
+  if (f.shown != Shown::ALWAYS && (!j.contains(f.key) || j[f.key].is_null())) return;
+  std::visit([&](auto member) { field_from(j.at(f.key), x.*member); }, f.member);
+}
+
+template <class Owner, size_t N>
+nlohmann::json entry_json(const ListField<Owner> (&fields)[N], const Owner& x, bool analytic) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const ListField<Owner>& f : fields) write_list_field(f, x, analytic, j);
   return j;
 }
 
-ResourceUse resource_from(const nlohmann::json& u) {
-  ResourceUse x;
-  x.name = u.at("name");
-  x.kind = u.at("kind");
-  x.unit = u.at("unit");
-  x.capacity = u.at("capacity");
-  x.work = u.at("work");
-  x.mean_utilisation = u.at("mean_utilisation");
-  x.peak_utilisation = u.at("peak_utilisation");
-  x.mean_busy = u.at("mean_busy");
-  x.available = u.at("available");
-  x.demand_per_certificate = u.value("demand_per_certificate", 0.0);
-  x.needed_capacity =
-      u.contains("needed_capacity") && !u["needed_capacity"].is_null() ? u["needed_capacity"].get<double>() : 0;
-  if (u.contains("mean_wait_s")) x.mean_wait_s = opt_from(u["mean_wait_s"]);
-  if (u.contains("mean_sojourn_s")) x.mean_sojourn_s = opt_from(u["mean_sojourn_s"]);
-  if (u.contains("mean_in_system")) x.mean_in_system = opt_from(u["mean_in_system"]);
-  if (u.contains("throughput_per_s")) x.throughput_per_s = opt_from(u["throughput_per_s"]);
-  x.jobs = u.value("jobs", 0L);
-  x.saved_s = u.at("saved_s_by_10pct");
-  x.fluid_completion_s = opt_from(u.at("fluid_completion_s"));
+template <class Owner, size_t N>
+Owner entry_from(const ListField<Owner> (&fields)[N], const nlohmann::json& j) {
+  Owner x;
+  for (const ListField<Owner>& f : fields) read_list_field(f, j, x);
   return x;
 }
 
-// Each resource's mean and peak utilisation by name, with busy sessions (HSM) or connections (DB).
+// The numeric figures of an entry table, in its order: what sweep metrics may name in a list's entries.
+template <class Owner, size_t N>
+std::vector<std::string> numbers_of(const ListField<Owner> (&fields)[N]) {
+  std::vector<std::string> out;
+  for (const ListField<Owner>& f : fields)
+    if (!std::holds_alternative<std::string Owner::*>(f.member)) out.push_back(f.key);
+  return out;
+}
+
 nlohmann::json utilisation_json(const std::vector<ResourceUse>& resources) {
   nlohmann::json util = nlohmann::json::object();
   for (const ResourceUse& u : resources) {
-    util[u.name] = {{"mean", u.mean_utilisation}, {"peak", u.peak_utilisation}};
-    if (u.kind == "hsm" || u.kind == "db") util[u.name]["busy"] = u.mean_busy;
+    util[u.name] = entry_json(kUtilisationFields, u, false);
+    if (u.kind != "hsm" && u.kind != "db") util[u.name].erase("busy");  // no sessions to be busy
   }
   return util;
-}
-
-nlohmann::json transfer_json(const TransferOutcome& t) {
-  return {{"name", t.name}, {"bytes", t.bytes}, {"start_s", t.start_s}, {"done_s", opt(t.done_s)}};
-}
-
-TransferOutcome transfer_from(const nlohmann::json& t) {
-  return TransferOutcome{t.at("name"), t.at("bytes"), t.at("start_s"), opt_from(t.at("done_s"))};
 }
 
 nlohmann::json window_json(const RecommendedWindow& w) {
@@ -371,14 +420,51 @@ nlohmann::json array_of(const std::vector<T>& items, F item_json) {
 
 }  // namespace
 
+std::vector<std::string> resource_figures() {
+  return numbers_of(kResourceFields);
+}
+std::vector<std::string> utilisation_figures() {
+  return numbers_of(kUtilisationFields);
+}
+std::vector<std::string> transfer_figures() {
+  return numbers_of(kTransferFields);
+}
+
+bool is_run_detail(std::string_view key) {
+  return key == "series" || key == "seed" || key == "wall_s" || key == "activities";
+}
+
+std::vector<std::string> report_figures() {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& figure) {
+    if (std::find(out.begin(), out.end(), figure) == out.end()) out.push_back(figure);
+  };
+  for (const ReportField& f : kReportFields) {
+    if (is_run_detail(f.key)) continue;
+    std::visit(
+        [&](auto member) {
+          using T = std::decay_t<decltype(Report{}.*member)>;
+          if constexpr (std::is_same_v<T, Percentiles>) {
+            add(std::string(f.key) + ".p50"), add(std::string(f.key) + ".p99");
+          } else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::optional<double>>) {
+            add(f.key);
+          }
+        },
+        f.member);
+  }
+  return out;
+}
+
 nlohmann::json to_json(const Report& r, bool with_series) {
   nlohmann::json j;
   for (const ReportField& f : kReportFields) write_field(f, r, j);
   j["classes"] = array_of(r.classes, class_json);
   const bool analytic = r.mode == "analytic";
-  j["resources"] = array_of(r.resources, [&](const ResourceUse& u) { return resource_json(u, analytic); });
+  j["resources"] =
+      array_of(r.resources, [&](const ResourceUse& u) { return entry_json(kResourceFields, u, analytic); });
   j["utilisation"] = utilisation_json(r.resources);
-  j["transfers"] = array_of(r.transfers, transfer_json);
+  j["transfers"] =
+      array_of(r.transfers, [](const TransferOutcome& t) { return entry_json(kTransferFields, t, false); });
   if (r.recommended_window) j["recommended_window"] = window_json(*r.recommended_window);
   if (with_series) j["series"] = {{"columns", r.series_columns}, {"rows", r.series}};
   return j;
@@ -389,8 +475,8 @@ Report report_from_json(const nlohmann::json& j) {
   for (const ReportField& f : kReportFields) read_field(f, j, r);
   if (j.contains("classes"))  // reports written before client classes have none
     for (const auto& c : j["classes"]) r.classes.push_back(class_from(c));
-  for (const auto& u : j.at("resources")) r.resources.push_back(resource_from(u));
-  for (const auto& t : j.at("transfers")) r.transfers.push_back(transfer_from(t));
+  for (const auto& u : j.at("resources")) r.resources.push_back(entry_from(kResourceFields, u));
+  for (const auto& t : j.at("transfers")) r.transfers.push_back(entry_from(kTransferFields, t));
   if (j.contains("recommended_window") && !j["recommended_window"].is_null())
     r.recommended_window = window_from(j["recommended_window"]);
   if (j.contains("series")) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "models/report.hpp"
+
 namespace surge {
 
 double student_t_975(int df) {
@@ -60,7 +62,7 @@ nlohmann::json summarize(const std::vector<nlohmann::json>& reports) {
   for (const nlohmann::json& r : reports) {
     std::map<std::string, double> flat;
     for (const auto& [k, v] : r.items())
-      if (k != "series" && k != "seed" && k != "wall_s" && k != "activities") flatten(v, k, flat);
+      if (!is_run_detail(k)) flatten(v, k, flat);
     for (const auto& [k, v] : flat) values[k].push_back(v);
   }
   nlohmann::json out = nlohmann::json::object();

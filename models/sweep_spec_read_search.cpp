@@ -2,78 +2,30 @@
 #include "models/sweep_spec_reader.hpp"
 
 #include <algorithm>
-#include <array>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "models/report.hpp"
 
 namespace surge::sweep_reading {
 namespace {
 
 constexpr double kPercent = 100.0;
 
-// Every numeric figure at the top level of a report as `summarize` flattens it (models/report_json.cpp,
-// to_json). Kept by hand rather than made from the report's field table: the table has more figures (CT,
-// admission, CRL, ARI), which this list does not accept yet, and its order is the one the unknown-metric
-// message prints.
-constexpr std::array<std::string_view, 24> kReportFigures{"deadline_met",
-                                                          "completion_time_s",
-                                                          "revocation_complete_s",
-                                                          "not_replaced_by_deadline",
-                                                          "revoked_before_replaced",
-                                                          "replaced_by_deadline",
-                                                          "signatures",
-                                                          "cohort_size",
-                                                          "cohorts",
-                                                          "certificates",
-                                                          "decision_s",
-                                                          "deadline_s",
-                                                          "horizon_s",
-                                                          "revoked_by_deadline",
-                                                          "replaced_within_horizon",
-                                                          "bulk_revocation_start_s",
-                                                          "time_to_replace_s.p50",
-                                                          "time_to_replace_s.p99",
-                                                          "signatures_needed",
-                                                          "db_commits",
-                                                          "db_replication_lag_max_s",
-                                                          "max_sustainable_rate_per_s",
-                                                          "latest_decision_s",
-                                                          "headroom"};
-// The figures of each named resource, utilisation entry and transfer: "resources.hsm:dc1.mean_wait_s".
-constexpr std::array<std::string_view, 15> kResourceFields{"capacity",
-                                                           "work",
-                                                           "mean_utilisation",
-                                                           "peak_utilisation",
-                                                           "mean_busy",
-                                                           "available",
-                                                           "saved_s_by_10pct",
-                                                           "fluid_completion_s",
-                                                           "demand_per_certificate",
-                                                           "needed_capacity",
-                                                           "mean_wait_s",
-                                                           "mean_sojourn_s",
-                                                           "mean_in_system",
-                                                           "throughput_per_s",
-                                                           "jobs"};
-constexpr std::array<std::string_view, 3> kUtilisationFields{"mean", "peak", "busy"};
-constexpr std::array<std::string_view, 3> kTransferFields{"bytes", "start_s", "done_s"};
-
-template <size_t N>
-std::string list_of(const std::array<std::string_view, N>& names) {
+std::string list_of(const std::vector<std::string>& names) {
   std::string out;
-  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
-template <size_t N>
-bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
+bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 // For a metric under `prefix` ("resources."): whether it names a field of `fields` after a name; `why`
 // says what is wrong. False when the metric is not under `prefix` at all.
-template <size_t N>
-bool under_group(const std::string& metric, const std::string& prefix, const std::array<std::string_view, N>& fields,
+bool under_group(const std::string& metric, const std::string& prefix, const std::vector<std::string>& fields,
                  std::optional<std::string>& why) {
   if (metric.rfind(prefix, 0) != 0) return false;
   const std::string rest = metric.substr(prefix.size());
@@ -91,13 +43,14 @@ bool under_group(const std::string& metric, const std::string& prefix, const std
 
 // Why `metric` is no figure of a report, or nullopt when it is one.
 std::optional<std::string> unknown_metric(const std::string& metric) {
-  if (contains(kReportFigures, metric)) return std::nullopt;
+  static const std::vector<std::string> figures = report_figures(), resource = resource_figures(),
+                                        utilisation = utilisation_figures(), transfer = transfer_figures();
+  if (contains(figures, metric)) return std::nullopt;
   std::optional<std::string> why;
-  if (under_group(metric, "resources.", kResourceFields, why) ||
-      under_group(metric, "utilisation.", kUtilisationFields, why) ||
-      under_group(metric, "transfers.", kTransferFields, why))
+  if (under_group(metric, "resources.", resource, why) || under_group(metric, "utilisation.", utilisation, why) ||
+      under_group(metric, "transfers.", transfer, why))
     return why;
-  return "unknown metric '" + metric + "'; a metric is a report figure (" + list_of(kReportFigures) +
+  return "unknown metric '" + metric + "'; a metric is a report figure (" + list_of(figures) +
          ") or resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD";
 }
 

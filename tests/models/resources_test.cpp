@@ -45,7 +45,9 @@ TEST(Resources, EveryResourceOfTheAnalyticAnswerHasAKindAndTheUnitOfItsKind) {
       ASSERT_TRUE(kinds.count(u.kind)) << name << ": " << u.name << " has kind " << u.kind;
       for (ResourceKind k : {ResourceKind::HSM, ResourceKind::DB, ResourceKind::CT, ResourceKind::LINK,
                              ResourceKind::API, ResourceKind::VA, ResourceKind::READS})
-        if (u.kind == resource_kind_name(k)) EXPECT_EQ(u.unit, resource_unit(k, s)) << name << ": " << u.name;
+        if (u.kind == resource_kind_name(k)) {
+          EXPECT_EQ(u.unit, resource_unit(k, s)) << name << ": " << u.name;
+        }
     }
   }
 }

@@ -6,6 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
+
+#include "models/analytic.hpp"
+#include "models/report.hpp"
+#include "models/scenario_parser.hpp"
 
 #include "tests/models/sweep_text.hpp"
 
@@ -300,18 +305,60 @@ TEST_F(SweepFixture, SweepSamplesNeedASamplingSectionAndItNeedsSamples) {
             at(text, "sobol") + ": unknown sampling method 'sobol'; expected random or latin-hypercube");
 }
 
-TEST_F(SweepFixture, SweepRejectsUnknownMetrics) {
-  std::string text =
+// Every number at the top level of real reports' JSON (and each percentile's p50 and p99), from analytic
+// answers that between them carry the CRL era's, CT's, admission control's and the OCSP era's figures.
+std::set<std::string> figures_of_real_reports() {
+  std::set<std::string> out;
+  for (const std::string name : {"le-2021-hardware-one-dc", "le-2025-crl-era", "ct-log-outage", "client-classes-one-dc",
+                                 "le-2021-ocsp-era-one-dc", "revalidation-one-dc"}) {
+    AnalyticOptions fast;
+    fast.recommend_window = false;
+    const nlohmann::json j =
+        to_json(analyze(load_scenario(std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml"), fast));
+    for (const auto& [key, value] : j.items()) {
+      if (key == "seed" || key == "wall_s" || key == "activities") continue;  // the run's, not the answer's
+      if (value.is_number() || value.is_boolean()) out.insert(key);
+      if (value.is_object() && value.contains("p50")) out.insert({key + ".p50", key + ".p99"});
+    }
+  }
+  return out;
+}
+
+// Whether docs/OUTPUT.md's JSON table has a row for the figure (for "x.p50", for x).
+bool report_figure_documented(const std::string& figure) {
+  std::ifstream doc(std::string(SURGE_SOURCE_DIR) + "/docs/OUTPUT.md");
+  const std::string row = "| `" + figure.substr(0, figure.find('.')) + "` |";
+  for (std::string line; std::getline(doc, line);)
+    if (line.rfind(row, 0) == 0) return true;
+  return false;
+}
+
+TEST_F(SweepFixture, EveryNumberAtTheTopOfAReportIsAMetricAndTheMessageListsThemAll) {
+  const std::set<std::string> figures = figures_of_real_reports();
+  ASSERT_TRUE(figures.count("crl_signatures") && figures.count("latest_decision_s"));
+  std::string list;
+  for (const std::string& f : figures) list += (list.empty() ? "" : ", ") + f;
+  EXPECT_EQ(problems(replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [" + list + "]\n")), "");
+  const std::string text =
       replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [deadline_met, completion_time]\n");
-  EXPECT_EQ(problems(text),
-            at(text, "completion_time]") +
-                ": unknown metric 'completion_time'; a metric is a report figure (deadline_met, completion_time_s, "
-                "revocation_complete_s, not_replaced_by_deadline, revoked_before_replaced, replaced_by_deadline, "
-                "signatures, cohort_size, cohorts, certificates, decision_s, deadline_s, horizon_s, "
-                "revoked_by_deadline, replaced_within_horizon, bulk_revocation_start_s, time_to_replace_s.p50, "
-                "time_to_replace_s.p99, signatures_needed, db_commits, db_replication_lag_max_s, "
-                "max_sustainable_rate_per_s, latest_decision_s, headroom) or resources.NAME.FIELD, "
-                "utilisation.NAME.FIELD, transfers.NAME.FIELD");
+  const std::string message = problems(text);
+  const std::string head =
+      at(text, "completion_time]") + ": unknown metric 'completion_time'; a metric is a report figure (";
+  const std::string tail = ") or resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD";
+  ASSERT_EQ(message.substr(0, head.size()), head);
+  ASSERT_GE(message.size(), head.size() + tail.size());
+  EXPECT_EQ(message.substr(message.size() - tail.size()), tail);
+  std::set<std::string> listed;
+  std::stringstream names(message.substr(head.size(), message.size() - head.size() - tail.size()));
+  for (std::string name; std::getline(names >> std::ws, name, ',');) listed.insert(name);
+  for (const std::string& f : figures) EXPECT_TRUE(listed.count(f)) << f << " is not in: " << message;
+  for (const std::string& f : listed) EXPECT_TRUE(report_figure_documented(f)) << f;
+  for (const std::string not_a_figure : {"scenario", "mode", "bottleneck", "seed", "wall_s", "surge_version"})
+    EXPECT_FALSE(listed.count(not_a_figure)) << not_a_figure;
+}
+
+TEST_F(SweepFixture, SweepRejectsUnknownMetrics) {
+  std::string text;
   text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [resources.hsm:dc1.mean_wiat_s]\n");
   EXPECT_EQ(problems(text), at(text, "resources") +
                                 ": unknown field 'mean_wiat_s' in metric 'resources.hsm:dc1.mean_wiat_s'; "
