@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "models/format_units.hpp"
+#include "models/resources.hpp"
 #include "models/units.hpp"
 
 namespace surge::gui {
@@ -182,8 +183,9 @@ QChart* queue_chart(const Report& r) {
   std::vector<QLineSeries*> lines;
   for (size_t c = 0; c < r.series_columns.size(); ++c) {
     const std::string& name = r.series_columns[c];
-    if (name.rfind("queue:", 0) != 0 || t < 0) continue;
-    auto* s = hover_line(QString::fromStdString(name.substr(6)), "certificates");
+    const std::string station = queued_station(name);
+    if (station.empty() || t < 0) continue;
+    auto* s = hover_line(QString::fromStdString(station), "certificates");
     for (const auto& row : r.series) {
       s->append(row[t] / kSecondsPerHour, row[c]);
       top = std::max(top, row[c]);

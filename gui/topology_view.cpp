@@ -11,6 +11,7 @@
 
 #include "gui/charts.hpp"
 #include "models/format_units.hpp"
+#include "models/resources.hpp"
 #include "models/topology.hpp"
 #include "models/units.hpp"
 
@@ -111,7 +112,7 @@ QRectF TopologyView::addDataCenter(const Scenario& s, const Topology& topo, size
   e.base_text = QString("%1 · %2 fabric").arg(e.target, bandwidth_text(dc.fabric.bandwidth_Bps));
   e.label = scene_.addSimpleText(e.base_text);
   e.label->setPos(x0 + 10, 8);
-  e.queue_column = "queue:hsm:" + dc.name;
+  e.queue_column = queue_column(resource_name(ResourceKind::HSM, dc.name));
   e.down_at_s = failure_at(s, FailureKind::DATA_CENTER, dc.name);
   addElement(e.target, e);
   for (const auto& [v, pos] : placed) addHost(s, dc, topo.node(v), pos);
@@ -129,21 +130,21 @@ void TopologyView::addHost(const Scenario& s, const DataCenter& dc, const NodePr
     case NodeKind::HSM:
       h.kind = FailureKind::HSM;
       capacity = rate_text(n.capacity, "sig");
-      h.util_column = "util:hsm:" + dc.name;
+      h.util_column = utilisation_column(resource_name(ResourceKind::HSM, dc.name));
       h.down_at_s = failure_at(s, FailureKind::HSM, n.name);
       break;
     case NodeKind::DB_WRITER:
       h.kind = FailureKind::DB_WRITER;
       capacity = rate_text(n.capacity, "commits");
-      h.util_column = "util:db-writer";
-      h.queue_column = "queue:db-writer";
+      h.util_column = utilisation_column(resource_name(ResourceKind::DB));
+      h.queue_column = queue_column(resource_name(ResourceKind::DB));
       h.down_at_s = failure_at(s, FailureKind::DB_WRITER, "");
       break;
     default:
       h.clickable = false;
       capacity = bandwidth_text(dc.fabric.bandwidth_Bps) + " NIC";
-      h.util_column = "util:link:" + n.name + "/nic";
-      if (n.kind == NodeKind::FRONTEND) h.queue_column = "queue:network";
+      h.util_column = utilisation_column(resource_name(ResourceKind::LINK, n.name + "/nic"));
+      if (n.kind == NodeKind::FRONTEND) h.queue_column = queue_column(kNetworkQueue);
       break;
   }
   h.base_text = QString::fromStdString(role) + "\n" + capacity;
@@ -186,7 +187,7 @@ bool TopologyView::addWanLinks(const Scenario& s, const Topology& topo, const st
     e.base_text = QString("%1\n%2").arg(e.target.mid(4), bandwidth_text(lp.bandwidth_Bps));
     e.label = scene_.addSimpleText(e.base_text);
     e.label->setPos((p + q) / 2 + QPointF(6, -8));
-    e.util_column = "util:link:" + lp.name;
+    e.util_column = utilisation_column(resource_name(ResourceKind::LINK, lp.name));
     e.down_at_s = failure_at(s, FailureKind::LINK, lp.name);
     for (const NodeProps* end : {&a, &b})
       if (end->dc >= 0) e.dcs << QString::fromStdString(s.data_centers[static_cast<size_t>(end->dc)].name);
@@ -212,7 +213,7 @@ void TopologyView::addCtLogs(const Scenario& s, double x0) {
     e.label = scene_.addSimpleText(e.base_text);
     e.label->setPos(x0 + 4, y + 3);
     shrink(e.label);
-    e.util_column = "util:ct:" + log.name;
+    e.util_column = utilisation_column(resource_name(ResourceKind::CT, log.name));
     for (const Failure& fl : s.failures)
       if ((fl.kind == FailureKind::CT_LOG && fl.target == log.name) ||
           (fl.kind == FailureKind::CT_OPERATOR && fl.target == log.operator_name)) {

@@ -1,5 +1,8 @@
 #include "models/resources.hpp"
 
+#include <string>
+#include <string_view>
+
 #include "models/workload.hpp"
 
 namespace surge {
@@ -42,6 +45,30 @@ std::string resource_unit(ResourceKind kind, const Scenario& s) {
       return "reads/s";
   }
   return "?";
+}
+
+namespace {
+
+constexpr const char* kUtilisationPrefix = "util:";
+constexpr const char* kBusyPrefix = "busy:";
+constexpr std::string_view kQueuePrefix = "queue:";
+
+}  // namespace
+
+std::string utilisation_column(const std::string& resource) {
+  return kUtilisationPrefix + resource;
+}
+
+std::string busy_column(const std::string& resource) {
+  return kBusyPrefix + resource;
+}
+
+std::string queue_column(const std::string& station) {
+  return std::string(kQueuePrefix) + station;
+}
+
+std::string queued_station(const std::string& column) {
+  return column.rfind(kQueuePrefix, 0) == 0 ? column.substr(kQueuePrefix.size()) : std::string();
 }
 
 std::string resource_name(ResourceKind kind, const std::string& place) {

@@ -26,4 +26,16 @@ std::string resource_unit(ResourceKind kind, const Scenario& s);
 /// left.
 std::string resource_name(ResourceKind kind, const std::string& place = "");
 
+/// The simulated time series' columns of a resource (named as resource_name names it): its utilisation
+/// ("util:hsm:dc1"), its busy servers ("busy:hsm:dc1"); and the certificates waiting at a station
+/// ("queue:hsm:dc1", "queue:db-writer", "queue:network", "queue:ct").
+std::string utilisation_column(const std::string& resource);
+std::string busy_column(const std::string& resource);
+std::string queue_column(const std::string& station);
+/// The station a queue column counts for, or empty when the column is no queue's.
+std::string queued_station(const std::string& column);
+
+/// The stations whose queues the series tracks besides each data center's HSMs (queue_column of them).
+inline constexpr const char* kNetworkQueue = "network";
+
 }  // namespace surge

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "models/broken_sites.hpp"
+#include "models/resources.hpp"
 #include "sim/child_process.hpp"
 #include "sim/model.hpp"
 
@@ -291,14 +292,15 @@ void Model::set_up_front_ends() {
 // The time series' columns (in the order monitor fills a row) and the transfers' outcomes.
 void Model::set_up_series() {
   columns_ = {"t_s", "arrived", "replaced", "revoked", "revoked_before_replaced"};
-  for (const Tracked& t : tracked_) columns_.push_back("util:" + t.name);
+  for (const Tracked& t : tracked_) columns_.push_back(utilisation_column(t.name));
   for (const Tracked& t : tracked_)
-    if (!t.servers.empty()) columns_.push_back("busy:" + t.name);
-  for (const DataCenter& dc : s_.data_centers) columns_.push_back("queue:hsm:" + dc.name);
-  columns_.push_back("queue:network");
-  columns_.push_back("queue:db-writer");
+    if (!t.servers.empty()) columns_.push_back(busy_column(t.name));
+  for (const DataCenter& dc : s_.data_centers)
+    columns_.push_back(queue_column(resource_name(ResourceKind::HSM, dc.name)));
+  columns_.push_back(queue_column(kNetworkQueue));
+  columns_.push_back(queue_column(resource_name(ResourceKind::DB)));
   columns_.push_back("replication_lag_s");
-  if (!ct_logs_.empty()) columns_.push_back("queue:ct");
+  if (!ct_logs_.empty()) columns_.push_back(queue_column(resource_name(ResourceKind::CT)));
   for (const Transfer& t : s_.transfers)
     transfers_.push_back(TransferOutcome{t.name, t.bytes, t.start_s, std::nullopt});
   in_flight_.resize(s_.transfers.size());

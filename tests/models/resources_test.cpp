@@ -52,5 +52,19 @@ TEST(Resources, EveryResourceOfTheAnalyticAnswerHasAKindAndTheUnitOfItsKind) {
   }
 }
 
+TEST(Resources, SeriesColumnsAreTheResourcesNamesAsDocsOutputWritesThem) {
+  // docs/OUTPUT.md: util:RESOURCE, busy:RESOURCE, queue:hsm:DC, queue:network, queue:db-writer, queue:ct.
+  EXPECT_EQ(utilisation_column(resource_name(ResourceKind::HSM, "dc1")), "util:hsm:dc1");
+  EXPECT_EQ(utilisation_column(resource_name(ResourceKind::LINK, "dc1/nic")), "util:link:dc1/nic");
+  EXPECT_EQ(busy_column(resource_name(ResourceKind::DB)), "busy:db-writer");
+  EXPECT_EQ(queue_column(resource_name(ResourceKind::HSM, "dc2")), "queue:hsm:dc2");
+  EXPECT_EQ(queue_column(kNetworkQueue), "queue:network");
+  EXPECT_EQ(queue_column(resource_name(ResourceKind::DB)), "queue:db-writer");
+  EXPECT_EQ(queue_column(resource_name(ResourceKind::CT)), "queue:ct");
+  EXPECT_EQ(queued_station("queue:hsm:dc2"), "hsm:dc2");
+  EXPECT_EQ(queued_station("util:hsm:dc1"), "");
+  EXPECT_EQ(queued_station("queue"), "");
+}
+
 }  // namespace
 }  // namespace surge
