@@ -14,6 +14,7 @@
 #include "models/fluid.hpp"
 #include "models/grid.hpp"
 #include "models/resources.hpp"
+#include "models/statistics.hpp"
 #include "models/topology.hpp"
 #include "models/workload.hpp"
 
@@ -157,17 +158,6 @@ enum class Differs { DECISION, WINDOW };
 struct Rerun {
   const Analysis* base = nullptr;
   Differs differs = Differs::DECISION;
-};
-
-/// Weighted values (value, weight), for weighted quantiles of delays.
-struct WeightedValues {
-  std::vector<std::pair<double, double>> v;
-  double total = 0;
-
-  /// Sorts the pairs, by value then weight.
-  void sort();
-  /// After sort(): the smallest value whose cumulative weight reaches q of the total.
-  double quantile(double q) const;
 };
 
 /// The analysis of one scenario on a time grid: arrivals, resources, and the fluid answers from them.

@@ -7,6 +7,7 @@
 
 #include "models/broken_sites.hpp"
 #include "models/clients.hpp"
+#include "models/statistics.hpp"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(metrics, surge_sim,
                                 "surge: the samples (utilisation, busy servers, queues) and the report");
@@ -65,16 +66,23 @@ void Model::monitor() {
 
 // Weighted percentile of (value, weight) pairs.
 double percentile(std::vector<std::pair<double, double>>& v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  double total = 0;
-  for (const auto& p : v) total += p.second;
-  double acc = 0;
-  for (const auto& p : v) {
-    acc += p.second;
-    if (acc >= q * total) return p.first;
-  }
-  return v.back().first;
+  WeightedValues w;
+  w.v.swap(v);
+  w.sort();
+  for (const auto& p : w.v) w.total += p.second;  // in sorted order
+  const double at = w.quantile(q);
+  v.swap(w.v);
+  return at;
+}
+
+Tracked tracked_resource(ResourceKind kind, const std::string& place, double capacity, const Scenario& s) {
+  Tracked t;
+  t.kind = kind;
+  t.name = resource_name(kind, place);
+  t.unit = resource_unit(kind, s);
+  t.capacity = capacity;
+  t.timeline = CapacityTimeline(capacity);
+  return t;
 }
 
 // Per client class, from its cohorts: the same counts as the whole run's.

@@ -48,6 +48,10 @@ struct Tracked {
   double certificate_work() const { return link ? std::max(work_up, work_down) : work_up; }
 };
 
+/// A resource of `kind` at `place` (named by resource_name), in its unit for the scenario, with a constant
+/// capacity.
+Tracked tracked_resource(ResourceKind kind, const std::string& place, double capacity, const Scenario& s);
+
 /// Weighted percentile of (value, weight) pairs (sorts them).
 double percentile(std::vector<std::pair<double, double>>& v, double q);
 

@@ -180,12 +180,7 @@ void Model::set_up_hsm_groups() {
     const DataCenter& dc = s_.data_centers[d];
     hsm_[d].members = topo_.hsms(static_cast<int>(d));
     hsm_[d].live_capacity = dc.hsm_count * dc.hsm.signatures_per_s;
-    Tracked t;
-    t.kind = ResourceKind::HSM;
-    t.name = resource_name(t.kind, dc.name);
-    t.unit = resource_unit(t.kind, s_);
-    t.capacity = hsm_[d].live_capacity;
-    t.timeline = CapacityTimeline(t.capacity);
+    Tracked t = tracked_resource(ResourceKind::HSM, dc.name, hsm_[d].live_capacity, s_);
     t.servers = hsm_[d].members;
     t.servers_per_capacity = dc.hsm.sessions / dc.hsm.signatures_per_s;
     tracked_.push_back(t);
@@ -198,12 +193,7 @@ void Model::set_up_hsm_groups() {
 void Model::set_up_db_writer() {
   db_stats_.warm_up = s_.warm_up_s;
   const DbSpec& db = s_.data_centers[static_cast<size_t>(topo_.node(writer_).dc)].db;
-  Tracked t;
-  t.kind = ResourceKind::DB;
-  t.name = resource_name(t.kind);
-  t.unit = resource_unit(t.kind, s_);
-  t.capacity = db.commits_per_s;
-  t.timeline = CapacityTimeline(t.capacity);
+  Tracked t = tracked_resource(ResourceKind::DB, "", db.commits_per_s, s_);
   writer_rate_ = db.commits_per_s;
   t.servers.push_back(writer_);
   t.servers_per_capacity = db.connections / db.commits_per_s;
@@ -216,12 +206,7 @@ void Model::set_up_db_writer() {
 void Model::set_up_links() {
   first_link_tracked_ = static_cast<int>(tracked_.size());
   for (const LinkProps& l : topo_.links()) {
-    Tracked t;
-    t.kind = ResourceKind::LINK;
-    t.name = resource_name(t.kind, l.name);
-    t.unit = resource_unit(t.kind, s_);
-    t.capacity = l.bandwidth_Bps;
-    t.timeline = CapacityTimeline(t.capacity);
+    Tracked t = tracked_resource(ResourceKind::LINK, l.name, l.bandwidth_Bps, s_);
     t.link = platform_.links[static_cast<size_t>(l.index)];
     tracked_.push_back(t);
   }
@@ -241,13 +226,7 @@ void Model::set_up_ct_logs() {
     const CtLog& log = s_.ct.logs[l];
     ct_logs_[l].op = static_cast<int>(std::find(ops.begin(), ops.end(), log.operator_name) - ops.begin());
     ct_logs_[l].stats.warm_up = s_.warm_up_s;
-    Tracked t;
-    t.kind = ResourceKind::CT;
-    t.name = resource_name(t.kind, log.name);
-    t.unit = resource_unit(t.kind, s_);
-    t.capacity = log.rate_per_s;
-    t.timeline = CapacityTimeline(t.capacity);
-    tracked_.push_back(t);
+    tracked_.push_back(tracked_resource(ResourceKind::CT, log.name, log.rate_per_s, s_));
   }
 }
 
@@ -259,14 +238,8 @@ void Model::set_up_front_ends() {
     for (size_t d = 0; d < s_.data_centers.size(); ++d) {
       stations[d].rate = rate_of(s_.data_centers[d]);
       if (stations[d].rate <= 0) continue;
-      Tracked t;
-      t.kind = kind;
-      t.name = resource_name(kind, s_.data_centers[d].name);
-      t.unit = resource_unit(kind, s_);
-      t.capacity = stations[d].rate;
-      t.timeline = CapacityTimeline(t.capacity);
       stations[d].tracked = static_cast<int>(tracked_.size());
-      tracked_.push_back(t);
+      tracked_.push_back(tracked_resource(kind, s_.data_centers[d].name, stations[d].rate, s_));
     }
   };
   const bool api_modelled = std::any_of(s_.data_centers.begin(), s_.data_centers.end(),
@@ -278,14 +251,8 @@ void Model::set_up_front_ends() {
   }
   poll_rate_ = s_.clients.ari_poll_rate_per_s();
   if (poll_rate_ > 0) {
-    Tracked t;
-    t.kind = ResourceKind::READS;
-    t.name = resource_name(t.kind);
-    t.unit = resource_unit(t.kind, s_);
     reads_tracked_ = static_cast<int>(tracked_.size());
-    tracked_.push_back(t);
-    tracked_.back().capacity = read_capacity();
-    tracked_.back().timeline = CapacityTimeline(tracked_.back().capacity);
+    tracked_.push_back(tracked_resource(ResourceKind::READS, "", read_capacity(), s_));
   }
 }
 

@@ -1,13 +1,13 @@
-// The planner's weighted quantiles sort (value, weight) pairs with a radix sort of their own; the order
-// must be std::sort's to the bit, since the quantile sums the weights in that order.
+// The weighted percentiles (planner and simulator) sort (value, weight) pairs with a radix sort of their own;
+// the order must be std::sort's to the bit, since the quantile sums the weights in that order.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 
-#include "models/analysis.hpp"
+#include "models/statistics.hpp"
 
-namespace surge::analytic_detail {
+namespace surge {
 namespace {
 
 TEST(WeightedValues, SortsAsStdSortDoesWithTiesNegativesAndZeros) {
@@ -43,4 +43,4 @@ TEST(WeightedValues, TheQuantileIsTheFirstValueWhoseRunningWeightReachesIt) {
 }
 
 }  // namespace
-}  // namespace surge::analytic_detail
+}  // namespace surge
