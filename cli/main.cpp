@@ -6,9 +6,10 @@
 //   surge check FILE [--set path=value]...
 //   surge sweep FILE [-j N] --out DIR [--search]
 //   surge plot DIR --x PARAM [--y PARAM] --metric NAME -o OUT.png                  (runs surge-plot)
-//   surge calibrate hsm|db ...                                                     (with SURGE_BUILD_REAL)
+//   surge calibrate hsm|db ...                              (runs surge-calibrate, with SURGE_BUILD_REAL)
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
-// surge itself never loads SimGrid: the commands that do not simulate start without it.
+// surge itself never loads SimGrid, OpenSSL, PKCS#11 or MariaDB: the commands that neither simulate nor
+// measure start without them.
 #include <string>
 
 #include "cli/analyze_command.hpp"
@@ -17,15 +18,15 @@
 #include "cli/run_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "models/heap.hpp"
-#ifdef SURGE_HAS_REAL
-#include "cli/calibrate_command.hpp"
-#endif
 
 int main(int argc, char** argv) {
   surge::keep_freed_heap();
   namespace cli = surge::cli;
   const std::string first = argc >= 2 ? argv[1] : "";
   if (first == "run") return cli::exec_beside("surge-sim", "SURGE_SIM", "", "it is built with surge", argc, argv);
+  if (first == "calibrate")
+    return cli::exec_beside("surge-calibrate", "SURGE_CALIBRATE", "", "configure with -DSURGE_BUILD_REAL=ON", argc,
+                            argv);
   if (first == "plot")
     return cli::exec_beside("surge-plot", "SURGE_PLOT", "../gui", "configure with -DSURGE_BUILD_GUI=ON", argc - 1,
                             argv + 1);
@@ -47,9 +48,12 @@ int main(int argc, char** argv) {
                                  "-o OUT.png (runs surge-plot, built with the GUI)");
        },
        [] { return 0; }},
-#ifdef SURGE_HAS_REAL
-      {cli::add_calibrate_command, cli::run_calibrate_command},
-#endif
+      {[](CLI::App& a) {
+         return a.add_subcommand("calibrate",
+                                 "Measure real parts and write profiles scenarios use: surge calibrate hsm|db ... "
+                                 "(runs surge-calibrate, built with the real mode)");
+       },
+       [] { return 0; }},
   };
   return cli::run_commands(app, commands, argc, argv);
 }
