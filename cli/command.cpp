@@ -4,6 +4,7 @@
 
 #include "cli/unknown_command.hpp"
 #include "models/exit_codes.hpp"
+#include "models/heap.hpp"
 #include "models/scenario_parser.hpp"
 
 namespace surge::cli {
@@ -32,6 +33,14 @@ int run_commands(CLI::App& app, const std::vector<Command>& commands, int argc, 
     return kExitRuntime;
   }
   return 0;
+}
+
+int run_handed_command(const std::string& description, const Command& command, int argc, char** argv) {
+  surge::keep_freed_heap();
+  CLI::App app{description, "surge"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SURGE_VERSION);
+  return run_commands(app, {command}, argc, argv);
 }
 
 }  // namespace surge::cli

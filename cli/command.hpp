@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace surge::cli {
@@ -20,5 +21,9 @@ struct Command {
 /// --help and --version; 2 for an unknown command or bad options (CLI11's message) and for bad scenario
 /// input (the parser's diagnostics); 3 for any other failure (its message, after "surge: ").
 int run_commands(CLI::App& app, const std::vector<Command>& commands, int argc, char** argv);
+
+/// main() of a program surge hands one command to (surge-sim: run, surge-calibrate: calibrate): surge's
+/// command line, unchanged, with surge's name, version, messages and exit codes.
+int run_handed_command(const std::string& description, const Command& command, int argc, char** argv);
 
 }  // namespace surge::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -167,6 +168,12 @@ std::vector<std::string> report_figures();
 std::vector<std::string> resource_figures();
 std::vector<std::string> utilisation_figures();
 std::vector<std::string> transfer_figures();
+/// Calls f(path, value) for every floating-point figure of the report's top level, its resources and its
+/// transfers, from the same field tables: "completion_time_s", "time_to_replace_s.p50" (measured ones),
+/// "signatures_by_key[rsa-2048]", "resources[hsm:dc1].saved_s_by_10pct", "transfers[backup].done_s" (set
+/// optionals only). The run's details (wall time) are left out.
+using NumberVisitor = std::function<void(const std::string& path, double value)>;
+void for_each_number(const Report& r, const NumberVisitor& f);
 /// Back from JSON (for reports streamed from child processes).
 Report report_from_json(const nlohmann::json& j);
 /// The plain-text summary a planner reads.

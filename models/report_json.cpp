@@ -420,6 +420,38 @@ nlohmann::json array_of(const std::vector<T>& items, F item_json) {
 
 }  // namespace
 
+namespace {
+
+// One member's numbers, under `path`: a floating-point figure, a set optional, a measured percentile's p50
+// and p99, each entry of a map; integers, flags and text are no figures that could go wrong.
+template <class T>
+void numbers_in(const std::string& path, const T& v, const NumberVisitor& f) {
+  if constexpr (std::is_same_v<T, double>) {
+    f(path, v);
+  } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+    if (v) f(path, *v);
+  } else if constexpr (std::is_same_v<T, Percentiles>) {
+    if (v.measured) f(path + ".p50", v.p50), f(path + ".p99", v.p99);
+  } else if constexpr (std::is_same_v<T, std::map<std::string, double>>) {
+    for (const auto& [key, x] : v) f(path + "[" + key + "]", x);
+  }
+}
+
+template <class Owner, size_t N>
+void entry_numbers(const ListField<Owner> (&fields)[N], const Owner& x, const std::string& at, const NumberVisitor& f) {
+  for (const ListField<Owner>& field : fields)
+    std::visit([&](auto member) { numbers_in(at + field.key, x.*member, f); }, field.member);
+}
+
+}  // namespace
+
+void for_each_number(const Report& r, const NumberVisitor& f) {
+  for (const ReportField& field : kReportFields)
+    if (!is_run_detail(field.key)) std::visit([&](auto member) { numbers_in(field.key, r.*member, f); }, field.member);
+  for (const ResourceUse& u : r.resources) entry_numbers(kResourceFields, u, "resources[" + u.name + "].", f);
+  for (const TransferOutcome& t : r.transfers) entry_numbers(kTransferFields, t, "transfers[" + t.name + "].", f);
+}
+
 std::vector<std::string> resource_figures() {
   return numbers_of(kResourceFields);
 }

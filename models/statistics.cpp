@@ -55,6 +55,13 @@ std::uint64_t order_key(double x) {
 // values (9,407 pairs, 437 values in one case), which comparison sorts handle slowly: least significant
 // digit first, 11 bits at a time, the weight's key and then the value's, skipping digits all pairs share.
 void WeightedValues::sort() {
+  // Above this many pairs (the simulator's cohorts: a million at k = 1) the radix sort's copies would cost
+  // more memory than its speed is worth: sort in place.
+  constexpr std::size_t kRadixMost = std::size_t{1} << 16;
+  if (v.size() > kRadixMost) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
   constexpr int kDigitBits = 11, kDigits = (64 + kDigitBits - 1) / kDigitBits;
   constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
   struct Keyed {

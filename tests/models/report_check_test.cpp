@@ -38,7 +38,7 @@ TEST(ReportInvariants, NamesEveryFigureThatIsNotFinite) {
   r.time_to_replace_s.p99 = std::numeric_limits<double>::infinity();
   r.classes[0].replaced_after_decision_s.p50 = std::nan("");
   EXPECT_EQ(report_violations(r),
-            (std::vector<std::string>{"time_to_replace_s.p99 is infinite", "resources[hsm:dc1].saved_s is nan",
+            (std::vector<std::string>{"time_to_replace_s.p99 is infinite", "resources[hsm:dc1].saved_s_by_10pct is nan",
                                       "classes[ari].replaced_after_decision_s.p50 is nan"}));
   try {
     require_report_invariants(r);
@@ -46,7 +46,7 @@ TEST(ReportInvariants, NamesEveryFigureThatIsNotFinite) {
   } catch (const ReportInvariantError& e) {
     EXPECT_EQ(std::string(e.what()),
               "internal error: the simulated report of 't' breaks its invariants: time_to_replace_s.p99 is infinite; "
-              "resources[hsm:dc1].saved_s is nan; classes[ari].replaced_after_decision_s.p50 is nan");
+              "resources[hsm:dc1].saved_s_by_10pct is nan; classes[ari].replaced_after_decision_s.p50 is nan");
   }
 }
 
