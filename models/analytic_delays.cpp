@@ -53,8 +53,9 @@ void Analysis::class_delays(size_t k, const std::vector<ServedPiece>& pieces, Pe
     const double weight = p.certificates / d_affected_[i] * d_class_[k][i];  // the class's share of the piece
     delays.v.push_back({std::max(0.0, p.replaced_s - first_request(k, i)), weight});
     after.v.push_back({p.replaced_s - s_.incident.decision_delay_s, weight});
-    delays.total += weight, after.total += weight;
+    delays.total += weight;
   }
+  after.total = delays.total;  // the same weights
   delays.sort(), after.sort();
   to_replace.p50 = delays.quantile(0.5), to_replace.p99 = delays.quantile(0.99);
   after_decision.p50 = after.quantile(0.5), after_decision.p99 = after.quantile(0.99);

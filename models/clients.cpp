@@ -146,13 +146,11 @@ void class_requests(const Scenario& s, const ClientClass& c, double count, doubl
       requests[i] = count * class_arrival_cdf(s, c, static_cast<double>(i) * dt_s);
     return;
   }
-  // ARI: class_arrival_cdf's sum over batches (or its one batch at 0), with each batch's constants once.
+  // ARI: class_arrival_cdf's sum over batches, with each batch's constants once. Without batches the one
+  // batch at 0 has share 1, and 0 + 1 x CDF is the CDF to the bit.
   std::vector<std::pair<double, AriCdf>> batches;  // (share, CDF)
-  for (const IncidentBatch& b : s.incident.batches) batches.emplace_back(b.share, AriCdf(s, b.enabled_s));
-  const bool one = batches.empty();
-  if (one) batches.emplace_back(1.0, AriCdf(s, 0));
+  for (const IncidentBatch& b : incident_batches(s)) batches.emplace_back(b.share, AriCdf(s, b.enabled_s));
   auto asked = [&](double t) {
-    if (one) return batches[0].second(t);
     double sum = 0;
     for (const auto& [share, cdf] : batches) sum += share * cdf(t);
     return sum;
