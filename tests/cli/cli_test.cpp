@@ -1,9 +1,11 @@
 // The `surge` command line: exit codes, error text, outputs written whole or not at all.
+#include <elf.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -286,7 +288,9 @@ TEST(Cli, CommandsThatDoNotSimulateNeverLoadSimGrid) {
   for (const std::string& args :
        std::vector<std::string>{"check " + file, "analyze " + file, "--help", "--version", "analyze --help"}) {
     const std::string opened = libraries_opened(args);
+#if !defined(SURGE_STATIC_CLI_LINKED)  // a static surge opens no library (the next test)
     EXPECT_NE(opened.find("libyaml-cpp"), std::string::npos) << args << ": the loader's record is read:\n" << opened;
+#endif
     EXPECT_EQ(opened.find("libsimgrid"), std::string::npos) << args << " loaded SimGrid";
     EXPECT_EQ(opened.find("libcrypto"), std::string::npos) << args << " loaded OpenSSL";
     EXPECT_EQ(opened.find("libmariadb"), std::string::npos) << args << " loaded the MariaDB client";
@@ -295,6 +299,39 @@ TEST(Cli, CommandsThatDoNotSimulateNeverLoadSimGrid) {
   const std::string run = libraries_opened("run --quiet --set workload.certificates=20k " + file);
   EXPECT_NE(run.find("libsimgrid"), std::string::npos) << run;
 }
+
+// Whether an ELF program names a dynamic loader (a PT_INTERP header); a static program does not.
+bool names_a_loader(const fs::path& program) {
+  std::ifstream in(program, std::ios::binary);
+  Elf64_Ehdr elf{};
+  in.read(reinterpret_cast<char*>(&elf), sizeof elf);
+  EXPECT_TRUE(in && std::memcmp(elf.e_ident, ELFMAG, SELFMAG) == 0) << program << " is not an ELF file";
+  for (int i = 0; i < elf.e_phnum; ++i) {
+    Elf64_Phdr header{};
+    in.seekg(static_cast<std::streamoff>(elf.e_phoff + static_cast<uint64_t>(i) * elf.e_phentsize));
+    in.read(reinterpret_cast<char*>(&header), sizeof header);
+    if (header.p_type == PT_INTERP) return true;
+  }
+  return false;
+}
+
+// Whether a file holds the bytes of a symbol's name (a library linked into it, or a reference to one).
+bool holds(const fs::path& file, const std::string& name) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes.find(name) != std::string::npos;
+}
+
+#if defined(SURGE_STATIC_CLI_LINKED)
+TEST(Cli, SurgeIsStaticAndHoldsNeitherTheSimulatorNorTheRealMode) {
+  const fs::path surge_program(SURGE_CLI), sim_program = fs::path(SURGE_CLI).parent_path() / "surge-sim";
+  EXPECT_FALSE(names_a_loader(surge_program)) << "surge is linked dynamically";
+  EXPECT_TRUE(names_a_loader(sim_program)) << "surge-sim is linked dynamically (SimGrid is a shared library)";
+  EXPECT_TRUE(holds(sim_program, "_ZN7simgrid")) << "surge-sim refers to SimGrid's symbols";
+  for (const char* symbol : {"_ZN7simgrid", "OPENSSL_init_crypto", "mysql_real_connect", "C_GetFunctionList"})
+    EXPECT_FALSE(holds(surge_program, symbol)) << "surge holds " << symbol;
+}
+#endif
 
 TEST(Cli, HelpExplainsEveryRunOption) {
   const Result r = surge("run --help");
