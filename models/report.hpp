@@ -168,10 +168,11 @@ std::vector<std::string> report_figures();
 std::vector<std::string> resource_figures();
 std::vector<std::string> utilisation_figures();
 std::vector<std::string> transfer_figures();
-/// Calls f(path, value) for every floating-point figure of the report's top level, its resources and its
-/// transfers, from the same field tables: "completion_time_s", "time_to_replace_s.p50" (measured ones),
-/// "signatures_by_key[rsa-2048]", "resources[hsm:dc1].saved_s_by_10pct", "transfers[backup].done_s" (set
-/// optionals only). The run's details (wall time) are left out.
+/// Calls f(path, value) for every floating-point figure of the report's top level, its resources, transfers,
+/// classes and recommended window, from the same field tables: "completion_time_s", "time_to_replace_s.p50"
+/// (measured ones), "signatures_by_key[rsa-2048]", "resources[hsm:dc1].saved_s_by_10pct",
+/// "transfers[backup].done_s", "classes[ari].last_request_s", "recommended_window.end_s" (set optionals
+/// only). The run's details (wall time) and the series are left out.
 using NumberVisitor = std::function<void(const std::string& path, double value)>;
 void for_each_number(const Report& r, const NumberVisitor& f);
 /// Back from JSON (for reports streamed from child processes).

@@ -71,8 +71,8 @@ struct ReportField {
 };
 
 // The scalar and optional top-level figures of docs/OUTPUT.md; to_json writes them and report_from_json
-// reads them from this table alone. The lists (classes, resources, transfers, series) and the
-// recommended window have functions of their own below.
+// reads them from this table alone. The lists' entries (classes, resources, utilisation, transfers) and
+// the recommended window have entry tables of their own below (ListField); the series is written as it is.
 const ReportField kReportFields[] = {
     {.key = "scenario", .member = &Report::scenario},
     {.key = "mode", .member = &Report::mode},
@@ -244,42 +244,11 @@ void read_field(const ReportField& f, const nlohmann::json& j, Report& r) {
   std::visit([&](auto member) { field_from(j.at(f.key), r.*member); }, f.member);
 }
 
-nlohmann::json class_json(const ClassOutcome& c) {
-  nlohmann::json j = {{"name", c.name},
-                      {"kind", c.kind},
-                      {"share", c.share},
-                      {"certificates", c.certificates},
-                      {"replaced_by_deadline", c.replaced_by_deadline},
-                      {"revoked_before_replaced", c.revoked_before_replaced},
-                      {"time_to_replace_s", percentiles_json(c.time_to_replace_s)},
-                      {"replaced_after_decision_s", percentiles_json(c.replaced_after_decision_s)},
-                      {"last_request_s", opt(c.last_request_s)}};
-  if (c.rejected_requests) j["rejected_requests"] = *c.rejected_requests;
-  if (c.rejected_certificates) j["rejected_certificates"] = *c.rejected_certificates;
-  return j;
-}
-
-ClassOutcome class_from(const nlohmann::json& c) {
-  ClassOutcome x;
-  x.name = c.at("name");
-  x.kind = c.at("kind");
-  x.share = c.at("share");
-  x.certificates = c.at("certificates");
-  x.replaced_by_deadline = c.at("replaced_by_deadline");
-  x.revoked_before_replaced = c.at("revoked_before_replaced");
-  x.time_to_replace_s = percentiles_from(c.at("time_to_replace_s"));
-  x.replaced_after_decision_s = percentiles_from(c.at("replaced_after_decision_s"));
-  x.last_request_s = opt_from(c.at("last_request_s"));
-  if (c.contains("rejected_requests")) x.rejected_requests = c["rejected_requests"].get<double>();
-  if (c.contains("rejected_certificates")) x.rejected_certificates = c["rejected_certificates"].get<double>();
-  return x;
-}
-
 // ---- The lists' entries: one table per entry type ------------------------------------------------
 
 template <class Owner>
-using ListMember =
-    std::variant<std::string Owner::*, double Owner::*, bool Owner::*, long Owner::*, std::optional<double> Owner::*>;
+using ListMember = std::variant<std::string Owner::*, double Owner::*, bool Owner::*, long Owner::*,
+                                std::optional<double> Owner::*, Percentiles Owner::*>;
 
 // When an entry's figure is written; every one but ALWAYS is optional on reading (its default when absent
 // or null).
@@ -294,7 +263,7 @@ struct ListField {
   const char* key;
   ListMember<Owner> member;
   Shown shown = Shown::ALWAYS;
-  bool zero_is_null = false;  ///< written as null when not above 0 (and read back as 0)
+  bool null_when_none = false;  ///< written as null when not above 0 or empty text (and read back so)
 };
 
 // The planner's figures appear only in analytic reports; the queue's only where measured.
@@ -326,6 +295,31 @@ const ListField<TransferOutcome> kTransferFields[] = {
     {"done_s", &TransferOutcome::done_s},
 };
 
+// Each client class's outcome; the admission figures only where admission control refused some.
+const ListField<ClassOutcome> kClassFields[] = {
+    {"name", &ClassOutcome::name},
+    {"kind", &ClassOutcome::kind},
+    {"share", &ClassOutcome::share},
+    {"certificates", &ClassOutcome::certificates},
+    {"replaced_by_deadline", &ClassOutcome::replaced_by_deadline},
+    {"revoked_before_replaced", &ClassOutcome::revoked_before_replaced},
+    {"time_to_replace_s", &ClassOutcome::time_to_replace_s},
+    {"replaced_after_decision_s", &ClassOutcome::replaced_after_decision_s},
+    {"last_request_s", &ClassOutcome::last_request_s},
+    {"rejected_requests", &ClassOutcome::rejected_requests, Shown::WHEN_SET},
+    {"rejected_certificates", &ClassOutcome::rejected_certificates, Shown::WHEN_SET},
+};
+
+// The analytic report's recommended window; its reason only when there is none.
+const ListField<RecommendedWindow> kWindowFields[] = {
+    {"target_utilisation", &RecommendedWindow::target_utilisation},
+    {"end_s", &RecommendedWindow::end_s},
+    {"peak_utilisation", &RecommendedWindow::peak_utilisation},
+    {"resource", &RecommendedWindow::resource},
+    {"completion_s", &RecommendedWindow::completion_s},
+    {"reason", &RecommendedWindow::reason, Shown::ALWAYS, true},
+};
+
 // Each resource's utilisation entry; busy sessions (HSM) or connections (DB) only for those kinds.
 const ListField<ResourceUse> kUtilisationFields[] = {
     {"mean", &ResourceUse::mean_utilisation},
@@ -344,9 +338,11 @@ void write_list_field(const ListField<Owner>& f, const Owner& x, bool analytic, 
           if (f.shown != Shown::WHEN_SET || v) j[f.key] = opt(v);
         } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, long>) {
           if (f.shown == Shown::WHEN_SET && !(v > 0)) return;
-          j[f.key] = f.zero_is_null && !(v > 0) ? nlohmann::json(nullptr) : nlohmann::json(v);
+          j[f.key] = f.null_when_none && !(v > 0) ? nlohmann::json(nullptr) : nlohmann::json(v);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          j[f.key] = f.null_when_none && v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
         } else {
-          j[f.key] = v;
+          j[f.key] = field_json(v);
         }
       },
       f.member);
@@ -355,6 +351,7 @@ void write_list_field(const ListField<Owner>& f, const Owner& x, bool analytic, 
 template <class Owner>
 void read_list_field(const ListField<Owner>& f, const nlohmann::json& j, Owner& x) {
   if (f.shown != Shown::ALWAYS && (!j.contains(f.key) || j[f.key].is_null())) return;
+  if (f.null_when_none && j.at(f.key).is_null()) return;
   std::visit([&](auto member) { field_from(j.at(f.key), x.*member); }, f.member);
 }
 
@@ -390,31 +387,18 @@ nlohmann::json utilisation_json(const std::vector<ResourceUse>& resources) {
   return util;
 }
 
-nlohmann::json window_json(const RecommendedWindow& w) {
-  return {{"target_utilisation", w.target_utilisation},
-          {"end_s", opt(w.end_s)},
-          {"peak_utilisation", w.peak_utilisation},
-          {"resource", w.resource},
-          {"completion_s", opt(w.completion_s)},
-          {"reason", w.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(w.reason)}};
-}
-
-RecommendedWindow window_from(const nlohmann::json& w) {
-  RecommendedWindow x;
-  x.target_utilisation = w.at("target_utilisation");
-  x.end_s = opt_from(w.at("end_s"));
-  x.peak_utilisation = w.at("peak_utilisation");
-  x.resource = w.at("resource");
-  x.completion_s = opt_from(w.at("completion_s"));
-  if (!w.at("reason").is_null()) x.reason = w["reason"];
-  return x;
-}
-
-// A JSON array of each element's JSON.
-template <class T, class F>
-nlohmann::json array_of(const std::vector<T>& items, F item_json) {
+// A list's JSON array: each entry's JSON from its table.
+template <class Owner, size_t N>
+nlohmann::json entries_json(const ListField<Owner> (&fields)[N], const std::vector<Owner>& items, bool analytic) {
   nlohmann::json out = nlohmann::json::array();
-  for (const T& x : items) out.push_back(item_json(x));
+  for (const Owner& x : items) out.push_back(entry_json(fields, x, analytic));
+  return out;
+}
+
+template <class Owner, size_t N>
+std::vector<Owner> entries_from(const ListField<Owner> (&fields)[N], const nlohmann::json& j) {
+  std::vector<Owner> out;
+  for (const auto& x : j) out.push_back(entry_from(fields, x));
   return out;
 }
 
@@ -450,6 +434,8 @@ void for_each_number(const Report& r, const NumberVisitor& f) {
     if (!is_run_detail(field.key)) std::visit([&](auto member) { numbers_in(field.key, r.*member, f); }, field.member);
   for (const ResourceUse& u : r.resources) entry_numbers(kResourceFields, u, "resources[" + u.name + "].", f);
   for (const TransferOutcome& t : r.transfers) entry_numbers(kTransferFields, t, "transfers[" + t.name + "].", f);
+  for (const ClassOutcome& c : r.classes) entry_numbers(kClassFields, c, "classes[" + c.name + "].", f);
+  if (r.recommended_window) entry_numbers(kWindowFields, *r.recommended_window, "recommended_window.", f);
 }
 
 std::vector<std::string> resource_figures() {
@@ -490,14 +476,12 @@ std::vector<std::string> report_figures() {
 nlohmann::json to_json(const Report& r, bool with_series) {
   nlohmann::json j;
   for (const ReportField& f : kReportFields) write_field(f, r, j);
-  j["classes"] = array_of(r.classes, class_json);
   const bool analytic = r.mode == "analytic";
-  j["resources"] =
-      array_of(r.resources, [&](const ResourceUse& u) { return entry_json(kResourceFields, u, analytic); });
+  j["classes"] = entries_json(kClassFields, r.classes, analytic);
+  j["resources"] = entries_json(kResourceFields, r.resources, analytic);
   j["utilisation"] = utilisation_json(r.resources);
-  j["transfers"] =
-      array_of(r.transfers, [](const TransferOutcome& t) { return entry_json(kTransferFields, t, false); });
-  if (r.recommended_window) j["recommended_window"] = window_json(*r.recommended_window);
+  j["transfers"] = entries_json(kTransferFields, r.transfers, analytic);
+  if (r.recommended_window) j["recommended_window"] = entry_json(kWindowFields, *r.recommended_window, analytic);
   if (with_series) j["series"] = {{"columns", r.series_columns}, {"rows", r.series}};
   return j;
 }
@@ -505,12 +489,11 @@ nlohmann::json to_json(const Report& r, bool with_series) {
 Report report_from_json(const nlohmann::json& j) {
   Report r;
   for (const ReportField& f : kReportFields) read_field(f, j, r);
-  if (j.contains("classes"))  // reports written before client classes have none
-    for (const auto& c : j["classes"]) r.classes.push_back(class_from(c));
-  for (const auto& u : j.at("resources")) r.resources.push_back(entry_from(kResourceFields, u));
-  for (const auto& t : j.at("transfers")) r.transfers.push_back(entry_from(kTransferFields, t));
+  if (j.contains("classes")) r.classes = entries_from(kClassFields, j["classes"]);  // none before client classes
+  r.resources = entries_from(kResourceFields, j.at("resources"));
+  r.transfers = entries_from(kTransferFields, j.at("transfers"));
   if (j.contains("recommended_window") && !j["recommended_window"].is_null())
-    r.recommended_window = window_from(j["recommended_window"]);
+    r.recommended_window = entry_from(kWindowFields, j["recommended_window"]);
   if (j.contains("series")) {
     r.series_columns = j["series"].at("columns").get<std::vector<std::string>>();
     r.series = j["series"].at("rows").get<std::vector<std::vector<double>>>();
