@@ -163,11 +163,13 @@ bool is_run_detail(std::string_view key);
 /// Every numeric figure at the top level of a report's JSON as sweep summaries flatten it ("completion_time_s",
 /// "time_to_replace_s.p50"), in the order of the report's field table: the figures a sweep may name.
 std::vector<std::string> report_figures();
-/// The numeric figures of each entry of `resources`, `utilisation` and `transfers`, in the order of their
-/// field tables: a sweep names them as resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD.
+/// The numeric figures of each entry of `resources`, `utilisation`, `transfers` and `classes`, in the order
+/// of their field tables (a percentile as FIELD.p50 and FIELD.p99): a sweep names them as
+/// resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD, classes.NAME.FIELD.
 std::vector<std::string> resource_figures();
 std::vector<std::string> utilisation_figures();
 std::vector<std::string> transfer_figures();
+std::vector<std::string> class_figures();
 /// Calls f(path, value) for every floating-point figure of the report's top level, its resources, transfers,
 /// classes and recommended window, from the same field tables: "completion_time_s", "time_to_replace_s.p50"
 /// (measured ones), "signatures_by_key[rsa-2048]", "resources[hsm:dc1].saved_s_by_10pct",

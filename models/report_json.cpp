@@ -373,8 +373,12 @@ Owner entry_from(const ListField<Owner> (&fields)[N], const nlohmann::json& j) {
 template <class Owner, size_t N>
 std::vector<std::string> numbers_of(const ListField<Owner> (&fields)[N]) {
   std::vector<std::string> out;
-  for (const ListField<Owner>& f : fields)
-    if (!std::holds_alternative<std::string Owner::*>(f.member)) out.push_back(f.key);
+  for (const ListField<Owner>& f : fields) {
+    if (std::holds_alternative<Percentiles Owner::*>(f.member))
+      out.push_back(std::string(f.key) + ".p50"), out.push_back(std::string(f.key) + ".p99");
+    else if (!std::holds_alternative<std::string Owner::*>(f.member))
+      out.push_back(f.key);
+  }
   return out;
 }
 
@@ -446,6 +450,9 @@ std::vector<std::string> utilisation_figures() {
 }
 std::vector<std::string> transfer_figures() {
   return numbers_of(kTransferFields);
+}
+std::vector<std::string> class_figures() {
+  return numbers_of(kClassFields);
 }
 
 bool is_run_detail(std::string_view key) {

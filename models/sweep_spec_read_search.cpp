@@ -29,13 +29,14 @@ bool under_group(const std::string& metric, const std::string& prefix, const std
                  std::optional<std::string>& why) {
   if (metric.rfind(prefix, 0) != 0) return false;
   const std::string rest = metric.substr(prefix.size());
-  const size_t dot = rest.rfind('.');  // names may hold dots of their own; fields never do
-  if (dot == std::string::npos || dot == 0) {
+  for (const std::string& field : fields)  // names may hold dots of their own, and fields too (FIELD.p50)
+    if (rest.size() > field.size() + 1 && rest.ends_with("." + field)) return true;
+  const size_t dot = rest.rfind('.');
+  if (dot == std::string::npos || dot == 0)
     why = "metric '" + metric + "' needs a name and a field: " + prefix + "NAME.FIELD";
-  } else if (!contains(fields, rest.substr(dot + 1))) {
+  else
     why = "unknown field '" + rest.substr(dot + 1) + "' in metric '" + metric + "'; " + prefix +
           "NAME has: " + list_of(fields);
-  }
   return true;
 }
 
@@ -44,14 +45,15 @@ bool under_group(const std::string& metric, const std::string& prefix, const std
 // Why `metric` is no figure of a report, or nullopt when it is one.
 std::optional<std::string> unknown_metric(const std::string& metric) {
   static const std::vector<std::string> figures = report_figures(), resource = resource_figures(),
-                                        utilisation = utilisation_figures(), transfer = transfer_figures();
+                                        utilisation = utilisation_figures(), transfer = transfer_figures(),
+                                        classes = class_figures();
   if (contains(figures, metric)) return std::nullopt;
   std::optional<std::string> why;
   if (under_group(metric, "resources.", resource, why) || under_group(metric, "utilisation.", utilisation, why) ||
-      under_group(metric, "transfers.", transfer, why))
+      under_group(metric, "transfers.", transfer, why) || under_group(metric, "classes.", classes, why))
     return why;
   return "unknown metric '" + metric + "'; a metric is a report figure (" + list_of(figures) +
-         ") or resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD";
+         ") or resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD, classes.NAME.FIELD";
 }
 
 namespace {

@@ -42,7 +42,7 @@ fs::path write_sweep(const fs::path& dir, int replications, const std::string& e
                       << "base: " << SURGE_SOURCE_DIR << "/scenarios/le-2021-hardware-one-dc.yaml\n"
                       << "seed: 11\nreplications: " << replications << "\n"
                       << "set: {workload.certificates: 2M, workload.cohort_size: 20000}\n"
-                      << "metrics: [completion_time_s, deadline_met, signatures]\n"
+                      << "metrics: [completion_time_s, deadline_met, signatures, classes.ari.time_to_replace_s.p99]\n"
                       << "parameters:\n"
                       << "  - {path: incident.decision_delay, values: [0h, 2h" << extra_values << "]}\n"
                       << "  - {path: data_centers.dc1.hsm.count, values: [1, 2]}\n";
@@ -135,7 +135,7 @@ TEST(Sweep, RowsEqualIndividualRunsOfTheSamePointsAndSeeds) {
   ASSERT_EQ(rows.size(), 4u);
   for (const auto& row : rows) {
     // The same point run by hand, replication by replication, with the seeds the sweep documents.
-    std::vector<double> completion;
+    std::vector<double> completion, ari_p99;  // a top-level figure, and a class's (classes.NAME.FIELD)
     for (int rep = 0; rep < 2; ++rep) {
       const auto one = run_command(std::string(SURGE_CLI) + " run " + SURGE_SOURCE_DIR +
                                    "/scenarios/le-2021-hardware-one-dc.yaml --set workload.certificates=2M --set "
@@ -144,8 +144,13 @@ TEST(Sweep, RowsEqualIndividualRunsOfTheSamePointsAndSeeds) {
                                    " --set data_centers.dc1.hsm.count=" + row.at("data_centers.dc1.hsm.count") +
                                    " --seed " + std::to_string(surge::replication_seed(11, rep)) + " --json --quiet");
       ASSERT_EQ(one.code, 0) << one.err;
-      completion.push_back(nlohmann::json::parse(one.out)["completion_time_s"].get<double>());
+      const nlohmann::json report = nlohmann::json::parse(one.out);
+      completion.push_back(report["completion_time_s"].get<double>());
+      for (const auto& c : report["classes"])
+        if (c["name"] == "ari") ari_p99.push_back(c["time_to_replace_s"]["p99"].get<double>());
     }
+    ASSERT_EQ(ari_p99.size(), 2u);
+    EXPECT_DOUBLE_EQ(std::stod(row.at("classes.ari.time_to_replace_s.p99_mean")), (ari_p99[0] + ari_p99[1]) / 2);
     const double mean = (completion[0] + completion[1]) / 2;
     const double half_width = kStudentT975_df1 * std::abs(completion[0] - completion[1]) / 2;
     EXPECT_DOUBLE_EQ(std::stod(row.at("completion_time_s_mean")), mean);
@@ -361,7 +366,7 @@ TEST(SweepPlot, RendersALineChartAndAHeatMapAndNamesWhatIsMissing) {
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(
       bad.err.find("surge plot: 'completion' is not a metric of this sweep (metrics: completion_time_s, deadline_met, "
-                   "signatures)"),
+                   "signatures, classes.ari.time_to_replace_s.p99)"),
       std::string::npos)
       << bad.err;
   EXPECT_FALSE(fs::exists(dir / "bad.png"));

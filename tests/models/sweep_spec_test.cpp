@@ -344,7 +344,8 @@ TEST_F(SweepFixture, EveryNumberAtTheTopOfAReportIsAMetricAndTheMessageListsThem
   const std::string message = problems(text);
   const std::string head =
       at(text, "completion_time]") + ": unknown metric 'completion_time'; a metric is a report figure (";
-  const std::string tail = ") or resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD";
+  const std::string tail =
+      ") or resources.NAME.FIELD, utilisation.NAME.FIELD, transfers.NAME.FIELD, classes.NAME.FIELD";
   ASSERT_EQ(message.substr(0, head.size()), head);
   ASSERT_GE(message.size(), head.size() + tail.size());
   EXPECT_EQ(message.substr(message.size() - tail.size()), tail);
@@ -368,6 +369,20 @@ TEST_F(SweepFixture, SweepRejectsUnknownMetrics) {
   text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [utilisation.mean]\n");
   EXPECT_EQ(problems(text),
             at(text, "utilisation") + ": metric 'utilisation.mean' needs a name and a field: utilisation.NAME.FIELD");
+  text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [classes.ari.time_to_replace_s.p95]\n");
+  EXPECT_EQ(problems(text), at(text, "classes") +
+                                ": unknown field 'p95' in metric 'classes.ari.time_to_replace_s.p95'; classes.NAME "
+                                "has: share, certificates, replaced_by_deadline, revoked_before_replaced, "
+                                "time_to_replace_s.p50, time_to_replace_s.p99, replaced_after_decision_s.p50, "
+                                "replaced_after_decision_s.p99, last_request_s, rejected_requests, "
+                                "rejected_certificates");
+}
+
+TEST_F(SweepFixture, EachClassFigureIsAMetric) {
+  const std::string metrics =
+      "metrics: [classes.ari.revoked_before_replaced, classes.cron.time_to_replace_s.p99, "
+      "classes.email.last_request_s, classes.ari.v2.share]\n";  // a class name may hold a dot
+  EXPECT_EQ(problems(replace(kSweep, "base: base.yaml\n", "base: base.yaml\n" + metrics)), "");
 }
 
 TEST_F(SweepFixture, SweepRejectsABadSearchCondition) {
