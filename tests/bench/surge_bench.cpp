@@ -181,10 +181,11 @@ nlohmann::json surge_run(const std::vector<surge::Override>& overrides) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "analyze") {  // section 4 alone
     const AnalyzeTimes analyze = analyze_times();
-    std::printf("\ntargets: surge analyze (default) within 10 ms of /bin/true: %s (+%.1f ms);  analytic answer in "
-                "process < 5 ms on every scenario: %s (slowest %.2f ms)\n",
-                analyze.default_over_true_s <= 0.010 ? "met" : "MISSED", analyze.default_over_true_s * 1000,
-                analyze.slowest_in_process_s < 0.005 ? "met" : "MISSED", analyze.slowest_in_process_s * 1000);
+    std::printf(
+        "\ntargets: surge analyze (default) within 10 ms of /bin/true: %s (+%.1f ms);  analytic answer in "
+        "process < 5 ms on every scenario: %s (slowest %.2f ms)\n",
+        analyze.default_over_true_s <= 0.010 ? "met" : "MISSED", analyze.default_over_true_s * 1000,
+        analyze.slowest_in_process_s < 0.005 ? "met" : "MISSED", analyze.slowest_in_process_s * 1000);
     return 0;
   }
   std::printf("surge benchmark (each figure from its own child process)\n\n");

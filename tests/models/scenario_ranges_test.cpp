@@ -116,89 +116,104 @@ struct Probe {
   bool list = false;     // the value is one element of a list (sample)
 };
 
-std::vector<Probe> probes() {
+Probe probe(const std::string& pattern, const std::string* base, const std::string& path,
+            const std::string& reported = "") {
+  return Probe{pattern, base, path, reported.empty() ? path : reported};
+}
+
+// The probes of the sections before the clients ...
+std::vector<Probe> probes_before_clients() {
   const std::string* f = &kFull;
   const std::string* c = &kCrl;
-  auto p = [&](const std::string& pattern, const std::string* base, const std::string& path,
-               const std::string& reported = "") {
-    return Probe{pattern, base, path, reported.empty() ? path : reported};
+  return {
+      probe("schema", f, "schema"),
+      probe("warm_up", f, "warm_up"),
+      probe("service_times.*.cv", f, "service_times.hsm.cv"),
+      probe("data_centers.*.fabric.bandwidth", f, "data_centers.dc1.fabric.bandwidth"),
+      probe("data_centers.*.fabric.latency", f, "data_centers.dc1.fabric.latency"),
+      probe("data_centers.*.hsm.count", f, "data_centers.dc1.hsm.count"),
+      probe("data_centers.*.hsm.sessions", f, "data_centers.dc1.hsm.sessions"),
+      probe("data_centers.*.hsm.signatures_per_s", f, "data_centers.dc1.hsm.signatures_per_s"),
+      probe("data_centers.*.hsm.signatures_per_s.*", f, "data_centers.dc2.hsm.signatures_per_s.rsa-2048"),
+      probe("data_centers.*.hsm.sigma", f, "data_centers.dc1.hsm.sigma"),
+      probe("data_centers.*.hsm.kappa", f, "data_centers.dc1.hsm.kappa"),
+      probe("data_centers.*.db.replicas", f, "data_centers.dc1.db.replicas"),
+      probe("data_centers.*.db.connections", f, "data_centers.dc1.db.connections"),
+      probe("data_centers.*.db.commits_per_s", f, "data_centers.dc1.db.commits_per_s"),
+      probe("data_centers.*.db.reads_per_s", f, "data_centers.dc1.db.reads_per_s"),
+      probe("data_centers.*.db.sigma", f, "data_centers.dc1.db.sigma"),
+      probe("data_centers.*.db.kappa", f, "data_centers.dc1.db.kappa"),
+      probe("data_centers.*.api.requests_per_s", f, "data_centers.dc1.api.requests_per_s"),
+      probe("wan.*.bandwidth", f, "wan.0.bandwidth"),
+      probe("wan.*.latency", f, "wan.0.latency"),
+      probe("workload.certificates", f, "workload.certificates"),
+      probe("workload.signatures_per_issuance", f, "workload.signatures_per_issuance"),
+      probe("workload.signatures_per_revocation", f, "workload.signatures_per_revocation"),
+      probe("workload.key_types.*.share", f, "workload.key_types.0.share", "workload.key_types.rsa-2048.share"),
+      probe("workload.names_per_certificate", f, "workload.names_per_certificate"),
+      probe("workload.new_authz_share", c, "workload.new_authz_share"),
+      probe("workload.api_requests_per_issuance", f, "workload.api_requests_per_issuance"),
+      probe("workload.rpc_bytes.*", f, "workload.rpc_bytes.acme"),
+      probe("workload.crl_shards", c, "workload.crl_shards"),
+      probe("workload.crl_period", c, "workload.crl_period"),
+      probe("workload.crl_entry_bytes", c, "workload.crl_entry_bytes"),
+      probe("workload.active_certificates", f, "workload.active_certificates"),
+      probe("workload.ocsp_resign_period", f, "workload.ocsp_resign_period"),
+      probe("workload.cohort_size", c, "workload.cohort_size"),
   };
-  std::vector<Probe> out = {
-      p("schema", f, "schema"),
-      p("warm_up", f, "warm_up"),
-      p("service_times.*.cv", f, "service_times.hsm.cv"),
-      p("data_centers.*.fabric.bandwidth", f, "data_centers.dc1.fabric.bandwidth"),
-      p("data_centers.*.fabric.latency", f, "data_centers.dc1.fabric.latency"),
-      p("data_centers.*.hsm.count", f, "data_centers.dc1.hsm.count"),
-      p("data_centers.*.hsm.sessions", f, "data_centers.dc1.hsm.sessions"),
-      p("data_centers.*.hsm.signatures_per_s", f, "data_centers.dc1.hsm.signatures_per_s"),
-      p("data_centers.*.hsm.signatures_per_s.*", f, "data_centers.dc2.hsm.signatures_per_s.rsa-2048"),
-      p("data_centers.*.hsm.sigma", f, "data_centers.dc1.hsm.sigma"),
-      p("data_centers.*.hsm.kappa", f, "data_centers.dc1.hsm.kappa"),
-      p("data_centers.*.db.replicas", f, "data_centers.dc1.db.replicas"),
-      p("data_centers.*.db.connections", f, "data_centers.dc1.db.connections"),
-      p("data_centers.*.db.commits_per_s", f, "data_centers.dc1.db.commits_per_s"),
-      p("data_centers.*.db.reads_per_s", f, "data_centers.dc1.db.reads_per_s"),
-      p("data_centers.*.db.sigma", f, "data_centers.dc1.db.sigma"),
-      p("data_centers.*.db.kappa", f, "data_centers.dc1.db.kappa"),
-      p("data_centers.*.api.requests_per_s", f, "data_centers.dc1.api.requests_per_s"),
-      p("wan.*.bandwidth", f, "wan.0.bandwidth"),
-      p("wan.*.latency", f, "wan.0.latency"),
-      p("workload.certificates", f, "workload.certificates"),
-      p("workload.signatures_per_issuance", f, "workload.signatures_per_issuance"),
-      p("workload.signatures_per_revocation", f, "workload.signatures_per_revocation"),
-      p("workload.key_types.*.share", f, "workload.key_types.0.share", "workload.key_types.rsa-2048.share"),
-      p("workload.names_per_certificate", f, "workload.names_per_certificate"),
-      p("workload.new_authz_share", c, "workload.new_authz_share"),
-      p("workload.api_requests_per_issuance", f, "workload.api_requests_per_issuance"),
-      p("workload.rpc_bytes.*", f, "workload.rpc_bytes.acme"),
-      p("workload.crl_shards", c, "workload.crl_shards"),
-      p("workload.crl_period", c, "workload.crl_period"),
-      p("workload.crl_entry_bytes", c, "workload.crl_entry_bytes"),
-      p("workload.active_certificates", f, "workload.active_certificates"),
-      p("workload.ocsp_resign_period", f, "workload.ocsp_resign_period"),
-      p("workload.cohort_size", c, "workload.cohort_size"),
-      p("clients.ari_share", c, "clients.ari_share"),
-      p("clients.classes.*.share", f, "clients.classes.cron.share"),
-      p("clients.classes.*.runs_per_day", f, "clients.classes.cron.runs_per_day"),
-      p("clients.classes.*.random_sleep", f, "clients.classes.cron.random_sleep"),
-      p("clients.classes.*.response.mean", f, "clients.classes.mail.response.mean"),
-      p("clients.classes.*.response.cv", f, "clients.classes.mail.response.cv"),
-      p("clients.retry_after", f, "clients.retry_after"),
-      p("clients.retry_after_jitter", f, "clients.retry_after_jitter"),
-      p("clients.normal_renewal_span", f, "clients.normal_renewal_span"),
-      p("clients.background_issuance", f, "clients.background_issuance"),
-      p("clients.ari_polling.certificates", f, "clients.ari_polling.certificates"),
-      p("clients.window.start", f, "clients.window.start"),
-      p("clients.window.end", f, "clients.window.end"),
-      p("clients.clustering.share", f, "clients.clustering.share"),
-      p("clients.clustering.width", f, "clients.clustering.width"),
-      p("incident.decision_delay", f, "incident.decision_delay"),
-      p("incident.deadline", f, "incident.deadline"),
-      p("incident.horizon", f, "incident.horizon"),
-      p("incident.revocation_margin", f, "incident.revocation_margin"),
-      p("incident.revocation_slack", f, "incident.revocation_slack"),
-      p("incident.db_promotion_delay", f, "incident.db_promotion_delay"),
-      p("incident.batches.count", c, "incident.batches.count"),
-      p("incident.batches.every", c, "incident.batches.every"),
-      p("incident.batches.*.share", f, "incident.batches.0.share"),
-      p("incident.batches.*.at", f, "incident.batches.1.at"),
-      p("validation.reuse_period", f, "validation.reuse_period"),
-      p("validation.validations_per_s", f, "validation.validations_per_s"),
-      p("validation.dns_latency", f, "validation.dns_latency"),
-      p("validation.http_latency", f, "validation.http_latency"),
-      p("admission.queue", f, "admission.queue"),
-      p("admission.retry_after", f, "admission.retry_after"),
-      p("ct.scts_required", f, "ct.scts_required"),
-      p("ct.logs.*.rate", f, "ct.logs.argon.rate"),
-      p("ct.logs.*.latency", f, "ct.logs.argon.latency"),
-      p("failures.*.at", f, "failures.0.at"),
-      p("failures.*.until", f, "failures.0.until"),
-      p("transfers.*.size", f, "transfers.backup.size"),
-      p("transfers.*.start", f, "transfers.backup.start"),
+}
+
+// ... and of the clients and the sections after them.
+std::vector<Probe> probes_from_clients() {
+  const std::string* f = &kFull;
+  const std::string* c = &kCrl;
+  return {
+      probe("clients.ari_share", c, "clients.ari_share"),
+      probe("clients.classes.*.share", f, "clients.classes.cron.share"),
+      probe("clients.classes.*.runs_per_day", f, "clients.classes.cron.runs_per_day"),
+      probe("clients.classes.*.random_sleep", f, "clients.classes.cron.random_sleep"),
+      probe("clients.classes.*.response.mean", f, "clients.classes.mail.response.mean"),
+      probe("clients.classes.*.response.cv", f, "clients.classes.mail.response.cv"),
+      probe("clients.retry_after", f, "clients.retry_after"),
+      probe("clients.retry_after_jitter", f, "clients.retry_after_jitter"),
+      probe("clients.normal_renewal_span", f, "clients.normal_renewal_span"),
+      probe("clients.background_issuance", f, "clients.background_issuance"),
+      probe("clients.ari_polling.certificates", f, "clients.ari_polling.certificates"),
+      probe("clients.window.start", f, "clients.window.start"),
+      probe("clients.window.end", f, "clients.window.end"),
+      probe("clients.clustering.share", f, "clients.clustering.share"),
+      probe("clients.clustering.width", f, "clients.clustering.width"),
+      probe("incident.decision_delay", f, "incident.decision_delay"),
+      probe("incident.deadline", f, "incident.deadline"),
+      probe("incident.horizon", f, "incident.horizon"),
+      probe("incident.revocation_margin", f, "incident.revocation_margin"),
+      probe("incident.revocation_slack", f, "incident.revocation_slack"),
+      probe("incident.db_promotion_delay", f, "incident.db_promotion_delay"),
+      probe("incident.batches.count", c, "incident.batches.count"),
+      probe("incident.batches.every", c, "incident.batches.every"),
+      probe("incident.batches.*.share", f, "incident.batches.0.share"),
+      probe("incident.batches.*.at", f, "incident.batches.1.at"),
+      probe("validation.reuse_period", f, "validation.reuse_period"),
+      probe("validation.validations_per_s", f, "validation.validations_per_s"),
+      probe("validation.dns_latency", f, "validation.dns_latency"),
+      probe("validation.http_latency", f, "validation.http_latency"),
+      probe("admission.queue", f, "admission.queue"),
+      probe("admission.retry_after", f, "admission.retry_after"),
+      probe("ct.scts_required", f, "ct.scts_required"),
+      probe("ct.logs.*.rate", f, "ct.logs.argon.rate"),
+      probe("ct.logs.*.latency", f, "ct.logs.argon.latency"),
+      probe("failures.*.at", f, "failures.0.at"),
+      probe("failures.*.until", f, "failures.0.until"),
+      probe("transfers.*.size", f, "transfers.backup.size"),
+      probe("transfers.*.start", f, "transfers.backup.start"),
   };
-  out.push_back(Probe{"service_times.*.sample", f, "service_times.db.sample", "service_times.db.sample", true});
-  out.push_back(Probe{"clients.classes.*.response.sample", f, "clients.classes.sampled.response.sample",
+}
+
+std::vector<Probe> probes() {
+  std::vector<Probe> out = probes_before_clients();
+  for (const Probe& p : probes_from_clients()) out.push_back(p);
+  out.push_back(Probe{"service_times.*.sample", &kFull, "service_times.db.sample", "service_times.db.sample", true});
+  out.push_back(Probe{"clients.classes.*.response.sample", &kFull, "clients.classes.sampled.response.sample",
                       "clients.classes.sampled.response.sample", true});
   return out;
 }
