@@ -33,4 +33,10 @@ int exec_beside(const std::string& program, const char* env_override, const std:
   return kExitRuntime;
 }
 
+std::string self_path(const char* argv0) {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(argv0) : exe.string();
+}
+
 }  // namespace surge::cli

@@ -13,4 +13,7 @@ namespace surge::cli {
 int exec_beside(const std::string& program, const char* env_override, const std::string& fallback_folder,
                 const std::string& how_to_build, int argc, char** argv);
 
+/// This very program's path (/proc/self/exe; argv0 when that cannot be read): children run `surge run`.
+std::string self_path(const char* argv0);
+
 }  // namespace surge::cli

@@ -5,6 +5,7 @@
 //   surge analyze FILE [--set path=value]... [--json] [--headroom F] [--target-utilisation U]
 //   surge check FILE [--set path=value]...
 //   surge sweep FILE [-j N] --out DIR [--search]
+//   surge twin FILE --out DIR --predict-only [--hsm-profile P] [--db-profile P] [--duration D]
 //   surge plot DIR --x PARAM [--y PARAM] --metric NAME -o OUT.png                  (runs surge-plot)
 //   surge calibrate hsm|db ...                              (runs surge-calibrate, with SURGE_BUILD_REAL)
 // Exit codes: 0 ok; 1 deadline missed, only with --fail-on-miss; 2 bad input; 3 runtime failure.
@@ -17,6 +18,7 @@
 #include "cli/forward.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sweep_command.hpp"
+#include "cli/twin_command.hpp"
 #include "models/heap.hpp"
 
 int main(int argc, char** argv) {
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
       {cli::add_analyze_command, cli::run_analyze_command},
       {cli::add_check_command, cli::run_check_command},
       {cli::add_sweep_command, [&] { return cli::run_sweep_command(argv[0]); }},
+      {cli::add_twin_command, [&] { return cli::run_twin_command(argv[0]); }},
       {[](CLI::App& a) {
          return a.add_subcommand("plot",
                                  "Chart a sweep's results as PNG: surge plot DIR --x PARAM [--y PARAM] --metric NAME "

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/forward.hpp"
 #include "cli/sweep/sweep_runner.hpp"
 #include "cli/sweep/sweep_search.hpp"
 #include "models/atomic_file.hpp"
@@ -30,13 +31,6 @@ SweepArgs args;
 std::atomic<bool> stop_requested{false};
 void on_stop_signal(int) {
   stop_requested = true;
-}
-
-// This very binary: sweep children run `surge run`.
-std::string self_path(const char* argv0) {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string(argv0) : exe.string();
 }
 
 int run_search_mode(const SweepSpec& spec, const char* argv0) {

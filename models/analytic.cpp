@@ -19,7 +19,7 @@ constexpr double kCompletionTolerance = 1e-6;  // of the affected certificates: 
 
 Analysis::Analysis(const Scenario& s, Build build, Rerun rerun) : s_(s), topo_(s), cost_(cost_model(s)) {
   const double horizon = s.incident.horizon_s;
-  dt_ = std::max(kMinGridStep_s, horizon / kMaxGridPoints);
+  dt_ = std::max(s_.step(kMinGridStep_s), horizon / kMaxGridPoints);
   n_ = grid_index(horizon, dt_) + 1;
   build_arrivals(rerun, build == Build::ALL);
   if (build == Build::ALL) {
@@ -139,7 +139,7 @@ std::optional<double> Analysis::bulk_revocation_start(const std::vector<double>&
     const double sign = res_[hsm_].timeline.at(t(i)), commit = res_[db_].timeline.at(t(i));
     const double need = revocation_need_s(
         s.incident, {remaining, cost_.revocation.signatures * hsm_mix_, sign, cost_.revocation.commits, commit});
-    if (bulk_revocation_due(s.incident, t(i), need)) return t(i);
+    if (bulk_revocation_due(s.incident, t(i), need, s.step(kControllerInterval_s))) return t(i);
   }
   return std::nullopt;
 }

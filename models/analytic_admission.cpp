@@ -66,7 +66,7 @@ AdmissionState Analysis::admission_start() const {
       a.tracks.push_back(AdmissionState::Track{&r, r.timeline, std::vector<double>(n_, 0.0)});
   a.cum_certs.assign(n_, 0.0);
   for (const ClientClass& c : classes_) {
-    const double wait_s = c.kind == ClientKind::CRON ? c.period_s() : adm.retry_after_s;
+    const double wait_s = c.kind == ClientKind::CRON ? c.period_s(s_.clients) : adm.retry_after_s;
     a.classes.push_back(
         AdmissionState::Retries{std::vector<double>(n_, 0.0), std::vector<double>(n_, 0.0), steps_after(wait_s)});
   }

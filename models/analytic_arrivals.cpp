@@ -30,8 +30,8 @@ std::vector<size_t> Analysis::burst_points() const {
   std::vector<size_t> burst(n_, 0);
   size_t hour = 0;
   for (size_t i = 1; i < n_; ++i) {
-    if (const size_t h = grid_index(t(i), kSecondsPerHour); i == 1 || h != hour)
-      hour = h, burst[i] = index_of(static_cast<double>(h) * kSecondsPerHour + offset);
+    if (const size_t h = grid_index(t(i), c.hour_s()); i == 1 || h != hour)
+      hour = h, burst[i] = index_of(static_cast<double>(h) * c.hour_s() + offset);
     else
       burst[i] = burst[i - 1];
   }

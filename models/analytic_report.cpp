@@ -119,7 +119,7 @@ void Analysis::report_resources(Report& r, const RunTotals& run, const AnalyticO
   std::vector<FluidResource> fluid;  // background signing's rate off the HSMs, as in run()
   for (const Resource& x : res_)
     fluid.push_back(FluidResource{x.name, x.certificate_timeline(), 0, work_arrivals(x, 0)});
-  const BottleneckResult b = find_bottleneck(units, fluid);
+  const BottleneckResult b = find_bottleneck(units, fluid, s_.step(kBindingLag_s));
   r.bottleneck = b.bottleneck;
   double sustainable = kInf;
   for (size_t k = 0; k < res_.size(); ++k) {

@@ -48,7 +48,7 @@ std::optional<double> Analysis::latest_decision(const Outcome& base) const {
 }
 
 Peak Analysis::averaged_peak(const std::vector<Resource>& resources) const {
-  const size_t span = std::max<size_t>(1, static_cast<size_t>(std::lround(kPeakAveraging_s / dt_)));
+  const size_t span = std::max<size_t>(1, static_cast<size_t>(std::lround(s_.step(kPeakAveraging_s) / dt_)));
   double busiest = 0, in_span = 0;  // requests (affected and normal) in the last `span` intervals
   for (size_t i = 0; i < n_; ++i) {
     in_span += d_affected_[i] + d_background_[i];

@@ -31,8 +31,9 @@ std::uint64_t batch_stream(size_t class_index, size_t batch) {
 
 // Poll intervals are uniform on [a, b] after clamping.
 std::pair<double, double> poll_interval(const Clients& c) {
-  return {std::clamp(c.retry_after_s * (1.0 - c.retry_after_jitter), kMinRetryAfter, kMaxRetryAfter),
-          std::clamp(c.retry_after_s * (1.0 + c.retry_after_jitter), kMinRetryAfter, kMaxRetryAfter)};
+  const double least = kMinRetryAfter / c.time_scale, most = kMaxRetryAfter / c.time_scale;
+  return {std::clamp(c.retry_after_s * (1.0 - c.retry_after_jitter), least, most),
+          std::clamp(c.retry_after_s * (1.0 + c.retry_after_jitter), least, most)};
 }
 
 // Smallest t in [lo, hi] with cdf(t) >= q (the CDFs are continuous and non-decreasing).
@@ -101,7 +102,7 @@ double normal_renewal_cdf(const Scenario& s, double t) {
 double cron_renewal_cdf(const Scenario& s, const ClientClass& c, double t) {
   // X = U[0, P] + U[0, S]: the density rises over [0, min], is flat to max, falls to P + S.
   const double x = t - s.incident.decision_delay_s;
-  const double p = c.period_s(), sleep = c.random_sleep_s;
+  const double p = c.period_s(s.clients), sleep = c.random_sleep_s;
   if (x <= 0) return 0;
   if (sleep <= 0) return std::min(1.0, x / p);
   const double lo = std::min(p, sleep), hi = std::max(p, sleep);
@@ -254,7 +255,7 @@ ArrivalPlan plan_means(const Scenario& s) {
         double t = at_quantile((static_cast<double>(i) + 0.5) / static_cast<double>(n));
         const bool moved = std::floor((index + 1) * c.burst_share) > std::floor(index * c.burst_share);
         ++index;
-        if (moved) t = std::ceil(t / kSecondsPerHour) * kSecondsPerHour + mean_offset;
+        if (moved) t = std::ceil(t / c.hour_s()) * c.hour_s() + mean_offset;
         keep(plan, Cohort{t, size, cls, static_cast<int>(key)}, horizon);
       }
     }
@@ -273,7 +274,7 @@ ArrivalPlan plan_means(const Scenario& s) {
       // Bisection brackets: each batch's renewals all fall within [d, latest].
       double latest = d + e + c.normal_renewal_span_s;
       if (cc.kind == ClientKind::ARI) latest = d + e + std::max(b, c.window_end_s);
-      if (cc.kind == ClientKind::CRON) latest = d + cc.period_s() + cc.random_sleep_s;
+      if (cc.kind == ClientKind::CRON) latest = d + cc.period_s(c) + cc.random_sleep_s;
       add_class(per_batch[bi], static_cast<int>(i), [&](double q) {
         // The normal schedule's quantile is exact; the others are inverted numerically.
         if (cc.kind == ClientKind::UNREACHED) return d + q * c.normal_renewal_span_s;
@@ -311,7 +312,7 @@ double draw_normal_renewal(const Scenario& s, Rng& rng) {
 double draw_cron_renewal(const Scenario& s, const ClientClass& c, Rng& rng) {
   // The client's schedule has a random phase relative to the decision, so its next run is uniform over
   // one period; the run then sleeps a uniform time before it renews (certbot's random delay).
-  const double run = rng.uniform() * c.period_s();
+  const double run = rng.uniform() * c.period_s(s.clients);
   return s.incident.decision_delay_s + run + rng.uniform() * c.random_sleep_s;
 }
 
@@ -337,7 +338,7 @@ double draw_renewal(const Scenario& s, const ClientClass& c, Rng& rng, double en
 
 double apply_clustering(const Clients& c, double t, Rng& rng) {
   if (c.burst_share <= 0 || rng.uniform() >= c.burst_share) return t;
-  const double top = std::ceil(t / kSecondsPerHour) * kSecondsPerHour;
+  const double top = std::ceil(t / c.hour_s()) * c.hour_s();
   const double offset =
       c.burst_shape == BurstShape::UNIFORM ? rng.uniform() * c.burst_width_s : rng.exponential(c.burst_width_s / 3.0);
   return top + offset;

@@ -12,12 +12,12 @@ double revocation_need_s(const Incident& incident, const RevocationLoad& load) {
   return std::max(sign, commit) * (1.0 + incident.revocation_margin);
 }
 
-double latest_bulk_start_s(const Incident& incident) {
-  return incident.deadline_s - incident.revocation_slack_s - kControllerInterval_s;
+double latest_bulk_start_s(const Incident& incident, double interval_s) {
+  return incident.deadline_s - incident.revocation_slack_s - interval_s;
 }
 
-bool bulk_revocation_due(const Incident& incident, double start_s, double need_s) {
-  return std::isfinite(need_s) && start_s + need_s >= latest_bulk_start_s(incident);
+bool bulk_revocation_due(const Incident& incident, double start_s, double need_s, double interval_s) {
+  return std::isfinite(need_s) && start_s + need_s >= latest_bulk_start_s(incident, interval_s);
 }
 
 }  // namespace surge

@@ -24,11 +24,12 @@ struct RevocationLoad {
 double revocation_need_s(const Incident& incident, const RevocationLoad& load);
 
 /// The latest time bulk revocation may start: the deadline less the slack and one controller interval.
-double latest_bulk_start_s(const Incident& incident);
+double latest_bulk_start_s(const Incident& incident, double interval_s = kControllerInterval_s);
 
 /// Whether bulk revocation must start now, given when the revocations could start (`start_s`: now, or a
 /// promotion under way) and their need; a need that is not finite (nothing left can sign or commit) never
 /// starts it: bulk revocation cannot help then.
-bool bulk_revocation_due(const Incident& incident, double start_s, double need_s);
+bool bulk_revocation_due(const Incident& incident, double start_s, double need_s,
+                         double interval_s = kControllerInterval_s);
 
 }  // namespace surge

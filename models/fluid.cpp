@@ -117,8 +117,8 @@ BottleneckResult never_finishing(BottleneckResult r, const std::vector<FluidReso
 
 }  // namespace
 
-BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals,
-                                 const std::vector<FluidResource>& resources) {
+BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const std::vector<FluidResource>& resources,
+                                 double binding_lag_s) {
   BottleneckResult r;
   if (arrivals.empty()) return r;  // nothing asked for: nothing binds
   for (const WorkArrival& a : arrivals)
@@ -158,7 +158,7 @@ BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals,
   for (size_t i = 0; i < resources.size(); ++i) {
     // Every resource finishes a little after the last arrival (its last job's service time); it binds
     // only when it finishes meaningfully later.
-    const bool after_arrivals = base[i] - r.last_arrival_s > std::max(kBottleneckTie * span, kBindingLag_s);
+    const bool after_arrivals = base[i] - r.last_arrival_s > std::max(kBottleneckTie * span, binding_lag_s);
     if (after_arrivals && base[i] - first >= (1.0 - kBottleneckTie) * span)
       binding.push_back({r.saved_s[i].second, resources[i].name});
   }

@@ -97,6 +97,7 @@ inline constexpr double kBottleneckTie = 0.02;
 inline constexpr double kBindingLag_s = 60.0;
 
 /// Ranks resources for units arriving as `arrivals` (t, units); the last arrival is the last unit's.
-BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const std::vector<FluidResource>& resources);
+BottleneckResult find_bottleneck(const std::vector<WorkArrival>& arrivals, const std::vector<FluidResource>& resources,
+                                 double binding_lag_s = kBindingLag_s);
 
 }  // namespace surge

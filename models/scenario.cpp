@@ -39,8 +39,8 @@ double Validation::new_share(double normal_renewal_span_s) const {
   return std::max(0.0, 1.0 - reuse_period_s / normal_renewal_span_s);
 }
 
-double ClientClass::period_s() const {
-  return kSecondsPerDay / runs_per_day;
+double ClientClass::period_s(const Clients& c) const {
+  return kSecondsPerDay / c.time_scale / runs_per_day;
 }
 
 std::string client_kind_name(ClientKind kind) {

@@ -141,6 +141,8 @@ enum class ClientKind {
   UNREACHED,  ///< never reached: their normal schedule only
 };
 
+struct Clients;
+
 /// A share of the affected certificates whose clients behave alike.
 struct ClientClass {
   std::string name;
@@ -152,8 +154,9 @@ struct ClientClass {
   Distribution response;             ///< e-mail: the answer time's shape (a factor with mean 1)
   SourceLoc loc;
 
-  /// Cron: seconds between two runs, and so the retry after a failed run (one run later).
-  double period_s() const;
+  /// Cron: seconds between two runs (a day of the clients' clock over runs_per_day), and so the retry
+  /// after a failed run (one run later).
+  double period_s(const Clients& c) const;
 };
 
 /// Name of a client kind as scenario files write it.
@@ -173,6 +176,10 @@ struct Clients {
   double burst_width_s = 60;                    ///< how long the burst lasts after the top of the hour
   BurstShape burst_shape = BurstShape::UNIFORM;
   double background_issuance_per_s = 0;  ///< the normal day's issuance, going on during the incident
+  /// The scenario's clock (Scenario::time_scale, copied by the parser): the clients' hours and days, and
+  /// the Retry-After they accept, are real ones divided by it.
+  double time_scale = 1;
+  double hour_s() const { return kSecondsPerHour / time_scale; }
   /// Certificates whose clients poll renewalInfo every Retry-After (the whole ARI population, not only the
   /// affected); 0: polling puts no load on the API or the replicas.
   double ari_polling_certificates = 0;
@@ -288,6 +295,9 @@ struct Scenario {
   std::uint64_t seed = 1;
   bool randomness = true;        ///< false: means instead of draws (arrivals at their distribution's quantiles)
   double warm_up_s = 0;          ///< station statistics count jobs that arrive after this
+  /// A twin's clock (models/twin_scale): its durations are a scenario's over this, and the model's own
+  /// time steps too (step()). 1 for every scenario of real time.
+  double time_scale = 1;
   Distribution hsm_service;      ///< variability of a signing job's time (factor with mean 1)
   Distribution db_service;       ///< ... of a commit job's
   Distribution network_service;  ///< ... of a transfer's size
@@ -302,6 +312,9 @@ struct Scenario {
   Admission admission;    ///< the API's bounded queue; absent: every order is admitted at once
   Validation validation;  ///< the VA; absent: no VA station, no validation latency
 
+  /// One of the model's own time steps (the controller's interval, a batching period, a grid floor, the
+  /// series' sampling), written in real seconds, on this scenario's clock.
+  double step(double real_s) const { return real_s / time_scale; }
   /// Certificates per cohort after resolving "auto".
   int effective_cohort_size() const;
   /// Index of the data center holding the DB writer.

@@ -86,7 +86,7 @@ namespace {
 
 using namespace detail;  // the readers' shared internals (scenario_reader.hpp)
 
-// The run's own settings: schema, name, question, randomness, warm-up, service-time shapes, seed.
+// The run's own settings: schema, time scale, name, question, randomness, warm-up, service-time shapes, seed.
 void read_run_settings(MapReader& top, Scenario& s) {
   Context& ctx = ctx_of(top);
   const YAML::Node root = top.node();
@@ -96,6 +96,11 @@ void read_run_settings(MapReader& top, Scenario& s) {
           root["schema"], "schema",
           "unsupported schema " + std::to_string(*v) + "; this surge reads schema " + std::to_string(kSchemaVersion));
     s.schema = *v;
+  }
+  // First: the ranges of every duration read after it are checked in the scenario's own time.
+  if (auto v = top.quantity("time_scale", QuantityKind::COUNT, Need::OPTIONAL, Sign::POSITIVE)) {
+    s.time_scale = s.clients.time_scale = *v;
+    ctx.use_time_scale(*v);
   }
   if (auto v = top.text("name", Need::REQUIRED)) s.name = *v;
   if (auto v = top.text("question", Need::REQUIRED)) s.question = *v;

@@ -20,6 +20,7 @@ const std::vector<KeyRange> kRanges = {
   {"schema", RangeKind::INTEGER, "1", "1", "this surge reads schema 1"},
   {"seed", RangeKind::INTEGER, "0", "18446744073709551615", "a 64-bit random seed"},
   {"warm_up", RangeKind::DURATION, "0s", "30d", kTimeReason},
+  {"time_scale", RangeKind::COUNT, "1", "1M", "a twin's clock runs at most a million times faster"},
   {"service_times.*.cv", RangeKind::COUNT, "0", "10", "", true},
   {"service_times.*.sample", RangeKind::DURATION, "1us", "1d", ""},
   // data_centers[]

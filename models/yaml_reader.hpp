@@ -9,6 +9,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -105,6 +106,13 @@ class Context {
   // Checks every number read from now on against `ranges`.
   void use_ranges(KeyRanges ranges) { ranges_ = ranges; }
   bool ranged() const { return ranges_ != KeyRanges::NONE; }
+  static std::string shortest(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+  }
+  // Durations read from now on are checked against their ranges times `time_scale` (a twin's clock).
+  void use_time_scale(double time_scale) { time_scale_ = time_scale; }
   // Whether `value` (SI, read from `node` at `path`) lies in its key's range; reports it when not. Every
   // number of a ranged document has a row: a key without one is reported as a bug, never let through.
   bool in_range(const YAML::Node& node, const std::string& path, double value) {
@@ -120,8 +128,9 @@ class Context {
       error(node, path, "'" + path + "' must be a whole number in " + range_text(*range) + ", got '" + written + "'");
       return false;
     }
-    if (auto problem = range_problem(*range, path, value, written)) {
-      error(node, path, *problem);
+    const bool scaled = range->kind == RangeKind::DURATION && time_scale_ != 1;
+    if (auto problem = range_problem(*range, path, scaled ? value * time_scale_ : value, written)) {
+      error(node, path, *problem + (scaled ? " (checked at time_scale " + shortest(time_scale_) + ")" : ""));
       return false;
     }
     return true;
@@ -138,6 +147,7 @@ class Context {
   const std::map<std::string, std::string>* overrides_;
   std::vector<Diagnostic>& out_;
   KeyRanges ranges_ = KeyRanges::NONE;
+  double time_scale_ = 1;
   YAML::Node undefined_{YAML::NodeType::Undefined};
 };
 

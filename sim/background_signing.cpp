@@ -42,8 +42,9 @@ void Model::background_signed(const Job& j) {
 // ocsp-updater: every unexpired response re-signed once per period, as a steady background from t = 0,
 // handed to the HSMs in batches in the issuance (normal) queue.
 void Model::ocsp_updater() {
-  const double batch = cost_.ocsp_resign_signatures_per_s * kBackgroundBatch_s;
-  for (double at = 0; at < s_.incident.horizon_s; at += kBackgroundBatch_s) {
+  const double period = s_.step(kBackgroundBatch_s);
+  const double batch = cost_.ocsp_resign_signatures_per_s * period;
+  for (double at = 0; at < s_.incident.horizon_s; at += period) {
     sg4::this_actor::sleep_until(at);
     ++activities_;
     sign_in_background(BackgroundWork{batch, false, -1, {}});

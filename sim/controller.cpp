@@ -57,9 +57,10 @@ void Model::controller() {
       const double start = promoting ? std::max(now, promotion_at_) : now;
       const double need = revocation_need_s(
           s_.incident, {remaining, cost_.revocation.signatures, signing, cost_.revocation.commits, commits});
-      if (remaining > 0 && bulk_revocation_due(s_.incident, start, need)) start_bulk_revocation();
+      if (remaining > 0 && bulk_revocation_due(s_.incident, start, need, s_.step(kControllerInterval_s)))
+        start_bulk_revocation();
     }
-    sg4::this_actor::sleep_for(std::min(kControllerInterval_s, horizon - now));
+    sg4::this_actor::sleep_for(std::min(s_.step(kControllerInterval_s), horizon - now));
   }
   end_s_ = sg4::Engine::get_clock();
 }

@@ -46,19 +46,19 @@ void Model::replication(int replica) {
     const double pending = produced_bytes_ - sent;
     if (!writer_up_ || pending <= 0) {
       chunk_start = now;
-      sg4::this_actor::sleep_for(kReplicationBatch_s);
+      sg4::this_actor::sleep_for(s_.step(kReplicationBatch_s));
       continue;
     }
     if (!route_live(writer_, replica)) {
       // Cut off by a link failure: the binlog waits (and the lag grows) until a promotion puts the writer
       // on this replica's side, if one ever does.
-      sg4::this_actor::sleep_for(kReplicationBatch_s);
+      sg4::this_actor::sleep_for(s_.step(kReplicationBatch_s));
       continue;
     }
     try {
       send(writer_, replica, pending);
     } catch (const std::exception&) {
-      sg4::this_actor::sleep_for(kReplicationBatch_s);
+      sg4::this_actor::sleep_for(s_.step(kReplicationBatch_s));
       continue;
     }
     sent += pending;
@@ -66,7 +66,8 @@ void Model::replication(int replica) {
     replication_lag_last_ = done - chunk_start;
     replication_lag_max_ = std::max(replication_lag_max_, replication_lag_last_);
     chunk_start = done;
-    if (done - now < kReplicationBatch_s) sg4::this_actor::sleep_for(kReplicationBatch_s - (done - now));
+    if (done - now < s_.step(kReplicationBatch_s))
+      sg4::this_actor::sleep_for(s_.step(kReplicationBatch_s) - (done - now));
   }
 }
 

@@ -100,7 +100,7 @@ void Model::validation_delay() {
 // router's shares (live signing capacity; evenly if nothing can sign), ahead of the orders waiting there
 // (so issuance gets what the polls leave), and their reads to the replicas.
 void Model::poller() {
-  const double batch = poll_rate_ * kPollBatch_s;
+  const double batch = poll_rate_ * s_.step(kPollBatch_s);
   while (true) {
     double signing = 0, up_count = 0;
     for (size_t d = 0; d < hsm_.size(); ++d) {
@@ -122,7 +122,7 @@ void Model::poller() {
       reader_idle_ = false;
       reader_wake_->release();
     }
-    sg4::this_actor::sleep_for(kPollBatch_s);
+    sg4::this_actor::sleep_for(s_.step(kPollBatch_s));
   }
 }
 

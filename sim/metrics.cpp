@@ -24,7 +24,7 @@ double Model::busy_share(const Tracked& t, double area_before, double a, double 
 void Model::monitor() {
   double last_t = 0;
   while (true) {
-    sg4::this_actor::sleep_for(opt_.sample_interval_s);
+    sg4::this_actor::sleep_for(s_.step(opt_.sample_interval_s));
     const double now = sg4::Engine::get_clock();
     for (size_t i = 0; i < in_flight_.size(); ++i)
       if (in_flight_[i].comm)
@@ -353,7 +353,7 @@ void Model::report_bottleneck(Report& r) const {
   const std::vector<WorkArrival> arrivals = admitted_work();
   double units = 0;
   for (const WorkArrival& a : arrivals) units += a.work;
-  const BottleneckResult b = find_bottleneck(arrivals, fluid_resources(units));
+  const BottleneckResult b = find_bottleneck(arrivals, fluid_resources(units), s_.step(kBindingLag_s));
   r.bottleneck = b.bottleneck;
   auto covers = [](const std::string& pooled, const std::string& name) {
     std::stringstream parts(pooled);

@@ -45,8 +45,8 @@ void Model::source() {
       ++c.rejections;
       rejected_requests_ += c.c.size;
       const bool cron = c.affected() && classes[static_cast<size_t>(c.c.client_class)].kind == ClientKind::CRON;
-      const double again =
-          at + (cron ? classes[static_cast<size_t>(c.c.client_class)].period_s() : s_.admission.retry_after_s);
+      const double again = at + (cron ? classes[static_cast<size_t>(c.c.client_class)].period_s(s_.clients)
+                                      : s_.admission.retry_after_s);
       if (again < horizon) retries.push({again, static_cast<int>(i)});
       continue;
     }

@@ -128,6 +128,7 @@ std::vector<Probe> probes_before_clients() {
   return {
       probe("schema", f, "schema"),
       probe("warm_up", f, "warm_up"),
+      probe("time_scale", f, "time_scale"),
       probe("service_times.*.cv", f, "service_times.hsm.cv"),
       probe("data_centers.*.fabric.bandwidth", f, "data_centers.dc1.fabric.bandwidth"),
       probe("data_centers.*.fabric.latency", f, "data_centers.dc1.fabric.latency"),
@@ -313,6 +314,23 @@ TEST(ScenarioRanges, EveryKeyAtBothEndsAndPastThem) {
 }
 
 // The figures of the probes, by hand.
+// A twin's clock (time_scale f): a duration is checked as f times itself, the scenario's own time.
+TEST(ScenarioRanges, ATwinsDurationsAreCheckedInTheScenariosTime) {
+  const Override fast{"time_scale", "2"};
+  EXPECT_NO_THROW(parse_scenario(kFull, "t.yaml", {fast, {"clients.retry_after", "0.6s"}}));  // 1.2 s: in [1s, 7d]
+  EXPECT_THROW(parse_scenario(kFull, "t.yaml", {{"clients.retry_after", "0.6s"}}), ScenarioError);
+  try {
+    parse_scenario(kFull, "t.yaml", {fast, {"clients.retry_after", "0.4s"}});  // 0.8 s
+    FAIL() << "0.4s at time scale 2 was let through";
+  } catch (const ScenarioError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("'clients.retry_after' must be in [1s, 7d], got '0.4s'"), std::string::npos) << m;
+    EXPECT_NE(m.find("(checked at time_scale 2)"), std::string::npos) << m;
+  }
+  // The upper ends too: 60 d of renewal span at time scale 100 is 6,000 d of the scenario's time.
+  EXPECT_THROW(parse_scenario(kFull, "t.yaml", {{"time_scale", "100"}}), ScenarioError);
+}
+
 TEST(ScenarioRanges, AHugeHsmCountIsRefusedBeforeItWraps) {
   try {
     parse_scenario(kFull, "probe.yaml", {Override{"data_centers.dc1.hsm.count", "2147483648"}});

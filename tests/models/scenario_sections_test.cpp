@@ -32,7 +32,7 @@ TEST(ScenarioParser, ReadsClientClassesWithTheirKindsKeys) {
   EXPECT_EQ(s.clients.classes[0].share, 0.55);
   EXPECT_EQ(s.clients.classes[1].kind, ClientKind::CRON);
   EXPECT_EQ(s.clients.classes[1].runs_per_day, 4);
-  EXPECT_EQ(s.clients.classes[1].period_s(), 6 * 3600);  // also the retry after a failed run
+  EXPECT_EQ(s.clients.classes[1].period_s(s.clients), 6 * 3600);  // also the retry after a failed run
   EXPECT_EQ(s.clients.classes[1].random_sleep_s, 600);
   EXPECT_EQ(s.clients.classes[2].kind, ClientKind::EMAIL);
   EXPECT_EQ(s.clients.classes[2].response_mean_s, 2 * 86400);

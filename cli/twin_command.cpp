@@ -1,0 +1,134 @@
+#include "cli/twin_command.hpp"
+
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "cli/forward.hpp"
+#include "cli/sweep/child_pool.hpp"
+#include "models/analytic.hpp"
+#include "models/atomic_file.hpp"
+#include "models/exit_codes.hpp"
+#include "models/scenario_document.hpp"
+#include "models/twin_scale.hpp"
+#include "models/units.hpp"
+
+namespace surge::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TwinArgs {
+  CLI::App* cmd = nullptr;
+  std::string file;
+  std::string out;
+  std::string hsm_profile = std::string(SURGE_SOURCE_DIR) + "/data/profiles/softhsm-2.6-2core-vm.json";
+  std::string db_profile = std::string(SURGE_SOURCE_DIR) + "/data/profiles/mariadb-10.11-2core-vm.json";
+  std::string duration = "90s";
+  bool predict_only = false;
+};
+TwinArgs args;
+
+std::string now_utc() {
+  char buf[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+// The simulator's answer to the twin scenario: `surge run FILE --json` as a child (surge never loads SimGrid).
+nlohmann::json simulate(const char* argv0, const std::string& scenario_file, const fs::path& work) {
+  sweep::ChildPool pool(work.string());
+  pool.start(0, {self_path(argv0), "run", scenario_file, "--json", "--quiet"});
+  const sweep::ChildOutcome done = pool.wait_any();
+  fs::remove_all(work);
+  if (done.exit_code != 0 && done.exit_code != kExitMissed)
+    throw std::runtime_error("the prediction's simulation failed (" + done.how() + "): " + done.err);
+  return nlohmann::json::parse(done.out);
+}
+
+nlohmann::json scale_json(const TwinScale& k, const TwinParts& parts) {
+  return {{"time_factor", k.time_factor}, {"rate_factor", k.rate_factor},     {"count_factor", k.count_factor()},
+          {"set_by", k.set_by},           {"hsm_profile", parts.hsm_profile}, {"db_profile", parts.db_profile}};
+}
+
+int derive_and_predict(const char* argv0, double live_s) {
+  const TwinParts parts{fs::absolute(args.hsm_profile).string(), fs::absolute(args.db_profile).string()};
+  const Scenario original = load_scenario(args.file);
+  const Report answer = analyze(original);
+  const Report with_parts = analyze(load_scenario(args.file, part_overrides(original, parts)));
+  const TwinScale k = twin_scale(answer, with_parts, live_s);
+  ScenarioDocument doc = ScenarioDocument::open(args.file);
+  doc.set(twin_overrides(original, parts, k), "twin");
+  const fs::path out(args.out), scenario_file = out / "twin-scenario.yaml";
+  fs::create_directories(out);
+  const std::string yaml = doc.to_yaml(scenario_file.string());
+  write_file_atomically((out / ".twin-scenario.yaml").string(), yaml);  // the child simulates this one
+  nlohmann::json prediction = {{"made_at", now_utc()},
+                               {"scenario", fs::absolute(args.file).string()},
+                               {"twin_scenario", scenario_file.filename().string()},
+                               {"live_s", live_s},
+                               {"scale", scale_json(k, parts)},
+                               {"analytic", to_json(analyze(doc.scenario()), true)}};
+  try {
+    prediction["simulated"] = simulate(argv0, (out / ".twin-scenario.yaml").string(), out / ".twin-run");
+  } catch (...) {
+    fs::remove(out / ".twin-scenario.yaml");
+    throw;
+  }
+  fs::remove(out / ".twin-scenario.yaml");
+  write_files_atomically({{scenario_file.string(), yaml}, {(out / "prediction.json").string(), prediction.dump(2)}});
+  std::cout << "surge twin: " << original.name << " at time scale " << k.time_factor << ", capacities x "
+            << k.rate_factor << " (set by " << k.set_by << "), " << doc.scenario().workload.certificates
+            << " certificates\n  wrote " << scenario_file.string() << " and " << (out / "prediction.json").string()
+            << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+CLI::App* add_twin_command(CLI::App& app) {
+  TwinArgs& a = args;
+  a.cmd = app.add_subcommand("twin",
+                             "Derive the twin scenario (this machine's calibrated parts, time and counts scaled for "
+                             "a short live run) and write the prediction before any live run (docs/TWIN.md)");
+  a.cmd->add_option("file", a.file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  a.cmd->add_option("--out", a.out, "Folder for twin-scenario.yaml and prediction.json")->required();
+  a.cmd->add_option("--hsm-profile", a.hsm_profile, "`surge calibrate hsm` profile of the tokens (default: shipped)")
+      ->check(CLI::ExistingFile);
+  a.cmd->add_option("--db-profile", a.db_profile, "`surge calibrate db` profile of the MariaDB (default: shipped)")
+      ->check(CLI::ExistingFile);
+  a.cmd->add_option("--duration", a.duration, "How long the live run should take, 10s to 10min (default 90s)");
+  a.cmd->add_flag("--predict-only", a.predict_only, "Derive and predict only (the live run is not built yet)");
+  return a.cmd;
+}
+
+int run_twin_command(const char* argv0) {
+  if (!args.cmd || !*args.cmd) return -1;
+  const Quantity live = parse_quantity(args.duration, QuantityKind::DURATION);
+  if (!live.value || *live.value < 10 || *live.value > 600) {
+    std::cerr << "surge twin: --duration '" << args.duration << "' must be a duration from 10s to 10min\n";
+    return kExitBadInput;
+  }
+  if (!args.predict_only) {
+    std::cerr << "surge twin: the live pipeline is not built yet (issue 18); --predict-only derives the twin "
+                 "scenario and writes the prediction\n";
+    return kExitBadInput;
+  }
+  try {
+    return derive_and_predict(argv0, *live.value);
+  } catch (const ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "surge twin: " << args.file << ": " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "surge twin: " << e.what() << "\n";
+    return kExitRuntime;
+  }
+}
+
+}  // namespace surge::cli

@@ -1,0 +1,81 @@
+// `surge twin --predict-only` (issue 18, first part): the twin scenario and the prediction written before
+// any live run, checked against the scaling law (models/twin_scale) and against `surge run` of the file.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "models/analytic.hpp"
+#include "models/scenario_parser.hpp"
+#include "tests/command_result.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using surge::testing::run_command;
+
+std::string scenario(const std::string& name) {
+  return std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
+}
+
+fs::path fresh_dir(const std::string& tag) {
+  const fs::path d = fs::temp_directory_path() / ("surge-twin-" + tag + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  return d;
+}
+
+surge::testing::CommandResult twin(const std::string& args) {
+  return run_command(std::string(SURGE_CLI) + " twin " + args);
+}
+
+TEST(Twin, PredictOnlyWritesTheTwinScenarioAndThePredictionMadeFromIt) {
+  const fs::path dir = fresh_dir("predict");
+  const auto r =
+      twin(scenario("le-2021-hardware-one-dc") + " --out " + dir.string() + " --predict-only --duration 60s");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(dir / "prediction.json");
+  const nlohmann::json p = nlohmann::json::parse(in);
+  // f makes the scenario's completion last the 60 s asked for; counts are scaled by s / f.
+  const surge::Scenario original = surge::load_scenario(scenario("le-2021-hardware-one-dc"));
+  const surge::Report answer = surge::analyze(original);
+  const double f = p["scale"]["time_factor"].get<double>(), s = p["scale"]["rate_factor"].get<double>();
+  EXPECT_NEAR(f, *answer.completion_time_s / 60, 1e-9 * f);
+  const surge::Scenario t = surge::load_scenario((dir / "twin-scenario.yaml").string());
+  EXPECT_EQ(t.time_scale, f);
+  EXPECT_EQ(t.workload.certificates, std::round(original.workload.certificates * s / f));
+  EXPECT_NEAR(t.incident.deadline_s, original.incident.deadline_s / f, 1e-9);
+  // Both answers of the prediction: done in about 60 s, the scenario's bottleneck named.
+  for (const char* mode : {"analytic", "simulated"}) {
+    EXPECT_NEAR(p[mode]["completion_time_s"].get<double>(), 60, 0.05 * 60) << mode;
+    EXPECT_EQ(p[mode]["bottleneck"].get<std::vector<std::string>>(), answer.bottleneck) << mode;
+  }
+  // The simulated prediction is `surge run` of the file written (same seed, same numbers).
+  const auto run =
+      run_command(std::string(SURGE_CLI) + " run " + (dir / "twin-scenario.yaml").string() + " --json --quiet");
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["completion_time_s"], p["simulated"]["completion_time_s"]);
+  EXPECT_FALSE(p["made_at"].get<std::string>().empty());
+  fs::remove_all(dir);
+}
+
+TEST(Twin, BadInputIsRefusedWithCodeTwoAndWritesNothing) {
+  const fs::path dir = fresh_dir("bad");
+  const std::string base = scenario("le-2021-hardware-one-dc") + " --out " + dir.string();
+  auto r = twin(base + " --predict-only --duration 5s");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--duration '5s' must be a duration from 10s to 10min"), std::string::npos) << r.err;
+  r = twin(base);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("the live pipeline is not built yet"), std::string::npos) << r.err;
+  r = twin(scenario("staged-batches") + " --out " + dir.string() + " --predict-only");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("incident.batches"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "prediction.json"));
+  EXPECT_FALSE(fs::exists(dir / "twin-scenario.yaml"));
+  fs::remove_all(dir);
+}
+
+}  // namespace

@@ -1,0 +1,125 @@
+// The twin scenario (models/twin_scale): a scenario on this machine's parts, durations divided by f,
+// capacities multiplied by s, counts by s / f. Checked against the scaling law itself: the twin's answer is
+// the scenario's with its times divided by f.
+#include "models/twin_scale.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/analytic.hpp"
+#include "models/scenario_parser.hpp"
+
+namespace surge {
+namespace {
+
+std::string scenario_path(const std::string& name) {
+  return std::string(SURGE_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
+}
+
+TwinParts shipped_parts() {
+  const std::string dir = std::string(SURGE_SOURCE_DIR) + "/data/profiles/";
+  return {dir + "softhsm-2.6-2core-vm.json", dir + "mariadb-10.11-2core-vm.json"};
+}
+
+ResourceUse resource(const std::string& name, const std::string& kind, double capacity) {
+  ResourceUse u;
+  u.name = name, u.kind = kind, u.capacity = capacity;
+  return u;
+}
+
+TEST(TwinScale, TheRealPartWithTheSmallestCapacityRatioSetsTheRateFactor) {
+  Report scenario, twin;
+  scenario.completion_time_s = 72000;
+  scenario.resources = {resource("hsm:dc1", "hsm", 20000), resource("db-writer", "db", 100000),
+                        resource("hsm:dc2", "hsm", 0), resource("api:dc1", "api", 5000)};
+  twin.resources = {resource("hsm:dc1", "hsm", 8400), resource("db-writer", "db", 8000),
+                    resource("hsm:dc2", "hsm", 8400), resource("api:dc1", "api", 1)};
+  const TwinScale k = twin_scale(scenario, twin, 90);
+  EXPECT_EQ(k.set_by, "db-writer");  // 8,000 / 100,000 below 8,400 / 20,000; dc2 has none in the scenario
+  EXPECT_DOUBLE_EQ(k.rate_factor, 0.08);
+  EXPECT_DOUBLE_EQ(k.time_factor, 800);
+  EXPECT_DOUBLE_EQ(k.count_factor(), 1e-4);
+  scenario.completion_time_s.reset();  // never completes: the horizon sets f
+  scenario.horizon_s = 96 * 3600;
+  EXPECT_DOUBLE_EQ(twin_scale(scenario, twin, 90).time_factor, 96 * 3600 / 90.0);
+  EXPECT_THROW(twin_scale(scenario, Report{}, 90), std::invalid_argument);
+}
+
+struct Twin {
+  Scenario original;
+  TwinScale k;
+  Scenario twin;
+  Report original_answer;
+};
+
+Twin twin_of(const std::string& name, double live_s) {
+  Twin t;
+  t.original = load_scenario(scenario_path(name));
+  t.original_answer = analyze(t.original);
+  const TwinParts parts = shipped_parts();
+  const Report with_parts = analyze(load_scenario(scenario_path(name), part_overrides(t.original, parts)));
+  t.k = twin_scale(t.original_answer, with_parts, live_s);
+  t.twin = load_scenario(scenario_path(name), twin_overrides(t.original, parts, t.k));
+  return t;
+}
+
+TEST(TwinScale, TheTwinsTimelineIsTheScenariosDividedByTheTimeFactor) {
+  const Twin t = twin_of("le-2021-hardware-one-dc", 90);
+  const double f = t.k.time_factor;
+  EXPECT_NEAR(t.twin.incident.decision_delay_s, t.original.incident.decision_delay_s / f, 1e-9);
+  EXPECT_NEAR(t.twin.incident.deadline_s, t.original.incident.deadline_s / f, 1e-9);
+  EXPECT_NEAR(t.twin.clients.retry_after_s, t.original.clients.retry_after_s / f, 1e-9);
+  EXPECT_NEAR(t.twin.transfers[0].start_s, t.original.transfers[0].start_s / f, 1e-9);
+  ASSERT_EQ(t.twin.failures.size(), t.original.failures.size());
+  EXPECT_NEAR(t.twin.workload.certificates, std::round(t.original.workload.certificates * t.k.count_factor()), 0.5);
+  EXPECT_EQ(t.twin.effective_cohort_size(), 1);
+  // Every capacity times s: the HSM members at the scenario's rate times s, the curve the profile's.
+  const double s = t.k.rate_factor;
+  EXPECT_NEAR(t.twin.data_centers[0].hsm.signatures_per_s, t.original.data_centers[0].hsm.signatures_per_s * s,
+              1e-9 * t.original.data_centers[0].hsm.signatures_per_s);
+  EXPECT_NE(t.twin.data_centers[0].hsm.source.find("profile"), std::string::npos) << t.twin.data_centers[0].hsm.source;
+  EXPECT_NEAR(t.twin.wan[0].bandwidth_Bps, t.original.wan[0].bandwidth_Bps * s, 1e-6 * t.original.wan[0].bandwidth_Bps);
+}
+
+// The scaling law: with every capacity times s, every count times s / f and every duration over f, each
+// resource's work over its capacity is the scenario's in scaled time, so the answer's times are the
+// scenario's over f and the bottleneck is the same.
+TEST(TwinScale, TheTwinsAnswerIsTheScenariosWithItsTimesDividedByTheTimeFactor) {
+  for (const std::string name : {"le-2021-hardware-one-dc", "calibrated-2core-vm-one-dc", "ct-log-outage",
+                                 "client-classes-one-dc", "le-2025-crl-era", "le-2021-ocsp-era-one-dc"}) {
+    const Twin t = twin_of(name, 90);
+    const Report twin = analyze(t.twin);
+    if (t.original_answer.completion_time_s) {
+      ASSERT_TRUE(twin.completion_time_s.has_value()) << name;
+      // The twin completes in about the live run's span (f was chosen so).
+      EXPECT_NEAR(*twin.completion_time_s, 90, 0.02 * 90) << name;
+      EXPECT_NEAR(*twin.completion_time_s * t.k.time_factor, *t.original_answer.completion_time_s,
+                  0.02 * *t.original_answer.completion_time_s)
+          << name;
+    } else {  // some clients never ask within the horizon: the horizon lasts the live run
+      EXPECT_FALSE(twin.completion_time_s.has_value()) << name;
+      EXPECT_NEAR(t.twin.incident.horizon_s, 90, 1e-9) << name;
+    }
+    EXPECT_EQ(twin.bottleneck, t.original_answer.bottleneck) << name;
+    EXPECT_EQ(twin.deadline_met, t.original_answer.deadline_met) << name;
+    EXPECT_NEAR(twin.replaced_by_deadline / twin.certificates,
+                t.original_answer.replaced_by_deadline / t.original_answer.certificates, 0.02)
+        << name;
+  }
+}
+
+TEST(TwinScale, StagedBatchesAreRefusedByName) {
+  const Scenario s = load_scenario(scenario_path("staged-batches"));
+  TwinScale k;
+  k.time_factor = 100, k.rate_factor = 0.1;
+  try {
+    twin_overrides(s, shipped_parts(), k);
+    FAIL() << "staged batches were scaled";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("incident.batches"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace surge
