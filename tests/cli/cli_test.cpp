@@ -193,12 +193,12 @@ TEST(Cli, ReplicationsReportMeansWithConfidenceIntervals) {
 }
 
 TEST(Cli, AnUnknownCommandIsNamedWithTheListAndExitCodeTwo) {
-  for (const std::string& args : {"twin " + scenario("le-2021-hardware-one-dc"), std::string("twin --help")}) {
+  for (const std::string& args : {"teleport " + scenario("le-2021-hardware-one-dc"), std::string("teleport --help")}) {
     const Result r = surge(args);
     EXPECT_EQ(r.code, 2) << args;
     EXPECT_EQ(r.out, "") << args;  // no main help on stdout
-    EXPECT_EQ(r.err.rfind("surge: unknown command 'twin'; the commands are:\n", 0), 0u) << r.err;
-    for (const char* command : {"\n  run ", "\n  analyze ", "\n  check ", "\n  sweep ", "\n  plot "})
+    EXPECT_EQ(r.err.rfind("surge: unknown command 'teleport'; the commands are:\n", 0), 0u) << r.err;
+    for (const char* command : {"\n  run ", "\n  analyze ", "\n  check ", "\n  sweep ", "\n  twin ", "\n  plot "})
       EXPECT_NE(r.err.find(command), std::string::npos) << command << " in\n" << r.err;
   }
 }
