@@ -2,8 +2,10 @@
 
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 
 #include "cli/forward.hpp"
@@ -38,15 +40,40 @@ std::string now_utc() {
   return buf;
 }
 
-// The simulator's answer to the twin scenario: `surge run FILE --json` as a child (surge never loads SimGrid).
+// A CSV of numbers with a header row (the series `surge run --out` writes) as JSON columns.
+nlohmann::json csv_columns(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::vector<std::string> names;
+  std::getline(in, line);
+  for (std::stringstream header(line); std::getline(header, line, ',');) names.push_back(line);
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string& n : names) out[n] = nlohmann::json::array();
+  for (std::string row; std::getline(in, row);) {
+    std::stringstream cells(row);
+    for (size_t i = 0; i < names.size() && std::getline(cells, line, ','); ++i)
+      out[names[i]].push_back(std::stod(line));
+  }
+  return out;
+}
+
+// The simulator's answer to the twin scenario, `surge run FILE --out DIR` as a child (surge never loads
+// SimGrid): its summary and the predicted curves (t_s, arrived, replaced, revoked) from its series.
 nlohmann::json simulate(const char* argv0, const std::string& scenario_file, const fs::path& work) {
-  sweep::ChildPool pool(work.string());
-  pool.start(0, {self_path(argv0), "run", scenario_file, "--json", "--quiet"});
+  sweep::ChildPool pool((work / "child").string());
+  pool.start(0, {self_path(argv0), "run", scenario_file, "--out", (work / "run").string(), "--quiet"});
   const sweep::ChildOutcome done = pool.wait_any();
-  fs::remove_all(work);
-  if (done.exit_code != 0 && done.exit_code != kExitMissed)
+  if (done.exit_code != 0 && done.exit_code != kExitMissed) {
+    fs::remove_all(work);
     throw std::runtime_error("the prediction's simulation failed (" + done.how() + "): " + done.err);
-  return nlohmann::json::parse(done.out);
+  }
+  std::ifstream summary(work / "run" / "summary.json");
+  nlohmann::json out = nlohmann::json::parse(summary);
+  const nlohmann::json series = csv_columns(work / "run" / "series.csv");
+  nlohmann::json curves = nlohmann::json::object();
+  for (const char* column : {"t_s", "arrived", "replaced", "revoked"}) curves[column] = series.at(column);
+  fs::remove_all(work);
+  return {{"report", out}, {"curves", curves}};
 }
 
 nlohmann::json scale_json(const TwinScale& k, const TwinParts& parts) {
@@ -73,7 +100,9 @@ int derive_and_predict(const char* argv0, double live_s) {
                                {"scale", scale_json(k, parts)},
                                {"analytic", to_json(analyze(doc.scenario()), true)}};
   try {
-    prediction["simulated"] = simulate(argv0, (out / ".twin-scenario.yaml").string(), out / ".twin-run");
+    const nlohmann::json simulated = simulate(argv0, (out / ".twin-scenario.yaml").string(), out / ".twin-run");
+    prediction["simulated"] = simulated["report"];
+    prediction["predicted_curves"] = simulated["curves"];
   } catch (...) {
     fs::remove(out / ".twin-scenario.yaml");
     throw;

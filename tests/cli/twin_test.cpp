@@ -10,6 +10,7 @@
 
 #include "models/analytic.hpp"
 #include "models/scenario_parser.hpp"
+#include "models/twin_compare.hpp"
 #include "tests/command_result.hpp"
 
 namespace {
@@ -58,6 +59,16 @@ TEST(Twin, PredictOnlyWritesTheTwinScenarioAndThePredictionMadeFromIt) {
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_EQ(nlohmann::json::parse(run.out)["completion_time_s"], p["simulated"]["completion_time_s"]);
   EXPECT_FALSE(p["made_at"].get<std::string>().empty());
+  // The predicted replaced-over-time curve, sampled every 60 s of the scenario's time (60 / f of the
+  // twin's), reaches every certificate when the simulated prediction completes.
+  const surge::CumulativeCurve replaced{p["predicted_curves"]["t_s"].get<std::vector<double>>(),
+                                        p["predicted_curves"]["replaced"].get<std::vector<double>>()};
+  ASSERT_GE(replaced.t_s.size(), 2u);
+  const double step = replaced.t_s[1] - replaced.t_s[0];
+  EXPECT_NEAR(step, 60 / f, 1e-9 * step);
+  EXPECT_NEAR(replaced.count.back(), t.workload.certificates, 0.5);
+  EXPECT_NEAR(*surge::time_to_reach(replaced, t.workload.certificates, 0.5),
+              p["simulated"]["completion_time_s"].get<double>(), step);
   fs::remove_all(dir);
 }
 
