@@ -30,6 +30,7 @@ class Scaler {
   void count(const std::string& path, double n) { add(path, text(std::round(n * k_.count_factor()), "")); }
   void bytes(const std::string& path, double b) { add(path, text(std::max(1.0, b * k_.count_factor()), "B")); }
   void add(const std::string& path, const std::string& value) { out_.push_back({path, value}); }
+  double time_factor() const { return k_.time_factor; }
   std::vector<Override> take() { return std::move(out_); }
 
  private:
@@ -95,8 +96,13 @@ void scale_workload_and_clients(const Scenario& s, Scaler& x) {
 
 void scale_incident_and_checks(const Scenario& s, Scaler& x) {
   const Incident& i = s.incident;
-  if (!i.batches.empty())
-    throw std::invalid_argument("the twin does not scale staged incident batches yet (incident.batches)");
+  if (!i.batches.empty()) {  // written out as a list, whichever form the file uses
+    std::string list;
+    for (const IncidentBatch& b : i.batches)
+      list += (list.empty() ? "" : ", ") + std::string("{share: ") + text(b.share, "") +
+              ", at: " + text(b.enabled_s / x.time_factor(), "s") + "}";
+    x.add("incident.batches", "[" + list + "]");
+  }
   x.duration("incident.decision_delay", i.decision_delay_s);
   x.duration("incident.deadline", i.deadline_s);
   x.duration("incident.horizon", i.horizon_s);

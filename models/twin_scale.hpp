@@ -48,7 +48,7 @@ TwinScale twin_scale(const Report& scenario, const Report& with_parts, double li
 /// The twin's overrides: its clock (time_scale = f, so that the model's own time steps are divided by f
 /// too and every duration's range is checked in the scenario's time), the parts, every duration divided by f, every
 /// shaped capacity multiplied by s, every count by s / f, and cohorts of one certificate (the live pipeline issues them
-/// one by one). Throws std::invalid_argument for what the twin cannot scale yet (staged batches).
+/// one by one).
 std::vector<Override> twin_overrides(const Scenario& s, const TwinParts& parts, const TwinScale& k);
 
 }  // namespace surge

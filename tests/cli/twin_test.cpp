@@ -81,9 +81,10 @@ TEST(Twin, BadInputIsRefusedWithCodeTwoAndWritesNothing) {
   r = twin(base);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("the live pipeline is not built yet"), std::string::npos) << r.err;
-  r = twin(scenario("staged-batches") + " --out " + dir.string() + " --predict-only");
+  r = twin(scenario("le-2021-hardware-one-dc") + " --out " + dir.string() + " --predict-only --hsm-profile " +
+           (dir / "missing.json").string());
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("incident.batches"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing.json"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "prediction.json"));
   EXPECT_FALSE(fs::exists(dir / "twin-scenario.yaml"));
   fs::remove_all(dir);

@@ -109,16 +109,18 @@ TEST(TwinScale, TheTwinsAnswerIsTheScenariosWithItsTimesDividedByTheTimeFactor) 
   }
 }
 
-TEST(TwinScale, StagedBatchesAreRefusedByName) {
-  const Scenario s = load_scenario(scenario_path("staged-batches"));
-  TwinScale k;
-  k.time_factor = 100, k.rate_factor = 0.1;
-  try {
-    twin_overrides(s, shipped_parts(), k);
-    FAIL() << "staged batches were scaled";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("incident.batches"), std::string::npos) << e.what();
+TEST(TwinScale, StagedBatchesAreEnabledAtTheirTimesOverTheTimeFactor) {
+  const Twin t = twin_of("staged-batches", 90);  // written as count and every; the twin writes the list
+  ASSERT_EQ(t.twin.incident.batches.size(), t.original.incident.batches.size());
+  for (size_t i = 0; i < t.twin.incident.batches.size(); ++i) {
+    EXPECT_EQ(t.twin.incident.batches[i].share, t.original.incident.batches[i].share);
+    EXPECT_NEAR(t.twin.incident.batches[i].enabled_s, t.original.incident.batches[i].enabled_s / t.k.time_factor, 1e-9);
   }
+  const Report twin = analyze(t.twin);
+  ASSERT_TRUE(twin.completion_time_s && t.original_answer.completion_time_s);
+  EXPECT_NEAR(*twin.completion_time_s * t.k.time_factor, *t.original_answer.completion_time_s,
+              0.02 * *t.original_answer.completion_time_s);
+  EXPECT_EQ(twin.bottleneck, t.original_answer.bottleneck);
 }
 
 }  // namespace
