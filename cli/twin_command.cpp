@@ -1,5 +1,7 @@
 #include "cli/twin_command.hpp"
 
+#include <unistd.h>
+
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -90,25 +92,22 @@ int derive_and_predict(const char* argv0, double live_s) {
   ScenarioDocument doc = ScenarioDocument::open(args.file);
   doc.set(twin_overrides(original, parts, k), "twin");
   const fs::path out(args.out), scenario_file = out / "twin-scenario.yaml";
-  fs::create_directories(out);
-  const std::string yaml = doc.to_yaml(scenario_file.string());
-  write_file_atomically((out / ".twin-scenario.yaml").string(), yaml);  // the child simulates this one
+  // The child simulates a copy in a work folder: DIR is written only once everything is known.
+  const fs::path work = fs::temp_directory_path() / ("surge-twin-" + std::to_string(getpid()));
+  fs::create_directories(work);
+  write_file_atomically((work / "twin-scenario.yaml").string(), doc.to_yaml((work / "twin-scenario.yaml").string()));
   nlohmann::json prediction = {{"made_at", now_utc()},
                                {"scenario", fs::absolute(args.file).string()},
                                {"twin_scenario", scenario_file.filename().string()},
                                {"live_s", live_s},
                                {"scale", scale_json(k, parts)},
                                {"analytic", to_json(analyze(doc.scenario()), true)}};
-  try {
-    const nlohmann::json simulated = simulate(argv0, (out / ".twin-scenario.yaml").string(), out / ".twin-run");
-    prediction["simulated"] = simulated["report"];
-    prediction["predicted_curves"] = simulated["curves"];
-  } catch (...) {
-    fs::remove(out / ".twin-scenario.yaml");
-    throw;
-  }
-  fs::remove(out / ".twin-scenario.yaml");
-  write_files_atomically({{scenario_file.string(), yaml}, {(out / "prediction.json").string(), prediction.dump(2)}});
+  const nlohmann::json simulated = simulate(argv0, (work / "twin-scenario.yaml").string(), work);
+  prediction["simulated"] = simulated["report"];
+  prediction["predicted_curves"] = simulated["curves"];
+  fs::create_directories(out);
+  write_files_atomically({{scenario_file.string(), doc.to_yaml(scenario_file.string())},
+                          {(out / "prediction.json").string(), prediction.dump(2)}});
   std::cout << "surge twin: " << original.name << " at time scale " << k.time_factor << ", capacities x "
             << k.rate_factor << " (set by " << k.set_by << "), " << doc.scenario().workload.certificates
             << " certificates\n  wrote " << scenario_file.string() << " and " << (out / "prediction.json").string()

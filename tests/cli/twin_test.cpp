@@ -85,9 +85,18 @@ TEST(Twin, BadInputIsRefusedWithCodeTwoAndWritesNothing) {
            (dir / "missing.json").string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("missing.json"), std::string::npos) << r.err;
-  EXPECT_FALSE(fs::exists(dir / "prediction.json"));
-  EXPECT_FALSE(fs::exists(dir / "twin-scenario.yaml"));
+  EXPECT_FALSE(fs::exists(dir)) << "a refused twin created its folder";
   fs::remove_all(dir);
+}
+
+TEST(Twin, APredictionWhoseSimulationFailsWritesNothing) {
+  const fs::path dir = fresh_dir("failed");
+  // surge run hands the command to $SURGE_SIM: a shell that cannot open a script called "run" exits 2.
+  const auto r = run_command("SURGE_SIM=/bin/sh " + std::string(SURGE_CLI) + " twin " +
+                             scenario("le-2021-hardware-one-dc") + " --out " + dir.string() + " --predict-only");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("the prediction's simulation failed (exit code 2)"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir)) << "a failed prediction left its folder";
 }
 
 }  // namespace
