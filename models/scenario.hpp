@@ -293,8 +293,8 @@ struct Scenario {
   std::string name;
   std::string question;
   std::uint64_t seed = 1;
-  bool randomness = true;        ///< false: means instead of draws (arrivals at their distribution's quantiles)
-  double warm_up_s = 0;          ///< station statistics count jobs that arrive after this
+  bool randomness = true;  ///< false: means instead of draws (arrivals at their distribution's quantiles)
+  double warm_up_s = 0;    ///< station statistics count jobs that arrive after this
   /// A twin's clock (models/twin_scale): its durations are a scenario's over this, and the model's own
   /// time steps too (step()). 1 for every scenario of real time.
   double time_scale = 1;

@@ -1,15 +1,12 @@
 #include "models/scenario_invariants.hpp"
 
 #include <cmath>
-#include <cstdio>
 
 namespace surge {
 namespace {
 
 std::string text_of(double value) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  return buf;
+  return exact_number(value);
 }
 
 // Capacities: finite and more than zero.

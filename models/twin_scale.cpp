@@ -1,7 +1,6 @@
 #include "models/twin_scale.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -13,9 +12,7 @@ namespace {
 
 // A value as an override writes it: all digits, in the scenario's own units.
 std::string text(double v, const char* unit) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g%s", v, unit);
-  return buf;
+  return exact_number(v) + unit;
 }
 
 // Collects the overrides of one scaling, each value from the parsed scenario (defaults included).

@@ -161,4 +161,10 @@ Quantity parse_quantity(std::string_view raw, QuantityKind kind) {
   return fail("unsupported quantity", 0);
 }
 
+std::string exact_number(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
 }  // namespace surge

@@ -39,5 +39,7 @@ Quantity parse_quantity(std::string_view text, QuantityKind kind);
 
 /// Human name of a kind with an example, for error messages ("a duration such as 6h or 90s").
 std::string describe_kind(QuantityKind kind);
+/// A number with every digit it needs to read back as the same double ("%.17g": 2 -> "2").
+std::string exact_number(double v);
 
 }  // namespace surge

@@ -106,11 +106,6 @@ class Context {
   // Checks every number read from now on against `ranges`.
   void use_ranges(KeyRanges ranges) { ranges_ = ranges; }
   bool ranged() const { return ranges_ != KeyRanges::NONE; }
-  static std::string shortest(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
-    return buf;
-  }
   // Durations read from now on are checked against their ranges times `time_scale` (a twin's clock).
   void use_time_scale(double time_scale) { time_scale_ = time_scale; }
   // Whether `value` (SI, read from `node` at `path`) lies in its key's range; reports it when not. Every
@@ -130,7 +125,7 @@ class Context {
     }
     const bool scaled = range->kind == RangeKind::DURATION && time_scale_ != 1;
     if (auto problem = range_problem(*range, path, scaled ? value * time_scale_ : value, written)) {
-      error(node, path, *problem + (scaled ? " (checked at time_scale " + shortest(time_scale_) + ")" : ""));
+      error(node, path, *problem + (scaled ? " (checked at time_scale " + exact_number(time_scale_) + ")" : ""));
       return false;
     }
     return true;
