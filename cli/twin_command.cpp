@@ -32,6 +32,7 @@ struct TwinArgs {
   std::string db_profile = std::string(SURGE_SOURCE_DIR) + "/data/profiles/mariadb-10.11-2core-vm.json";
   std::string duration = "90s";
   bool predict_only = false;
+  std::string module;
 };
 TwinArgs args;
 
@@ -123,13 +124,17 @@ CLI::App* add_twin_command(CLI::App& app) {
                              "Derive the twin scenario (this machine's calibrated parts, time and counts scaled for "
                              "a short live run) and write the prediction before any live run (docs/TWIN.md)");
   a.cmd->add_option("file", a.file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
-  a.cmd->add_option("--out", a.out, "Folder for twin-scenario.yaml and prediction.json")->required();
+  a.cmd
+      ->add_option("--out", a.out,
+                   "Folder for twin-scenario.yaml, prediction.json and the live run's twin.json, twin.csv")
+      ->required();
   a.cmd->add_option("--hsm-profile", a.hsm_profile, "`surge calibrate hsm` profile of the tokens (default: shipped)")
       ->check(CLI::ExistingFile);
   a.cmd->add_option("--db-profile", a.db_profile, "`surge calibrate db` profile of the MariaDB (default: shipped)")
       ->check(CLI::ExistingFile);
   a.cmd->add_option("--duration", a.duration, "How long the live run should take, 10s to 10min (default 90s)");
-  a.cmd->add_flag("--predict-only", a.predict_only, "Derive and predict only (the live run is not built yet)");
+  a.cmd->add_flag("--predict-only", a.predict_only, "Derive and predict only; no live run");
+  a.cmd->add_option("--module", a.module, "PKCS#11 module of the live run's tokens (default: SoftHSM2)");
   return a.cmd;
 }
 
@@ -140,13 +145,17 @@ int run_twin_command(const char* argv0) {
     std::cerr << "surge twin: --duration '" << args.duration << "' must be a duration from 10s to 10min\n";
     return kExitBadInput;
   }
-  if (!args.predict_only) {
-    std::cerr << "surge twin: the live pipeline is not built yet (issue 18); --predict-only derives the twin "
-                 "scenario and writes the prediction\n";
-    return kExitBadInput;
-  }
   try {
-    return derive_and_predict(argv0, *live.value);
+    const int code = derive_and_predict(argv0, *live.value);
+    if (code != kExitOk || args.predict_only) return code;
+    // The live run: surge-twin-live (gRPC, OpenSSL, PKCS#11, MariaDB, none of which surge loads).
+    std::vector<std::string> live_args = {"surge-twin-live", "--folder", args.out};
+    if (!args.module.empty()) live_args.insert(live_args.end(), {"--module", args.module});
+    std::vector<char*> argv;
+    for (std::string& a : live_args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    return exec_beside("surge-twin-live", "SURGE_TWIN_LIVE", "", "build with SURGE_BUILD_REAL=ON",
+                       static_cast<int>(live_args.size()), argv.data());
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;

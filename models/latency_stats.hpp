@@ -14,7 +14,10 @@ namespace surge {
 class LatencyStats {
  public:
   /// Records one latency, in seconds.
-  void record(double seconds) { samples_.push_back(static_cast<float>(seconds)); }
+  void record(double seconds) {
+    samples_.push_back(static_cast<float>(seconds));
+    sorted_ = false;
+  }
   /// Adds another set's samples (another worker's, another process's).
   void merge(const LatencyStats& other);
   /// Reserves room for n samples (keeps allocation out of a timed loop).

@@ -62,11 +62,10 @@ std::vector<unsigned char> issuer_certificate(KeyType type, EVP_PKEY* hsm_key) {
   return der;
 }
 
-std::vector<unsigned char> ocsp_response(KeyType type, const std::vector<unsigned char>& issuer_der, EVP_PKEY* hsm_key,
-                                         const std::vector<unsigned char>& certificate_der, bool revoked) {
-  X509* issuer = from_der(issuer_der);
-  X509* cert = from_der(certificate_der);
-  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
+namespace {
+
+// Signs a response about `id` (consumed), good or revoked now, as Boulder does.
+std::vector<unsigned char> sign_ocsp(KeyType type, X509* issuer, EVP_PKEY* hsm_key, OCSP_CERTID* id, bool revoked) {
   OCSP_BASICRESP* bs = OCSP_BASICRESP_new();
   ASN1_TIME* now = X509_gmtime_adj(nullptr, 0);
   ASN1_TIME* next = X509_gmtime_adj(nullptr, kOcspValidity_s);
@@ -84,10 +83,43 @@ std::vector<unsigned char> ocsp_response(KeyType type, const std::vector<unsigne
   ASN1_TIME_free(next);
   OCSP_BASICRESP_free(bs);
   OCSP_CERTID_free(id);
-  X509_free(cert);
-  X509_free(issuer);
   if (der.empty()) throw HsmError("cannot sign the OCSP response through the HSM");
   return der;
+}
+
+// A serial in hex as an ASN1_INTEGER (the caller frees it); nullptr when it is not hex.
+ASN1_INTEGER* serial_integer(const std::string& hex) {
+  BIGNUM* bn = nullptr;
+  if (hex.empty() || BN_hex2bn(&bn, hex.c_str()) != static_cast<int>(hex.size())) {
+    BN_free(bn);
+    return nullptr;
+  }
+  ASN1_INTEGER* ai = BN_to_ASN1_INTEGER(bn, nullptr);
+  BN_free(bn);
+  return ai;
+}
+
+}  // namespace
+
+std::vector<unsigned char> ocsp_response(KeyType type, const std::vector<unsigned char>& issuer_der, EVP_PKEY* hsm_key,
+                                         const std::vector<unsigned char>& certificate_der, bool revoked) {
+  std::unique_ptr<X509, void (*)(X509*)> issuer(from_der(issuer_der), X509_free);
+  std::unique_ptr<X509, void (*)(X509*)> cert(from_der(certificate_der), X509_free);
+  return sign_ocsp(type, issuer.get(), hsm_key, OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer.get()), revoked);
+}
+
+std::vector<unsigned char> ocsp_response_for_serial(KeyType type, const std::vector<unsigned char>& issuer_der,
+                                                    EVP_PKEY* hsm_key, const std::string& serial, bool revoked) {
+  std::unique_ptr<X509, void (*)(X509*)> issuer(from_der(issuer_der), X509_free);
+  ASN1_INTEGER* number = serial_integer(serial);
+  if (!issuer || !number) {
+    ASN1_INTEGER_free(number);
+    throw HsmError("cannot make an OCSP request for serial '" + serial + "'");
+  }
+  OCSP_CERTID* id =
+      OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(issuer.get()), X509_get0_pubkey_bitstr(issuer.get()), number);
+  ASN1_INTEGER_free(number);
+  return sign_ocsp(type, issuer.get(), hsm_key, id, revoked);
 }
 
 int verify_ocsp_response(const std::vector<unsigned char>& response_der, const std::vector<unsigned char>& issuer_der) {
@@ -116,6 +148,22 @@ int verify_ocsp_response(const std::vector<unsigned char>& response_der, const s
 
 std::vector<unsigned char> crl_shard(KeyType type, const std::vector<unsigned char>& issuer_der, EVP_PKEY* hsm_key,
                                      int shard, long entries) {
+  std::vector<std::string> serials;
+  for (long i = 0; i < entries; ++i) {
+    unsigned char serial[16];
+    RAND_bytes(serial, sizeof serial);
+    serial[0] = kSerialPrefix;
+    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+    char* hex = BN_bn2hex(bn);
+    serials.emplace_back(hex);
+    OPENSSL_free(hex);
+    BN_free(bn);
+  }
+  return crl_for_serials(type, issuer_der, hsm_key, shard, serials);
+}
+
+std::vector<unsigned char> crl_for_serials(KeyType type, const std::vector<unsigned char>& issuer_der,
+                                           EVP_PKEY* hsm_key, int shard, const std::vector<std::string>& serials) {
   X509* issuer = from_der(issuer_der);
   X509_CRL* crl = X509_CRL_new();
   X509_CRL_set_version(crl, 1);  // v2
@@ -124,18 +172,14 @@ std::vector<unsigned char> crl_shard(KeyType type, const std::vector<unsigned ch
   ASN1_TIME* next = X509_gmtime_adj(nullptr, kCrlValidity_s);
   X509_CRL_set1_lastUpdate(crl, now);
   X509_CRL_set1_nextUpdate(crl, next);
-  for (long i = 0; i < entries; ++i) {
-    unsigned char serial[16];
-    RAND_bytes(serial, sizeof serial);
-    serial[0] = kSerialPrefix;
+  for (const std::string& serial : serials) {
+    ASN1_INTEGER* ai = serial_integer(serial);
+    if (!ai) continue;
     X509_REVOKED* r = X509_REVOKED_new();
-    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-    ASN1_INTEGER* ai = BN_to_ASN1_INTEGER(bn, nullptr);
     X509_REVOKED_set_serialNumber(r, ai);
     X509_REVOKED_set_revocationDate(r, now);
     X509_CRL_add0_revoked(crl, r);
     ASN1_INTEGER_free(ai);
-    BN_free(bn);
   }
   ASN1_INTEGER* number = ASN1_INTEGER_new();
   ASN1_INTEGER_set(number, shard);

@@ -15,7 +15,6 @@ constexpr std::size_t kHashBytes = 32;
 constexpr int kIdentifierDns = 0;
 constexpr int kAuthzPending = 0, kAuthzValid = 1;
 constexpr int kChallengeTypes = 7;  // http-01 | dns-01 | tls-alpn-01, as a bit field
-constexpr int kRevokedReason = 4;   // superseded: a mass reissue replaces the certificate
 constexpr std::int64_t kIssuerId = 1;
 constexpr std::int64_t kCrlShards = 128;
 constexpr std::size_t kReusablePool = 1024;  // valid authorizations a new order may reuse
@@ -198,12 +197,34 @@ void SaWriter::finalize_authorizations(const PendingOrder& o) {
 }
 
 std::string SaWriter::issue(const PendingOrder& o) {
+  // The synthetic contents are drawn in this order (serial, key hash, precertificate, digest, certificate).
   const std::string serial = data_.serial();
-  commit("SetOrderProcessing", false, [&] { return stmt(sa_sql::kSetOrderProcessing).execute({o.order_id}); });
-  commit("AddSerial", false, [&] { return stmt(sa_sql::kInsertSerial).execute({o.registration_id, serial}); });
+  set_order_processing(o);
+  add_serial(o, serial);
   const std::string key_hash = data_.bytes(kHashBytes);
+  const std::string precertificate = data_.der();
+  add_precertificate(o, serial, precertificate, key_hash);
+  set_status_ready(serial);
+  const std::string digest = data_.serial();
+  const std::string certificate = data_.der();
+  add_certificate(o, serial, digest, certificate);
+  add_fqdn_set(o, serial);
+  finalize_order(o, serial);
+  return serial;
+}
+
+void SaWriter::set_order_processing(const PendingOrder& o) {
+  commit("SetOrderProcessing", false, [&] { return stmt(sa_sql::kSetOrderProcessing).execute({o.order_id}); });
+}
+
+void SaWriter::add_serial(const PendingOrder& o, const std::string& serial) {
+  commit("AddSerial", false, [&] { return stmt(sa_sql::kInsertSerial).execute({o.registration_id, serial}); });
+}
+
+void SaWriter::add_precertificate(const PendingOrder& o, const std::string& serial, const std::string& der,
+                                  const std::string& key_hash) {
   commit("AddPrecertificate", true, [&] {
-    std::uint64_t rows = stmt(sa_sql::kInsertPrecertificate).execute({o.registration_id, serial, data_.der()});
+    std::uint64_t rows = stmt(sa_sql::kInsertPrecertificate).execute({o.registration_id, serial, der});
     rows += stmt(sa_sql::kInsertCertificateStatus).execute({serial, kIssuerId});
     DbStatement& name = stmt(sa_sql::kInsertIssuedName);
     for (const std::string& n : o.names)
@@ -211,30 +232,53 @@ std::string SaWriter::issue(const PendingOrder& o) {
     rows += stmt(sa_sql::kInsertKeyHash).execute({key_hash, serial});
     return rows;
   });
+}
+
+void SaWriter::set_status_ready(const std::string& serial) {
   commit("SetCertificateStatusReady", false, [&] { return stmt(sa_sql::kSetStatusReady).execute({serial}); });
+}
+
+void SaWriter::add_certificate(const PendingOrder& o, const std::string& serial, const std::string& digest,
+                               const std::string& der) {
   commit("AddCertificate", false, [&] {
-    return stmt(sa_sql::kInsertCertificate).execute({o.registration_id, serial, data_.serial(), data_.der()});
+    return stmt(sa_sql::kInsertCertificate).execute({o.registration_id, serial, digest, der});
   });
+}
+
+void SaWriter::add_fqdn_set(const PendingOrder& o, const std::string& serial) {
   commit("AddFQDNSet", false, [&] { return stmt(sa_sql::kInsertFqdnSet).execute({o.set_hash, serial}); });
+}
+
+void SaWriter::finalize_order(const PendingOrder& o, const std::string& serial) {
   commit("FinalizeOrder", true, [&] {
     std::uint64_t rows = stmt(sa_sql::kFinalizeOrder).execute({serial, o.order_id});
     rows += stmt(sa_sql::kDeleteOrderFqdnSets).execute({o.order_id});
     if (o.replaces) rows += stmt(sa_sql::kSetReplaced).execute({o.order_id});
     return rows;
   });
-  return serial;
 }
 
-void SaWriter::revoke(const std::string& serial) {
+int SaWriter::crl_shard_of(const std::string& serial) {
+  // Boulder shards CRLs by serial; the shard here is the serial's low bits.
+  return static_cast<int>(std::stoull(serial.substr(serial.size() - 4), nullptr, 16) % kCrlShards);
+}
+
+void SaWriter::revoke(const std::string& serial, int reason) {
   commit("RevokeCertificate", true, [&] {
-    std::uint64_t rows = stmt(sa_sql::kRevokeStatus).execute({std::int64_t{kRevokedReason}, serial});
+    std::uint64_t rows = stmt(sa_sql::kRevokeStatus).execute({std::int64_t{reason}, serial});
     if (rows == 0) return rows;  // already revoked (or unknown): nothing to add
-    // Boulder shards CRLs by serial; the shard here is the serial's low bits.
-    const std::int64_t shard =
-        static_cast<std::int64_t>(std::stoull(serial.substr(serial.size() - 4), nullptr, 16)) % kCrlShards;
-    rows += stmt(sa_sql::kInsertRevoked).execute({kIssuerId, serial, shard, std::int64_t{kRevokedReason}});
+    rows += stmt(sa_sql::kInsertRevoked)
+                .execute({kIssuerId, serial, std::int64_t{crl_shard_of(serial)}, std::int64_t{reason}});
     return rows;
   });
+}
+
+std::vector<std::string> SaWriter::revoked_serials(int shard) {
+  std::vector<std::string> out;
+  for (const DbRow& r : c_.query("SELECT serial FROM revokedCertificates WHERE issuerID = " +
+                                 std::to_string(kIssuerId) + " AND shardIdx = " + std::to_string(shard)))
+    if (r.at(0)) out.push_back(*r.at(0));
+  return out;
 }
 
 }  // namespace surge::real

@@ -148,11 +148,29 @@ class SaWriter {
   PendingOrder new_order(std::int64_t registration_id, double reuse, const std::optional<std::string>& replaces);
   /// FinalizeAuthorization2 for each new authorization: 1 commit each.
   void finalize_authorizations(const PendingOrder& o);
-  /// The seven finalize commits; returns the new certificate's serial.
+  /// The seven finalize commits, each below; returns the new certificate's serial.
   std::string issue(const PendingOrder& o);
   /// Revocation: certificateStatus to revoked (through its serial index) and a revokedCertificates row, in
-  /// one transaction; 1 commit.
-  void revoke(const std::string& serial);
+  /// one transaction; 1 commit. `reason` is the CRL reason code (4: superseded).
+  void revoke(const std::string& serial, int reason = 4);
+
+  // The finalize commits one at a time, as the SA's RPCs make them (the twin's pipeline): the serial and
+  // the DER are the CA's.
+  void set_order_processing(const PendingOrder& o);
+  void add_serial(const PendingOrder& o, const std::string& serial);
+  /// precertificates, certificateStatus 'notReady', issuedNames per name, keyHashToSerial; 1 commit.
+  void add_precertificate(const PendingOrder& o, const std::string& serial, const std::string& der,
+                          const std::string& key_hash);
+  void set_status_ready(const std::string& serial);
+  /// certificates (`digest`: the certificate's digest as Boulder stores it); 1 commit.
+  void add_certificate(const PendingOrder& o, const std::string& serial, const std::string& digest,
+                       const std::string& der);
+  void add_fqdn_set(const PendingOrder& o, const std::string& serial);
+  void finalize_order(const PendingOrder& o, const std::string& serial);
+  /// Serials in revokedCertificates whose shard is `shard` (what crl-updater reads for one shard).
+  std::vector<std::string> revoked_serials(int shard);
+  /// The shard a serial's CRL entry belongs to (its low bits mod 128, as revoke() files it).
+  static int crl_shard_of(const std::string& serial);
 
   const WriteCounts& counts() const { return counts_; }
 

@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <cctype>
 #include <memory>
 
 #include "real/der.hpp"
@@ -66,6 +67,30 @@ std::vector<unsigned char> ecdsa_der(const std::vector<unsigned char>& rs) {
   return der;
 }
 
+// Sets the signature algorithm, encodes the TBS, signs its digest through `sign` and places the signature.
+void sign_tbs(X509* x, KeyType issuer_type, const DigestSigner& sign) {
+  // The signature algorithm goes into the TBS (and the outer copy) before the TBS is encoded; OpenSSL
+  // 3.0 has no setter, so set the structures X509_get0_* hand out.
+  set_algorithm(const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(x)), issuer_type);
+  const ASN1_BIT_STRING* sig_const = nullptr;
+  const X509_ALGOR* outer_const = nullptr;
+  X509_get0_signature(&sig_const, &outer_const, x);
+  set_algorithm(const_cast<X509_ALGOR*>(outer_const), issuer_type);
+
+  unsigned char* tbs = nullptr;
+  const int tbs_len = i2d_re_X509_tbs(x, &tbs);
+  if (tbs_len <= 0) throw HsmError("cannot encode the TBS certificate (OpenSSL)");
+  const std::vector<unsigned char> tbs_bytes(tbs, tbs + tbs_len);
+  OPENSSL_free(tbs);
+
+  std::vector<unsigned char> signature = sign(digest_for(issuer_type, tbs_bytes));
+  if (issuer_type != KeyType::RSA_2048) signature = ecdsa_der(signature);
+  ASN1_BIT_STRING* sig = const_cast<ASN1_BIT_STRING*>(sig_const);
+  ASN1_BIT_STRING_set(sig, signature.data(), static_cast<int>(signature.size()));
+  sig->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);  // no unused bits
+  sig->flags |= ASN1_STRING_FLAG_BITS_LEFT;
+}
+
 }  // namespace
 
 std::vector<unsigned char> digest_for(KeyType type, const std::vector<unsigned char>& data) {
@@ -85,10 +110,13 @@ std::vector<unsigned char> issue_certificate(KeyType issuer_type, const std::vec
   PkeyPtr subscriber_key = pubkey_from_der(subscriber_public_der);
   if (!x || !issuer_key || !subscriber_key) throw HsmError("cannot build a certificate (OpenSSL)");
   X509_set_version(x.get(), 2);  // v3
-  unsigned char serial[kSerialBytes];
-  RAND_bytes(serial, sizeof serial);
-  serial[0] = kSerialPrefix;
-  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+  std::vector<unsigned char> serial = c.serial;
+  if (serial.empty()) {
+    serial.resize(kSerialBytes);
+    RAND_bytes(serial.data(), kSerialBytes);
+    serial[0] = kSerialPrefix;
+  }
+  BIGNUM* bn = BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x.get()));
   BN_free(bn);
   X509_NAME* issuer = X509_get_issuer_name(x.get());
@@ -126,28 +154,57 @@ std::vector<unsigned char> issue_certificate(KeyType issuer_type, const std::vec
     ASN1_OBJECT_free(oid);
   }
 
-  // The signature algorithm goes into the TBS (and the outer copy) before the TBS is encoded; OpenSSL
-  // 3.0 has no setter, so set the structures X509_get0_* hand out.
-  set_algorithm(const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(x.get())), issuer_type);
-  const ASN1_BIT_STRING* sig_const = nullptr;
-  const X509_ALGOR* outer_const = nullptr;
-  X509_get0_signature(&sig_const, &outer_const, x.get());
-  set_algorithm(const_cast<X509_ALGOR*>(outer_const), issuer_type);
-
-  unsigned char* tbs = nullptr;
-  const int tbs_len = i2d_re_X509_tbs(x.get(), &tbs);
-  if (tbs_len <= 0) throw HsmError("cannot encode the TBS certificate (OpenSSL)");
-  const std::vector<unsigned char> tbs_bytes(tbs, tbs + tbs_len);
-  OPENSSL_free(tbs);
-
-  std::vector<unsigned char> signature = sign(digest_for(issuer_type, tbs_bytes));
-  if (issuer_type != KeyType::RSA_2048) signature = ecdsa_der(signature);
-  ASN1_BIT_STRING* sig = const_cast<ASN1_BIT_STRING*>(sig_const);
-  ASN1_BIT_STRING_set(sig, signature.data(), static_cast<int>(signature.size()));
-  sig->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);  // no unused bits
-  sig->flags |= ASN1_STRING_FLAG_BITS_LEFT;
-
+  sign_tbs(x.get(), issuer_type, sign);
   return der_of(x.get(), i2d_X509);
+}
+
+std::vector<unsigned char> certificate_for_precertificate(KeyType issuer_type,
+                                                          const std::vector<unsigned char>& precertificate_der,
+                                                          const std::vector<unsigned char>& sct_list,
+                                                          const DigestSigner& sign) {
+  const unsigned char* p = precertificate_der.data();
+  X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(precertificate_der.size())));
+  if (!x) throw HsmError("not a DER precertificate");
+  ASN1_OBJECT* oid = OBJ_txt2obj(kCtPoisonOid, 1);
+  const int at = X509_get_ext_by_OBJ(x.get(), oid, -1);
+  ASN1_OBJECT_free(oid);
+  if (at < 0) throw HsmError("the precertificate carries no CT poison extension");
+  X509_EXTENSION_free(X509_delete_ext(x.get(), at));
+  if (!sct_list.empty()) {
+    // extnValue is an OCTET STRING holding the list as an OCTET STRING (RFC 6962 section 3.3).
+    ASN1_OCTET_STRING* inner = ASN1_OCTET_STRING_new();
+    ASN1_OCTET_STRING_set(inner, sct_list.data(), static_cast<int>(sct_list.size()));
+    std::vector<unsigned char> inner_der = der_of(inner, i2d_ASN1_OCTET_STRING);
+    ASN1_OCTET_STRING_free(inner);
+    ASN1_OCTET_STRING* value = ASN1_OCTET_STRING_new();
+    ASN1_OCTET_STRING_set(value, inner_der.data(), static_cast<int>(inner_der.size()));
+    X509_EXTENSION* ext = X509_EXTENSION_create_by_NID(nullptr, NID_ct_precert_scts, 0, value);
+    X509_add_ext(x.get(), ext, -1);
+    X509_EXTENSION_free(ext);
+    ASN1_OCTET_STRING_free(value);
+  }
+  sign_tbs(x.get(), issuer_type, sign);
+  return der_of(x.get(), i2d_X509);
+}
+
+std::string serial_hex(const std::vector<unsigned char>& der) {
+  const unsigned char* p = der.data();
+  X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!x) return {};
+  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x.get()), nullptr);
+  char* hex = BN_bn2hex(bn);
+  std::string out = hex ? hex : "";
+  OPENSSL_free(hex);
+  BN_free(bn);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+std::vector<unsigned char> certificate_public_key(const std::vector<unsigned char>& der) {
+  const unsigned char* p = der.data();
+  X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!x) return {};
+  return der_of(X509_get0_pubkey(x.get()), i2d_PUBKEY);
 }
 
 bool verify_certificate(const std::vector<unsigned char>& der, const std::vector<unsigned char>& issuer_public_der) {

@@ -14,7 +14,7 @@ packages=(
   mariadb-server mariadb-client libmariadb-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev xvfb xauth fonts-dejavu-core
   libsqlite3-dev sqlite3 openmpi-bin libopenmpi-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   clang libclang-rt-14-dev
   python3
 )

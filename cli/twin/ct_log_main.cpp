@@ -8,6 +8,9 @@
 #include <httplib.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -21,30 +24,14 @@
 
 #include "models/exit_codes.hpp"
 #include "real/ct_log.hpp"
+#include "real/sct.hpp"
 
 namespace {
 
 using surge::real::Bytes;
 
-std::string base64(const Bytes& b) {
-  std::string out(4 * ((b.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), b.data(), static_cast<int>(b.size()));
-  out.resize(static_cast<size_t>(std::max(n, 0)));
-  return out;
-}
-
-// Base64 to bytes; empty when the text is not base64.
-Bytes unbase64(const std::string& text) {
-  if (text.empty() || text.size() % 4 != 0) return {};
-  Bytes out(3 * text.size() / 4);
-  const int n =
-      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return {};
-  size_t pad = 0;
-  while (pad < 2 && text[text.size() - 1 - pad] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
+using surge::real::base64;
+using surge::real::unbase64;
 
 // The issuer certificate's SubjectPublicKeyInfo, DER; empty when it is no certificate.
 Bytes issuer_key(const Bytes& certificate_der) {
@@ -146,6 +133,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : surge::kExitBadInput;
   }
+  // A twin's part ends with the twin: SIGTERM when the process that started it dies, even by SIGKILL.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() == 1) return surge::kExitRuntime;
   const surge::real::CtLogKey key = surge::real::CtLogKey::generate();
   std::ofstream(public_key_file, std::ios::binary)
       .write(reinterpret_cast<const char*>(key.public_key_der().data()),

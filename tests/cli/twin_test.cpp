@@ -1,4 +1,4 @@
-// `surge twin --predict-only` (issue 18, first part): the twin scenario and the prediction written before
+// `surge twin --predict-only` (issue 18): the twin scenario and the prediction written before
 // any live run, checked against the scaling law (models/twin_scale) and against `surge run` of the file.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -78,9 +78,6 @@ TEST(Twin, BadInputIsRefusedWithCodeTwoAndWritesNothing) {
   auto r = twin(base + " --predict-only --duration 5s");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--duration '5s' must be a duration from 10s to 10min"), std::string::npos) << r.err;
-  r = twin(base);
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("the live pipeline is not built yet"), std::string::npos) << r.err;
   r = twin(scenario("le-2021-hardware-one-dc") + " --out " + dir.string() + " --predict-only --hsm-profile " +
            (dir / "missing.json").string());
   EXPECT_EQ(r.code, 2);

@@ -1,0 +1,227 @@
+#include "real/twin/live_pipeline.hpp"
+
+#include <openssl/rand.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "real/ca_schema.hpp"
+#include "real/key_import.hpp"
+#include "real/revocation_structures.hpp"
+#include "real/sct.hpp"
+
+namespace surge::twin {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDatabase = "surge_twin";
+constexpr double kStartTimeout_s = 30;
+
+std::string random_secret() {
+  unsigned char bytes[16];
+  RAND_bytes(bytes, sizeof bytes);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) out += {hex[b >> 4], hex[b & 15]};
+  return out;
+}
+
+void write_bytes(const fs::path& path, const std::vector<unsigned char>& bytes) {
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+bool down_from_start(const Scenario& s, const std::string& data_center) {
+  for (const Failure& f : s.failures)
+    if (f.kind == FailureKind::DATA_CENTER && f.target == data_center && f.at_s <= 0) return true;
+  return false;
+}
+
+std::string file_name(std::string name) {
+  for (char& c : name)
+    if (c == '/') c = '-';
+  return name;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const LiveOptions& options, const Scenario& twin, const std::string& work) : work_(work) {
+  fs::create_directories(fs::path(work) / "nodes");
+  try {
+    make_tokens(twin, options);
+    start_database();
+    start_logs(twin, options);
+    start_nodes(twin, options);
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+Pipeline::~Pipeline() {
+  stop();
+}
+
+void Pipeline::make_tokens(const Scenario& twin, const LiveOptions& options) {
+  for (const DataCenter& dc : twin.data_centers) {
+    if (down_from_start(twin, dc.name)) continue;
+    for (int i = 1; i <= dc.hsm_count; ++i)
+      members_.push_back({dc.name + "/hsm-" + std::to_string(i), "twin-" + dc.name + "-hsm-" + std::to_string(i),
+                          std::max(1, dc.hsm.sessions), dc.hsm.signatures_per_s, "", nullptr});
+  }
+  if (members_.empty()) throw std::invalid_argument("the twin scenario has no HSM member up at the start");
+  const std::optional<real::KeyType> type = real::parse_key_type(twin.workload.key_type);
+  if (!type) throw std::invalid_argument("the twin signs with " + twin.workload.key_type + ", which no token here has");
+  key_type_ = twin.workload.key_type;
+  const fs::path dir = fs::path(work_) / "softhsm";
+  fs::create_directories(dir / "tokens");
+  softhsm_conf_ = (dir / "softhsm2.conf").string();
+  std::ofstream(softhsm_conf_) << "directories.tokendir = " << (dir / "tokens").string()
+                               << "\nobjectstore.backend = file\nlog.level = ERROR\n";
+  setenv("SOFTHSM2_CONF", softhsm_conf_.c_str(), 1);
+  user_pin_ = std::make_unique<real::Pin>(random_secret());
+  const real::Pin so_pin(random_secret());
+  const real::SoftwareKey key = real::generate_software_key(*type);
+  real::Pkcs11Module module(options.module);
+  for (const Member& m : members_) {
+    const CK_SLOT_ID slot = module.init_token(m.token, so_pin.value(), user_pin_->value());
+    const CK_SESSION_HANDLE s = module.open_session(slot);
+    module.login(s, user_pin_->value());
+    real::import_private_key(module, s, key.get(), *type, "issuer");
+    module.close_session(s);
+  }
+  issuer_der_ = real::issuer_certificate(*type, key.get());
+  write_bytes(fs::path(work_) / "issuer.der", issuer_der_);
+}
+
+void Pipeline::start_database() {
+  db_ = std::make_unique<real::LocalMariaDb>();
+  std::unique_ptr<real::DbConnection> c = real::connect_mariadb(db_->target());
+  real::open_surge_database(*c, kDatabase);
+}
+
+void Pipeline::start_logs(const Scenario& twin, const LiveOptions& options) {
+  for (const CtLog& log : twin.ct.logs) {
+    const std::string key_file = (fs::path(work_) / ("ctlog-" + log.name + ".der")).string();
+    logs_.push_back(std::make_unique<ChildProcess>(
+        "log " + log.name,
+        std::vector<std::string>{options.bin_dir + "/surge-ctlog", "--name", log.name, "--rate",
+                                 std::to_string(log.rate_per_s), "--port", "0", "--public-key", key_file},
+        std::map<std::string, std::string>{}, (fs::path(work_) / ("ctlog-" + log.name + ".log")).string()));
+    endpoints_.push_back({log.name, log.operator_name, "http://" + logs_.back()->wait_listening(kStartTimeout_s)});
+  }
+}
+
+std::unique_ptr<ChildProcess> Pipeline::start_node(const NodeConfig& config, const LiveOptions& options,
+                                                   const std::map<std::string, std::string>& env,
+                                                   std::string& address) {
+  const fs::path file = fs::path(work_) / "nodes" / (file_name(config.name) + ".json");
+  std::ofstream(file) << config.to_json().dump(2);
+  auto p = std::make_unique<ChildProcess>(
+      config.name, std::vector<std::string>{options.bin_dir + "/surge-twin-node", "--config", file.string()}, env,
+      (fs::path(work_) / "nodes" / (file_name(config.name) + ".log")).string());
+  address = p->wait_listening(kStartTimeout_s);
+  return p;
+}
+
+void Pipeline::start_nodes(const Scenario& twin, const LiveOptions& options) {
+  NodeConfig base;
+  base.era = era_name(twin.workload.era);
+  base.seed = twin.seed;
+  base.issuer_certificate = (fs::path(work_) / "issuer.der").string();
+  NodeConfig sa = base;
+  sa.role = "sa";
+  sa.name = "sa";
+  const real::DbTarget t = db_->target();
+  sa.db_host = t.host;
+  sa.db_port = t.port;
+  sa.db_user = t.user;
+  sa.db_database = kDatabase;
+  const DbSpec& writer = twin.data_centers[twin.writer_data_center()].db;
+  sa.db_connections = std::max(1, writer.connections);
+  sa.rate_per_s = writer.commits_per_s;
+  sa_ = start_node(sa, options, {{"SURGE_DB_PASSWORD", t.password}}, sa_address_);
+  for (Member& m : members_) {
+    NodeConfig ca = base;
+    ca.role = "ca";
+    ca.name = m.name;
+    ca.sa = sa_address_;
+    ca.module = options.module;
+    ca.token = m.token;
+    ca.key_type = key_type_;
+    ca.sessions = m.sessions;
+    ca.rate_per_s = m.rate_per_s;
+    m.process = start_node(ca, options, {{"SURGE_PKCS11_PIN", user_pin_->value()}, {"SOFTHSM2_CONF", softhsm_conf_}},
+                           m.address);
+  }
+  NodeConfig publisher = base;
+  publisher.role = "publisher";
+  publisher.name = "publisher";
+  publisher.logs = endpoints_;
+  publisher_ = start_node(publisher, options, {}, publisher_address_);
+  NodeConfig ra = base;
+  ra.role = "ra";
+  ra.name = "ra";
+  ra.sa = sa_address_;
+  ra.publisher = publisher_address_;
+  for (const Member& m : members_) ra.cas.push_back(m.address);
+  ra.logs = endpoints_;
+  ra.scts_required = twin.ct.logs.empty() ? 0 : twin.ct.scts_required;
+  ra.authz_reuse = 1 - twin.workload.new_authz_share;
+  ra.threads = options.clients;
+  ra_ = start_node(ra, options, {}, ra_address_);
+}
+
+std::vector<std::pair<std::string, pid_t>> Pipeline::processes() const {
+  std::vector<std::pair<std::string, pid_t>> out;
+  if (db_) out.emplace_back("mariadb", db_->pid());
+  for (const auto& l : logs_)
+    if (l && l->running()) out.emplace_back(l->name(), l->pid());
+  for (const Member& m : members_)
+    if (m.process && m.process->running()) out.emplace_back(m.name, m.process->pid());
+  for (const auto* p : {&sa_, &publisher_, &ra_})
+    if (*p && (*p)->running()) out.emplace_back((*p)->name(), (*p)->pid());
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Pipeline::stats_addresses() const {
+  std::vector<std::pair<std::string, std::string>> out = {
+      {"sa", sa_address_}, {"publisher", publisher_address_}, {"ra", ra_address_}};
+  for (const Member& m : members_) out.emplace_back(m.name, m.address);
+  return out;
+}
+
+nlohmann::json Pipeline::database_summary(int samples) const {
+  real::DbTarget t = db_->target();
+  t.database = kDatabase;
+  std::unique_ptr<real::DbConnection> c = real::connect_mariadb(t);
+  nlohmann::json rows = nlohmann::json::object();
+  for (const char* table : {"serials", "precertificates", "certificates", "revokedCertificates", "fqdnSets"})
+    rows[table] = std::stoll(c->scalar(std::string("SELECT COUNT(*) FROM ") + table).value_or("0"));
+  rows["certificateStatus.revoked"] =
+      std::stoll(c->scalar("SELECT COUNT(*) FROM certificateStatus WHERE status = 'revoked'").value_or("0"));
+  nlohmann::json out = {{"rows", rows}};
+  for (const char* table : {"precertificates", "certificates"}) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const real::DbRow& r :
+         c->query(std::string("SELECT serial, der FROM ") + table + " ORDER BY id LIMIT " + std::to_string(samples)))
+      if (r.at(0) && r.at(1))
+        list.push_back({{"serial", *r.at(0)}, {"der", real::base64(real::Bytes(r.at(1)->begin(), r.at(1)->end()))}});
+    out[std::string("sample_") + table] = list;
+  }
+  return out;
+}
+
+void Pipeline::stop() {
+  if (ra_) ra_->stop();
+  if (publisher_) publisher_->stop();
+  for (Member& m : members_)
+    if (m.process) m.process->stop();
+  if (sa_) sa_->stop();
+  for (auto& l : logs_) l->stop();
+}
+
+}  // namespace surge::twin

@@ -1,0 +1,212 @@
+// `surge twin` live (issue 18): one small run of scenarios/twin-hsm-lost.yaml (CRL era, CT, an HSM member
+// SIGKILLed part-way), checked for work that was real. Everything is verified with OpenSSL's own
+// certificate, CRL and CT code against the keys the run wrote (the issuer's, each log's), not with
+// surge's; row counts against the SA's acknowledged commits; the failure in the measured series.
+#include <gtest/gtest.h>
+#include <openssl/ct.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "real/sct.hpp"
+#include "tests/command_result.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<unsigned char>;
+
+Bytes read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+X509* certificate(const Bytes& der) {
+  const unsigned char* p = der.data();
+  return d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+}
+
+std::string hex(const ASN1_INTEGER* serial) {
+  BIGNUM* bn = ASN1_INTEGER_to_BN(serial, nullptr);
+  char* h = BN_bn2hex(bn);
+  std::string out = h;
+  OPENSSL_free(h);
+  BN_free(bn);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The final certificates the run kept: signed by the issuer, no poison, SCTs that OpenSSL's CT code
+// validates against the logs' keys, from two operators' logs (google: argon or xenon; cloudflare: nimbus).
+void check_certificates(const fs::path& evidence, X509* issuer) {
+  // The logs as OpenSSL's CT log list file names them (CTLOG_STORE_load_file's format).
+  const fs::path list = evidence / "ct_log_list.cnf";
+  std::ofstream cnf(list);
+  cnf << "enabled_logs = argon,xenon,nimbus\n";
+  std::map<std::string, std::string> log_of_id;
+  for (const char* name : {"argon", "xenon", "nimbus"}) {
+    const Bytes key = read_bytes(evidence / (std::string("ctlog-") + name + ".der"));
+    ASSERT_FALSE(key.empty()) << name;
+    cnf << "[" << name << "]\ndescription = " << name << "\nkey = " << surge::real::base64(key) << "\n";
+    const Bytes id = surge::real::sha256(key);
+    log_of_id[std::string(id.begin(), id.end())] = name;
+  }
+  cnf.close();
+  CTLOG_STORE* logs = CTLOG_STORE_new();
+  ASSERT_EQ(CTLOG_STORE_load_file(logs, list.c_str()), 1);
+  int checked = 0;
+  for (int k = 1; fs::exists(evidence / ("certificate-" + std::to_string(k) + ".der")); ++k, ++checked) {
+    X509* x = certificate(read_bytes(evidence / ("certificate-" + std::to_string(k) + ".der")));
+    ASSERT_NE(x, nullptr);
+    EXPECT_EQ(X509_verify(x, X509_get0_pubkey(issuer)), 1) << "certificate " << k;
+    EXPECT_LT(X509_get_ext_by_NID(x, NID_ct_precert_poison, -1), 0) << "a final certificate has no poison";
+    STACK_OF(SCT)* scts = static_cast<STACK_OF(SCT)*>(X509_get_ext_d2i(x, NID_ct_precert_scts, nullptr, nullptr));
+    ASSERT_NE(scts, nullptr) << "certificate " << k << " embeds no SCTs";
+    CT_POLICY_EVAL_CTX* ctx = CT_POLICY_EVAL_CTX_new();
+    CT_POLICY_EVAL_CTX_set1_cert(ctx, x);
+    CT_POLICY_EVAL_CTX_set1_issuer(ctx, issuer);
+    CT_POLICY_EVAL_CTX_set_shared_CTLOG_STORE(ctx, logs);
+    EXPECT_EQ(SCT_LIST_validate(scts, ctx), 1) << "certificate " << k;
+    std::set<std::string> operators;
+    for (int i = 0; i < sk_SCT_num(scts); ++i) {
+      SCT* sct = sk_SCT_value(scts, i);
+      EXPECT_EQ(SCT_get_validation_status(sct), SCT_VALIDATION_STATUS_VALID) << "certificate " << k << " SCT " << i;
+      unsigned char* id = nullptr;
+      const size_t n = SCT_get0_log_id(sct, &id);
+      const std::string log = log_of_id[std::string(id, id + n)];
+      operators.insert(log == "nimbus" ? "cloudflare" : "google");
+    }
+    EXPECT_EQ(operators.size(), 2u) << "certificate " << k << ": SCTs from two operators";
+    CT_POLICY_EVAL_CTX_free(ctx);
+    SCT_LIST_free(scts);
+    X509_free(x);
+  }
+  EXPECT_EQ(checked, 5);
+  CTLOG_STORE_free(logs);
+}
+
+// Precertificates read back from MariaDB: signed by the issuer, with the critical poison extension.
+void check_precertificates(const nlohmann::json& sample, X509* issuer) {
+  ASSERT_EQ(sample.size(), 5u);
+  for (const nlohmann::json& p : sample) {
+    X509* x = certificate(surge::real::unbase64(p["der"].get<std::string>()));
+    ASSERT_NE(x, nullptr);
+    EXPECT_EQ(X509_verify(x, X509_get0_pubkey(issuer)), 1);
+    const int at = X509_get_ext_by_NID(x, NID_ct_precert_poison, -1);
+    ASSERT_GE(at, 0);
+    EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(x, at)), 1);
+    EXPECT_EQ(hex(X509_get0_serialNumber(x)), p["serial"].get<std::string>());
+    X509_free(x);
+  }
+}
+
+// Every old certificate (serial 5e, then its index in 34 hex digits) is in a CRL shard the issuer signed.
+void check_crls(const fs::path& dir, X509* issuer, long n) {
+  std::set<std::string> listed;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const Bytes der = read_bytes(e.path());
+    const unsigned char* p = der.data();
+    X509_CRL* crl = d2i_X509_CRL(nullptr, &p, static_cast<long>(der.size()));
+    ASSERT_NE(crl, nullptr) << e.path();
+    EXPECT_EQ(X509_CRL_verify(crl, X509_get0_pubkey(issuer)), 1) << e.path();
+    STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl);
+    for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i)
+      listed.insert(hex(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
+    X509_CRL_free(crl);
+  }
+  long missing = 0;
+  for (long i = 0; i < n; ++i) {
+    char serial[40];
+    std::snprintf(serial, sizeof serial, "5e%034lx", i);
+    missing += listed.count(serial) == 0;
+  }
+  EXPECT_EQ(missing, 0) << "of " << n << " revoked certificates, " << missing << " are in no CRL";
+}
+
+// A column of twin.csv.
+std::vector<double> column(const fs::path& csv, const std::string& name) {
+  std::ifstream in(csv);
+  std::string line, cell;
+  std::getline(in, line);
+  int at = -1, k = 0;
+  for (std::stringstream h(line); std::getline(h, cell, ','); ++k)
+    if (cell == name) at = k;
+  std::vector<double> out;
+  if (at < 0) return out;
+  while (std::getline(in, line)) {
+    std::stringstream r(line);
+    for (int i = 0; i <= at && std::getline(r, cell, ','); ++i) {
+    }
+    out.push_back(std::stod(cell));
+  }
+  return out;
+}
+
+TEST(TwinLive, ARunOfTheHsmLostRegimeDidRealWorkAndItsFailureShowsInTheSeries) {
+  const fs::path dir = fs::temp_directory_path() / ("surge-twin-live-test-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const auto r = surge::testing::run_command(std::string(SURGE_CLI) + " twin " + SURGE_SOURCE_DIR +
+                                             "/scenarios/twin-hsm-lost.yaml --out " + dir.string() + " --duration 10s");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  std::ifstream in(dir / "twin.json");
+  const nlohmann::json t = nlohmann::json::parse(in);
+  const long n = std::lround(t["certificates"].get<double>());
+  const nlohmann::json& c = t["counters"];
+  X509* issuer = certificate(read_bytes(dir / "evidence" / "issuer.der"));
+  ASSERT_NE(issuer, nullptr);
+  check_certificates(dir / "evidence", issuer);
+  check_precertificates(t["database"]["sample_precertificates"], issuer);
+  check_crls(dir / "evidence" / "crl", issuer, n);
+  X509_free(issuer);
+  // Every acknowledged commit is a row, and every row an acknowledged commit.
+  const nlohmann::json& rows = t["database"]["rows"];
+  EXPECT_EQ(rows["certificates"], c["sa.commits.AddCertificate"]);
+  EXPECT_EQ(rows["precertificates"], c["sa.commits.AddPrecertificate"]);
+  EXPECT_EQ(rows["revokedCertificates"], c["sa.commits.RevokeCertificate"]);
+  EXPECT_EQ(rows["fqdnSets"], c["sa.commits.AddFQDNSet"]);
+  // Every affected certificate replaced (an acknowledged issuance each) and revoked.
+  EXPECT_EQ(c["load.replaced"].get<double>(), n);
+  EXPECT_EQ(c["ra.issued"].get<double>(), n);
+  EXPECT_EQ(rows["revokedCertificates"].get<double>(), n);
+  EXPECT_EQ(rows["certificateStatus.revoked"].get<double>(), n);
+  // The lost member: killed once, after which it signs nothing while the survivor keeps signing.
+  ASSERT_EQ(t["failures_injected"].size(), 1u);
+  EXPECT_EQ(t["failures_injected"][0].get<std::string>().rfind("dc1/hsm-2 at ", 0), 0u);
+  EXPECT_EQ(c["ra.signers_lost"].get<double>(), 1);
+  const auto ts = column(dir / "twin.csv", "t_s");
+  const auto lost = column(dir / "twin.csv", "dc1/hsm-2.busy_s.sign");
+  const auto survivor = column(dir / "twin.csv", "dc1/hsm-1.busy_s.sign");
+  ASSERT_EQ(lost.size(), ts.size());
+  ASSERT_EQ(survivor.size(), ts.size());
+  const double killed_at = std::stod(t["failures_injected"][0].get<std::string>().substr(13));
+  size_t after = 0;
+  while (after < ts.size() && ts[after] < killed_at + 1) ++after;  // the first sample a second later
+  ASSERT_LT(after + 1, ts.size()) << "the run ended within a second of the failure";
+  EXPECT_GT(lost[after], 0) << "the lost member signed before it was lost";
+  EXPECT_EQ(lost.back(), lost[after]) << "a killed member signs nothing more";
+  EXPECT_GT(survivor.back(), survivor[after]) << "the survivor goes on signing";
+  fs::remove_all(dir);
+}
+
+TEST(TwinLive, AModuleThatDoesNotLoadIsBadInputAndLeavesNoResult) {
+  const fs::path dir = fs::temp_directory_path() / ("surge-twin-live-bad-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const auto r = surge::testing::run_command(std::string(SURGE_CLI) + " twin " + SURGE_SOURCE_DIR +
+                                             "/scenarios/twin-hsm-lost.yaml --out " + dir.string() +
+                                             " --duration 10s --module /nonexistent/libpkcs11.so");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/libpkcs11.so"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "twin.json"));
+  EXPECT_TRUE(fs::exists(dir / "prediction.json")) << "the prediction, made first, stands";
+  fs::remove_all(dir);
+}
+
+}  // namespace
