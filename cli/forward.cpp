@@ -11,6 +11,15 @@
 
 namespace surge::cli {
 
+std::string program_beside(const std::string& program, const char* env_override) {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv(env_override); env && *env && access(env, X_OK) == 0) return env;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec && access((self.parent_path() / program).c_str(), X_OK) == 0) return (self.parent_path() / program).string();
+  return {};
+}
+
 int exec_beside(const std::string& program, const char* env_override, const std::string& fallback_folder,
                 const std::string& how_to_build, int argc, char** argv) {
   namespace fs = std::filesystem;

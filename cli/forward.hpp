@@ -13,6 +13,9 @@ namespace surge::cli {
 int exec_beside(const std::string& program, const char* env_override, const std::string& fallback_folder,
                 const std::string& how_to_build, int argc, char** argv);
 
+/// The path of `program` beside this one ($env_override when set), or empty when none is executable.
+std::string program_beside(const std::string& program, const char* env_override);
+
 /// This very program's path (/proc/self/exe; argv0 when that cannot be read): children run `surge run`.
 std::string self_path(const char* argv0);
 

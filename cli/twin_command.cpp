@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -30,9 +31,11 @@ struct TwinArgs {
   std::string out;
   std::string hsm_profile = std::string(SURGE_SOURCE_DIR) + "/data/profiles/softhsm-2.6-2core-vm.json";
   std::string db_profile = std::string(SURGE_SOURCE_DIR) + "/data/profiles/mariadb-10.11-2core-vm.json";
+  std::string host_profile = std::string(SURGE_SOURCE_DIR) + "/data/profiles/twin-host-2core-vm.json";
   std::string duration = "90s";
   bool predict_only = false;
   std::string module;
+  std::string regimes;  ///< "all" or a comma-separated list of scenarios/twin-NAME.yaml names
 };
 TwinArgs args;
 
@@ -79,17 +82,30 @@ nlohmann::json simulate(const char* argv0, const std::string& scenario_file, con
   return {{"report", out}, {"curves", curves}};
 }
 
-nlohmann::json scale_json(const TwinScale& k, const TwinParts& parts) {
-  return {{"time_factor", k.time_factor}, {"rate_factor", k.rate_factor},     {"count_factor", k.count_factor()},
-          {"set_by", k.set_by},           {"hsm_profile", parts.hsm_profile}, {"db_profile", parts.db_profile}};
+nlohmann::json scale_json(const TwinScale& k, const TwinParts& parts, const TwinHost& host) {
+  return {{"time_factor", k.time_factor},
+          {"rate_factor", k.rate_factor},
+          {"count_factor", k.count_factor()},
+          {"set_by", k.set_by},
+          {"hsm_profile", parts.hsm_profile},
+          {"db_profile", parts.db_profile},
+          {"host",
+           {{"profile", host.profile},
+            {"cores", host.cores},
+            {"cpu_s_per_certificate", host.cpu_s_per_certificate},
+            {"utilisation_cap", host.utilisation_cap}}}};
 }
 
 int derive_and_predict(const char* argv0, double live_s) {
   const TwinParts parts{fs::absolute(args.hsm_profile).string(), fs::absolute(args.db_profile).string()};
   const Scenario original = load_scenario(args.file);
+  TwinHost host;
+  if (const auto error =
+          read_twin_host(fs::absolute(args.host_profile).string(), era_name(original.workload.era), host))
+    throw std::invalid_argument(*error);
   const Report answer = analyze(original);
   const Report with_parts = analyze(load_scenario(args.file, part_overrides(original, parts)));
-  const TwinScale k = twin_scale(answer, with_parts, live_s);
+  const TwinScale k = twin_scale(answer, with_parts, live_s, host);
   ScenarioDocument doc = ScenarioDocument::open(args.file);
   doc.set(twin_overrides(original, parts, k), "twin");
   const fs::path out(args.out), scenario_file = out / "twin-scenario.yaml";
@@ -101,7 +117,7 @@ int derive_and_predict(const char* argv0, double live_s) {
                                {"scenario", fs::absolute(args.file).string()},
                                {"twin_scenario", scenario_file.filename().string()},
                                {"live_s", live_s},
-                               {"scale", scale_json(k, parts)},
+                               {"scale", scale_json(k, parts, host)},
                                {"analytic", to_json(analyze(doc.scenario()), true)}};
   const nlohmann::json simulated = simulate(argv0, (work / "twin-scenario.yaml").string(), work);
   prediction["simulated"] = simulated["report"];
@@ -116,6 +132,56 @@ int derive_and_predict(const char* argv0, double live_s) {
   return kExitOk;
 }
 
+// The shipped regimes asked for: every scenarios/twin-*.yaml for "all", else the names given.
+std::vector<std::string> regime_names(const std::string& spec) {
+  std::vector<std::string> out;
+  const fs::path dir = fs::path(SURGE_SOURCE_DIR) / "scenarios";
+  if (spec == "all") {
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".yaml" && e.path().stem().string().rfind("twin-", 0) == 0)
+        out.push_back(e.path().stem().string().substr(5));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::stringstream list(spec);
+  for (std::string name; std::getline(list, name, ',');) {
+    if (!fs::exists(dir / ("twin-" + name + ".yaml")))
+      throw std::invalid_argument("--regimes: no regime '" + name + "' (scenarios/twin-" + name + ".yaml)");
+    out.push_back(name);
+  }
+  return out;
+}
+
+// One live run of the prediction in `folder`: surge-twin-live as a child; its summary printed.
+int run_live_child(const fs::path& folder) {
+  const std::string live = program_beside("surge-twin-live", "SURGE_TWIN_LIVE");
+  if (live.empty()) throw std::runtime_error("surge-twin-live is not built beside surge");
+  std::vector<std::string> argv = {live, "--folder", folder.string()};
+  if (!args.module.empty()) argv.insert(argv.end(), {"--module", args.module});
+  sweep::ChildPool pool((folder / ".live").string());
+  pool.start(0, argv);
+  const sweep::ChildOutcome done = pool.wait_any();
+  std::cout << done.out << done.err << std::flush;
+  fs::remove_all(folder / ".live");
+  return done.exit_code < 0 ? kExitRuntime : done.exit_code;
+}
+
+// Every regime in DIR/NAME, one after the other: predicted, then (unless --predict-only) run live.
+int run_regimes(const char* argv0) {
+  const Quantity live = parse_quantity(args.duration, QuantityKind::DURATION);
+  const fs::path out(args.out);
+  int worst = kExitOk;
+  for (const std::string& name : regime_names(args.regimes)) {
+    args.file = (fs::path(SURGE_SOURCE_DIR) / "scenarios" / ("twin-" + name + ".yaml")).string();
+    args.out = (out / name).string();
+    std::cout << "== regime " << name << "\n";
+    int code = derive_and_predict(argv0, *live.value);
+    if (code == kExitOk && !args.predict_only) code = run_live_child(args.out);
+    worst = std::max(worst, code);
+  }
+  return worst;
+}
+
 }  // namespace
 
 CLI::App* add_twin_command(CLI::App& app) {
@@ -123,7 +189,10 @@ CLI::App* add_twin_command(CLI::App& app) {
   a.cmd = app.add_subcommand("twin",
                              "Derive the twin scenario (this machine's calibrated parts, time and counts scaled for "
                              "a short live run) and write the prediction before any live run (docs/TWIN.md)");
-  a.cmd->add_option("file", a.file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  a.cmd->add_option("file", a.file, "Scenario YAML file (or --regimes)")->check(CLI::ExistingFile);
+  a.cmd->add_option("--regimes", a.regimes,
+                    "Run the shipped regimes instead of one file: 'all' (scenarios/twin-*.yaml) or NAME,NAME; "
+                    "each in DIR/NAME");
   a.cmd
       ->add_option("--out", a.out,
                    "Folder for twin-scenario.yaml, prediction.json and the live run's twin.json, twin.csv")
@@ -131,6 +200,10 @@ CLI::App* add_twin_command(CLI::App& app) {
   a.cmd->add_option("--hsm-profile", a.hsm_profile, "`surge calibrate hsm` profile of the tokens (default: shipped)")
       ->check(CLI::ExistingFile);
   a.cmd->add_option("--db-profile", a.db_profile, "`surge calibrate db` profile of the MariaDB (default: shipped)")
+      ->check(CLI::ExistingFile);
+  a.cmd
+      ->add_option("--host-profile", a.host_profile,
+                   "Twin host profile: cores and CPU per certificate, from a live run before (default: shipped)")
       ->check(CLI::ExistingFile);
   a.cmd->add_option("--duration", a.duration, "How long the live run should take, 10s to 10min (default 90s)");
   a.cmd->add_flag("--predict-only", a.predict_only, "Derive and predict only; no live run");
@@ -140,12 +213,18 @@ CLI::App* add_twin_command(CLI::App& app) {
 
 int run_twin_command(const char* argv0) {
   if (!args.cmd || !*args.cmd) return -1;
+  if (args.file.empty() == args.regimes.empty()) {
+    std::cerr << "surge twin: give a scenario file or --regimes (all, or names of scenarios/twin-NAME.yaml), "
+                 "not both\n";
+    return kExitBadInput;
+  }
   const Quantity live = parse_quantity(args.duration, QuantityKind::DURATION);
   if (!live.value || *live.value < 10 || *live.value > 600) {
     std::cerr << "surge twin: --duration '" << args.duration << "' must be a duration from 10s to 10min\n";
     return kExitBadInput;
   }
   try {
+    if (!args.regimes.empty()) return run_regimes(argv0);
     const int code = derive_and_predict(argv0, *live.value);
     if (code != kExitOk || args.predict_only) return code;
     // The live run: surge-twin-live (gRPC, OpenSSL, PKCS#11, MariaDB, none of which surge loads).

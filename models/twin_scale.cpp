@@ -1,11 +1,15 @@
 #include "models/twin_scale.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <stdexcept>
 
 #include "models/units.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace surge {
 namespace {
@@ -28,6 +32,7 @@ class Scaler {
   void bytes(const std::string& path, double b) { add(path, text(std::max(1.0, b * k_.count_factor()), "B")); }
   void add(const std::string& path, const std::string& value) { out_.push_back({path, value}); }
   double time_factor() const { return k_.time_factor; }
+  double count_factor() const { return k_.count_factor(); }
   std::vector<Override> take() { return std::move(out_); }
 
  private:
@@ -72,7 +77,13 @@ void scale_workload_and_clients(const Scenario& s, Scaler& x) {
   x.count("workload.certificates", w.certificates);
   if (w.era != Era::CRL && w.active_certificates > 0) x.count("workload.active_certificates", w.active_certificates);
   if (w.ocsp_resign_period_s > 0) x.duration("workload.ocsp_resign_period", w.ocsp_resign_period_s);
-  if (w.era == Era::CRL) x.duration("workload.crl_period", w.crl_period_s);
+  if (w.era == Era::CRL) {
+    // CRL signatures per second are shards over the period: for the twin's to be the scenario's times s,
+    // the shards are a count (times s / f), at least one, so that every revocation is still published
+    // within a period of it.
+    x.duration("workload.crl_period", w.crl_period_s);
+    x.add("workload.crl_shards", text(std::max(1.0, std::round(w.crl_shards * x.count_factor())), ""));
+  }
   x.add("workload.cohort_size", "1");
   const Clients& c = s.clients;
   x.duration("clients.retry_after", c.retry_after_s);
@@ -146,7 +157,34 @@ std::vector<Override> part_overrides(const Scenario& s, const TwinParts& parts) 
   return out;
 }
 
-TwinScale twin_scale(const Report& scenario, const Report& with_parts, double live_s) {
+std::optional<std::string> read_twin_host(const std::string& file, const std::string& era, TwinHost& out) {
+  std::ifstream in(file);
+  if (!in) return file + ": cannot read the twin host profile";
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (!j.is_object() || j.value("kind", "") != "surge-twin-host")
+    return file + ": not a twin host profile (kind: surge-twin-host)";
+  const nlohmann::json& cores = j.value("cores", nlohmann::json());
+  if (!cores.is_number() || cores.get<double>() < 1 || cores.get<double>() > 4096)
+    return file + ": field 'cores' must be a number from 1 to 4096";
+  const nlohmann::json& cost = j.value("cpu_s_per_certificate", nlohmann::json());
+  double largest = 0;
+  if (cost.is_object())
+    for (const auto& [name, v] : cost.items())
+      if (v.is_number() && v.get<double>() > 0) largest = std::max(largest, v.get<double>());
+  if (largest <= 0 || largest > 10)
+    return file + ": field 'cpu_s_per_certificate' must map eras to CPU seconds in (0, 10]";
+  const nlohmann::json& cap = j.value("utilisation_cap", nlohmann::json(0.5));
+  if (!cap.is_number() || cap.get<double>() <= 0 || cap.get<double>() > 1)
+    return file + ": field 'utilisation_cap' must be a share in (0, 1]";
+  out.cores = cores.get<double>();
+  out.cpu_s_per_certificate =
+      cost.contains(era) && cost[era].is_number() && cost[era].get<double>() > 0 ? cost[era].get<double>() : largest;
+  out.utilisation_cap = cap.get<double>();
+  out.profile = file;
+  return std::nullopt;
+}
+
+TwinScale twin_scale(const Report& scenario, const Report& with_parts, double live_s, const TwinHost& host) {
   TwinScale k;
   k.rate_factor = std::numeric_limits<double>::infinity();
   const std::map<std::string, double> twin = real_capacities(with_parts);
@@ -157,6 +195,11 @@ TwinScale twin_scale(const Report& scenario, const Report& with_parts, double li
   }
   if (k.set_by.empty())
     throw std::invalid_argument("no HSM or database resource has capacity in both the scenario and the twin");
+  const double rate = scenario.max_sustainable_rate_per_s.value_or(0);
+  if (host.cores > 0 && host.cpu_s_per_certificate > 0 && rate > 0) {
+    const double cpu = host.utilisation_cap * host.cores / (host.cpu_s_per_certificate * rate);
+    if (cpu < k.rate_factor) k.rate_factor = cpu, k.set_by = "host-cpu";
+  }
   const double span_s = scenario.completion_time_s.value_or(scenario.horizon_s);
   k.time_factor = span_s / live_s;
   return k;

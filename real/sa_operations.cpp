@@ -273,10 +273,11 @@ void SaWriter::revoke(const std::string& serial, int reason) {
   });
 }
 
-std::vector<std::string> SaWriter::revoked_serials(int shard) {
+std::vector<std::string> SaWriter::revoked_serials(int shard, int shards) {
   std::vector<std::string> out;
-  for (const DbRow& r : c_.query("SELECT serial FROM revokedCertificates WHERE issuerID = " +
-                                 std::to_string(kIssuerId) + " AND shardIdx = " + std::to_string(shard)))
+  for (const DbRow& r :
+       c_.query("SELECT serial FROM revokedCertificates WHERE issuerID = " + std::to_string(kIssuerId) +
+                " AND MOD(shardIdx, " + std::to_string(std::max(1, shards)) + ") = " + std::to_string(shard)))
     if (r.at(0)) out.push_back(*r.at(0));
   return out;
 }

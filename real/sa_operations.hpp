@@ -167,8 +167,9 @@ class SaWriter {
                        const std::string& der);
   void add_fqdn_set(const PendingOrder& o, const std::string& serial);
   void finalize_order(const PendingOrder& o, const std::string& serial);
-  /// Serials in revokedCertificates whose shard is `shard` (what crl-updater reads for one shard).
-  std::vector<std::string> revoked_serials(int shard);
+  /// Serials in revokedCertificates in shard `shard` of `shards` (what crl-updater reads for one shard):
+  /// those whose stored shard index (of 128) is `shard` modulo `shards`.
+  std::vector<std::string> revoked_serials(int shard, int shards = 128);
   /// The shard a serial's CRL entry belongs to (its low bits mod 128, as revoke() files it).
   static int crl_shard_of(const std::string& serial);
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/latency_stats.hpp"
 #include "models/scenario.hpp"
 #include "real/twin/process.hpp"
 
@@ -39,6 +40,8 @@ struct Measured {
   double bulk_revocation_start_s = -1;           ///< -1: never started
   double end_s = 0;
   std::vector<std::string> lost;  ///< failures injected, as "NAME at T s"
+  std::map<std::string, double> lost_at_s;  ///< when each lost member was killed
+  LatencyStats time_to_replace;             ///< from each arrival's time to its replacement's issuance
 };
 
 /// Runs it; returns the exit code (0 done, 2 bad input, 3 a part failed) after writing the results.
@@ -49,6 +52,11 @@ nlohmann::json compare(const nlohmann::json& prediction, const Scenario& twin, c
 
 /// The comparison side by side, as `surge twin` prints it.
 std::string summary_text(const nlohmann::json& twin_json);
+
+/// A twin host profile (models/twin_scale's TwinHost) measured by this run: this machine's cores and the
+/// CPU seconds every process of the pipeline used per certificate, for the twin's era. A later twin may
+/// take it (`surge twin --host-profile`): it is a calibration made before that run.
+nlohmann::json host_profile(const Scenario& twin, const Measured& measured);
 
 /// twin.csv: one row per second (t_s, the counters' columns, cpu_s.NAME).
 std::string samples_csv(const Measured& measured);

@@ -1,10 +1,14 @@
 // The comparison of a live run with its prediction (twin.json), its samples (twin.csv) and the text
 // `surge twin` prints. The error arithmetic is models/twin_compare's.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <sstream>
 
 #include "models/twin_compare.hpp"
+#include "models/units.hpp"
 #include "real/twin/live.hpp"
 
 namespace surge::twin {
@@ -58,7 +62,84 @@ nlohmann::json measured_busy(const Scenario& twin, const Measured& m) {
           {"db_connections_busy", busy_commit / (connections * span)}};
 }
 
+// A counter's increase over [from, to], summed over the counters whose names `match`.
+template <typename Match>
+double increase(const Measured& m, double from, double to, Match&& match) {
+  std::map<std::string, CumulativeCurve> curves;
+  for (const Sample& s : m.samples)
+    for (const auto& [name, v] : s.counters)
+      if (match(name)) {
+        curves[name].t_s.push_back(s.t_s);
+        curves[name].count.push_back(v);
+      }
+  double sum = 0;
+  for (const auto& [name, c] : curves) sum += curve_at(c, to) - curve_at(c, from);
+  return sum;
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Work served over capacity-time, over [from, to], for the resources the twin paces, named as the model
+// names them: each data center's HSM group (its members' signatures over their paced rate while up) and
+// the writer (commits over its paced rate).
+nlohmann::json measured_utilisation(const Scenario& twin, const Measured& m, double from, double to) {
+  nlohmann::json out = nlohmann::json::object();
+  const double span = std::max(1e-9, to - from);
+  for (const DataCenter& dc : twin.data_centers) {
+    double capacity_time = 0;
+    for (int i = 1; i <= dc.hsm_count; ++i) {
+      const std::string member = dc.name + "/hsm-" + std::to_string(i);
+      const auto lost = m.lost_at_s.find(member);
+      const double until = lost == m.lost_at_s.end() ? to : std::min(to, lost->second);
+      capacity_time += dc.hsm.signatures_per_s * std::max(0.0, until - from);
+    }
+    const double work = increase(m, from, to, [&](const std::string& n) {
+      return n.rfind(dc.name + "/hsm-", 0) == 0 && n.find(".signatures.") != std::string::npos;
+    });
+    if (capacity_time > 0 && work > 0) out["hsm:" + dc.name] = work / capacity_time;
+  }
+  const double commits = twin.data_centers[twin.writer_data_center()].db.commits_per_s;
+  const double work = increase(m, from, to, [](const std::string& n) { return n == "sa.commits"; });
+  if (commits > 0) out["db-writer"] = work / (commits * span);
+  return out;
+}
+
+// The resource with the highest utilisation (empty when none).
+std::string busiest(const nlohmann::json& utilisation) {
+  std::string best;
+  double most = -1;
+  for (const auto& [name, u] : utilisation.items())
+    if (u.get<double>() > most) most = u.get<double>(), best = name;
+  return best;
+}
+
+// CPU seconds used by every process over the run (the last sample's), and by each.
+double cpu_total(const Measured& m, nlohmann::json* by_process = nullptr) {
+  double total = 0;
+  if (m.samples.empty()) return 0;
+  for (const auto& [name, v] : m.samples.back().cpu_s) {
+    total += std::max(0.0, v);
+    if (by_process) (*by_process)[name] = v;
+  }
+  return total;
+}
+
+double cores() {
+  return static_cast<double>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
 }  // namespace
+
+nlohmann::json host_profile(const Scenario& twin, const Measured& m) {
+  const double n = std::max(1.0, twin.workload.certificates);
+  return {{"kind", "surge-twin-host"},
+          {"cores", cores()},
+          {"cpu_s_per_certificate", {{era_name(twin.workload.era), cpu_total(m) / n}}},
+          {"utilisation_cap", 0.5},
+          {"source", "surge twin live run of " + twin.name + ", " + exact_number(n) + " certificates"}};
+}
 
 nlohmann::json compare(const nlohmann::json& prediction, const Scenario& twin, const Measured& m) {
   const double n = twin.workload.certificates;
@@ -76,7 +157,14 @@ nlohmann::json compare(const nlohmann::json& prediction, const Scenario& twin, c
   const nlohmann::json& sim = prediction.at("simulated");
   nlohmann::json predicted_utilisation = nlohmann::json::object();
   for (const nlohmann::json& r : sim.at("resources"))
-    predicted_utilisation[r.at("name").get<std::string>()] = r.value("mean_busy", 0.0);
+    if (r.value("kind", "") == "hsm" || r.value("kind", "") == "db")
+      predicted_utilisation[r.at("name").get<std::string>()] = r.value("mean_utilisation", 0.0);
+  // Measured over the incident's active period: from the decision to the last replacement.
+  const double from = twin.incident.decision_delay_s;
+  const double to = time_to_reach(measured_curve(m, "load.replaced"), n, tolerance).value_or(m.end_s);
+  const nlohmann::json measured_use = measured_utilisation(twin, m, from, to);
+  const std::vector<std::string> predicted_bottleneck = sim.value("bottleneck", std::vector<std::string>{});
+  const std::string measured_bottleneck = busiest(measured_use);
   nlohmann::json latencies = nlohmann::json::object();
   for (const auto& [name, v] : m.final_counters) latencies[name] = v;
   const double span = std::max(1e-9, m.end_s);
@@ -87,6 +175,23 @@ nlohmann::json compare(const nlohmann::json& prediction, const Scenario& twin, c
                                                 total(m, "signatures.ocsp") + total(m, "signatures.crl")) /
                                                    span},
                           {"ct_submissions_per_s", total(m, "ct.submissions") / span}};
+  // Request to replacement, the model's time_to_replace_s: p50 and p99 predicted and measured.
+  const nlohmann::json predicted_ttr = sim.value("time_to_replace_s", nlohmann::json::object());
+  nlohmann::json ttr = {
+      {"predicted", predicted_ttr},
+      {"measured", {{"p50", m.time_to_replace.quantile(0.5)}, {"p99", m.time_to_replace.quantile(0.99)}}}};
+  for (const char* q : {"p50", "p99"})
+    ttr["error"][q] = optional_json(
+        relative_error(predicted_ttr.contains(q) ? std::optional<double>(predicted_ttr[q].get<double>()) : std::nullopt,
+                       ttr["measured"][q].get<double>()));
+  nlohmann::json by_process = nlohmann::json::object();
+  const double cpu = cpu_total(m, &by_process);
+  const nlohmann::json& host = prediction.at("scale").value("host", nlohmann::json::object());
+  const nlohmann::json cpu_json = {
+      {"cores", cores()},
+      {"busy_measured", cpu / (cores() * span)},
+      {"cpu_s_per_certificate", {{"profile", host.value("cpu_s_per_certificate", 0.0)}, {"measured", cpu / n}}},
+      {"cpu_s_by_process", by_process}};
   nlohmann::json counts = nlohmann::json::object();
   if (!m.samples.empty())
     for (const auto& [name, v] : m.samples.back().counters) counts[name] = v;
@@ -98,9 +203,16 @@ nlohmann::json compare(const nlohmann::json& prediction, const Scenario& twin, c
             {"measured",
              m.bulk_revocation_start_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(m.bulk_revocation_start_s)}}},
           {"curves", curves},
-          {"bottleneck", {{"predicted", sim.value("bottleneck", nlohmann::json(nullptr))}}},
-          {"utilisation", {{"predicted", predicted_utilisation}, {"measured", measured_busy(twin, m)}}},
+          {"bottleneck",
+           {{"predicted", predicted_bottleneck},
+            {"measured", measured_bottleneck},
+            {"agree", std::find(predicted_bottleneck.begin(), predicted_bottleneck.end(), measured_bottleneck) !=
+                          predicted_bottleneck.end()}}},
+          {"utilisation", {{"predicted", predicted_utilisation}, {"measured", measured_use}}},
+          {"servers_busy_measured", measured_busy(twin, m)},
+          {"time_to_replace_s", ttr},
           {"mean_rates", rates},
+          {"cpu", cpu_json},
           {"latencies_s", latencies},
           {"counters", counts},
           {"failures_injected", m.lost}};
@@ -139,8 +251,20 @@ std::string summary_text(const nlohmann::json& t) {
       << " s\n";
   drain("replaced");
   drain("revoked");
-  out << "  bottleneck predicted: " << t.at("bottleneck").at("predicted")
-      << "; busy measured: " << t.at("utilisation").at("measured").dump() << "\n";
+  const nlohmann::json& b = t.at("bottleneck");
+  out << "  bottleneck: predicted " << b.at("predicted").dump() << ", measured " << b.at("measured")
+      << (b.at("agree").get<bool>() ? " (they agree)" : " (they DISAGREE)") << "\n";
+  out << "  utilisation predicted " << t.at("utilisation").at("predicted").dump() << ", measured "
+      << t.at("utilisation").at("measured").dump() << "\n";
+  const nlohmann::json& ttr = t.at("time_to_replace_s");
+  out << "  request to replacement: p50 predicted " << ttr.at("predicted").value("p50", 0.0) << " s, measured "
+      << ttr.at("measured").at("p50") << " s; p99 predicted " << ttr.at("predicted").value("p99", 0.0)
+      << " s, measured " << ttr.at("measured").at("p99") << " s\n";
+  const nlohmann::json& cpu = t.at("cpu");
+  out << "  CPU: " << 100 * cpu.at("busy_measured").get<double>() << "% of " << cpu.at("cores")
+      << " cores busy; per certificate " << 1000 * cpu.at("cpu_s_per_certificate").at("measured").get<double>()
+      << " ms measured, " << 1000 * cpu.at("cpu_s_per_certificate").at("profile").get<double>()
+      << " ms by the host profile\n";
   for (const char* f : {"failures_injected"})
     if (!t.at(f).empty()) out << "  failures injected: " << t.at(f).dump() << "\n";
   return out.str();

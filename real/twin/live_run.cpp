@@ -4,6 +4,8 @@
 // CRL updater in the CRL era, and a sample of every counter and every process's CPU each second.
 #include <openssl/evp.h>
 
+#include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
@@ -30,8 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kBulkWorkers = 16;
-constexpr int kRevokers = 32;  // the incident tooling's revoke-as-replaced workers
-constexpr int kCrlShards = 128;
+constexpr int kCrlWorkers = 64;  // shards in flight at once: each waits its turn at a signer
 constexpr int kSampleCertificates = 5;
 
 // Set by SIGINT or SIGTERM: the run stops, its parts are stopped and removed, nothing is written.
@@ -86,12 +87,16 @@ class Run {
   Measured go() {
     prefill();
     start_ = now_s();
+    cpu_at_start_ = process_cpu_s(getpid());
     std::vector<std::thread> threads;
     for (int i = 0; i < o_.clients; ++i) threads.emplace_back([this] { client(); });
-    for (int i = 0; i < kRevokers; ++i) threads.emplace_back([this] { revoker(); });
+    // As many revokers as clients: each replaced certificate is revoked at once (revoke as replaced), its
+    // signature and commit queued with the issuance's, as the model has it.
+    for (int i = 0; i < o_.clients; ++i) threads.emplace_back([this] { revoker(); });
     threads.emplace_back([this] { controller(); });
     threads.emplace_back([this] { failures(); });
-    if (s_.workload.era == Era::CRL) threads.emplace_back([this] { crl_updater(); });
+    if (s_.workload.era == Era::CRL)
+      for (int i = 0; i < kCrlWorkers; ++i) threads.emplace_back([this] { crl_updater(); });
     sampler();  // until done or the horizon
     done_ = true;
     for (auto& t : threads) t.join();
@@ -136,6 +141,10 @@ class Run {
         grpc::ClientContext c;
         if (ra_->NewOrderAndFinalize(&c, req, &out).ok()) {
           ++replaced_;
+          {
+            std::lock_guard<std::mutex> lock(samples_lock_);
+            m_.time_to_replace.record(now() - release_[i]);
+          }
           keep_certificate(out.der());
           std::lock_guard<std::mutex> lock(m_lock_);
           to_revoke_.push_back(i);
@@ -247,40 +256,56 @@ class Run {
         if (m.name == name && m.process) m.process->kill_hard();
       std::lock_guard<std::mutex> lock(m_lock_);
       lost_.insert(name);
-      m_.lost.push_back(name + " at " + std::to_string(now()) + " s");
+      m_.lost_at_s[name] = now();
+      m_.lost.push_back(name + " at " + std::to_string(m_.lost_at_s[name]) + " s");
     }
   }
 
+  // crl-updater in continuous mode: each shard re-issued once per period (Boulder's, empty or not), the
+  // shards' times spread evenly over the period (Boulder draws random phases); enough workers that each
+  // shard goes out at its time, however long the signers' queues (open loop, as the clients).
   void crl_updater() {
-    const double period = s_.workload.crl_period_s;
-    for (double next = period; !done_; next += period) {
-      while (!done_ && now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (!done_) crl_pass();
+    const double step = s_.workload.crl_period_s / shards();
+    for (long tick; !done_;) {
+      tick = crl_tick_++;
+      const double at = static_cast<double>(tick + 1) * step;
+      while (!done_ && now() < at) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (!done_) crl_shard(static_cast<int>(tick % shards()));
     }
   }
 
-  // One crl-updater pass: each shard with revoked serials read from the SA and signed by a live signer.
+  // The twin scenario's shards (the SA files each revocation in one of 128; these group them).
+  int shards() const { return std::clamp(static_cast<int>(s_.workload.crl_shards), 1, 128); }
+
+  // The last pass, once every certificate is revoked: every shard signed with every revocation (published).
   void crl_pass() {
     if (s_.workload.era != Era::CRL) return;
+    for (int shard = 0; shard < shards(); ++shard) crl_shard(shard);
+  }
+
+  // One shard: its revoked serials read from the SA, signed by a signer still up.
+  void crl_shard(int shard) {
     auto sa = StorageAuthority::NewStub(channel_to(p_.sa_address()));
-    for (int shard = 0; shard < kCrlShards; ++shard) {
-      ShardRequest req;
-      req.set_shard(shard);
-      Serials serials;
-      grpc::ClientContext c;
-      if (!sa->RevokedSerials(&c, req, &serials).ok() || serials.serials_size() == 0) continue;
-      CrlRequest crl;
-      crl.set_shard(shard);
-      *crl.mutable_serials() = serials.serials();
-      for (const Member& m : p_.members()) {
-        if (lost(m.name)) continue;
-        Signed out;
-        grpc::ClientContext cc;
-        if (CertificateAuthority::NewStub(channel_to(m.address))->GenerateCRL(&cc, crl, &out).ok()) {
-          std::lock_guard<std::mutex> lock(m_lock_);
-          crls_[shard] = out.der();
-          break;
-        }
+    ShardRequest req;
+    req.set_shard(shard);
+    req.set_shards(shards());
+    Serials serials;
+    grpc::ClientContext c;
+    if (!sa->RevokedSerials(&c, req, &serials).ok()) return;
+    CrlRequest crl;
+    crl.set_shard(shard);
+    *crl.mutable_serials() = serials.serials();
+    // The signers in turn, from the shard's (a CA spreads its CRLs over the HSM group as its issuance).
+    const std::vector<Member>& members = p_.members();
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      const Member& m = members[(static_cast<std::size_t>(shard) + k) % members.size()];
+      if (lost(m.name)) continue;
+      Signed out;
+      grpc::ClientContext cc;
+      if (CertificateAuthority::NewStub(channel_to(m.address))->GenerateCRL(&cc, crl, &out).ok()) {
+        std::lock_guard<std::mutex> lock(m_lock_);
+        crls_[shard] = out.der();
+        return;
       }
     }
   }
@@ -310,6 +335,7 @@ class Run {
       }
     }
     for (const auto& [name, pid] : p_.processes()) x.cpu_s[name] = process_cpu_s(pid);
+    x.cpu_s["load"] = process_cpu_s(getpid()) - cpu_at_start_;  // the load generator and the observer
     std::lock_guard<std::mutex> lock(samples_lock_);
     for (const Member& m : p_.members())
       if (lost(m.name) && !m_.samples.empty() && m_.samples.back().cpu_s.count(m.name))
@@ -347,7 +373,9 @@ class Run {
   std::unique_ptr<RegistrationAuthority::Stub> ra_;
   std::string subscriber_;
   double start_ = 0;
+  double cpu_at_start_ = 0;
   std::atomic<bool> done_{false};
+  std::atomic<long> crl_tick_{0};
   std::atomic<std::size_t> next_{0}, bulk_next_{0}, arrived_{0}, replaced_{0}, revoked_{0}, errors_{0};
   std::mutex m_lock_;
   std::mutex samples_lock_;  ///< m_.samples (the sampler and the failure injector add to it)
@@ -402,8 +430,9 @@ int live(const LiveOptions& o, const std::string& work) {
   write_evidence(folder, work, run);
   nlohmann::json result = compare(prediction, twin, measured);
   result["database"] = measured.database;
-  write_files_atomically(
-      {{(folder / "twin.json").string(), result.dump(2)}, {(folder / "twin.csv").string(), samples_csv(measured)}});
+  write_files_atomically({{(folder / "twin.json").string(), result.dump(2)},
+                          {(folder / "twin.csv").string(), samples_csv(measured)},
+                          {(folder / "host-profile.json").string(), host_profile(twin, measured).dump(2)}});
   std::cout << summary_text(result);
   return kExitOk;
 }

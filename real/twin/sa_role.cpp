@@ -75,7 +75,8 @@ class SaService final : public StorageAuthority::Service {
   }
   grpc::Status RevokedSerials(grpc::ServerContext*, const ShardRequest* r, Serials* out) override {
     return call([&](real::SaWriter& sa) {
-      for (const std::string& s : sa.revoked_serials(r->shard())) out->add_serials(s);
+      for (const std::string& s : sa.revoked_serials(r->shard(), r->shards() > 0 ? r->shards() : 128))
+        out->add_serials(s);
     });
   }
   grpc::Status Prefill(grpc::ServerContext*, const PrefillRequest* r, Empty*) override {

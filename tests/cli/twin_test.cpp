@@ -86,6 +86,36 @@ TEST(Twin, BadInputIsRefusedWithCodeTwoAndWritesNothing) {
   fs::remove_all(dir);
 }
 
+TEST(Twin, RegimesAllPredictsEveryShippedTwinScenarioInItsOwnFolder) {
+  const fs::path dir = fresh_dir("regimes");
+  auto r = twin("--regimes all --out " + dir.string() + " --predict-only --duration 10s");
+  ASSERT_EQ(r.code, 0) << r.err;
+  int regimes = 0;
+  for (const auto& e : fs::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/scenarios")) {
+    const std::string stem = e.path().stem().string();
+    if (e.path().extension() != ".yaml" || stem.rfind("twin-", 0) != 0) continue;
+    ++regimes;
+    const fs::path folder = dir / stem.substr(5);
+    std::ifstream in(folder / "prediction.json");
+    ASSERT_TRUE(in) << folder;
+    const nlohmann::json p = nlohmann::json::parse(in);
+    // Each regime's prediction is of its own scenario, and its bottleneck is the one the regime is named
+    // for (hsm-* the HSMs, db-* the writer).
+    EXPECT_EQ(p["scenario"].get<std::string>(), fs::absolute(e.path()).string());
+    const auto bottleneck = p["simulated"]["bottleneck"].get<std::vector<std::string>>();
+    ASSERT_EQ(bottleneck.size(), 1u) << stem;
+    EXPECT_EQ(bottleneck[0].substr(0, 2), stem.substr(5, 2)) << stem;
+  }
+  EXPECT_GE(regimes, 3);
+  r = twin("--regimes no-such --out " + dir.string() + " --predict-only");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("no regime 'no-such'"), std::string::npos) << r.err;
+  r = twin(scenario("le-2021-hardware-one-dc") + " --regimes all --out " + dir.string() + " --predict-only");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("not both"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
 TEST(Twin, APredictionWhoseSimulationFailsWritesNothing) {
   const fs::path dir = fresh_dir("failed");
   // surge run hands the command to $SURGE_SIM: a shell that cannot open a script called "run" exits 2.

@@ -4,7 +4,12 @@
 #include "models/twin_scale.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
+
+#include <algorithm>
 #include <cmath>
 
 #include "models/analytic.hpp"
@@ -46,6 +51,51 @@ TEST(TwinScale, TheRealPartWithTheSmallestCapacityRatioSetsTheRateFactor) {
   EXPECT_THROW(twin_scale(scenario, Report{}, 90), std::invalid_argument);
 }
 
+TEST(TwinScale, TheHostsCpuCapsTheRateFactorWhenItWouldBindFirst) {
+  Report scenario, twin;
+  scenario.completion_time_s = 72000;
+  scenario.max_sustainable_rate_per_s = 10000;  // certificates/s the scenario sustains
+  scenario.resources = {resource("hsm:dc1", "hsm", 20000), resource("db-writer", "db", 100000)};
+  twin.resources = {resource("hsm:dc1", "hsm", 8400), resource("db-writer", "db", 8000)};
+  TwinHost host;
+  host.cores = 2, host.cpu_s_per_certificate = 0.02, host.utilisation_cap = 0.5;
+  // At s, the twin sustains 10,000 s certificates/s at 0.02 CPU-s each: half of 2 cores allows 50/s.
+  TwinScale k = twin_scale(scenario, twin, 90, host);
+  EXPECT_EQ(k.set_by, "host-cpu");
+  EXPECT_DOUBLE_EQ(k.rate_factor, 0.5 * 2 / (0.02 * 10000));
+  EXPECT_DOUBLE_EQ(k.time_factor, 800);  // time is the scenario's completion over the run, as without
+  // A host with room to spare leaves s to the parts (the writer's 0.08).
+  host.cores = 64;
+  k = twin_scale(scenario, twin, 90, host);
+  EXPECT_EQ(k.set_by, "db-writer");
+  EXPECT_DOUBLE_EQ(k.rate_factor, 0.08);
+  // Without the scenario's sustained rate there is nothing to cap.
+  scenario.max_sustainable_rate_per_s.reset();
+  host.cores = 2;
+  EXPECT_EQ(twin_scale(scenario, twin, 90, host).set_by, "db-writer");
+}
+
+TEST(TwinScale, AHostProfileGivesItsEraCpuCostOrItsLargestAndNamesWhatIsWrong) {
+  const std::string file = ::testing::TempDir() + "/twin-host-" + std::to_string(::getpid()) + ".json";
+  auto write = [&](const std::string& text) { std::ofstream(file) << text; };
+  write(R"({"kind": "surge-twin-host", "cores": 2, "cpu_s_per_certificate": {"crl": 0.02, "seed-2021": 0.03}})");
+  TwinHost h;
+  EXPECT_EQ(read_twin_host(file, "crl", h), std::nullopt);
+  EXPECT_DOUBLE_EQ(h.cpu_s_per_certificate, 0.02);
+  EXPECT_DOUBLE_EQ(h.cores, 2);
+  EXPECT_DOUBLE_EQ(h.utilisation_cap, 0.5);
+  EXPECT_EQ(read_twin_host(file, "precert-2021", h), std::nullopt);
+  EXPECT_DOUBLE_EQ(h.cpu_s_per_certificate, 0.03);  // no figure for the era: the largest
+  write(R"({"kind": "surge-twin-host", "cores": 0, "cpu_s_per_certificate": {"crl": 0.02}})");
+  EXPECT_EQ(read_twin_host(file, "crl", h), file + ": field 'cores' must be a number from 1 to 4096");
+  write(R"({"kind": "surge-twin-host", "cores": 2, "cpu_s_per_certificate": {}})");
+  EXPECT_EQ(read_twin_host(file, "crl", h),
+            file + ": field 'cpu_s_per_certificate' must map eras to CPU seconds in (0, 10]");
+  write(R"({"kind": "something else"})");
+  EXPECT_EQ(read_twin_host(file, "crl", h), file + ": not a twin host profile (kind: surge-twin-host)");
+  std::remove(file.c_str());
+}
+
 struct Twin {
   Scenario original;
   TwinScale k;
@@ -62,6 +112,14 @@ Twin twin_of(const std::string& name, double live_s) {
   t.k = twin_scale(t.original_answer, with_parts, live_s);
   t.twin = load_scenario(scenario_path(name), twin_overrides(t.original, parts, t.k));
   return t;
+}
+
+TEST(TwinScale, CrlShardsAreACountSoThatCrlSigningScalesWithTheRestAndStayAtLeastOne) {
+  const Twin t = twin_of("le-2025-crl-era", 90);
+  // Signatures per second are shards over the period: the period over f and the shards times s / f
+  // give the scenario's rate times s; at least one shard publishes every revocation within a period.
+  EXPECT_EQ(t.twin.workload.crl_shards, std::max(1.0, std::round(128 * t.k.count_factor())));
+  EXPECT_NEAR(t.twin.workload.crl_period_s, t.original.workload.crl_period_s / t.k.time_factor, 1e-9);
 }
 
 TEST(TwinScale, TheTwinsTimelineIsTheScenariosDividedByTheTimeFactor) {
