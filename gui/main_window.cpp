@@ -31,6 +31,7 @@
 #include "gui/charts.hpp"
 #include "gui/parameter_panel.hpp"
 #include "gui/topology_view.hpp"
+#include "gui/twin_chart.hpp"
 #include "models/units.hpp"
 
 namespace surge::gui {
@@ -274,6 +275,10 @@ void MainWindow::buildMenus() {
     if (!dir.isEmpty()) statusBar()->showMessage("wrote " + exportCharts(dir).join(", "));
   });
   file->addAction("Export time series as &CSV...", this, &MainWindow::exportSeries);
+  file->addAction("Open &twin result...", this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, "Open a surge twin result folder");
+    if (!dir.isEmpty()) openTwinResult(dir);
+  });
   file->addSeparator();
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -344,6 +349,26 @@ void MainWindow::refreshAnswer() {
     text += "\n\n" + sim_status_;
   summary_->setText(text);
   command_->setText("Same answer from the command line: " + workbench_.commandLine());
+}
+
+bool MainWindow::openTwinResult(const QString& dir, QString* error) {
+  TwinResult result;
+  QString message;
+  if (!read_twin_result(dir, result, message)) {
+    if (error) *error = message;
+    statusBar()->showMessage(message);
+    return false;
+  }
+  if (!charts_.count("twin")) {
+    auto* view = new QChartView(new QChart);
+    view->setRenderHint(QPainter::Antialiasing);
+    charts_["twin"] = view;
+    tabs_->addTab(view, "twin");
+  }
+  setChart("twin", twin_chart(result));
+  tabs_->setCurrentWidget(charts_.at("twin"));
+  statusBar()->showMessage("twin result " + dir);
+  return true;
 }
 
 void MainWindow::setChart(const QString& name, QChart* chart) {

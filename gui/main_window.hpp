@@ -29,13 +29,17 @@ class MainWindow : public QMainWindow {
 
   /// Opens a scenario (errors shown in a dialog unless quiet; returned either way).
   bool openScenario(const QString& path, QString* error = nullptr, bool quiet = false);
+  /// Opens a `surge twin` result folder in the "twin" tab: replaced and revoked over the live run, as
+  /// predicted before it and as measured. False (the message in the status bar and `error`) when DIR
+  /// is not a twin result.
+  bool openTwinResult(const QString& dir, QString* error = nullptr);
 
   Workbench& workbench() { return workbench_; }
   TopologyView& topology() { return *topology_; }
   ParameterPanel& parameters() { return *parameters_; }
   /// The answer as shown: analytic and, once run, simulated.
   QString summaryText() const;
-  /// A chart by tab name ("progress", "queues", "utilisation", "links", "sensitivity").
+  /// A chart by tab name ("progress", "queues", "utilisation", "links", "sensitivity", "twin" once opened).
   QChart* chart(const QString& name) const;
   /// Moves the replay to simulated time t_s (the nearest sample at or before it).
   void replayAt(double t_s);

@@ -4,6 +4,8 @@
 // CRL updater in the CRL era, and a sample of every counter and every process's CPU each second.
 #include <openssl/evp.h>
 
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
@@ -25,6 +27,8 @@
 #include "real/key_import.hpp"
 #include "real/twin/live_pipeline.hpp"
 #include "real/twin/roles.hpp"
+
+extern char** environ;
 
 namespace surge::twin {
 namespace {
@@ -412,6 +416,24 @@ void write_evidence(const fs::path& folder, const std::string& work, const Run& 
     write_bytes(dir / "crl" / ("shard-" + std::to_string(shard) + ".der"), der);
 }
 
+// DIR/twin.png by surge-plot (built with the workbench, beside surge or in ../gui); says why when none.
+std::string plot_png(const fs::path& folder, const std::string& bin_dir) {
+  for (const fs::path& plot : {fs::path(bin_dir) / "surge-plot", fs::path(bin_dir) / ".." / "gui" / "surge-plot"}) {
+    if (access(plot.c_str(), X_OK) != 0) continue;
+    const std::string png = (folder / "twin.png").string();
+    std::vector<std::string> args = {plot.string(), folder.string(), "--twin", "-o", png};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return "surge-plot did not start";
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "wrote " + png : "surge-plot failed: no twin.png";
+  }
+  return "surge-plot is not built (the workbench's build): no twin.png";
+}
+
 int live(const LiveOptions& o, const std::string& work) {
   const fs::path folder(o.folder);
   const Scenario twin = load_scenario((folder / "twin-scenario.yaml").string());
@@ -433,7 +455,7 @@ int live(const LiveOptions& o, const std::string& work) {
   write_files_atomically({{(folder / "twin.json").string(), result.dump(2)},
                           {(folder / "twin.csv").string(), samples_csv(measured)},
                           {(folder / "host-profile.json").string(), host_profile(twin, measured).dump(2)}});
-  std::cout << summary_text(result);
+  std::cout << summary_text(result) << "  " << plot_png(folder, o.bin_dir) << "\n";
   return kExitOk;
 }
 

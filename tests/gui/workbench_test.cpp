@@ -372,6 +372,47 @@ TEST(Workbench, ComparesTwoScenarioFilesAndReturnsToAnEarlierWhatIf) {
   EXPECT_EQ(rejected.count(), 1);
 }
 
+// A twin result folder as `surge twin` writes it, with curves chosen here.
+void write_twin_result(const QString& dir) {
+  std::ofstream(dir.toStdString() + "/prediction.json")
+      << R"({"predicted_curves": {"t_s": [0, 5, 10], "arrived": [0, 60, 100], "replaced": [0, 50, 100],)"
+      << R"( "revoked": [0, 40, 100]}, "simulated": {"scenario": "twin-example"}})";
+  std::ofstream(dir.toStdString() + "/twin.json")
+      << R"({"certificates": 100, "curves": {"replaced": {"drain_error": 0.02, "largest_gap_share": 0.125}}})";
+  std::ofstream(dir.toStdString() + "/twin.csv") << "t_s,load.arrived,load.replaced,load.revoked\n"
+                                                 << "1,10,4,2\n6,70,45,40\n10.2,100,100,100\n";
+}
+
+std::vector<QPointF> points_of(QChart* c, const QString& name) {
+  for (QAbstractSeries* s : c->series())
+    if (s->name() == name) {
+      const QList<QPointF> p = qobject_cast<QLineSeries*>(s)->points();
+      return {p.begin(), p.end()};
+    }
+  return {};
+}
+
+TEST(Workbench, OpensATwinResultWithItsPredictedAndMeasuredCurves) {
+  QTemporaryDir dir;
+  write_twin_result(dir.path());
+  MainWindow w;
+  QString error;
+  ASSERT_TRUE(w.openTwinResult(dir.path(), &error)) << error.toStdString();
+  QChart* c = w.chart("twin");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->series().size(), 4);
+  EXPECT_EQ(points_of(c, "replaced, predicted (dashed)"), (std::vector<QPointF>{{0, 0}, {5, 50}, {10, 100}}));
+  EXPECT_EQ(points_of(c, "replaced, measured"), (std::vector<QPointF>{{1, 4}, {6, 45}, {10.2, 100}}));
+  EXPECT_EQ(points_of(c, "revoked, measured"), (std::vector<QPointF>{{1, 2}, {6, 40}, {10.2, 100}}));
+  EXPECT_TRUE(c->title().contains("twin-example")) << c->title().toStdString();
+  EXPECT_TRUE(c->title().contains("drain +2.0%")) << c->title().toStdString();
+  EXPECT_TRUE(c->title().contains("12.5% of N")) << c->title().toStdString();
+  // A folder that is no twin result is refused, naming what is missing.
+  QTemporaryDir empty;
+  EXPECT_FALSE(w.openTwinResult(empty.path(), &error));
+  EXPECT_TRUE(error.contains("prediction.json")) << error.toStdString();
+}
+
 TEST(SimulationRunner, AChildKilledBySegfaultIsReportedNotHidden) {
   SimulationRunner runner;
   QSignalSpy started(&runner, &SimulationRunner::started);

@@ -193,6 +193,12 @@ TEST(TwinLive, ARunOfTheHsmLostRegimeDidRealWorkAndItsFailureShowsInTheSeries) {
   EXPECT_GT(lost[after], 0) << "the lost member signed before it was lost";
   EXPECT_EQ(lost.back(), lost[after]) << "a killed member signs nothing more";
   EXPECT_GT(survivor.back(), survivor[after]) << "the survivor goes on signing";
+#ifdef SURGE_HAS_PLOT
+  // The curves drawn: a PNG (its signature) beside the results.
+  const Bytes png = read_bytes(dir / "twin.png");
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(Bytes(png.begin(), png.begin() + 8), (Bytes{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}));
+#endif
   fs::remove_all(dir);
 }
 
