@@ -35,6 +35,7 @@ struct TwinArgs {
   std::string duration = "90s";
   bool predict_only = false;
   std::string module;
+  std::string dsn;
   std::string regimes;  ///< "all" or a comma-separated list of scenarios/twin-NAME.yaml names
 };
 TwinArgs args;
@@ -158,6 +159,7 @@ int run_live_child(const fs::path& folder) {
   if (live.empty()) throw std::runtime_error("surge-twin-live is not built beside surge");
   std::vector<std::string> argv = {live, "--folder", folder.string()};
   if (!args.module.empty()) argv.insert(argv.end(), {"--module", args.module});
+  if (!args.dsn.empty()) argv.insert(argv.end(), {"--dsn", args.dsn});
   sweep::ChildPool pool((folder / ".live").string());
   pool.start(0, argv);
   const sweep::ChildOutcome done = pool.wait_any();
@@ -208,6 +210,9 @@ CLI::App* add_twin_command(CLI::App& app) {
   a.cmd->add_option("--duration", a.duration, "How long the live run should take, 10s to 10min (default 90s)");
   a.cmd->add_flag("--predict-only", a.predict_only, "Derive and predict only; no live run");
   a.cmd->add_option("--module", a.module, "PKCS#11 module of the live run's tokens (default: SoftHSM2)");
+  a.cmd->add_option("--dsn", a.dsn,
+                    "The live run's MariaDB: mariadb://USER@HOST:PORT/DB, password from SURGE_DB_PASSWORD "
+                    "(default: a private server on loopback)");
   return a.cmd;
 }
 
@@ -230,6 +235,7 @@ int run_twin_command(const char* argv0) {
     // The live run: surge-twin-live (gRPC, OpenSSL, PKCS#11, MariaDB, none of which surge loads).
     std::vector<std::string> live_args = {"surge-twin-live", "--folder", args.out};
     if (!args.module.empty()) live_args.insert(live_args.end(), {"--module", args.module});
+    if (!args.dsn.empty()) live_args.insert(live_args.end(), {"--dsn", args.dsn});
     std::vector<char*> argv;
     for (std::string& a : live_args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   CLI::App app{"surge-twin-live: run the twin's pipeline live and compare it with its prediction"};
   app.add_option("--folder", o.folder, "Folder with twin-scenario.yaml and prediction.json")->required();
   app.add_option("--module", o.module, "PKCS#11 module of the tokens (SoftHSM2 by default)");
+  app.add_option("--dsn", o.dsn,
+                 "A MariaDB server instead of a private one: mariadb://USER@HOST:PORT/DB (password "
+                 "from SURGE_DB_PASSWORD)");
   app.add_option("--clients", o.clients, "Concurrent client requests at most")->check(CLI::Range(1, 4096));
   try {
     app.parse(argc, argv);

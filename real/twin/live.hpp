@@ -21,6 +21,9 @@ struct LiveOptions {
   std::string folder;   ///< holds twin-scenario.yaml and prediction.json; twin.json, twin.csv go here
   std::string bin_dir;  ///< where surge-twin-node and surge-ctlog are
   std::string module = "/usr/lib/softhsm/libsofthsm2.so";
+  /// A MariaDB server to use instead of a private one ("mariadb://USER@HOST:PORT/DB", the password from
+  /// SURGE_DB_PASSWORD); the run writes into a surge_twin_* database it creates, and drops it at the end.
+  std::string dsn;
   int clients = 512;  ///< the load generator's concurrent requests at most (each a thread)
 };
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
 
 #include "real/ca_schema.hpp"
@@ -52,17 +53,19 @@ Pipeline::Pipeline(const LiveOptions& options, const Scenario& twin, const std::
   fs::create_directories(fs::path(work) / "nodes");
   try {
     make_tokens(twin, options);
-    start_database();
+    start_database(options);
     start_logs(twin, options);
     start_nodes(twin, options);
   } catch (...) {
     stop();
+    drop_database();
     throw;
   }
 }
 
 Pipeline::~Pipeline() {
   stop();
+  drop_database();
 }
 
 void Pipeline::make_tokens(const Scenario& twin, const LiveOptions& options) {
@@ -97,10 +100,35 @@ void Pipeline::make_tokens(const Scenario& twin, const LiveOptions& options) {
   write_bytes(fs::path(work_) / "issuer.der", issuer_der_);
 }
 
-void Pipeline::start_database() {
-  db_ = std::make_unique<real::LocalMariaDb>();
-  std::unique_ptr<real::DbConnection> c = real::connect_mariadb(db_->target());
-  real::open_surge_database(*c, kDatabase);
+void Pipeline::start_database(const LiveOptions& options) {
+  if (options.dsn.empty()) {
+    db_ = std::make_unique<real::LocalMariaDb>();
+    target_ = db_->target();
+    target_.database = kDatabase;
+  } else {
+    target_ = real::parse_dsn(options.dsn);  // std::invalid_argument: bad input
+    const real::Pin password = real::pin_from_environment("SURGE_DB_PASSWORD", "the database password");
+    target_.password = password.value();
+    target_.database = std::string(kDatabase) + "_" + random_secret().substr(0, 12);  // this run's own
+  }
+  real::DbTarget server = target_;
+  server.database.clear();
+  std::unique_ptr<real::DbConnection> c = real::connect_mariadb(server);
+  real::open_surge_database(*c, target_.database);
+  created_ = !options.dsn.empty();
+}
+
+// A database the run created on someone else's server goes with the run.
+void Pipeline::drop_database() {
+  if (!created_) return;
+  created_ = false;
+  try {
+    real::DbTarget server = target_;
+    server.database.clear();
+    real::connect_mariadb(server)->execute("DROP DATABASE IF EXISTS `" + target_.database + "`");
+  } catch (const std::exception& e) {
+    std::cerr << "surge twin: could not drop " << target_.database << ": " << e.what() << "\n";
+  }
 }
 
 void Pipeline::start_logs(const Scenario& twin, const LiveOptions& options) {
@@ -135,11 +163,11 @@ void Pipeline::start_nodes(const Scenario& twin, const LiveOptions& options) {
   NodeConfig sa = base;
   sa.role = "sa";
   sa.name = "sa";
-  const real::DbTarget t = db_->target();
+  const real::DbTarget& t = target_;
   sa.db_host = t.host;
   sa.db_port = t.port;
   sa.db_user = t.user;
-  sa.db_database = kDatabase;
+  sa.db_database = t.database;
   const DbSpec& writer = twin.data_centers[twin.writer_data_center()].db;
   sa.db_connections = std::max(1, writer.connections);
   sa.rate_per_s = writer.commits_per_s;
@@ -195,9 +223,7 @@ std::vector<std::pair<std::string, std::string>> Pipeline::stats_addresses() con
 }
 
 nlohmann::json Pipeline::database_summary(int samples) const {
-  real::DbTarget t = db_->target();
-  t.database = kDatabase;
-  std::unique_ptr<real::DbConnection> c = real::connect_mariadb(t);
+  std::unique_ptr<real::DbConnection> c = real::connect_mariadb(target_);
   nlohmann::json rows = nlohmann::json::object();
   for (const char* table : {"serials", "precertificates", "certificates", "revokedCertificates", "fqdnSets"})
     rows[table] = std::stoll(c->scalar(std::string("SELECT COUNT(*) FROM ") + table).value_or("0"));

@@ -49,7 +49,8 @@ class Pipeline {
 
  private:
   void make_tokens(const Scenario& twin, const LiveOptions& options);
-  void start_database();
+  void start_database(const LiveOptions& options);
+  void drop_database();
   void start_logs(const Scenario& twin, const LiveOptions& options);
   void start_nodes(const Scenario& twin, const LiveOptions& options);
   std::unique_ptr<ChildProcess> start_node(const NodeConfig& config, const LiveOptions& options,
@@ -60,7 +61,9 @@ class Pipeline {
   std::unique_ptr<real::Pin> user_pin_;
   std::vector<unsigned char> issuer_der_;
   std::string key_type_;
-  std::unique_ptr<real::LocalMariaDb> db_;
+  std::unique_ptr<real::LocalMariaDb> db_;  ///< the private server (none with --dsn)
+  real::DbTarget target_;                   ///< where the SA writes (database included)
+  bool created_ = false;                    ///< a database made on a server given by --dsn
   std::vector<std::unique_ptr<ChildProcess>> logs_;
   std::vector<LogEndpoint> endpoints_;
   std::vector<Member> members_;

@@ -24,7 +24,9 @@
 #include "models/exit_codes.hpp"
 #include "models/scenario_parser.hpp"
 #include "models/workload.hpp"
+#include "real/ca_schema.hpp"
 #include "real/key_import.hpp"
+#include "real/pin.hpp"
 #include "real/twin/live_pipeline.hpp"
 #include "real/twin/roles.hpp"
 
@@ -473,6 +475,12 @@ int run_live(const LiveOptions& o) {
     code = kExitBadInput;
   } catch (const std::invalid_argument& e) {
     std::cerr << "surge twin: " << e.what() << "\n";
+    code = kExitBadInput;
+  } catch (const real::PinError& e) {
+    std::cerr << "surge twin: " << e.what() << "\n";
+    code = kExitBadInput;
+  } catch (const real::RefusedTarget& e) {
+    std::cerr << "surge twin: the database: " << e.what() << "\n";
     code = kExitBadInput;
   } catch (const real::HsmError& e) {
     std::cerr << "surge twin: the tokens: " << e.what() << "\n";

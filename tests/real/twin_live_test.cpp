@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "real/local_mariadb.hpp"
 #include "real/sct.hpp"
 #include "tests/command_result.hpp"
 
@@ -212,6 +213,37 @@ TEST(TwinLive, AModuleThatDoesNotLoadIsBadInputAndLeavesNoResult) {
   EXPECT_NE(r.err.find("/nonexistent/libpkcs11.so"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "twin.json"));
   EXPECT_TRUE(fs::exists(dir / "prediction.json")) << "the prediction, made first, stands";
+  fs::remove_all(dir);
+}
+
+TEST(TwinLive, OnAServerGivenByDsnTheRunWritesItsOwnDatabaseAndDropsIt) {
+  surge::real::LocalMariaDb server;
+  const surge::real::DbTarget t = server.target();
+  const fs::path dir = fs::temp_directory_path() / ("surge-twin-live-dsn-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string dsn = "mariadb://" + t.user + "@127.0.0.1:" + std::to_string(t.port) + "/surge_twin";
+  const std::string command = std::string(SURGE_CLI) + " twin " + SURGE_SOURCE_DIR +
+                              "/scenarios/twin-db-bound.yaml --out " + dir.string() + " --duration 10s --dsn " + dsn;
+  // The password reaches surge in its environment only, never on its command line.
+  setenv("SURGE_DB_PASSWORD", "not-the-password", 1);
+  auto r = surge::testing::run_command(command);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("Access denied"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("not-the-password"), std::string::npos) << "a password in a message";
+  EXPECT_FALSE(fs::exists(dir / "twin.json"));
+  setenv("SURGE_DB_PASSWORD", t.password.c_str(), 1);
+  r = surge::testing::run_command(command);
+  unsetenv("SURGE_DB_PASSWORD");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  std::ifstream in(dir / "twin.json");
+  const nlohmann::json tj = nlohmann::json::parse(in);
+  EXPECT_EQ(tj["database"]["rows"]["certificates"], tj["counters"]["sa.commits.AddCertificate"]);
+  EXPECT_EQ(tj["database"]["rows"]["revokedCertificates"].get<double>(), tj["certificates"].get<double>());
+  // The run's database went with it: the server holds no surge_twin_* database.
+  const auto admin = surge::real::connect_mariadb(server.admin_target());
+  EXPECT_EQ(admin->scalar("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE 'surge\\_twin%'"),
+            "0")
+      << r.out << r.err;
   fs::remove_all(dir);
 }
 
