@@ -25,6 +25,7 @@
 #include "models/exit_codes.hpp"
 #include "real/ct_log.hpp"
 #include "real/sct.hpp"
+#include "real/structures.hpp"
 
 namespace {
 
@@ -32,19 +33,6 @@ using surge::real::Bytes;
 
 using surge::real::base64;
 using surge::real::unbase64;
-
-// The issuer certificate's SubjectPublicKeyInfo, DER; empty when it is no certificate.
-Bytes issuer_key(const Bytes& certificate_der) {
-  const unsigned char* p = certificate_der.data();
-  X509* x = d2i_X509(nullptr, &p, static_cast<long>(certificate_der.size()));
-  if (!x) return {};
-  unsigned char* der = nullptr;
-  const int n = i2d_PUBKEY(X509_get0_pubkey(x), &der);
-  Bytes out = n > 0 ? Bytes(der, der + n) : Bytes{};
-  OPENSSL_free(der);
-  X509_free(x);
-  return out;
-}
 
 std::uint64_t now_ms() {
   return static_cast<std::uint64_t>(
@@ -90,7 +78,7 @@ void add_pre_chain(const surge::real::CtLogKey& key, TokenBucket& bucket, Counts
   if (body.is_object() && body.contains("chain") && body["chain"].is_array() && body["chain"].size() >= 2 &&
       body["chain"][0].is_string() && body["chain"][1].is_string()) {
     precert = unbase64(body["chain"][0].get<std::string>());
-    issuer = issuer_key(unbase64(body["chain"][1].get<std::string>()));
+    issuer = surge::real::certificate_public_key(unbase64(body["chain"][1].get<std::string>()));
   }
   try {
     if (precert.empty() || issuer.empty())

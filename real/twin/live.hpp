@@ -42,7 +42,7 @@ struct Measured {
   nlohmann::json database;                       ///< row counts read from MariaDB at the end
   double bulk_revocation_start_s = -1;           ///< -1: never started
   double end_s = 0;
-  std::vector<std::string> lost;  ///< failures injected, as "NAME at T s"
+  std::vector<std::string> lost;            ///< failures injected, as "NAME at T s"
   std::map<std::string, double> lost_at_s;  ///< when each lost member was killed
   LatencyStats time_to_replace;             ///< from each arrival's time to its replacement's issuance
 };

@@ -199,7 +199,6 @@ void Pipeline::start_nodes(const Scenario& twin, const LiveOptions& options) {
   ra.logs = endpoints_;
   ra.scts_required = twin.ct.logs.empty() ? 0 : twin.ct.scts_required;
   ra.authz_reuse = 1 - twin.workload.new_authz_share;
-  ra.threads = options.clients;
   ra_ = start_node(ra, options, {}, ra_address_);
 }
 

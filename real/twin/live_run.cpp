@@ -84,7 +84,11 @@ class Run {
         n_(static_cast<std::size_t>(std::llround(s.workload.certificates))),
         release_(release_times(prediction.at("predicted_curves"), n_)),
         claimed_(n_),
-        ra_(RegistrationAuthority::NewStub(channel_to(p.ra_address()))) {
+        ra_(RegistrationAuthority::NewStub(channel_to(p.ra_address()))),
+        sa_(StorageAuthority::NewStub(channel_to(p.sa_address()))) {
+    // One stub per peer for the whole run (a stub is safe for concurrent calls).
+    for (const Member& m : p.members()) cas_.push_back(CertificateAuthority::NewStub(channel_to(m.address)));
+    for (const auto& [name, address] : p.stats_addresses()) stats_[name] = Stats::NewStub(channel_to(address));
     const real::SoftwareKey k = real::generate_software_key(real::KeyType::ECDSA_P256);
     const std::vector<unsigned char> der = real::public_key_der(k.get());
     subscriber_.assign(der.begin(), der.end());
@@ -122,7 +126,7 @@ class Run {
     PrefillRequest req;
     req.set_registration_id(0);
     for (std::size_t i = 0; i < n_; ++i) req.add_serials(old_serial(i));
-    auto sa = StorageAuthority::NewStub(channel_to(p_.sa_address()));
+    StorageAuthority::Stub* sa = sa_.get();
     Order reg;
     grpc::ClientContext c1;
     if (!sa->NewRegistration(&c1, Empty{}, &reg).ok()) throw std::runtime_error("the SA cannot register an account");
@@ -291,24 +295,24 @@ class Run {
 
   // One shard: its revoked serials read from the SA, signed by a signer still up.
   void crl_shard(int shard) {
-    auto sa = StorageAuthority::NewStub(channel_to(p_.sa_address()));
     ShardRequest req;
     req.set_shard(shard);
     req.set_shards(shards());
     Serials serials;
     grpc::ClientContext c;
-    if (!sa->RevokedSerials(&c, req, &serials).ok()) return;
+    if (!sa_->RevokedSerials(&c, req, &serials).ok()) return;
     CrlRequest crl;
     crl.set_shard(shard);
     *crl.mutable_serials() = serials.serials();
     // The signers in turn, from the shard's (a CA spreads its CRLs over the HSM group as its issuance).
     const std::vector<Member>& members = p_.members();
     for (std::size_t k = 0; k < members.size(); ++k) {
-      const Member& m = members[(static_cast<std::size_t>(shard) + k) % members.size()];
+      const std::size_t i = (static_cast<std::size_t>(shard) + k) % members.size();
+      const Member& m = members[i];
       if (lost(m.name)) continue;
       Signed out;
       grpc::ClientContext cc;
-      if (CertificateAuthority::NewStub(channel_to(m.address))->GenerateCRL(&cc, crl, &out).ok()) {
+      if (cas_[i]->GenerateCRL(&cc, crl, &out).ok()) {
         std::lock_guard<std::mutex> lock(m_lock_);
         crls_[shard] = out.der();
         return;
@@ -323,7 +327,7 @@ class Run {
     x.counters["load.replaced"] = static_cast<double>(replaced_);
     x.counters["load.revoked"] = static_cast<double>(revoked_);
     x.counters["load.errors"] = static_cast<double>(errors_);
-    for (const auto& [name, address] : p_.stats_addresses()) {
+    for (const auto& [name, stats] : stats_) {
       if (lost(name)) {  // a killed process keeps the counts it had
         carry_over(name, x);
         continue;
@@ -331,7 +335,7 @@ class Run {
       CounterSet set;
       grpc::ClientContext c;
       c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-      if (!Stats::NewStub(channel_to(address))->Read(&c, Empty{}, &set).ok()) continue;
+      if (!stats->Read(&c, Empty{}, &set).ok()) continue;
       for (const Counter& k : set.counters()) {
         if (k.name().rfind("latency.", 0) == 0) {
           m_.final_counters[name + "." + k.name()] = k.value();
@@ -377,6 +381,9 @@ class Run {
   std::vector<double> release_;
   std::vector<std::atomic<bool>> claimed_;
   std::unique_ptr<RegistrationAuthority::Stub> ra_;
+  std::unique_ptr<StorageAuthority::Stub> sa_;
+  std::vector<std::unique_ptr<CertificateAuthority::Stub>> cas_;  ///< by member, as p_.members()
+  std::map<std::string, std::unique_ptr<Stats::Stub>> stats_;     ///< by node name
   std::string subscriber_;
   double start_ = 0;
   double cpu_at_start_ = 0;

@@ -51,7 +51,6 @@ NodeConfig NodeConfig::read(const std::string& path) {
   read_field(j, "db_database", c.db_database, path);
   read_field(j, "db_socket", c.db_socket, path);
   read_field(j, "db_connections", c.db_connections, path);
-  read_field(j, "threads", c.threads, path);
   read_field(j, "authz_reuse", c.authz_reuse, path);
   read_field(j, "seed", c.seed, path);
   if (j.contains("logs")) {
@@ -62,8 +61,8 @@ NodeConfig NodeConfig::read(const std::string& path) {
     throw std::invalid_argument(path + ": field 'role' is '" + c.role + "'; valid: sa, ca, publisher, ra");
   if (std::find(kEras.begin(), kEras.end(), c.era) == kEras.end())
     throw std::invalid_argument(path + ": field 'era' is '" + c.era + "'; valid: seed-2021, precert-2021, crl");
-  if (c.sessions < 1 || c.db_connections < 1 || c.threads < 1 || c.scts_required < 0)
-    throw std::invalid_argument(path + ": sessions, db_connections and threads must be at least 1");
+  if (c.sessions < 1 || c.db_connections < 1 || c.scts_required < 0)
+    throw std::invalid_argument(path + ": sessions and db_connections must be at least 1, scts_required at least 0");
   return c;
 }
 
@@ -92,7 +91,6 @@ nlohmann::json NodeConfig::to_json() const {
           {"db_database", db_database},
           {"db_socket", db_socket},
           {"db_connections", db_connections},
-          {"threads", threads},
           {"authz_reuse", authz_reuse},
           {"seed", seed}};
 }

@@ -42,7 +42,6 @@ struct NodeConfig {
   unsigned db_port = 3306;
   int db_connections = 4;
   double authz_reuse = 1;  ///< the RA's share of names whose authorizations are reused (1 - new_authz_share)
-  int threads = 16;        ///< the RA's concurrent orders (its gRPC server's threads)
   std::uint64_t seed = 1;
 
   /// Reads a config file; throws std::invalid_argument naming the file and the field.
