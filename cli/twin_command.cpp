@@ -79,6 +79,7 @@ nlohmann::json simulate(const char* argv0, const std::string& scenario_file, con
   const nlohmann::json series = csv_columns(work / "run" / "series.csv");
   nlohmann::json curves = nlohmann::json::object();
   for (const char* column : {"t_s", "arrived", "replaced", "revoked"}) curves[column] = series.at(column);
+  if (series.contains("replication_lag_s")) curves["replication_lag_s"] = series.at("replication_lag_s");
   fs::remove_all(work);
   return {{"report", out}, {"curves", curves}};
 }
@@ -153,7 +154,8 @@ std::vector<std::string> regime_names(const std::string& spec) {
   return out;
 }
 
-// One live run of the prediction in `folder`: surge-twin-live as a child; its summary printed.
+// One live run of the prediction in `folder`: surge-twin-live as a child; its summary printed. A regime
+// this machine cannot run (kTwinNotHere) is skipped: exit 0.
 int run_live_child(const fs::path& folder) {
   const std::string live = program_beside("surge-twin-live", "SURGE_TWIN_LIVE");
   if (live.empty()) throw std::runtime_error("surge-twin-live is not built beside surge");
@@ -165,6 +167,10 @@ int run_live_child(const fs::path& folder) {
   const sweep::ChildOutcome done = pool.wait_any();
   std::cout << done.out << done.err << std::flush;
   fs::remove_all(folder / ".live");
+  if (done.exit_code == kExitRuntime && done.err.find(kTwinNotHere) != std::string::npos) {
+    std::cout << "  skipped: the other regimes go on\n";
+    return kExitOk;
+  }
   return done.exit_code < 0 ? kExitRuntime : done.exit_code;
 }
 

@@ -14,6 +14,9 @@ inline constexpr int kExitIntegrity = 1;
 inline constexpr int kExitBadInput = 2;
 /// A fault at run time (a simulation, a module, a server, an output file): nothing half-written is left.
 inline constexpr int kExitRuntime = 3;
+/// How surge-twin-live's message (exit 3) begins when this machine cannot run the twin scenario at all
+/// (two data centers need network namespaces): `surge twin --regimes` then skips that regime.
+inline constexpr const char* kTwinNotHere = "not on this machine: ";
 /// Interrupted by SIGINT, as shells report it (128 + 2).
 inline constexpr int kExitInterrupted = 130;
 

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "real/net_lab.hpp"
 #include "real/run_environment.hpp"
 
 namespace surge::real {
@@ -185,8 +186,8 @@ int start_janitor(const std::string& dir, bool remove) {
 
 }  // namespace
 
-LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
-  keep_ = o.keep;
+LocalMariaDb::LocalMariaDb(const LocalServerOptions& o)
+    : keep_(o.keep), net_namespace_(o.net_namespace), address_(o.address), client_host_(o.client_host) {
   if (o.dir.empty()) {
     remove_stale_folders(fs::temp_directory_path());
     std::string tmpl = (fs::temp_directory_path() / "surge-mariadb-XXXXXX").string();
@@ -227,7 +228,7 @@ LocalMariaDb::LocalMariaDb(const LocalServerOptions& o) {
       << "log_error=" << (d / "error.log").string() << "\n"
       << "tmpdir=" << (d / "tmp").string() << "\n"  // concurrent servers' temporary tables never collide
       << "port=" << port << "\n"
-      << "bind-address=127.0.0.1\n"
+      << "bind-address=" << o.address << "\n"
       << "skip-name-resolve\n"
       << "server_id=" << o.server_id << "\n"
       << "innodb_buffer_pool_size=" << o.buffer_pool << "\n"
@@ -270,12 +271,12 @@ DbTarget LocalMariaDb::target_from_config() const {
 void LocalMariaDb::create_user(DbTarget t) {
   // The calibration user: TCP on loopback, a random password that lives in memory only (a new one each
   // time the server is started by surge).
-  t.host = "127.0.0.1";
+  t.host = address_;
   t.user = kUser;
   t.password = random_password();
   target_ = t;
   auto admin = connect_mariadb(admin_target());
-  const std::string who = "'" + std::string(kUser) + "'@'127.0.0.1'";
+  const std::string who = "'" + std::string(kUser) + "'@'" + client_host_ + "'";
   admin->execute("CREATE USER IF NOT EXISTS " + who + " IDENTIFIED BY '" + t.password + "'");
   admin->execute("ALTER USER " + who + " IDENTIFIED BY '" + t.password + "'");
   admin->execute("GRANT ALL PRIVILEGES ON `surge\\_%`.* TO " + who);
@@ -288,6 +289,9 @@ LocalMariaDb::LocalMariaDb(LocalMariaDb&& o) noexcept
       pid_(o.pid_),
       keep_(o.keep_),
       janitor_fd_(o.janitor_fd_),
+      net_namespace_(std::move(o.net_namespace_)),
+      address_(std::move(o.address_)),
+      client_host_(std::move(o.client_host_)),
       target_(o.target_) {
   o.pid_ = -1;
   o.janitor_fd_ = -1;
@@ -314,6 +318,11 @@ void LocalMariaDb::start() {
     if (fd >= 0) {
       dup2(fd, 1);
       dup2(fd, 2);
+    }
+    try {
+      if (!net_namespace_.empty()) enter_net_namespace(net_namespace_);
+    } catch (const NetLabError&) {
+      _exit(127);
     }
     setsid();  // its own session: a terminal's Ctrl-C reaches surge, which stops the server itself
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // and if surge dies, the server shuts down cleanly by itself
@@ -399,13 +408,14 @@ LocalReplica start_local_replica(LocalMariaDb& primary, const LocalServerOptions
   r.primary_admin = connect_mariadb(primary.admin_target());
   r.admin = connect_mariadb(r.server->admin_target());
   const std::string password = random_password();
-  r.primary_admin->execute("CREATE USER 'surge_repl'@'127.0.0.1' IDENTIFIED BY '" + password + "'");
-  r.primary_admin->execute("GRANT REPLICATION SLAVE ON *.* TO 'surge_repl'@'127.0.0.1'");
+  const std::string who = "'surge_repl'@'" + ro.address + "'";
+  r.primary_admin->execute("CREATE USER " + who + " IDENTIFIED BY '" + password + "'");
+  r.primary_admin->execute("GRANT REPLICATION SLAVE ON *.* TO " + who);
   const std::string from = r.primary_admin->scalar("SELECT @@gtid_binlog_pos").value_or("");
   r.admin->execute("SET GLOBAL gtid_slave_pos = '" + from + "'");
-  r.admin->execute(
-      "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + std::to_string(primary.target().port) +
-      ", MASTER_USER = 'surge_repl', MASTER_PASSWORD = '" + password + "', MASTER_USE_GTID = slave_pos");
+  r.admin->execute("CHANGE MASTER TO MASTER_HOST = '" + primary.target().host +
+                   "', MASTER_PORT = " + std::to_string(primary.target().port) +
+                   ", MASTER_USER = 'surge_repl', MASTER_PASSWORD = '" + password + "', MASTER_USE_GTID = slave_pos");
   r.admin->execute("START SLAVE");
   // Connected when the primary serves it its binary log.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

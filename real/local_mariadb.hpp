@@ -32,6 +32,9 @@ struct LocalServerOptions {
   std::string dir;                   ///< where to put it (empty: a new folder under the temp directory)
   bool keep = false;                 ///< leave the folder (for --check-integrity --local-dir later)
   int server_id = 1;
+  std::string net_namespace;              ///< a network namespace to run it in (real/net_lab; empty: this one's)
+  std::string address = "127.0.0.1";      ///< where it listens and target() connects
+  std::string client_host = "127.0.0.1";  ///< where its users may connect from (a MariaDB host pattern)
 };
 
 /// A running private server. Not copyable.
@@ -69,6 +72,7 @@ class LocalMariaDb {
   pid_t pid_ = -1;
   bool keep_ = false;
   int janitor_fd_ = -1;  ///< a temporary folder's janitor ends (and removes it) when this closes
+  std::string net_namespace_, address_ = "127.0.0.1", client_host_ = "127.0.0.1";
   DbTarget target_;
 };
 
@@ -80,8 +84,8 @@ struct LocalReplica {
   std::unique_ptr<DbConnection> primary_admin;  ///< root on the primary
 };
 
-/// Starts a replica of `primary` (server id + 1, settings of `options`) and waits until the primary serves
-/// it its binary log. Throws DbError.
+/// Starts a replica of `primary` (server id + 1, settings, namespace and address of `options`) and waits
+/// until the primary serves it its binary log. Throws DbError.
 LocalReplica start_local_replica(LocalMariaDb& primary, const LocalServerOptions& options);
 
 }  // namespace surge::real

@@ -15,6 +15,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev xvfb xauth fonts-dejavu-core
   libsqlite3-dev sqlite3 openmpi-bin libopenmpi-dev
   libcpp-httplib-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  iproute2 util-linux
   clang libclang-rt-14-dev
   python3
 )

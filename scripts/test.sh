@@ -8,7 +8,13 @@ bash "$root/scripts/build.sh"
 build=${SURGE_BUILD_DIR:-$root/build}
 cd "$build"
 # opencryptoki's software token for the tests of a second PKCS#11 module; stopped however the run ends.
-trap 'bash "$root/scripts/opencryptoki.sh" stop' EXIT
+# The twin's two-data-center namespaces (surge-PID-dcN) are removed by the run that made them; any a
+# killed run left are removed here too, however the tests end.
+remove_namespaces() {
+  command -v ip >/dev/null || return 0
+  ip netns list 2>/dev/null | awk '/^surge-[0-9]+-/{print $1}' | xargs -r -n1 ip netns del 2>/dev/null || true
+}
+trap 'bash "$root/scripts/opencryptoki.sh" stop; remove_namespaces' EXIT
 bash "$root/scripts/opencryptoki.sh" start
 ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)"
 # The fuzz targets for a bounded time when clang is here (tests/fuzz/README.md); a finding fails the run

@@ -206,7 +206,7 @@ int serve_ca(const NodeConfig& config) {
     const std::vector<unsigned char> issuer = read_file(config.issuer_certificate);
     key.public_der = real::certificate_public_key(issuer);
     CaService service(config, *module, key, sessions, issuer, counters);
-    const int code = serve(service, counters, config.name);
+    const int code = serve(service, counters, config);
     module.release();  // the module stays loaded until exit (finalising it under live sessions can hang)
     return code;
   } catch (const real::PinError& e) {

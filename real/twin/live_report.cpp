@@ -130,6 +130,60 @@ double cores() {
   return static_cast<double>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
 }
 
+// When the lab's link was cut (its "link A-B" failure), or the end.
+double link_cut_s(const Measured& m) {
+  for (const auto& [name, at] : m.lost_at_s)
+    if (name.rfind("link ", 0) == 0) return at;
+  return m.end_s;
+}
+
+// The two data centers' link and the replica across it: the replica's lag (largest and median before the
+// cut, and at the end) and the link's bytes and utilisation before the cut, predicted and measured.
+nlohmann::json replication(const nlohmann::json& prediction, const Scenario& twin, const Measured& m) {
+  const double cut = link_cut_s(m);
+  LatencyStats lag;
+  double lag_end = -1;
+  for (const Sample& s : m.samples) {
+    const auto l = s.counters.find("replica.lag_s");
+    if (l == s.counters.end() || l->second < 0) continue;
+    if (s.t_s < cut) lag.record(l->second);
+    if (s.t_s >= cut) lag_end = l->second;
+  }
+  // The link's bytes over the model's utilisation window (from the decision), up to the cut.
+  const double from = std::min(twin.incident.decision_delay_s, cut);
+  const auto bytes = [&](const char* counter) {
+    return increase(m, from, cut, [&](const std::string& n) { return n == counter; });
+  };
+  const double sent = bytes("wan.sent_bytes"), received = bytes("wan.received_bytes");
+  const nlohmann::json& sim = prediction.at("simulated");
+  const nlohmann::json& curves = prediction.at("predicted_curves");
+  double predicted_max = 0;
+  if (curves.contains("replication_lag_s"))
+    for (std::size_t i = 0; i < curves.at("t_s").size(); ++i)
+      if (curves["t_s"][i].get<double>() < cut)
+        predicted_max = std::max(predicted_max, curves["replication_lag_s"][i].get<double>());
+  nlohmann::json link_use = nullptr;
+  for (const nlohmann::json& r : sim.at("resources"))
+    if (r.value("kind", "") == "link" && r.value("name", "").rfind("link:wan/", 0) == 0)
+      link_use = r.value("mean_utilisation", 0.0);
+  const double bandwidth = twin.wan.empty() ? 0 : twin.wan.front().bandwidth_Bps;
+  const double span = std::max(1e-9, cut - from);
+  const std::optional<double> measured_max = lag.count() ? std::optional<double>(lag.quantile(1)) : std::nullopt;
+  return {{"cut_s", cut < m.end_s ? nlohmann::json(cut) : nlohmann::json(nullptr)},
+          {"lag_max_before_cut_s",
+           {{"predicted", predicted_max}, {"measured", optional_json(measured_max)}, {"resolution_s", 0.1}}},
+          {"lag_p50_before_cut_s", lag.count() ? nlohmann::json(lag.quantile(0.5)) : nlohmann::json(nullptr)},
+          {"lag_at_end_s", lag_end >= 0 ? nlohmann::json(lag_end) : nlohmann::json(nullptr)},
+          {"link",
+           {{"bandwidth_Bps", bandwidth},
+            {"from_s", from},
+            {"sent_bytes", sent},
+            {"received_bytes", received},
+            {"utilisation",
+             {{"predicted_mean", link_use},
+              {"measured", bandwidth > 0 ? std::max(sent, received) / (bandwidth * span) : 0.0}}}}}};
+}
+
 }  // namespace
 
 nlohmann::json host_profile(const Scenario& twin, const Measured& m) {
@@ -195,27 +249,30 @@ nlohmann::json compare(const nlohmann::json& prediction, const Scenario& twin, c
   nlohmann::json counts = nlohmann::json::object();
   if (!m.samples.empty())
     for (const auto& [name, v] : m.samples.back().counters) counts[name] = v;
-  return {{"certificates", n},
-          {"prediction_made_at", prediction.value("made_at", "")},
-          {"live_end_s", m.end_s},
-          {"bulk_revocation_start_s",
-           {{"predicted", sim.value("bulk_revocation_start_s", nlohmann::json(nullptr))},
-            {"measured",
-             m.bulk_revocation_start_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(m.bulk_revocation_start_s)}}},
-          {"curves", curves},
-          {"bottleneck",
-           {{"predicted", predicted_bottleneck},
-            {"measured", measured_bottleneck},
-            {"agree", std::find(predicted_bottleneck.begin(), predicted_bottleneck.end(), measured_bottleneck) !=
-                          predicted_bottleneck.end()}}},
-          {"utilisation", {{"predicted", predicted_utilisation}, {"measured", measured_use}}},
-          {"servers_busy_measured", measured_busy(twin, m)},
-          {"time_to_replace_s", ttr},
-          {"mean_rates", rates},
-          {"cpu", cpu_json},
-          {"latencies_s", latencies},
-          {"counters", counts},
-          {"failures_injected", m.lost}};
+  nlohmann::json out = {{"certificates", n},
+                        {"prediction_made_at", prediction.value("made_at", "")},
+                        {"live_end_s", m.end_s},
+                        {"bulk_revocation_start_s",
+                         {{"predicted", sim.value("bulk_revocation_start_s", nlohmann::json(nullptr))},
+                          {"measured", m.bulk_revocation_start_s < 0 ? nlohmann::json(nullptr)
+                                                                     : nlohmann::json(m.bulk_revocation_start_s)}}},
+                        {"curves", curves},
+                        {"bottleneck",
+                         {{"predicted", predicted_bottleneck},
+                          {"measured", measured_bottleneck},
+                          {"agree", std::find(predicted_bottleneck.begin(), predicted_bottleneck.end(),
+                                              measured_bottleneck) != predicted_bottleneck.end()}}},
+                        {"utilisation", {{"predicted", predicted_utilisation}, {"measured", measured_use}}},
+                        {"servers_busy_measured", measured_busy(twin, m)},
+                        {"time_to_replace_s", ttr},
+                        {"mean_rates", rates},
+                        {"cpu", cpu_json},
+                        {"latencies_s", latencies},
+                        {"counters", counts},
+                        {"failures_injected", m.lost}};
+  if (!m.samples.empty() && m.samples.front().counters.count("wan.sent_bytes"))
+    out["replication"] = replication(prediction, twin, m);
+  return out;
 }
 
 std::string samples_csv(const Measured& m) {
@@ -267,6 +324,16 @@ std::string summary_text(const nlohmann::json& t) {
       << " ms by the host profile\n";
   for (const char* f : {"failures_injected"})
     if (!t.at(f).empty()) out << "  failures injected: " << t.at(f).dump() << "\n";
+  if (t.contains("replication")) {
+    const nlohmann::json& r = t.at("replication");
+    const nlohmann::json& link = r.at("link");
+    out << "  replica lag before the cut: max predicted " << r.at("lag_max_before_cut_s").at("predicted")
+        << " s, measured " << r.at("lag_max_before_cut_s").at("measured") << " s (p50 " << r.at("lag_p50_before_cut_s")
+        << " s); at the end " << r.at("lag_at_end_s") << " s\n  link: " << link.at("sent_bytes") << " B out, "
+        << link.at("received_bytes") << " B in from the decision to the cut; utilisation predicted "
+        << link.at("utilisation").at("predicted_mean") << ", measured " << link.at("utilisation").at("measured")
+        << "\n";
+  }
   return out.str();
 }
 

@@ -28,6 +28,7 @@
 #include "real/key_import.hpp"
 #include "real/pin.hpp"
 #include "real/twin/live_pipeline.hpp"
+#include "real/twin/replica_watch.hpp"
 #include "real/twin/roles.hpp"
 
 extern char** environ;
@@ -92,6 +93,8 @@ class Run {
     const real::SoftwareKey k = real::generate_software_key(real::KeyType::ECDSA_P256);
     const std::vector<unsigned char> der = real::public_key_der(k.get());
     subscriber_.assign(der.begin(), der.end());
+    if (p.lab()) network_ = p.lab()->describe();
+    if (p.replica()) watch_ = std::make_unique<ReplicaWatch>(p.target(), *p.replica());
   }
 
   Measured go() {
@@ -118,6 +121,7 @@ class Run {
 
   std::map<int, std::string> crls() const { return crls_; }
   std::vector<std::string> certificates() const { return certificates_; }
+  const std::string& network() const { return network_; }
 
  private:
   double now() const { return now_s() - start_; }
@@ -247,27 +251,43 @@ class Run {
     return lost_.count(name) > 0;
   }
 
-  // The scenario's failures of HSM members (one, or a data center's) at their times: SIGKILL.
+  // Whether a failure cuts the lab's link: the link between its two data centers, or the far one lost.
+  bool cuts_link(const Failure& f) const {
+    const real::NetLab* lab = p_.lab();
+    if (!lab) return false;
+    const std::string a = lab->site(0).name, b = lab->site(1).name;
+    if (f.kind == FailureKind::DATA_CENTER) return f.target == b;
+    return f.kind == FailureKind::LINK && (f.target == "wan/" + a + "-" + b || f.target == "wan/" + b + "-" + a);
+  }
+
+  // The scenario's failures at their times: an HSM member's (or a data center's) signers SIGKILLed; the
+  // lab's link cut, its far side's signers lost to the pipeline though still running.
   void failures() {
-    std::vector<std::pair<double, std::string>> plan;
-    for (const Failure& f : s_.failures) {
-      if (f.at_s <= 0) continue;
-      for (const Member& m : p_.members())
-        if ((f.kind == FailureKind::HSM && m.name == f.target) ||
-            (f.kind == FailureKind::DATA_CENTER && m.name.rfind(f.target + "/", 0) == 0))
-          plan.emplace_back(f.at_s, m.name);
-    }
-    std::sort(plan.begin(), plan.end());
-    for (const auto& [at, name] : plan) {
-      while (!done_ && now() < at) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::vector<const Failure*> plan;
+    for (const Failure& f : s_.failures)
+      if (f.at_s > 0) plan.push_back(&f);
+    std::sort(plan.begin(), plan.end(), [](const Failure* x, const Failure* y) { return x->at_s < y->at_s; });
+    for (const Failure* f : plan) {
+      while (!done_ && now() < f->at_s) std::this_thread::sleep_for(std::chrono::milliseconds(20));
       if (done_) return;
-      record(sample());  // the observer's last look at the member (the member is not warned)
-      for (Member& m : p_.members())
-        if (m.name == name && m.process) m.process->kill_hard();
+      record(sample());  // the observer's last look before it (the parts are not warned)
+      std::vector<std::string> names;
+      if (cuts_link(*f)) {
+        p_.cut_link();
+        names.push_back("link " + p_.lab()->site(0).name + "-" + p_.lab()->site(1).name);
+      }
+      for (Member& m : p_.members()) {
+        const bool killed = (f->kind == FailureKind::HSM && m.name == f->target) ||
+                            (f->kind == FailureKind::DATA_CENTER && m.data_center == f->target);
+        if (killed && m.process) m.process->kill_hard();
+        if (killed || (cuts_link(*f) && m.data_center == p_.lab()->site(1).name)) names.push_back(m.name);
+      }
       std::lock_guard<std::mutex> lock(m_lock_);
-      lost_.insert(name);
-      m_.lost_at_s[name] = now();
-      m_.lost.push_back(name + " at " + std::to_string(m_.lost_at_s[name]) + " s");
+      for (const std::string& name : names) {
+        lost_.insert(name);
+        m_.lost_at_s[name] = now();
+        m_.lost.push_back(name + " at " + std::to_string(m_.lost_at_s[name]) + " s");
+      }
     }
   }
 
@@ -346,6 +366,12 @@ class Run {
     }
     for (const auto& [name, pid] : p_.processes()) x.cpu_s[name] = process_cpu_s(pid);
     x.cpu_s["load"] = process_cpu_s(getpid()) - cpu_at_start_;  // the load generator and the observer
+    if (watch_) x.counters["replica.lag_s"] = watch_->lag_s();
+    if (p_.lab()) {
+      const auto [sent, received] = p_.lab()->first_site_bytes();
+      x.counters["wan.sent_bytes"] = sent;
+      x.counters["wan.received_bytes"] = received;
+    }
     std::lock_guard<std::mutex> lock(samples_lock_);
     for (const Member& m : p_.members())
       if (lost(m.name) && !m_.samples.empty() && m_.samples.back().cpu_s.count(m.name))
@@ -397,6 +423,8 @@ class Run {
   std::condition_variable revoke_cv_;
   std::map<int, std::string> crls_;
   std::vector<std::string> certificates_;
+  std::string network_;                  ///< the lab's links and qdiscs as ip and tc print them
+  std::unique_ptr<ReplicaWatch> watch_;  ///< the replica's lag (two data centers)
   Measured m_;
 };
 
@@ -423,6 +451,7 @@ void write_evidence(const fs::path& folder, const std::string& work, const Run& 
     write_bytes(dir / ("certificate-" + std::to_string(++k) + ".der"), der);
   for (const auto& [shard, der] : run.crls())
     write_bytes(dir / "crl" / ("shard-" + std::to_string(shard) + ".der"), der);
+  if (!run.network().empty()) write_bytes(dir / "network.txt", run.network());
 }
 
 // DIR/twin.png by surge-plot (built with the workbench, beside surge or in ../gui); says why when none.
@@ -492,6 +521,9 @@ int run_live(const LiveOptions& o) {
   } catch (const real::HsmError& e) {
     std::cerr << "surge twin: the tokens: " << e.what() << "\n";
     code = e.exit_code();
+  } catch (const real::NetLabError& e) {
+    std::cerr << "surge twin: " << (real::NetLab::unavailable() ? kTwinNotHere : "") << e.what() << "\n";
+    code = kExitRuntime;
   } catch (const real::DbError& e) {
     std::cerr << "surge twin: the database: " << e.what() << "\n";
     code = e.configuration() ? kExitBadInput : kExitRuntime;

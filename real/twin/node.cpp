@@ -50,6 +50,7 @@ NodeConfig NodeConfig::read(const std::string& path) {
   read_field(j, "db_user", c.db_user, path);
   read_field(j, "db_database", c.db_database, path);
   read_field(j, "db_socket", c.db_socket, path);
+  read_field(j, "listen", c.listen, path);
   read_field(j, "db_connections", c.db_connections, path);
   read_field(j, "authz_reuse", c.authz_reuse, path);
   read_field(j, "seed", c.seed, path);
@@ -90,6 +91,7 @@ nlohmann::json NodeConfig::to_json() const {
           {"db_user", db_user},
           {"db_database", db_database},
           {"db_socket", db_socket},
+          {"listen", listen},
           {"db_connections", db_connections},
           {"authz_reuse", authz_reuse},
           {"seed", seed}};

@@ -1,8 +1,8 @@
 // One process of the twin's live pipeline (docs/TWIN.md): its configuration, read from a JSON file the
 // twin writes (secrets come from the environment: SURGE_PKCS11_PIN, SURGE_DB_PASSWORD, unset once
 // read), its counters (what the twin samples each second through the Stats service), and the roles:
-// the SA on MariaDB, a CA signer on one token, the publisher and the RA. Each role serves gRPC on
-// 127.0.0.1 and prints "listening 127.0.0.1:PORT" once it does.
+// the SA on MariaDB, a CA signer on one token, the publisher and the RA. Each role serves gRPC on its
+// data center's address (127.0.0.1 with one) and prints "listening ADDRESS:PORT" once it does.
 #pragma once
 
 #include <atomic>
@@ -29,6 +29,7 @@ struct NodeConfig {
   std::string role;         ///< "sa", "ca", "publisher", "ra"
   std::string name;         ///< e.g. "ca-hsm-1"
   std::string era = "crl";  ///< "seed-2021", "precert-2021", "crl" (Workload::era as scenarios write it)
+  std::string listen = "127.0.0.1";  ///< the address it serves on (its data center's, real/net_lab)
   std::string sa, publisher;
   std::vector<std::string> cas;  ///< the RA's CA signers, one per HSM member, in failover order
   std::vector<LogEndpoint> logs;

@@ -52,7 +52,7 @@ ChildProcess::ChildProcess(const std::string& name, const std::vector<std::strin
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  const int rc = posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   for (std::string& e : env_text) std::fill(e.begin(), e.end(), '\0');  // the secrets among them
   close(out[1]);
@@ -97,6 +97,10 @@ void ChildProcess::kill_hard() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+void ChildProcess::ask_to_stop() const {
+  if (pid_ > 0) ::kill(pid_, SIGTERM);
 }
 
 int ChildProcess::stop(double grace_s) {

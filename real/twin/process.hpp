@@ -1,5 +1,5 @@
-// A child process of the twin (a pipeline node, a CT log): started with posix_spawn, its standard
-// output read until it prints "listening 127.0.0.1:PORT", its standard error kept in a log file, extra
+// A child process of the twin (a pipeline node, a CT log): started with posix_spawnp, its standard
+// output read until it prints "listening ADDRESS:PORT", its standard error kept in a log file, extra
 // environment (secrets) passed in its environment only, and SIGTERMed then SIGKILLed when it goes.
 #pragma once
 
@@ -21,12 +21,14 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  /// Waits up to `timeout_s` for "listening 127.0.0.1:PORT" and returns "127.0.0.1:PORT"; throws
+  /// Waits up to `timeout_s` for "listening ADDRESS:PORT" and returns "ADDRESS:PORT"; throws
   /// std::runtime_error with the child's exit status and its log's tail when it ends or times out first.
   std::string wait_listening(double timeout_s);
 
   /// SIGKILL now (a failure injected); the process is reaped.
   void kill_hard();
+  /// SIGTERM without waiting (stop() then waits), so that several processes stop at once.
+  void ask_to_stop() const;
   /// SIGTERM, then SIGKILL after `grace_s`; returns its exit code (128 + signal when killed).
   int stop(double grace_s = 5);
 

@@ -67,7 +67,7 @@ class PublisherService final : public Publisher::Service {
 int serve_publisher(const NodeConfig& config) {
   Counters counters;
   PublisherService service(config.logs, counters);
-  return serve(service, counters, config.name);
+  return serve(service, counters, config);
 }
 
 }  // namespace surge::twin

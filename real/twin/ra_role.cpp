@@ -104,13 +104,16 @@ class RaService final : public RegistrationAuthority::Service {
     check(call(&c));
   }
 
-  // One call to a CA signer, round robin over the signers still answering; UNAVAILABLE drops a signer.
+  // One call to a CA signer, round robin over the signers still answering (a dropped signer's turns are
+  // shared by all the others, not taken by its successor); UNAVAILABLE drops a signer.
   template <typename Call>
   void ca_call(Call&& call) {
-    const std::size_t n = cas_.size();
+    std::vector<std::size_t> live;
+    for (std::size_t i = 0; i < cas_.size(); ++i)
+      if (!dead_[i]) live.push_back(i);
     const std::size_t first = next_++;
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = (first + k) % n;
+    for (std::size_t k = 0; k < live.size(); ++k) {
+      const std::size_t i = live[(first + k) % live.size()];
       if (dead_[i]) continue;
       grpc::ClientContext c;
       const grpc::Status s = call(*cas_[i], &c);
@@ -228,7 +231,7 @@ int serve_ra(const NodeConfig& config) {
   const std::string issuer{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   Counters counters;
   RaService service(config, issuer, counters);
-  return serve(service, counters, config.name);
+  return serve(service, counters, config);
 }
 
 }  // namespace surge::twin

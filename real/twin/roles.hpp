@@ -22,15 +22,15 @@ int serve_ca(const NodeConfig& config);
 int serve_publisher(const NodeConfig& config);
 int serve_ra(const NodeConfig& config);
 
-/// Builds a server on 127.0.0.1 (a free port) with `service` and the Stats service over `counters`,
-/// prints "listening 127.0.0.1:PORT", and serves until SIGTERM or SIGINT. Returns 0, or 3 when it
+/// Builds a server on the config's address (a free port) with `service` and the Stats service over
+/// `counters`, prints "listening ADDRESS:PORT", and serves until SIGTERM or SIGINT. Returns 0, or 3 when it
 /// cannot listen. SIGTERM and SIGINT must be blocked in every thread (block_stop_signals) beforehand.
-int serve(grpc::Service& service, Counters& counters, const std::string& name);
+int serve(grpc::Service& service, Counters& counters, const NodeConfig& config);
 
 /// Blocks SIGTERM and SIGINT in this thread and the threads it starts (serve() waits for them).
 void block_stop_signals();
 
-/// A channel to a peer on loopback (insecure: the twin's processes share one machine).
+/// A channel to a peer (insecure: the twin's processes share one machine), with keepalive pings.
 std::shared_ptr<grpc::Channel> channel_to(const std::string& address);
 
 /// An order on the wire and in the SA.

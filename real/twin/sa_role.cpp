@@ -163,7 +163,7 @@ int serve_sa(const NodeConfig& config) {
     return e.configuration() ? kExitBadInput : kExitRuntime;
   }
   SaService service(pool, counters, config.rate_per_s, config.db_connections);
-  return serve(service, counters, config.name);
+  return serve(service, counters, config);
 }
 
 }  // namespace surge::twin

@@ -10,6 +10,8 @@
 namespace surge::twin {
 namespace {
 
+constexpr int kKeepalive_ms = 500;
+
 class StatsService final : public Stats::Service {
  public:
   explicit StatsService(Counters& counters) : counters_(counters) {}
@@ -36,21 +38,25 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 }
 
-int serve(grpc::Service& service, Counters& counters, const std::string& name) {
+int serve(grpc::Service& service, Counters& counters, const NodeConfig& config) {
   StatsService stats(counters);
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config.listen + ":0", grpc::InsecureServerCredentials(), &port);
+  // The clients' keepalive pings (channel_to) are welcome however often they come.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, kKeepalive_ms / 2);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.RegisterService(&service);
   builder.RegisterService(&stats);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
-    std::cerr << "surge-twin-node " << name << ": cannot listen on 127.0.0.1\n";
+    std::cerr << "surge-twin-node " << config.name << ": cannot listen on " << config.listen << "\n";
     return kExitRuntime;
   }
-  std::cout << "listening 127.0.0.1:" << port << std::endl;
+  std::cout << "listening " << config.listen << ":" << port << std::endl;
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
@@ -65,6 +71,12 @@ std::shared_ptr<grpc::Channel> channel_to(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
+  // A peer across a cut link answers nothing, not even a reset: keepalive pings find it gone within
+  // about a second, and the calls in flight fail UNAVAILABLE (the RA then fails over).
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepalive_ms);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepalive_ms);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 

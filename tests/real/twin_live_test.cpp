@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "real/local_mariadb.hpp"
+#include "real/net_lab.hpp"
 #include "real/sct.hpp"
 #include "tests/command_result.hpp"
 
@@ -244,6 +245,88 @@ TEST(TwinLive, OnAServerGivenByDsnTheRunWritesItsOwnDatabaseAndDropsIt) {
   EXPECT_EQ(admin->scalar("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE 'surge\\_twin%'"),
             "0")
       << r.out << r.err;
+  fs::remove_all(dir);
+}
+
+// The two-data-center regime: dc1 and dc2 as network namespaces joined by a tbf-shaped veth pair, dc2's
+// signers and the replica across it, the link cut part-way. What shows the cut was real: the RA saw both of
+// dc2's signers stop answering; the link carried bytes before the cut and none after; the replica's
+// heartbeat stopped arriving (its lag at the end is the time since the cut); and every certificate was
+// still replaced and revoked by dc1 alone.
+TEST(TwinLive, TwoDataCentersOnAShapedLinkAndTheCutShowInTheSeries) {
+  if (const auto why = surge::real::NetLab::unavailable()) GTEST_SKIP() << *why;
+  const fs::path dir = fs::temp_directory_path() / ("surge-twin-live-2dc-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const auto r = surge::testing::run_command(std::string(SURGE_CLI) + " twin " + SURGE_SOURCE_DIR +
+                                             "/scenarios/twin-two-dc.yaml --out " + dir.string() + " --duration 10s");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  std::ifstream in(dir / "twin.json");
+  const nlohmann::json t = nlohmann::json::parse(in);
+  const nlohmann::json& c = t["counters"];
+  const long n = std::lround(t["certificates"].get<double>());
+  EXPECT_EQ(c["load.replaced"].get<double>(), n);
+  EXPECT_EQ(t["database"]["rows"]["revokedCertificates"].get<double>(), n);
+  EXPECT_EQ(t["database"]["rows"]["certificates"], c["sa.commits.AddCertificate"]);
+  // The cut: the link first, then dc2's two members lost to the RA, at the same time.
+  const nlohmann::json& failures = t["failures_injected"];
+  ASSERT_EQ(failures.size(), 3u) << failures;
+  EXPECT_EQ(failures[0].get<std::string>().rfind("link dc1-dc2 at ", 0), 0u) << failures;
+  EXPECT_EQ(c["ra.signers_lost"].get<double>(), 2) << "both of dc2's signers stopped answering the RA";
+  const double cut = std::stod(failures[0].get<std::string>().substr(16));
+  const auto ts = column(dir / "twin.csv", "t_s");
+  const auto sent = column(dir / "twin.csv", "wan.sent_bytes");
+  const auto lag = column(dir / "twin.csv", "replica.lag_s");
+  ASSERT_EQ(sent.size(), ts.size());
+  ASSERT_EQ(lag.size(), ts.size());
+  size_t before = 0, after = 0;
+  while (before + 1 < ts.size() && ts[before + 1] < cut) ++before;  // the last sample before the cut
+  while (after < ts.size() && ts[after] < cut + 1) ++after;         // the first a second after it
+  ASSERT_LT(after + 1, ts.size()) << "the run ended within a second of the cut";
+  EXPECT_GT(sent[before], 0) << "the link carried the RPCs and the binlog before the cut";
+  EXPECT_EQ(sent.back(), sent[after]) << "nothing crosses a cut link";
+  EXPECT_GE(lag[before], 0) << "the replica's lag was read before the cut";
+  EXPECT_LT(lag[before], cut) << "the replica had the heartbeats of the run's start";
+  EXPECT_GE(lag.back(), ts.back() - cut - 0.5) << "no heartbeat reached the replica after the cut";
+  // Each end of the link was shaped to the twin scenario's WAN bandwidth: tc's own report of its qdisc.
+  std::ifstream yaml(dir / "twin-scenario.yaml");
+  std::string line;
+  double bandwidth_bps = 0;
+  while (std::getline(yaml, line))
+    if (line.find("{from: dc1, to: dc2, bandwidth: ") != std::string::npos)
+      bandwidth_bps = std::stod(line.substr(line.find("bandwidth: ") + 11));
+  ASSERT_GT(bandwidth_bps, 0);
+  std::ifstream net(dir / "evidence" / "network.txt");
+  int shaped = 0;
+  while (std::getline(net, line)) {
+    if (line.rfind("[{", 0) != 0) continue;
+    const nlohmann::json q = nlohmann::json::parse(line).at(0);
+    EXPECT_EQ(q["kind"], "tbf") << line;
+    EXPECT_NEAR(q["options"]["rate"].get<double>(), bandwidth_bps / 8, 1) << line;
+    ++shaped;
+  }
+  EXPECT_EQ(shaped, 2) << "a qdisc on each end";
+  fs::remove_all(dir);
+}
+
+// Where this process may not make network namespaces (here: as user nobody), the two-data-center regime
+// says so and exits 3 with no result, and `--regimes` skips it.
+TEST(TwinLive, WithoutNetworkNamespacesTheTwoDataCenterRegimeSaysSoAndIsSkipped) {
+  const fs::path dir = fs::temp_directory_path() / ("surge-twin-live-nons-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::all);
+  const std::string as_nobody = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  if (as_nobody.empty() && !surge::real::NetLab::unavailable()) GTEST_SKIP() << "not root, yet namespaces allowed";
+  auto r =
+      surge::testing::run_command(as_nobody + SURGE_CLI + " twin " + SURGE_SOURCE_DIR +
+                                  "/scenarios/twin-two-dc.yaml --out " + (dir / "one").string() + " --duration 10s");
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("not on this machine: two data centers need network namespaces"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "one" / "twin.json"));
+  r = surge::testing::run_command(as_nobody + SURGE_CLI + " twin --regimes two-dc --out " + (dir / "all").string() +
+                                  " --duration 10s");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("skipped"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
 
