@@ -32,6 +32,8 @@ struct ResourceUse {
   double needed_capacity = 0;         ///< analytic: capacity to meet the deadline alone, with headroom (0: none does)
   std::optional<double> mean_wait_s;  ///< queue wait per job: measured after the warm-up, or Erlang C (analytic)
   std::optional<double> mean_sojourn_s;    ///< simulated: time in the station per job (wait + service)
+  std::optional<double> sojourn_p50_s;     ///< simulated: a job's time in the station, median
+  std::optional<double> sojourn_p99_s;     ///< simulated: a job's time in the station, 99th percentile
   std::optional<double> mean_in_system;    ///< simulated: time-averaged jobs in the station after the warm-up
   std::optional<double> throughput_per_s;  ///< simulated: jobs completed per second after the warm-up
   long jobs = 0;                           ///< simulated: jobs (cohorts) measured

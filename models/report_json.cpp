@@ -283,6 +283,8 @@ const ListField<ResourceUse> kResourceFields[] = {
     {"needed_capacity", &ResourceUse::needed_capacity, Shown::ANALYTIC, true},
     {"mean_wait_s", &ResourceUse::mean_wait_s, Shown::WHEN_SET},
     {"mean_sojourn_s", &ResourceUse::mean_sojourn_s, Shown::WHEN_SET},
+    {"sojourn_p50_s", &ResourceUse::sojourn_p50_s, Shown::WHEN_SET},
+    {"sojourn_p99_s", &ResourceUse::sojourn_p99_s, Shown::WHEN_SET},
     {"mean_in_system", &ResourceUse::mean_in_system, Shown::WHEN_SET},
     {"throughput_per_s", &ResourceUse::throughput_per_s, Shown::WHEN_SET},
     {"jobs", &ResourceUse::jobs, Shown::WHEN_SET},

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "models/latency_stats.hpp"
 #include "sim/job.hpp"
 
 namespace surge::sim::detail {
@@ -24,6 +25,7 @@ struct StationStats {
   double since = 0;
   double sum_wait = 0, sum_sojourn = 0;
   long jobs = 0;
+  LatencyStats sojourn;  ///< each job's time in the station, for its quantiles
   void change(int delta, double now) {
     const double from = std::max(since, warm_up);
     if (now > from) area += in_system * (now - from);
@@ -37,6 +39,7 @@ struct StationStats {
     if (j.enqueued < warm_up) return;
     sum_wait += j.started - j.enqueued;  // counted once, even for a job served again after a failure
     sum_sojourn += now - j.enqueued;
+    sojourn.record(now - j.enqueued);
     ++jobs;
   }
   double area_at(double now) const {

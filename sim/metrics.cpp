@@ -255,6 +255,8 @@ ResourceUse Model::resource_use(size_t i) const {
     u.jobs = st->jobs;
     u.mean_wait_s = st->sum_wait / static_cast<double>(st->jobs);
     u.mean_sojourn_s = st->sum_sojourn / static_cast<double>(st->jobs);
+    u.sojourn_p50_s = st->sojourn.quantile(0.5);
+    u.sojourn_p99_s = st->sojourn.quantile(0.99);
     if (span > 0) u.mean_in_system = st->area_at(end_s_) / span;
     if (span > 0) u.throughput_per_s = static_cast<double>(st->jobs) / span;
   }

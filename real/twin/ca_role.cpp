@@ -41,11 +41,14 @@ class CaService final : public CertificateAuthority::Service {
         counters_(counters),
         pacer_(config.rate_per_s, config.sessions) {
     sign_ = [this](const std::vector<unsigned char>& digest) {
+      const double asked = now_s();
       pacer_.acquire();
       auto s = sessions_.borrow();
       const double start = now_s();
       std::vector<unsigned char> out = module_.sign_digest(s->handle, key_, digest);
-      counters_.latency("sign", now_s() - start);
+      const double done = now_s();
+      counters_.latency("sign", done - start);
+      counters_.latency("stage.sign", done - asked);  // the HSM stage: the member's pace, a session, the signature
       return out;
     };
     pkey_ = real::hsm_pkey(key_, &sign_);

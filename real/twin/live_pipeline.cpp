@@ -182,8 +182,9 @@ void Pipeline::start_database(const Scenario& twin, const LiveOptions& options) 
   real::open_surge_database(*c, target_.database);
   created_ = !options.dsn.empty();
   // The replica's lag, as pt-heartbeat measures it: the writer's clock, written often, read on the replica.
-  c->execute("CREATE TABLE `" + target_.database + "`.twin_heartbeat (id INT PRIMARY KEY, ts_us BIGINT NOT NULL)");
-  c->execute("INSERT INTO `" + target_.database + "`.twin_heartbeat VALUES (1, 0)");
+  c->execute("CREATE TABLE IF NOT EXISTS `" + target_.database +
+             "`.twin_heartbeat (id INT PRIMARY KEY, ts_us BIGINT NOT NULL)");
+  c->execute("REPLACE INTO `" + target_.database + "`.twin_heartbeat VALUES (1, 0)");
 }
 
 // A database the run created on someone else's server goes with the run.

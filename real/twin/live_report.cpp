@@ -130,6 +130,35 @@ double cores() {
   return static_cast<double>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
 }
 
+// Each paced stage's time per visit, p50 and p99: predicted, the simulator's time in the station per job
+// at the stage's resource (with cohorts of one, a certificate's visit: all its signatures of an issuance,
+// or all its commits, at once); measured, at each signer per signature and at the SA per call (one
+// commit, FinalizeAuthorizations one per authorization), the wait for the pace and a session or
+// connection included. An issuance visits the live stages several times where the model visits once.
+nlohmann::json stage_latency(const nlohmann::json& sim, const Scenario& twin, const Measured& m) {
+  std::map<std::string, nlohmann::json> predicted;
+  for (const nlohmann::json& r : sim.at("resources"))
+    if (r.contains("sojourn_p50_s") && r.contains("sojourn_p99_s"))
+      predicted[r.at("name").get<std::string>()] = {{"p50", r["sojourn_p50_s"]}, {"p99", r["sojourn_p99_s"]}};
+  nlohmann::json out = nlohmann::json::object();
+  const auto add = [&](const std::string& node, const std::string& stage, const std::string& resource) {
+    const auto p50 = m.final_counters.find(node + ".latency." + stage + ".p50");
+    const auto p99 = m.final_counters.find(node + ".latency." + stage + ".p99");
+    if (p50 == m.final_counters.end() || p99 == m.final_counters.end()) return;
+    nlohmann::json e = {{"resource", resource}, {"measured", {{"p50", p50->second}, {"p99", p99->second}}}};
+    if (predicted.count(resource)) {
+      e["predicted"] = predicted[resource];
+      for (const char* q : {"p50", "p99"})
+        e["error"][q] = optional_json(relative_error(e["predicted"][q].get<double>(), e["measured"][q].get<double>()));
+    }
+    out[node] = e;
+  };
+  for (const DataCenter& dc : twin.data_centers)
+    for (int i = 1; i <= dc.hsm_count; ++i) add(dc.name + "/hsm-" + std::to_string(i), "stage.sign", "hsm:" + dc.name);
+  add("sa", "stage.call", "db-writer");
+  return out;
+}
+
 // When the lab's link was cut (its "link A-B" failure), or the end.
 double link_cut_s(const Measured& m) {
   for (const auto& [name, at] : m.lost_at_s)
@@ -265,6 +294,7 @@ nlohmann::json compare(const nlohmann::json& prediction, const Scenario& twin, c
                         {"utilisation", {{"predicted", predicted_utilisation}, {"measured", measured_use}}},
                         {"servers_busy_measured", measured_busy(twin, m)},
                         {"time_to_replace_s", ttr},
+                        {"stage_latency_s", stage_latency(sim, twin, m)},
                         {"mean_rates", rates},
                         {"cpu", cpu_json},
                         {"latencies_s", latencies},
@@ -322,6 +352,17 @@ std::string summary_text(const nlohmann::json& t) {
       << " cores busy; per certificate " << 1000 * cpu.at("cpu_s_per_certificate").at("measured").get<double>()
       << " ms measured, " << 1000 * cpu.at("cpu_s_per_certificate").at("profile").get<double>()
       << " ms by the host profile\n";
+  if (t.contains("stage_latency_s") && !t.at("stage_latency_s").empty()) {
+    out << "  stage time per visit (p50 / p99, s; the model visits once per certificate, the pipeline per call):\n";
+    for (const auto& [node, e] : t.at("stage_latency_s").items()) {
+      out << "    " << node << " (" << e.at("resource").get<std::string>() << "): predicted ";
+      if (e.contains("predicted"))
+        out << e["predicted"]["p50"] << " / " << e["predicted"]["p99"];
+      else
+        out << "n/a";
+      out << ", measured " << e.at("measured").at("p50") << " / " << e.at("measured").at("p99") << "\n";
+    }
+  }
   for (const char* f : {"failures_injected"})
     if (!t.at(f).empty()) out << "  failures injected: " << t.at(f).dump() << "\n";
   if (t.contains("replication")) {

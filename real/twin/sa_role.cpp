@@ -94,6 +94,7 @@ class SaService final : public StorageAuthority::Service {
   // new authorization), on a connection of the pool.
   template <typename Fn>
   grpc::Status call(Fn&& fn, int commits = 1) {
+    const double asked = now_s();
     for (int i = 0; i < commits; ++i) pacer_.acquire();
     auto w = pool_.borrow();
     try {
@@ -103,6 +104,7 @@ class SaService final : public StorageAuthority::Service {
       counters_.add("errors");
       return grpc::Status(e.connection_lost() ? grpc::StatusCode::UNAVAILABLE : grpc::StatusCode::INTERNAL, e.what());
     }
+    counters_.latency("stage.call", now_s() - asked);  // the writer's stage: its pace, a connection, the commits
     return grpc::Status::OK;
   }
 

@@ -37,6 +37,9 @@ double number(const nlohmann::json& j) {
 // The figures of one run's twin.json, as shares (errors) or seconds.
 struct Row {
   double drain_error = 0, revoked_drain_error = 0, gap = 0, p50_error = 0, p99_error = 0, cpu_busy = 0;
+  // Two data centers: the link's utilisation (measured over predicted, less 1) and the replica's largest
+  // lag before the cut, measured (NaN without them).
+  double link_error = std::nan(""), lag_max_s = std::nan("");
   bool agree = false;
 };
 
@@ -51,6 +54,11 @@ Row read_row(const fs::path& dir) {
   r.p99_error = number(t["time_to_replace_s"]["error"]["p99"]);
   r.cpu_busy = number(t["cpu"]["busy_measured"]);
   r.agree = t["bottleneck"]["agree"].get<bool>();
+  if (t.contains("replication")) {
+    const nlohmann::json& use = t["replication"]["link"]["utilisation"];
+    r.link_error = number(use["measured"]) / number(use["predicted_mean"]) - 1;
+    r.lag_max_s = number(t["replication"]["lag_max_before_cut_s"]["measured"]);
+  }
   return r;
 }
 
@@ -59,6 +67,9 @@ void print_row(const std::string& regime, int k, const Row& r) {
       "%-10s %2d  drain %+6.1f%%  revoked %+6.1f%%  gap %5.1f%% N  p50 %+6.1f%%  p99 %+6.1f%%  %s  cpu %4.0f%%\n",
       regime.c_str(), k, 100 * r.drain_error, 100 * r.revoked_drain_error, 100 * r.gap, 100 * r.p50_error,
       100 * r.p99_error, r.agree ? "same bottleneck" : "BOTTLENECK DIFFERS", 100 * r.cpu_busy);
+  if (std::isfinite(r.link_error))
+    std::printf("%-10s %2d  link utilisation %+6.1f%%  replica lag before the cut, largest %.2f s\n", regime.c_str(), k,
+                100 * r.link_error, r.lag_max_s);
 }
 
 }  // namespace
@@ -98,6 +109,10 @@ int main(int argc, char** argv) {
                        {"time_to_replace_p99_error", spread(&Row::p99_error)},
                        {"same_bottleneck", std::all_of(rows.begin(), rows.end(), [](const Row& r) { return r.agree; })},
                        {"cpu_busy", spread(&Row::cpu_busy)}};
+    if (std::isfinite(rows[0].link_error)) {
+      summary[regime]["link_utilisation_error"] = spread(&Row::link_error);
+      summary[regime]["replica_lag_max_s"] = spread(&Row::lag_max_s);
+    }
   }
   std::cout << summary.dump() << "\n";
   return 0;

@@ -195,6 +195,22 @@ TEST(TwinLive, ARunOfTheHsmLostRegimeDidRealWorkAndItsFailureShowsInTheSeries) {
   EXPECT_GT(lost[after], 0) << "the lost member signed before it was lost";
   EXPECT_EQ(lost.back(), lost[after]) << "a killed member signs nothing more";
   EXPECT_GT(survivor.back(), survivor[after]) << "the survivor goes on signing";
+  // Each paced stage's time per visit, predicted by the simulator and measured at the node: the stage (the
+  // pace's wait, a session, the signature) takes at least the signature alone, quantile by quantile.
+  const nlohmann::json& stages = t["stage_latency_s"];
+  for (const char* node : {"dc1/hsm-1", "dc1/hsm-2", "sa"}) {
+    ASSERT_TRUE(stages.contains(node)) << stages;
+    const nlohmann::json& e = stages[node];
+    EXPECT_EQ(e["resource"], std::string(node) == "sa" ? "db-writer" : "hsm:dc1");
+    EXPECT_LE(e["predicted"]["p50"].get<double>(), e["predicted"]["p99"].get<double>());
+    EXPECT_LE(e["measured"]["p50"].get<double>(), e["measured"]["p99"].get<double>());
+    EXPECT_GT(e["measured"]["p50"].get<double>(), 0);
+  }
+  for (const char* member : {"dc1/hsm-1", "dc1/hsm-2"})
+    for (const char* q : {"p50", "p99"})
+      EXPECT_GE(stages[member]["measured"][q].get<double>(),
+                t["latencies_s"][std::string(member) + ".latency.sign." + q].get<double>())
+          << member << " " << q;
 #ifdef SURGE_HAS_PLOT
   // The curves drawn: a PNG (its signature) beside the results.
   const Bytes png = read_bytes(dir / "twin.png");

@@ -26,7 +26,7 @@ double erlang_c_direct(int c, double a) {
 }
 
 struct Measured {
-  Estimate wait, sojourn, in_system, throughput;
+  Estimate wait, sojourn, in_system, throughput, sojourn_p50, sojourn_p99;
 };
 
 Estimate figure(const sim::Replicated& r, const std::string& path) {
@@ -45,8 +45,9 @@ Measured queue(int c, double rho, const std::string& service) {
   s.incident.horizon_s = s.warm_up_s + kJobsPerReplication / lambda;
   const sim::Replicated r = sim::run_replications(s, kReplications, 2);
   const std::string hsm = "resources.hsm:dc1.";
-  return Measured{figure(r, hsm + "mean_wait_s"), figure(r, hsm + "mean_sojourn_s"), figure(r, hsm + "mean_in_system"),
-                  figure(r, hsm + "throughput_per_s")};
+  return Measured{figure(r, hsm + "mean_wait_s"),    figure(r, hsm + "mean_sojourn_s"),
+                  figure(r, hsm + "mean_in_system"), figure(r, hsm + "throughput_per_s"),
+                  figure(r, hsm + "sojourn_p50_s"),  figure(r, hsm + "sojourn_p99_s")};
 }
 
 void expect_wait(const Measured& m, double expected) {
@@ -55,9 +56,14 @@ void expect_wait(const Measured& m, double expected) {
 }
 
 class MM1 : public testing::TestWithParam<double> {};
-TEST_P(MM1, MeanWaitMatchesTheory) {
+TEST_P(MM1, MeanWaitAndSojournQuantilesMatchTheory) {
   const double rho = GetParam();
-  expect_wait(queue(1, rho, "exponential"), rho / (1 - rho));  // Wq = rho / (mu - lambda), mu = 1
+  const Measured m = queue(1, rho, "exponential");
+  expect_wait(m, rho / (1 - rho));  // Wq = rho / (mu - lambda), mu = 1
+  // A FIFO M/M/1 job's time in system is exponential with rate mu - lambda: its q-quantile is
+  // -ln(1 - q) / (1 - rho).
+  EXPECT_NEAR(m.sojourn_p50.mean, std::log(2.0) / (1 - rho), 0.03 * std::log(2.0) / (1 - rho));
+  EXPECT_NEAR(m.sojourn_p99.mean, std::log(100.0) / (1 - rho), 0.05 * std::log(100.0) / (1 - rho));
 }
 INSTANTIATE_TEST_SUITE_P(Utilisations, MM1, testing::Values(0.5, 0.7, 0.85));
 
