@@ -361,11 +361,13 @@ TEST_F(SweepFixture, EveryNumberAtTheTopOfAReportIsAMetricAndTheMessageListsThem
 TEST_F(SweepFixture, SweepRejectsUnknownMetrics) {
   std::string text;
   text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [resources.hsm:dc1.mean_wiat_s]\n");
-  EXPECT_EQ(problems(text), at(text, "resources") +
-                                ": unknown field 'mean_wiat_s' in metric 'resources.hsm:dc1.mean_wiat_s'; "
-                                "resources.NAME has: capacity, work, mean_utilisation, peak_utilisation, mean_busy, "
-                                "available, saved_s_by_10pct, fluid_completion_s, demand_per_certificate, "
-                                "needed_capacity, mean_wait_s, mean_sojourn_s, mean_in_system, throughput_per_s, jobs");
+  EXPECT_EQ(problems(text),
+            at(text, "resources") +
+                ": unknown field 'mean_wiat_s' in metric 'resources.hsm:dc1.mean_wiat_s'; "
+                "resources.NAME has: capacity, work, mean_utilisation, peak_utilisation, mean_busy, "
+                "available, saved_s_by_10pct, fluid_completion_s, demand_per_certificate, "
+                "needed_capacity, mean_wait_s, mean_sojourn_s, sojourn_p50_s, sojourn_p99_s, mean_in_system, "
+                "throughput_per_s, jobs");
   text = replace(kSweep, "base: base.yaml\n", "base: base.yaml\nmetrics: [utilisation.mean]\n");
   EXPECT_EQ(problems(text),
             at(text, "utilisation") + ": metric 'utilisation.mean' needs a name and a field: utilisation.NAME.FIELD");
