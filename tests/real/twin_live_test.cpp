@@ -333,6 +333,11 @@ TEST(TwinLive, WithoutNetworkNamespacesTheTwoDataCenterRegimeSaysSoAndIsSkipped)
   fs::permissions(dir, fs::perms::all);
   const std::string as_nobody = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
   if (as_nobody.empty() && !surge::real::NetLab::unavailable()) GTEST_SKIP() << "not root, yet namespaces allowed";
+  // nobody must reach the programs and the scenarios (a checkout under /root, mode 700, is out of reach).
+  const std::string reach =
+      as_nobody + "test -x " + SURGE_CLI + " -a -r " + SURGE_SOURCE_DIR + "/scenarios/twin-two-dc.yaml";
+  if (!as_nobody.empty() && surge::testing::run_command(reach).code != 0)
+    GTEST_SKIP() << "user nobody cannot reach " << SURGE_CLI << " or " << SURGE_SOURCE_DIR;
   auto r =
       surge::testing::run_command(as_nobody + SURGE_CLI + " twin " + SURGE_SOURCE_DIR +
                                   "/scenarios/twin-two-dc.yaml --out " + (dir / "one").string() + " --duration 10s");
