@@ -41,11 +41,17 @@ class Scaler {
 };
 
 // The real parts at the scenario's rates times s (the part that sets s at its own, profiled, rate): the
-// live pipeline paces the other part to it. Their curves stay the profiles'.
+// live pipeline paces the other part to it. Their curves stay the profiles'. Each paced part is one
+// server: a signer, or the SA, takes the next slot of a schedule at its rate (real/twin/pacer), so the
+// twin's model has one session per member and one connection at the writer, serving a signature (a
+// commit) in 1 / rate. With the scenario's servers it would serve each in servers / rate: a service time
+// stretched by 1 / s, where every other duration is divided by f.
 void scale_parts(const Scenario& s, Scaler& x) {
   const std::vector<KeyShare> keys = s.workload.keys();
   for (const DataCenter& dc : s.data_centers) {
     const std::string at = "data_centers." + dc.name;
+    if (dc.hsm_count > 0) x.add(at + ".hsm.sessions", "1");
+    if (dc.db_writer || dc.db_replicas > 0) x.add(at + ".db.connections", "1");
     if (dc.hsm_count > 0 && keys.size() == 1) x.rate(at + ".hsm.signatures_per_s", dc.hsm.signatures_per_s);
     if (dc.hsm_count > 0 && keys.size() > 1)
       for (size_t i = 0; i < keys.size(); ++i)

@@ -16,6 +16,10 @@
 
 namespace surge::twin {
 
+/// The SA's connections to MariaDB: enough for the writer's paced rate at MariaDB's own commit latency
+/// (a durable commit takes milliseconds); the pace, not the pool, is the writer the model has.
+inline constexpr int kSaConnections = 8;
+
 /// What the live run is given.
 struct LiveOptions {
   std::string folder;   ///< holds twin-scenario.yaml and prediction.json; twin.json, twin.csv go here

@@ -244,7 +244,7 @@ void Pipeline::start_nodes(const Scenario& twin, const LiveOptions& options) {
   sa.db_user = t.user;
   sa.db_database = t.database;
   const DbSpec& writer = twin.data_centers[twin.writer_data_center()].db;
-  sa.db_connections = std::max(1, writer.connections);
+  sa.db_connections = kSaConnections;
   sa.rate_per_s = writer.commits_per_s;
   sa_ = start_node(sa, options, {{"SURGE_DB_PASSWORD", t.password}}, sa_address_);
   for (Member& m : members_) {

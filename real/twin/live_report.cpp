@@ -56,7 +56,7 @@ nlohmann::json measured_busy(const Scenario& twin, const Measured& m) {
       if (name.size() > sign.size() && name.compare(name.size() - sign.size(), sign.size(), sign) == 0) busy_sign += v;
       if (name.rfind("sa.busy_s.commit.", 0) == 0) busy_commit += v;
     }
-  const double connections = std::max(1, twin.data_centers[twin.writer_data_center()].db.connections);
+  const double connections = kSaConnections;
   const double span = std::max(1e-9, m.end_s);
   return {{"hsm_sessions_busy", busy_sign / (sessions * span)},
           {"db_connections_busy", busy_commit / (connections * span)}};

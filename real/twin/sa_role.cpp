@@ -1,5 +1,5 @@
 // The SA: Boulder's storage authority on MariaDB, one SA call per commit (real/sa_operations), over a
-// pool of connections (the scenario's writer connections). Every acknowledged commit is counted by call.
+// pool of connections. Every acknowledged commit is counted by call.
 #include <iostream>
 
 #include "models/exit_codes.hpp"
@@ -24,8 +24,8 @@ struct Writer {
 
 class SaService final : public StorageAuthority::Service {
  public:
-  SaService(Pool<Writer>& pool, Counters& counters, double rate, int connections)
-      : pool_(pool), counters_(counters), pacer_(rate, connections) {}
+  // One paced server (the twin's writer has one connection in the model), over the pool's connections.
+  SaService(Pool<Writer>& pool, Counters& counters, double rate) : pool_(pool), counters_(counters), pacer_(rate, 1) {}
 
   grpc::Status NewRegistration(grpc::ServerContext*, const Empty*, Order* out) override {
     return call([&](real::SaWriter& sa) { out->set_registration_id(sa.new_registration()); });
@@ -164,7 +164,7 @@ int serve_sa(const NodeConfig& config) {
     std::cerr << "surge-twin-node " << config.name << ": cannot connect to the database: " << e.what() << "\n";
     return e.configuration() ? kExitBadInput : kExitRuntime;
   }
-  SaService service(pool, counters, config.rate_per_s, config.db_connections);
+  SaService service(pool, counters, config.rate_per_s);
   return serve(service, counters, config);
 }
 
